@@ -1,0 +1,54 @@
+// `timeout-lens`: the engine for terminals and CI. Each subcommand lives in src/cli/<name>.ts
+// and is loaded only when called, so `--help` stays instant.
+
+interface Subcommand {
+  summary: string;
+  usage: string;
+  load: () => Promise<{ run: (args: string[]) => Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Subcommand> = {
+  // Subcommands register here: analyze, trace, sample-account.
+};
+
+function help(): string {
+  const lines = ['Usage: timeout-lens <command> [options]', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(16)} ${c.summary}`);
+  lines.push('', 'Run `timeout-lens <command> --help` for the options of one command.');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${__VERSION__}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`timeout-lens: unknown command '${name}'\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${cmd.usage}\n`);
+    return 0;
+  }
+  const mod = await cmd.load();
+  return mod.run(rest);
+}
+
+declare const __VERSION__: string;
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`timeout-lens: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

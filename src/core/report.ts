@@ -1,0 +1,114 @@
+// The report: the public JSON contract of `timeout-lens analyze --json` (see
+// ../shared/design/REPORT_FORMAT.md) and what every surface of the extension shows.
+// Fields are only ever added, never renamed; schemaVersion changes when a meaning does.
+
+import type { FrontDoorKind, Namespace } from './model';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type Severity = 'high' | 'elevated' | 'info';
+
+export type FindingId =
+  | 'integration-timeout'
+  | 'approaching-budget'
+  | 'cold-start-tipped'
+  | 'work-after-cut'
+  | 'slow-downstream'
+  | 'sequential-calls'
+  | 'throttled-downstream'
+  | 'lambda-timeout-exceeds-integration'
+  | 'lambda-timed-out'
+  | 'unsampled-timeouts'
+  | 'lost-subsegments';
+
+export interface Finding {
+  id: FindingId;
+  severity: Severity;
+  title: string;
+  detail: string;
+  fix: string;
+  evidence: Record<string, number | string | boolean | null | string[]>;
+  traceId?: string;
+  route?: string;
+  function?: string;
+  /** Span ids this finding is about (the waterfall highlights them). Additive field. */
+  spanIds?: string[];
+}
+
+export type BudgetSource =
+  | 'rest-api-default'
+  | 'http-api-default'
+  | 'websocket-api-default'
+  | 'configured'
+  | 'cli'
+  | 'none';
+
+export type Verdict = 'timeout' | 'near' | 'error' | 'ok';
+
+export interface DownstreamTotal {
+  name: string;
+  operation?: string;
+  namespace: Namespace | null;
+  ms: number;
+  calls: number;
+}
+
+export interface Breakdown {
+  gatewayMs: number;
+  coldStartMs: number;
+  coldStartKind: 'init' | 'restore' | null;
+  handlerMs: number;
+  overheadMs: number;
+  downstream: DownstreamTotal[];
+}
+
+export interface TraceEntry {
+  kind: FrontDoorKind;
+  name: string;
+  method?: string;
+  url?: string;
+  status: number | null;
+}
+
+export interface TraceReport {
+  traceId: string;
+  entry: TraceEntry;
+  budgetMs: number | null;
+  budgetSource: BudgetSource;
+  totalMs: number;
+  verdict: Verdict;
+  breakdown: Breakdown;
+  functionEndAtMs: number | null;
+  cutAtMs: number | null;
+  afterCutMs: number | null;
+  findings: Finding[];
+}
+
+export interface EndpointStats {
+  api: string;
+  stage: string;
+  method: string;
+  route: string;
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  timeouts: number;
+  errors5xx: number;
+  coldStarts: number;
+  budgetMs: number;
+}
+
+export interface ReportError {
+  source: string;
+  message: string;
+}
+
+export interface Report {
+  schemaVersion: number;
+  traces: TraceReport[];
+  endpoints: EndpointStats[];
+  findings: Finding[];
+  errors: ReportError[];
+}

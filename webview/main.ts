@@ -1,0 +1,1 @@
+// Waterfall webview entry (built out in the waterfall issue).
