@@ -6,8 +6,12 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
+// `--dir=test/browser` runs another folder of node:test files the same way.
+const dirArg = process.argv.find((a) => a.startsWith('--dir='));
+const testDir = dirArg ? dirArg.slice('--dir='.length).replace(/\/$/, '') : 'test/unit';
+const outDir = join('out', testDir.replace(/^test\//, ''));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--') && !a.startsWith('--dir='));
 
 function walk(dir) {
   const out = [];
@@ -19,16 +23,16 @@ function walk(dir) {
   return out;
 }
 
-const files = walk('test/unit').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const files = walk(testDir).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error(`no unit test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-rmSync('out/unit', { recursive: true, force: true });
+rmSync(outDir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: files,
-  outdir: 'out/unit',
-  outbase: 'test/unit',
+  outdir: outDir,
+  outbase: testDir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -38,7 +42,7 @@ await esbuild.build({
   outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
 });
-const outs = files.map((f) => join('out/unit', relative('test/unit', f)).replace(/\.ts$/, '.mjs'));
+const outs = files.map((f) => join(outDir, relative(testDir, f)).replace(/\.ts$/, '.mjs'));
 const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...passThrough, ...outs], {
   stdio: 'inherit',
 });
