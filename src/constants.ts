@@ -1,0 +1,51 @@
+// Every id the extension contributes, in one place: commands, views, settings, colors, context keys.
+// package.json must agree; test/unit/manifest.test.ts checks that it does.
+
+export const EXTENSION_ID = 'timeout-lens.timeout-lens';
+export const OUTPUT_CHANNEL_NAME = 'Timeout Lens';
+
+export const Commands = {
+  trace504: 'timeoutLens.trace504',
+  openTraceFile: 'timeoutLens.openTraceFile',
+  selectProfile: 'timeoutLens.selectProfile',
+  selectRegion: 'timeoutLens.selectRegion',
+  trySampleAccount: 'timeoutLens.trySampleAccount',
+  refreshEndpoints: 'timeoutLens.refreshEndpoints',
+  showOutput: 'timeoutLens.showOutput',
+} as const;
+
+export const Views = {
+  container: 'timeoutLens',
+  slowEndpoints: 'timeoutLens.slowEndpoints',
+} as const;
+
+export const WebviewTypes = {
+  waterfall: 'timeoutLens.waterfall',
+} as const;
+
+/** Setting keys below the `timeoutLens` section. */
+export const Settings = {
+  section: 'timeoutLens',
+  profile: 'aws.profile',
+  region: 'aws.region',
+  endpoint: 'aws.endpoint',
+  budgetMs: 'budgetMs',
+  traceWindowMinutes: 'traceWindowMinutes',
+  maxTraces: 'maxTraces',
+} as const;
+
+/** Contributed theme colors; the webview sees them as `--vscode-timeoutLens-<name>`. */
+export const Colors = {
+  frontDoor: 'timeoutLens.frontDoor',
+  coldStart: 'timeoutLens.coldStart',
+  handler: 'timeoutLens.handler',
+  downstreamAws: 'timeoutLens.downstreamAws',
+  downstreamRemote: 'timeoutLens.downstreamRemote',
+  overhead: 'timeoutLens.overhead',
+  inferred: 'timeoutLens.inferred',
+  overBudget: 'timeoutLens.overBudget',
+} as const;
+
+export const ContextKeys = {
+  sampleAccountRunning: 'timeoutLens.sampleAccountRunning',
+} as const;

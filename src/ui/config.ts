@@ -1,0 +1,33 @@
+// Settings read through one typed accessor, so a key is spelled in one place only.
+import * as vscode from 'vscode';
+import { Settings } from '../constants';
+
+export interface TimeoutLensConfig {
+  profile: string | undefined;
+  region: string | undefined;
+  endpoint: string | undefined;
+  budgetMs: number | undefined;
+  traceWindowMinutes: number;
+  maxTraces: number;
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s && s.trim() ? s.trim() : undefined;
+}
+
+export function readConfig(): TimeoutLensConfig {
+  const c = vscode.workspace.getConfiguration(Settings.section);
+  const budget = c.get<number | null>(Settings.budgetMs, null);
+  return {
+    profile: nonEmpty(c.get<string>(Settings.profile)),
+    region: nonEmpty(c.get<string>(Settings.region)),
+    endpoint: nonEmpty(c.get<string>(Settings.endpoint)),
+    budgetMs: typeof budget === 'number' && budget > 0 ? budget : undefined,
+    traceWindowMinutes: c.get<number>(Settings.traceWindowMinutes, 60),
+    maxTraces: c.get<number>(Settings.maxTraces, 50),
+  };
+}
+
+export async function updateSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration(Settings.section).update(key, value, vscode.ConfigurationTarget.Global);
+}

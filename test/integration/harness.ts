@@ -1,0 +1,330 @@
+// The real-VS-Code harness: starts code-server (VS Code 1.100.3's workbench and Node extension
+// host, installed by scripts/install-code-server.mjs) with the PACKAGED extension installed into a
+// fresh extensions folder, opens a workspace in Debian's Chromium through playwright-core, and
+// reads what a person would see. See ../shared/design/VSCODE_TESTING.md for the measured recipe.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname ?? '.', '..', '..');
+export const RESULTS_DIR = join(ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function requiredEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the integration tests through \`npm run test:integration\``);
+  return v;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+const BASE_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'workbench.enableExperiments': false,
+  'chat.commandCenter.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+export interface VSCodeOptions {
+  /** The folder to open; a fresh empty temp folder by default. */
+  workspace?: string;
+  /** User settings (merged over the harness defaults). */
+  settings?: Record<string, unknown>;
+  /** Install the packaged .vsix (default) or run the extension from the repo as a development extension. */
+  mode?: 'vsix' | 'development';
+  /** Development mode only: the extension-host test module (extensionTestsPath). */
+  extensionTestsPath?: string;
+  env?: Record<string, string>;
+}
+
+export interface VSCodeServer {
+  port: number;
+  url: string;
+  userDataDir: string;
+  workspace: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts code-server in its own process group on a free port with fresh user-data and extensions folders. */
+export async function startVSCode(opts: VSCodeOptions = {}): Promise<VSCodeServer> {
+  const bin = requiredEnv('CODE_SERVER_BIN');
+  const tmp = mkdtempSync(join(tmpdir(), 'tl-vscode-'));
+  const ud = join(tmp, 'user-data');
+  const ext = join(tmp, 'extensions');
+  const cfg = join(tmp, 'config.yaml');
+  const workspace = opts.workspace ?? join(tmp, 'workspace');
+  mkdirSync(join(ud, 'User'), { recursive: true });
+  mkdirSync(ext, { recursive: true });
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...opts.settings }, null, 2));
+  writeFileSync(cfg, 'auth: none\ncert: false\n');
+  const mode = opts.mode ?? 'vsix';
+  if (mode === 'vsix') {
+    const vsix = requiredEnv('TIMEOUT_LENS_VSIX');
+    execFileSync(bin, ['--config', cfg, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], {
+      stdio: 'ignore',
+    });
+  }
+  const port = await freePort();
+  let out = '';
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--config', cfg, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
+      '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', ud, '--extensions-dir', ext, workspace,
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
+  );
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${out}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`code-server did not answer /healthz in 30 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  let url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  if (mode === 'development') {
+    const payload: Array<[string, string]> = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${ROOT}`]];
+    if (opts.extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://127.0.0.1:${port}${opts.extensionTestsPath}`]);
+    url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  }
+  return {
+    port,
+    url,
+    userDataDir: ud,
+    workspace,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null && child.pid) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Files below the user-data logs folder whose path ends with `suffix` (newest session first). */
+export function findLogFiles(userDataDir: string, suffix: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith(suffix)) found.push(p);
+    }
+  };
+  walk(join(userDataDir, 'logs'));
+  return found.sort().reverse();
+}
+
+export function readLog(userDataDir: string, suffix: string): string {
+  return findLogFiles(userDataDir, suffix)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
+export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== null && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A Chromium page on the workbench, with the helpers tests use to look at it like a person. */
+export class Workbench {
+  readonly consoleLines: string[] = [];
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+    readonly server: VSCodeServer,
+  ) {}
+
+  static async open(server: VSCodeServer, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Workbench> {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: options.colorScheme ?? 'dark' });
+    const wb = new Workbench(browser, page, server);
+    page.on('console', (m) => wb.consoleLines.push(`${m.type()}: ${m.text()}`));
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar').waitFor({ timeout: 30_000 });
+    return wb;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+
+  /** Opens the command palette and returns the titles it lists for `query`. */
+  async paletteItems(query: string): Promise<string[]> {
+    await this.openPalette();
+    await this.page.keyboard.type(query);
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 10_000 });
+    await this.page.waitForTimeout(300);
+    const labels = await rows.locator('.label-name').allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return labels.map((l) => l.replace(/\s+/g, ' ').trim());
+  }
+
+  private async openPalette(): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    await widget.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.waitForTimeout(150);
+  }
+
+  /** Runs a command from the command palette by its full title, e.g. "Timeout Lens: Select Region". */
+  async runCommand(title: string): Promise<void> {
+    await this.openPalette();
+    await this.page.keyboard.type(title);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  /** The quick pick that is open now: its rows' labels. */
+  async quickPickItems(): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 10_000 });
+    return (await rows.locator('.label-name').allInnerTexts()).map((l) => l.trim());
+  }
+
+  async pickQuickItem(label: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  async waitForNotification(re: RegExp, timeoutMs = 20_000): Promise<string> {
+    return waitFor(`a notification matching ${re}`, async () => (await this.notifications()).find((n) => re.test(n)), timeoutMs);
+  }
+
+  /** Clicks the activity-bar entry of a view container (e.g. "Timeout Lens"). */
+  async openViewContainer(label: string): Promise<void> {
+    const item = this.page.locator(`.activitybar li[aria-label*="${label}"], .activitybar a[aria-label*="${label}"]`).first();
+    await item.waitFor({ timeout: 15_000 });
+    const checked = await item.getAttribute('aria-checked').catch(() => null);
+    if (checked !== 'true') await item.click();
+  }
+
+  /** The pane of a view by its title (e.g. "Slow Endpoints"). */
+  viewPane(title: string): ReturnType<Page['locator']> {
+    return this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: title }) }).first();
+  }
+
+  async welcomeText(viewTitle: string): Promise<string> {
+    const content = this.viewPane(viewTitle).locator('.welcome-view-content');
+    await content.waitFor({ timeout: 15_000 });
+    return content.innerText();
+  }
+
+  async treeItems(viewTitle: string): Promise<string[]> {
+    const rows = this.viewPane(viewTitle).locator('.monaco-list-row');
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** The content frame of the webview that is visible now. */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+  }
+
+  async webviewText(selector = 'body'): Promise<string> {
+    const loc = this.webview().locator(selector).first();
+    await loc.waitFor({ timeout: 20_000 });
+    return loc.innerText();
+  }
+
+  /** Opens a workspace file with Quick Open. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'visible' });
+    await this.page.keyboard.type(name);
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** Hovers the first occurrence of `word` in the active editor and returns the hover's text. */
+  async hoverWord(word: string): Promise<string> {
+    const token = this.page.locator('.monaco-editor .view-lines span', { hasText: word }).first();
+    await token.click();
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+I');
+    const hover = this.page.locator('.monaco-hover-content:visible').first();
+    await hover.waitFor({ timeout: 10_000 });
+    return hover.innerText();
+  }
+
+  /** Problems panel rows (opens the panel). */
+  async problems(): Promise<string[]> {
+    await this.page.keyboard.press('Control+Shift+M');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await this.page.waitForTimeout(500);
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** The log file of an extension's LogOutputChannel (what its Output channel shows). */
+  outputChannelLog(channelName: string, extensionId = 'timeout-lens.timeout-lens'): string {
+    return readLog(this.server.userDataDir, join(extensionId, `${channelName}.log`));
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const path = join(RESULTS_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
