@@ -54,6 +54,12 @@ test('the output channel exists and activation took under 100 ms', async () => {
   const ms = Number(m[1]);
   console.log(`# activation: ${ms} ms`);
   assert.ok(ms < 100, `activation took ${ms} ms`);
+  // VS Code's own record of the activation (the event that triggered it).
+  const host = readLog(server.userDataDir, 'remoteexthost.log');
+  const line = host.split('\n').find((l) => l.includes('_doActivateExtension timeout-lens.timeout-lens'));
+  assert.ok(line, 'the extension host logged the activation');
+  console.log(`# ${line.trim()}`);
+  assert.doesNotMatch(line, /activationEvent: '\*'/);
   await wb.runCommand('Timeout Lens: Show Log');
   await wb.page.locator('.panel .monaco-editor .view-lines', { hasText: 'activated in' }).first().waitFor({ timeout: 15_000 });
   await wb.screenshot('foundation-output');
