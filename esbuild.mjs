@@ -16,6 +16,15 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // dist/aws.js is loaded on first use (src/ui/awsBundle.ts), so activation never parses the SDK.
+    external: ['vscode', './aws.js'],
+  },
+  {
+    entryPoints: ['src/awsBundle.ts'],
+    outfile: 'dist/aws.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
     external: ['vscode'],
   },
   {
