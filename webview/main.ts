@@ -1,1 +1,65 @@
-// Waterfall webview entry (built out in the waterfall issue).
+// Waterfall webview entry: adopts the stylesheet (a constructed sheet: allowed under the panel's
+// CSP without 'unsafe-inline'), reads the snapshot inlined in the page so the first paint needs
+// no round trip, then says `ready` and takes complete snapshots from the host.
+import { INITIAL_STATE_ELEMENT_ID, PROTOCOL_VERSION, isHostMessage } from '../src/protocol';
+import type { WaterfallSnapshot, WebviewMessage } from '../src/protocol';
+import css from './styles.css';
+import { WaterfallApp } from './waterfall/app';
+import type { PersistedState } from './waterfall/app';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+function readInitial(): WaterfallSnapshot | null {
+  const node = document.getElementById(INITIAL_STATE_ELEMENT_ID);
+  if (!node?.textContent) return null;
+  try {
+    const v: unknown = JSON.parse(node.textContent);
+    return v && typeof v === 'object' ? (v as WaterfallSnapshot) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isPersisted(x: unknown): x is PersistedState {
+  return typeof x === 'object' && x !== null && (x as { v?: unknown }).v === 1 && typeof (x as { perTrace?: unknown }).perTrace === 'object';
+}
+
+function boot(): void {
+  performance.mark('tl-boot');
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+
+  const vscode = acquireVsCodeApi();
+  const root = document.getElementById('tl-root') ?? document.body.appendChild(document.createElement('div'));
+  const saved = vscode.getState();
+  const app = new WaterfallApp(
+    root,
+    {
+      post: (m: WebviewMessage) => vscode.postMessage(m),
+      saveState: (s) => vscode.setState(s),
+    },
+    isPersisted(saved) ? saved : null,
+  );
+  const initial = readInitial();
+  app.setSnapshot(initial);
+  performance.mark('tl-rendered');
+  // The frame after the first render is the first paint of the waterfall.
+  requestAnimationFrame(() => setTimeout(() => performance.mark('tl-painted'), 0));
+
+  window.addEventListener('message', (e: MessageEvent<unknown>) => {
+    const m = e.data;
+    if (!isHostMessage(m)) return;
+    if (m.type === 'snapshot') app.setSnapshot(m.snapshot);
+    else app.showNotice(m.level, m.text);
+  });
+  vscode.postMessage({ type: 'ready', v: PROTOCOL_VERSION, traceId: initial?.traceId ?? null } satisfies WebviewMessage);
+}
+
+boot();

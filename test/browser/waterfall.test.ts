@@ -1,0 +1,376 @@
+// The waterfall webview in real headless Chromium, in the panel's own page and CSP: rows, the
+// budget line and cut marker at the right pixels, collapse, keyboard, findings → highlight,
+// details → open source, the trace list, themes, persisted UI state, virtualization at 100 000
+// spans, and screenshots in test-results/ (look at them).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { PROTOCOL_VERSION } from '../../src/protocol';
+import type { WaterfallSnapshot } from '../../src/protocol';
+import { buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
+import { traceDomain, viewedPosition, FULL_VIEW } from '../../webview/waterfall/scale';
+import type { ElLike, WinLike } from '../waterfall/browserGlobals';
+import { applyTheme, launch, openWaterfall, themeVariables } from '../waterfall/pageHarness';
+import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../waterfall/modelBuilder';
+
+let browser: Browser;
+before(async () => {
+  mkdirSync('test-results', { recursive: true });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+function timeoutSnapshot(): WaterfallSnapshot {
+  const a = timeoutScenario();
+  return buildWaterfallSnapshot(a.trace, a.report, { others: [coldStartScenario().report] });
+}
+
+/** Names of the rows on screen, top to bottom. */
+async function rowNames(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rows = Array.from((globalThis as unknown as WinLike).document.querySelectorAll('.tl-row')).filter((r) => !(r as unknown as { hidden: boolean }).hidden);
+    rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+    return rows.map((r) => r.querySelector('.tl-label')?.textContent ?? '');
+  });
+}
+
+async function rowOf(page: Page, name: string, nth = 0): Promise<ReturnType<Page['locator']>> {
+  return page.locator('.tl-row:not([hidden])', { has: page.locator('.tl-label', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).nth(nth);
+}
+
+/** Expected x (px) of a time on the timeline, from the same pure scale the webview uses. */
+async function expectedX(page: Page, snap: WaterfallSnapshot, ms: number): Promise<number> {
+  const axis = await page.locator('.tl-axis').boundingBox();
+  assert.ok(axis);
+  let minStart = 0;
+  for (const s of snap.spans) minStart = Math.min(minStart, s.startMs);
+  const d = traceDomain(minStart, snap.endMs, snap.report.budgetMs, snap.report.cutAtMs);
+  return axis.x + viewedPosition(d, FULL_VIEW)(ms) * axis.width;
+}
+
+test('rows: one per span in pre-order, indented by depth, with duration and share of the budget', async () => {
+  const { page, violations, posted } = await openWaterfall(browser, timeoutSnapshot());
+  try {
+    assert.deepEqual(await rowNames(page), [
+      'orders-api/prod',
+      'Lambda',
+      'orders-report',
+      'orders-report',
+      'Invocation',
+      'DynamoDB',
+      'DynamoDB',
+      'api.partner.example',
+      'SQS',
+      'Overhead',
+    ]);
+    const inv = await rowOf(page, 'Invocation');
+    assert.equal(await inv.getAttribute('aria-level'), '5');
+    const ddb = await rowOf(page, 'DynamoDB');
+    assert.equal(await ddb.locator('.tl-bar-label').textContent(), '18.0 s · 62 %');
+    assert.equal(await ddb.locator('.tl-sub').textContent(), 'Query · orders');
+    assert.equal(await (await rowOf(page, 'orders-report', 1)).locator('.tl-sub').textContent(), 'Lambda::Function');
+    assert.match((await ddb.locator('.tl-bar').getAttribute('class')) ?? '', /role-downstreamAws/);
+    assert.match((await (await rowOf(page, 'api.partner.example')).locator('.tl-bar').getAttribute('class')) ?? '', /role-downstreamRemote/);
+    assert.equal(await (await rowOf(page, 'orders-api/prod')).locator('.tl-flag').textContent(), '5xx');
+    // Summary strip: status, total vs budget, overrun, breakdown.
+    assert.equal(await page.locator('.tl-verdict').textContent(), '504 · Timed out');
+    assert.match((await page.locator('.tl-total').textContent()) ?? '', /29\.0 s of 29\.0 s budget.*gave up at 29\.0 s.*4\.48 s after the cut/);
+    assert.equal(await page.locator('.tl-stack-seg').count(), 6);
+    // The first paint needed no round trip; the webview said ready; the constructed sheet obeyed the CSP.
+    const ready = (await posted())[0];
+    assert.deepEqual(ready, { type: 'ready', v: PROTOCOL_VERSION, traceId: timeoutSnapshot().traceId });
+    assert.deepEqual(await violations(), []);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as WinLike).getComputedStyle((globalThis as unknown as WinLike).document.querySelector('.tl-row')!).getPropertyValue('position')), 'absolute');
+  } finally {
+    await page.close();
+  }
+});
+
+test('the budget line, the cut marker and the bars sit at the right pixels; work after the cut is hatched', async () => {
+  const snap = timeoutSnapshot();
+  const { page } = await openWaterfall(browser, snap);
+  try {
+    const budget = await page.locator('.tl-budget-line').boundingBox();
+    assert.ok(budget);
+    const xb = await expectedX(page, snap, 29000);
+    assert.ok(Math.abs(budget.x + budget.width / 2 - xb) <= 1.5, `budget line at ${budget.x}, expected ${xb}`);
+    const cut = await page.locator('.tl-cut-line').boundingBox();
+    assert.ok(cut);
+    const xc = await expectedX(page, snap, 29012);
+    assert.ok(Math.abs(cut.x + cut.width / 2 - xc) <= 1.5, `cut line at ${cut.x}, expected ${xc}`);
+    const region = await page.locator('.tl-after-region').boundingBox();
+    assert.ok(region && Math.abs(region.x - xc) <= 1.5);
+    assert.match((await page.locator('.tl-axis-mark').first().textContent()) ?? '', /budget 29\.0 s/);
+
+    // The stage bar: 0 → 29 012 ms.
+    const stage = await (await rowOf(page, 'orders-api/prod')).locator('.tl-bar').boundingBox();
+    assert.ok(stage);
+    assert.ok(Math.abs(stage.x - (await expectedX(page, snap, 0))) <= 1.5);
+    assert.ok(Math.abs(stage.x + stage.width - xc) <= 1.5);
+    assert.equal(await (await rowOf(page, 'orders-api/prod')).locator('.tl-after-cut').isVisible(), false);
+
+    // The function segment runs on to 33 490 ms: hatched from the cut to its end.
+    const fnRow = await rowOf(page, 'orders-report', 1);
+    const hatch = await fnRow.locator('.tl-after-cut').boundingBox();
+    const fnBar = await fnRow.locator('.tl-bar').boundingBox();
+    assert.ok(hatch && fnBar);
+    assert.ok(Math.abs(hatch.x - xc) <= 1.5, `hatch starts at the cut (${hatch.x} vs ${xc})`);
+    assert.ok(Math.abs(hatch.x + hatch.width - (await expectedX(page, snap, 33490))) <= 1.5);
+    assert.match((await fnRow.getAttribute('class')) ?? '', /past-cut/);
+    // SQS started after the cut: all of it is hatched.
+    const sqs = await rowOf(page, 'SQS');
+    const sh = await sqs.locator('.tl-after-cut').boundingBox();
+    const sb = await sqs.locator('.tl-bar').boundingBox();
+    assert.ok(sh && sb && Math.abs(sh.x - sb.x) <= 1 && Math.abs(sh.width - sb.width) <= 1);
+    const bg = await sqs.locator('.tl-after-cut').evaluate((e) => (globalThis as unknown as WinLike).getComputedStyle(e as unknown as ElLike).getPropertyValue('background-image'));
+    assert.match(bg, /repeating-linear-gradient/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a child that starts before its parent is drawn where it is (no clamping)', async () => {
+  const c = coldStartScenario();
+  const snap = buildWaterfallSnapshot(c.trace, c.report);
+  const { page } = await openWaterfall(browser, snap);
+  try {
+    const init = await (await rowOf(page, 'Initialization')).locator('.tl-bar').boundingBox();
+    const fn = await (await rowOf(page, 'todo-list-app-dev-postTask')).locator('.tl-bar').boundingBox();
+    assert.ok(init && fn);
+    assert.ok(init.x < fn.x - 50, 'Initialization starts well left of its parent function segment');
+    assert.ok(Math.abs(init.x - (await expectedX(page, snap, 7))) <= 1.5);
+    assert.equal(await page.locator('.tl-verdict').textContent(), '201 · OK');
+    assert.match((await page.locator('.tl-total').textContent()) ?? '', /headroom 27\.5 s/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('collapse and expand by click and by keyboard; arrows, Enter, / and Escape', async () => {
+  const { page } = await openWaterfall(browser, timeoutSnapshot());
+  try {
+    const inv = await rowOf(page, 'Invocation');
+    assert.equal(await inv.getAttribute('aria-expanded'), 'true');
+    await inv.locator('.tl-twisty').click();
+    assert.deepEqual(await rowNames(page), ['orders-api/prod', 'Lambda', 'orders-report', 'orders-report', 'Invocation', 'Overhead']);
+    assert.equal(await (await rowOf(page, 'Invocation')).getAttribute('aria-expanded'), 'false');
+    // Keyboard: the twisty click selected nothing; Down from nothing selects the first row.
+    await page.locator('.tl-scroll').focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('.tl-row.selected .tl-label').textContent(), 'orders-api/prod');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('.tl-row.selected .tl-label').textContent(), 'Invocation');
+    await page.keyboard.press('Enter');
+    assert.equal((await rowNames(page)).length, 10);
+    await page.keyboard.press('ArrowLeft'); // expanded → collapse
+    assert.equal((await rowNames(page)).length, 6);
+    await page.keyboard.press('ArrowRight'); // collapsed → expand
+    await page.keyboard.press('ArrowRight'); // expanded → first child
+    assert.equal(await page.locator('.tl-row.selected .tl-label').textContent(), 'DynamoDB');
+    await page.keyboard.press('ArrowLeft'); // DynamoDB has a child and is expanded → collapse
+    await page.keyboard.press('ArrowLeft'); // now collapsed → parent
+    assert.equal(await page.locator('.tl-row.selected .tl-label').textContent(), 'Invocation');
+    assert.equal(await page.locator('.tl-detail-title').textContent(), 'Invocation');
+    // `/` focuses the filter; typing filters by name; Escape clears it.
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as WinLike).document.activeElement?.className), 'tl-filter');
+    await page.keyboard.type('sqs');
+    await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-filter-count')?.textContent?.startsWith('6 of'));
+    assert.deepEqual(await rowNames(page), ['orders-api/prod', 'Lambda', 'orders-report', 'orders-report', 'Invocation', 'SQS']);
+    assert.match((await (await rowOf(page, 'SQS')).getAttribute('class')) ?? '', /match/);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as WinLike).document.activeElement?.className), 'tl-scroll');
+    assert.ok((await rowNames(page)).length >= 9);
+  } finally {
+    await page.close();
+  }
+});
+
+test('clicking a finding highlights its spans (expanding what hides them) and tells the host', async () => {
+  const snap = timeoutSnapshot();
+  const { page, posted } = await openWaterfall(browser, snap);
+  try {
+    await (await rowOf(page, 'Invocation')).locator('.tl-twisty').click(); // hide SQS first
+    await page.locator('.tl-finding').nth(1).click();
+    const hl = await page.evaluate(() => Array.from((globalThis as unknown as WinLike).document.querySelectorAll('.tl-row.highlight:not([hidden])')).map((r) => r.dataset['index']));
+    const names = hl.map((i) => snap.spans[Number(i)]!.id).sort();
+    assert.deepEqual(names, ['a000000000000004', 'a000000000000008']);
+    assert.match((await page.locator('.tl-finding').nth(1).getAttribute('class')) ?? '', /active/);
+    const last = (await posted()).at(-1);
+    assert.deepEqual(last, { type: 'revealFinding', v: PROTOCOL_VERSION, traceId: snap.traceId, findingId: 'work-after-cut', index: 1 });
+    // Clicking again clears the highlight.
+    await page.locator('.tl-finding').nth(1).click();
+    assert.equal(await page.locator('.tl-row.highlight').count(), 0);
+  } finally {
+    await page.close();
+  }
+});
+
+test('details: http, aws, annotations, metadata, cause; workspace frames open the source, logs open', async () => {
+  const root = span({
+    name: 'checkout',
+    kind: 'function',
+    origin: 'AWS::Lambda::Function',
+    isSegment: true,
+    start: 0,
+    end: 120,
+    fault: true,
+    aws: { requestId: 'req-1', operation: 'Invoke', retries: 2, tableName: 'carts' },
+    http: { method: 'POST', url: 'https://shop.example/checkout', status: 502 },
+    annotations: { tenant: 'acme', attempt: 2 },
+    metadata: { default: { cart: { items: 3 } } },
+    cause: {
+      workingDirectory: '/var/task',
+      exceptions: [{ type: 'TypeError', message: 'x is undefined', stack: [{ path: 'src/checkout.ts', line: 42, label: 'charge' }, { path: 'node:internal', line: 1 }] }],
+    },
+  });
+  const t = trace([root], '1-00000000-0000000000000000000000d1');
+  const snap = buildWaterfallSnapshot(t, report({ traceId: t.traceId, totalMs: 120, verdict: 'error' }), {
+    resolveFrame: (p) => (p.startsWith('src/') ? `/workspace/${p}` : undefined),
+  });
+  const { page, posted } = await openWaterfall(browser, snap);
+  try {
+    await (await rowOf(page, 'checkout')).click();
+    const text = (await page.locator('.tl-details').textContent()) ?? '';
+    for (const s of ['https://shop.example/checkout', '502', 'Invoke', 'carts', 'Retries2', 'tenantacme', 'default.cart{"items":3}', 'TypeError: x is undefined', 'node:internal:1']) {
+      assert.ok(text.includes(s), `details show ${s}`);
+    }
+    await page.locator('.tl-details .tl-link', { hasText: 'src/checkout.ts:42' }).click();
+    assert.deepEqual((await posted()).at(-1), { type: 'openSource', v: PROTOCOL_VERSION, file: '/workspace/src/checkout.ts', line: 42 });
+    assert.equal(await page.locator('.tl-details .tl-link', { hasText: 'node:internal' }).count(), 0, 'frames outside the workspace are text');
+    await page.locator('.tl-details .tl-link', { hasText: 'Open logs' }).click();
+    assert.deepEqual((await posted()).at(-1), { type: 'openLogs', v: PROTOCOL_VERSION, traceId: t.traceId, requestId: 'req-1', functionName: 'checkout' });
+    await page.getByRole('button', { name: 'Copy the trace as JSON' }).click();
+    assert.deepEqual((await posted()).at(-1), { type: 'copyTrace', v: PROTOCOL_VERSION, traceId: t.traceId, format: 'json' });
+  } finally {
+    await page.close();
+  }
+});
+
+test('trace list: sortable; choosing a trace asks the host, and its snapshot swaps the waterfall', async () => {
+  const snap = timeoutSnapshot();
+  const { page, posted } = await openWaterfall(browser, snap);
+  try {
+    const order = async (): Promise<string[]> => page.locator('.tl-trace-row .tl-trace-status').allTextContents();
+    assert.deepEqual(await order(), ['504 timeout', '201 ok']); // total, descending
+    await page.locator('.tl-sort[data-sort="coldStart"]').click();
+    assert.deepEqual(await order(), ['201 ok', '504 timeout']);
+    await page.locator('.tl-sort[data-sort="coldStart"]').click();
+    assert.deepEqual(await order(), ['504 timeout', '201 ok']);
+    const cold = coldStartScenario();
+    await page.locator('.tl-trace-row', { hasText: '201' }).click();
+    assert.deepEqual((await posted()).at(-1), { type: 'selectTrace', v: PROTOCOL_VERSION, traceId: cold.report.traceId });
+    const next = buildWaterfallSnapshot(cold.trace, cold.report, { others: [timeoutScenario().report] });
+    await page.evaluate((m) => (globalThis as unknown as WinLike).postMessage(m, '*'), { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: next });
+    await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-entry-name')?.textContent === 'dev-todo-list-app/dev');
+    assert.equal((await rowNames(page)).length, next.spans.length);
+    assert.equal(await page.locator('.tl-cut-line').count(), 0);
+    // A message of another protocol version is ignored.
+    await page.evaluate((m) => (globalThis as unknown as WinLike).postMessage(m, '*'), { type: 'snapshot', v: 999, snapshot: snap });
+    await page.waitForTimeout(50);
+    assert.equal(await page.locator('.tl-entry-name').textContent(), 'dev-todo-list-app/dev');
+  } finally {
+    await page.close();
+  }
+});
+
+test('themes: bars take the contributed colors of light, dark and high contrast', async () => {
+  const { page } = await openWaterfall(browser, timeoutSnapshot());
+  try {
+    const color = async (): Promise<string> =>
+      (await rowOf(page, 'Invocation')).locator('.tl-bar').evaluate((e) => (globalThis as unknown as WinLike).getComputedStyle(e as unknown as ElLike).getPropertyValue('background-color'));
+    const hex = (h: string): string => {
+      const n = parseInt(h.slice(1), 16);
+      return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+    };
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+      await applyTheme(page, theme);
+      assert.equal(await color(), hex(themeVariables(theme)['--vscode-timeoutLens-handler']!), theme);
+      const bodyBg = await page.evaluate(() => (globalThis as unknown as WinLike).getComputedStyle((globalThis as unknown as WinLike).document.body).getPropertyValue('background-color'));
+      assert.equal(bodyBg, hex(themeVariables(theme)['--vscode-editor-background']!));
+    }
+    const outline = await (await rowOf(page, 'Invocation')).locator('.tl-bar').evaluate((e) => (globalThis as unknown as WinLike).getComputedStyle(e as unknown as ElLike).getPropertyValue('outline-style'));
+    assert.equal(outline, 'solid', 'high contrast outlines the bars');
+  } finally {
+    await page.close();
+  }
+});
+
+test('UI state persists through setState and is restored on reload (collapse, selection)', async () => {
+  const snap = timeoutSnapshot();
+  const first = await openWaterfall(browser, snap);
+  let state: unknown;
+  try {
+    await (await rowOf(first.page, 'Invocation')).locator('.tl-twisty').click();
+    await (await rowOf(first.page, 'Overhead')).click();
+    state = await first.page.evaluate(() => (globalThis as unknown as WinLike)['__state']);
+    assert.ok(!JSON.stringify(state).includes('orders-api/prod'), 'no trace data in the persisted state');
+  } finally {
+    await first.page.close();
+  }
+  const second = await openWaterfall(browser, snap, { state });
+  try {
+    assert.equal((await rowNames(second.page)).length, 6);
+    assert.equal(await second.page.locator('.tl-row.selected .tl-label').textContent(), 'Overhead');
+  } finally {
+    await second.page.close();
+  }
+});
+
+test('zoom: + and 0 change and reset the view; the budget line follows', async () => {
+  const snap = timeoutSnapshot();
+  const { page } = await openWaterfall(browser, snap);
+  try {
+    const x0 = (await page.locator('.tl-budget-line').boundingBox())!.x;
+    await page.locator('.tl-scroll').focus();
+    await page.keyboard.press('+');
+    const x1 = (await page.locator('.tl-budget-line').boundingBox())?.x;
+    assert.ok(x1 === undefined || Math.abs(x1 - x0) > 20, 'zooming moved the budget line');
+    await page.keyboard.press('0');
+    assert.ok(Math.abs((await page.locator('.tl-budget-line').boundingBox())!.x - x0) < 0.5);
+  } finally {
+    await page.close();
+  }
+});
+
+test('virtualized: 100 000 spans keep a few dozen row elements; End reaches the last span', async () => {
+  const big = bigScenario(100_000);
+  const snap = buildWaterfallSnapshot(big.trace, big.report);
+  const { page } = await openWaterfall(browser, snap, { height: 700 });
+  try {
+    const count = await page.locator('.tl-row').count();
+    assert.ok(count < 80, `${count} row elements`);
+    assert.equal(await page.locator('.tl-filter-count').textContent(), '100000 spans');
+    await page.locator('.tl-scroll').focus();
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-row.selected') !== null);
+    const last = snap.spans[snap.spans.length - 1]!;
+    assert.equal(await page.locator('.tl-row.selected .tl-label').textContent(), last.name);
+    assert.equal(await page.locator('.tl-row.selected').getAttribute('data-index'), String(snap.spans.length - 1));
+    assert.ok((await page.locator('.tl-row').count()) < 80);
+  } finally {
+    await page.close();
+  }
+});
+
+test('screenshots: the 504 with work after the cut (3 themes), the cold start, a big trace', async () => {
+  const shots: Array<[string, WaterfallSnapshot, 'dark' | 'light' | 'high-contrast', string | null]> = [
+    ['waterfall-504-dark', timeoutSnapshot(), 'dark', null],
+    ['waterfall-504-light', timeoutSnapshot(), 'light', 'work-after-cut'],
+    ['waterfall-504-hc', timeoutSnapshot(), 'high-contrast', null],
+    ['waterfall-coldstart-dark', ((c) => buildWaterfallSnapshot(c.trace, c.report))(coldStartScenario()), 'dark', null],
+    ['waterfall-big-dark', ((b) => buildWaterfallSnapshot(b.trace, b.report))(bigScenario(100_000)), 'dark', null],
+  ];
+  for (const [name, snap, theme, finding] of shots) {
+    const { page } = await openWaterfall(browser, snap, { theme });
+    try {
+      if (finding) await page.locator('.tl-finding', { hasText: 'after the gateway' }).click();
+      await page.screenshot({ path: `test-results/${name}.png` });
+    } finally {
+      await page.close();
+    }
+  }
+});

@@ -1,0 +1,70 @@
+// The protocol's guards accept the messages both sides send and reject look-alikes; the page
+// escapes its inline JSON and carries the panel's CSP.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  PROTOCOL_VERSION,
+  isCopyTraceMessage,
+  isHostMessage,
+  isOpenLogsMessage,
+  isOpenSourceMessage,
+  isReadyMessage,
+  isRevealFindingMessage,
+  isSelectTraceMessage,
+  isSnapshotMessage,
+  isWebviewMessage,
+} from '../../../src/protocol';
+import { createNonce, jsonForScript, waterfallCsp, waterfallHtml } from '../../../src/ui/waterfallHtml';
+import { buildWaterfallSnapshot } from '../../../src/ui/waterfallSnapshot';
+import { timeoutScenario } from '../../waterfall/modelBuilder';
+
+const v = PROTOCOL_VERSION;
+
+test('webview → host guards', () => {
+  assert.ok(isReadyMessage({ type: 'ready', v, traceId: null }));
+  assert.ok(isReadyMessage({ type: 'ready', v, traceId: '1-a-b' }));
+  assert.ok(!isReadyMessage({ type: 'ready', v: 99, traceId: null }), 'another version is dropped');
+  assert.ok(isOpenSourceMessage({ type: 'openSource', v, file: '/ws/a.ts', line: 3 }));
+  assert.ok(!isOpenSourceMessage({ type: 'openSource', v, file: '/ws/a.ts', line: 0 }));
+  assert.ok(!isOpenSourceMessage({ type: 'openSource', v, file: '', line: 3 }));
+  assert.ok(!isOpenSourceMessage({ type: 'openSource', v, file: '/ws/a.ts', line: '3' }));
+  assert.ok(isOpenLogsMessage({ type: 'openLogs', v, traceId: 't', requestId: 'r' }));
+  assert.ok(!isOpenLogsMessage({ type: 'openLogs', v, traceId: 't', requestId: 'r', functionName: 3 }));
+  assert.ok(isRevealFindingMessage({ type: 'revealFinding', v, traceId: 't', findingId: 'work-after-cut', index: 1 }));
+  assert.ok(!isRevealFindingMessage({ type: 'revealFinding', v, traceId: 't', findingId: 'x', index: 1.5 }));
+  assert.ok(isCopyTraceMessage({ type: 'copyTrace', v, traceId: 't', format: 'text' }));
+  assert.ok(!isCopyTraceMessage({ type: 'copyTrace', v, traceId: 't', format: 'html' }));
+  assert.ok(isSelectTraceMessage({ type: 'selectTrace', v, traceId: 't' }));
+  assert.ok(isWebviewMessage({ type: 'selectTrace', v, traceId: 't' }));
+  for (const bad of [null, 1, 'ready', [], { type: 'ready' }, { type: 'snapshot', v }, { type: 'nope', v }]) assert.ok(!isWebviewMessage(bad));
+});
+
+test('host → webview guards', () => {
+  const { trace, report } = timeoutScenario();
+  const snapshot = buildWaterfallSnapshot(trace, report);
+  assert.ok(isSnapshotMessage({ type: 'snapshot', v, snapshot }));
+  assert.ok(!isSnapshotMessage({ type: 'snapshot', v, snapshot: { ...snapshot, spans: 'x' } }));
+  assert.ok(isHostMessage({ type: 'notice', v, level: 'error', text: 'x' }));
+  assert.ok(!isHostMessage({ type: 'notice', v, level: 'debug', text: 'x' }));
+});
+
+test('inline JSON cannot close its script element and parses back unchanged', () => {
+  const value = { name: '</script><script>alert(1)</script>', c: '<!-- & \u2028 -->' };
+  const text = jsonForScript(value);
+  assert.ok(!text.includes('<') && !text.includes('>'));
+  assert.deepEqual(JSON.parse(text), value);
+});
+
+test('the page carries the strict CSP, a fresh nonce on its script, and no inline style', () => {
+  const n1 = createNonce();
+  assert.notEqual(n1, createNonce());
+  assert.ok(Buffer.from(n1, 'base64').length === 16);
+  assert.equal(
+    waterfallCsp('https://x', n1),
+    `default-src 'none'; script-src 'nonce-${n1}'; style-src https://x; img-src https://x data:; font-src https://x; connect-src 'none'`,
+  );
+  const html = waterfallHtml({ cspSource: 'https://x', scriptUri: 'https://x/dist/webview.js', nonce: n1, snapshot: null });
+  assert.match(html, new RegExp(`<script nonce="${n1.replace(/[+/=]/g, (c) => `\\${c}`)}" src="https://x/dist/webview.js">`));
+  assert.ok(!/unsafe-inline/.test(html));
+  assert.ok(!/style=/.test(html) && !/<style/.test(html));
+});

@@ -1,0 +1,207 @@
+// Loads the real webview bundle in headless Chromium inside the page the panel serves
+// (src/ui/waterfallHtml.ts: same HTML, same CSP), on a fake origin fulfilled by request
+// interception (no server, no network). `acquireVsCodeApi` is the only stand-in: it records
+// what the webview posts and keeps its setState, as VS Code's would.
+import { readFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { WaterfallSnapshot } from '../../src/protocol';
+import type { WinLike } from './browserGlobals';
+import { createNonce, waterfallHtml } from '../../src/ui/waterfallHtml';
+
+export const ORIGIN = 'https://webview.timeout-lens.test';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+let bundle: string | null = null;
+
+/** The webview bundle, built in memory from webview/main.ts exactly as esbuild.mjs builds it. */
+export async function webviewBundle(): Promise<string> {
+  if (bundle) return bundle;
+  const r = await esbuild.build({
+    entryPoints: ['webview/main.ts'],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.css': 'text' },
+    write: false,
+    logLevel: 'warning',
+  });
+  bundle = r.outputFiles[0]?.text ?? '';
+  return bundle;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export type ThemeName = 'dark' | 'light' | 'high-contrast';
+
+interface ManifestColor {
+  id: string;
+  defaults: { light: string; dark: string; highContrast: string };
+}
+
+/** A subset of the variables VS Code sets on a webview, per theme, plus our contributed colors. */
+export function themeVariables(theme: ThemeName): Record<string, string> {
+  const base: Record<ThemeName, Record<string, string>> = {
+    dark: {
+      'editor-background': '#1f1f1f',
+      foreground: '#cccccc',
+      descriptionForeground: '#9d9d9d',
+      'panel-border': '#2b2b2b',
+      focusBorder: '#0078d4',
+      'list-hoverBackground': '#2a2d2e',
+      'list-activeSelectionBackground': '#04395e',
+      'list-activeSelectionForeground': '#ffffff',
+      'list-inactiveSelectionBackground': '#37373d',
+      'input-background': '#313131',
+      'input-foreground': '#cccccc',
+      'input-border': '#3c3c3c',
+      'button-secondaryBackground': '#313131',
+      'button-secondaryForeground': '#cccccc',
+      'textLink-foreground': '#4daafc',
+      errorForeground: '#f85149',
+      'editorWarning-foreground': '#cca700',
+      'badge-background': '#616161',
+      'badge-foreground': '#f8f8f8',
+      'testing-iconPassed': '#73c991',
+      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+      'font-size': '13px',
+    },
+    light: {
+      'editor-background': '#ffffff',
+      foreground: '#3b3b3b',
+      descriptionForeground: '#717171',
+      'panel-border': '#e5e5e5',
+      focusBorder: '#005fb8',
+      'list-hoverBackground': '#f2f2f2',
+      'list-activeSelectionBackground': '#e8e8e8',
+      'list-activeSelectionForeground': '#000000',
+      'list-inactiveSelectionBackground': '#e4e6f1',
+      'input-background': '#ffffff',
+      'input-foreground': '#3b3b3b',
+      'input-border': '#cecece',
+      'button-secondaryBackground': '#e5e5e5',
+      'button-secondaryForeground': '#3b3b3b',
+      'textLink-foreground': '#005fb8',
+      errorForeground: '#a1260d',
+      'editorWarning-foreground': '#bf8803',
+      'badge-background': '#cccccc',
+      'badge-foreground': '#3b3b3b',
+      'testing-iconPassed': '#388a34',
+      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+      'font-size': '13px',
+    },
+    'high-contrast': {
+      'editor-background': '#000000',
+      foreground: '#ffffff',
+      descriptionForeground: '#ffffff',
+      'panel-border': '#6fc3df',
+      contrastBorder: '#6fc3df',
+      contrastActiveBorder: '#f38518',
+      focusBorder: '#f38518',
+      'list-hoverBackground': '#000000',
+      'list-activeSelectionBackground': '#000000',
+      'list-inactiveSelectionBackground': '#000000',
+      'input-background': '#000000',
+      'input-foreground': '#ffffff',
+      'input-border': '#6fc3df',
+      'button-secondaryBackground': '#000000',
+      'button-secondaryForeground': '#ffffff',
+      'textLink-foreground': '#21a6ff',
+      errorForeground: '#f48771',
+      'editorWarning-foreground': '#ffd370',
+      'badge-background': '#000000',
+      'badge-foreground': '#ffffff',
+      'testing-iconPassed': '#73c991',
+      'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+      'font-size': '13px',
+    },
+  };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base[theme])) out[`--vscode-${k}`] = v;
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes?: { colors?: ManifestColor[] } };
+  for (const c of pkg.contributes?.colors ?? []) {
+    const key = theme === 'high-contrast' ? 'highContrast' : theme;
+    out[`--vscode-${c.id.replace('.', '-')}`] = c.defaults[key];
+  }
+  return out;
+}
+
+/** Applies a theme as VS Code does: variables on <html>, a class on <body>. */
+export async function applyTheme(page: Page, theme: ThemeName): Promise<void> {
+  const vars = themeVariables(theme);
+  await page.evaluate(
+    ({ vars, cls }) => {
+      const document = (globalThis as unknown as WinLike).document;
+      const style = document.documentElement.style;
+      for (let i = style.length - 1; i >= 0; i--) {
+        const name = style.item(i);
+        if (name.startsWith('--vscode-')) style.removeProperty(name);
+      }
+      for (const [k, v] of Object.entries(vars)) style.setProperty(k, v);
+      document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
+      document.body.classList.add(cls);
+    },
+    { vars, cls: `vscode-${theme}` },
+  );
+}
+
+export interface OpenOptions {
+  theme?: ThemeName;
+  width?: number;
+  height?: number;
+  /** What getState() returns at boot (a restored panel). */
+  state?: unknown;
+}
+
+export interface Opened {
+  page: Page;
+  html: string;
+  /** Messages the webview posted, in order. */
+  posted(): Promise<Array<{ type: string } & Record<string, unknown>>>;
+  /** CSP violations reported in the page. */
+  violations(): Promise<string[]>;
+}
+
+/** Opens the panel's page with `snapshot` inlined, in a fresh page of `browser`. */
+export async function openWaterfall(browser: Browser, snapshot: WaterfallSnapshot | null, opts: OpenOptions = {}): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 820 } });
+  const js = await webviewBundle();
+  const html = waterfallHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, nonce: createNonce(), snapshot });
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/index.html') await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    else if (url.pathname === '/dist/webview.js') await route.fulfill({ status: 200, contentType: 'text/javascript', body: js });
+    else await route.fulfill({ status: 404, body: '' });
+  });
+  await page.addInitScript((state: unknown) => {
+    const w = globalThis as unknown as WinLike;
+    const document = w.document;
+    const posted: unknown[] = [];
+    const violations: string[] = [];
+    let saved: unknown = state;
+    w['__posted'] = posted;
+    w['__violations'] = violations;
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    w['acquireVsCodeApi'] = () => ({
+      postMessage: (m: unknown) => posted.push(m),
+      getState: () => saved,
+      setState: (s: unknown) => {
+        saved = s;
+        w['__state'] = s;
+      },
+    });
+  }, opts.state ?? null);
+  await page.goto(`${ORIGIN}/index.html`);
+  await page.waitForSelector('.tl-app');
+  await applyTheme(page, opts.theme ?? 'dark');
+  return {
+    page,
+    html,
+    posted: () => page.evaluate(() => (globalThis as unknown as { __posted: Array<{ type: string } & Record<string, unknown>> }).__posted),
+    violations: () => page.evaluate(() => (globalThis as unknown as { __violations: string[] }).__violations),
+  };
+}

@@ -1,0 +1,141 @@
+// The details pane of the selected span: timing, http, aws (operation, table, retries),
+// annotations, metadata, and the cause with its exception stacks. Frames the host found in the
+// workspace (`file` set) are link-buttons that ask the host to open the file at the line;
+// nothing from the trace ever becomes an href or markup.
+import type { SnapshotSpan, SnapshotFrame } from '../../src/protocol';
+import { append, el, linkButton } from './dom';
+import { formatMs, formatShare, formatValue } from './format';
+
+export interface DetailsActions {
+  openSource(file: string, line: number): void;
+  openLogs(requestId: string, functionName: string | undefined): void;
+}
+
+function section(title: string, rows: Array<[string, string | Node | undefined | null]>): HTMLElement | null {
+  const kept = rows.filter((r): r is [string, string | Node] => r[1] !== undefined && r[1] !== null && r[1] !== '');
+  if (kept.length === 0) return null;
+  const s = el('section', 'tl-detail-section');
+  s.appendChild(el('h3', 'tl-h3', title));
+  const dl = el('dl', 'tl-kv');
+  for (const [k, v] of kept) {
+    const dd = el('dd');
+    if (typeof v === 'string') dd.textContent = v;
+    else dd.appendChild(v);
+    append(dl, el('dt', undefined, k), dd);
+  }
+  s.appendChild(dl);
+  return s;
+}
+
+function frameNode(f: SnapshotFrame, actions: DetailsActions): HTMLElement {
+  const li = el('li', 'tl-frame');
+  const where = `${f.path ?? '?'}${f.line !== undefined ? `:${f.line}` : ''}`;
+  if (f.label) li.appendChild(el('span', 'tl-frame-label', `${f.label} `));
+  if (f.file && f.line !== undefined && f.line >= 1) {
+    const file = f.file;
+    const line = f.line;
+    li.appendChild(linkButton(where, `Open ${where}`, () => actions.openSource(file, line)));
+  } else {
+    li.appendChild(el('span', 'tl-frame-path', where));
+  }
+  return li;
+}
+
+export function renderDetails(
+  span: SnapshotSpan | null,
+  budgetMs: number | null,
+  cutAtMs: number | null,
+  actions: DetailsActions,
+): HTMLElement {
+  const root = el('section', 'tl-details');
+  root.setAttribute('aria-label', 'Span details');
+  if (!span) {
+    append(root, el('h2', 'tl-h2', 'Details'), el('p', 'tl-muted', 'Select a span (click, or arrow keys) to see its details.'));
+    return root;
+  }
+  const dur = span.endMs === null ? null : span.endMs - span.startMs;
+  const flags = [span.fault && 'fault (5xx)', span.error && 'error (4xx)', span.throttle && 'throttled (429)', span.inProgress && 'in progress']
+    .filter(Boolean)
+    .join(', ');
+  append(root, el('h2', 'tl-h2 tl-detail-title', span.name));
+  const afterCut = cutAtMs !== null && span.endMs !== null && span.endMs > cutAtMs ? span.endMs - Math.max(cutAtMs, span.startMs) : 0;
+  append(
+    root,
+    section('Timing', [
+      ['Start', `${formatMs(span.startMs)} after the entry start`],
+      ['Duration', dur === null ? 'in progress (no end time)' : `${formatMs(dur)}${budgetMs ? ` · ${formatShare(dur, budgetMs)} of budget` : ''}`],
+      ['After the cut', afterCut > 0 ? `${formatMs(afterCut)} nobody waited for` : undefined],
+      ['Kind', `${span.kind}${span.origin ? ` · ${span.origin}` : ''}${span.namespace ? ` · ${span.namespace}` : ''}`],
+      ['Flags', flags],
+      ['Id', span.id],
+      ['Resource', span.resourceArn],
+      ['Source', span.source],
+    ]),
+  );
+  const h = span.http;
+  if (h) {
+    append(
+      root,
+      section('HTTP', [
+        ['Method', h.method],
+        ['URL', h.url],
+        ['Status', h.status !== undefined ? String(h.status) : undefined],
+        ['Length', h.contentLength !== undefined ? String(h.contentLength) : undefined],
+        ['User agent', h.userAgent],
+        ['Client IP', h.clientIp],
+      ]),
+    );
+  }
+  const a = span.aws;
+  if (a) {
+    const reqId = a.requestId;
+    const logs =
+      reqId && (span.kind === 'function' || span.kind === 'lambda-service')
+        ? linkButton('Open logs of this request', `Open the CloudWatch logs of request ${reqId}`, () => actions.openLogs(reqId, span.name))
+        : null;
+    const extra: Array<[string, string]> = Object.entries(a.extra ?? {}).map(([k, v]) => [k, formatValue(v)]);
+    append(
+      root,
+      section('AWS', [
+        ['Operation', a.operation],
+        ['Table', a.tableName],
+        ['Retries', a.retries !== undefined ? String(a.retries) : undefined],
+        ['Request id', reqId],
+        ['Region', a.region],
+        ['Function', a.functionArn],
+        ['Resources', a.resourceNames?.join(', ')],
+        ...extra,
+      ]),
+      logs,
+    );
+  }
+  append(root, section('Annotations', Object.entries(span.annotations).map(([k, v]) => [k, String(v)])));
+  if (span.metadata) {
+    const rows: Array<[string, string]> = [];
+    for (const [ns, v] of Object.entries(span.metadata)) {
+      if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) rows.push([`${ns}.${k}`, formatValue(x)]);
+      else rows.push([ns, formatValue(v)]);
+    }
+    append(root, section('Metadata', rows));
+  }
+  if (span.sql) append(root, section('SQL', Object.entries(span.sql).map(([k, v]) => [k, formatValue(v)])));
+  const c = span.cause;
+  if (c) {
+    const s = el('section', 'tl-detail-section tl-cause');
+    s.appendChild(el('h3', 'tl-h3', 'Cause'));
+    if (c.workingDirectory) s.appendChild(el('div', 'tl-muted', `in ${c.workingDirectory}`));
+    if (c.exceptionId) s.appendChild(el('div', undefined, `exception ${c.exceptionId} (recorded on another span)`));
+    for (const e of c.exceptions) {
+      const box = el('div', 'tl-exception');
+      box.appendChild(el('div', 'tl-exception-head', `${e.type ?? 'Exception'}${e.remote ? ' (remote)' : ''}: ${e.message ?? ''}`));
+      if (e.stack.length) {
+        const ol = el('ol', 'tl-stack-frames');
+        for (const f of e.stack) ol.appendChild(frameNode(f, actions));
+        box.appendChild(ol);
+      }
+      s.appendChild(box);
+    }
+    root.appendChild(s);
+  }
+  return root;
+}

@@ -1,0 +1,106 @@
+// The strip on top: what the client got, total against the budget, headroom or overrun, and the
+// breakdown as one stacked bar (gateway | cold start | handler split by downstream | overhead)
+// with the budget marked on it, so "where did the time go" is answered before any row is read.
+import type { TraceReport } from '../../src/core/report';
+import type { SpanRole } from '../../src/protocol';
+import { append, el } from './dom';
+import { formatMs, formatShare } from './format';
+
+export interface BarPart {
+  label: string;
+  ms: number;
+  role: SpanRole | 'gateway' | 'handlerOwn';
+}
+
+const VERDICT_TEXT: Record<TraceReport['verdict'], string> = {
+  timeout: 'Timed out',
+  near: 'Near the budget',
+  error: 'Failed',
+  ok: 'OK',
+};
+
+/**
+ * The parts of the stacked bar. Downstream calls can overlap (parallel calls), so their sum is
+ * capped at the handler time and scaled down proportionally: the bar shows shares of the
+ * handler, and the exact numbers stay in the labels.
+ */
+export function breakdownParts(r: TraceReport): BarPart[] {
+  const b = r.breakdown;
+  const parts: BarPart[] = [];
+  if (b.gatewayMs > 0) parts.push({ label: 'Gateway', ms: b.gatewayMs, role: 'gateway' });
+  if (b.coldStartMs > 0)
+    parts.push({ label: b.coldStartKind === 'restore' ? 'SnapStart restore' : 'Cold start', ms: b.coldStartMs, role: 'coldStart' });
+  const down = b.downstream.reduce((a, d) => a + d.ms, 0);
+  const scale = down > b.handlerMs && down > 0 ? b.handlerMs / down : 1;
+  const top = b.downstream.slice(0, 4);
+  const rest = b.downstream.slice(4);
+  for (const d of top) {
+    parts.push({
+      label: d.operation ? `${d.name} ${d.operation}${d.calls > 1 ? ` ×${d.calls}` : ''}` : d.name,
+      ms: d.ms * scale,
+      role: d.namespace === 'remote' ? 'downstreamRemote' : 'downstreamAws',
+    });
+  }
+  if (rest.length > 0) {
+    parts.push({ label: `${rest.length} more calls`, ms: rest.reduce((a, d) => a + d.ms, 0) * scale, role: 'downstreamAws' });
+  }
+  const own = Math.max(0, b.handlerMs - down * scale);
+  if (own > 0 || b.handlerMs > 0) parts.push({ label: down > 0 ? 'Handler (own code)' : 'Handler', ms: own, role: 'handlerOwn' });
+  if (b.overheadMs > 0) parts.push({ label: 'Overhead', ms: b.overheadMs, role: 'overhead' });
+  return parts.filter((p) => p.ms > 0);
+}
+
+export function renderSummary(r: TraceReport): HTMLElement {
+  const root = el('section', `tl-summary verdict-${r.verdict}`);
+  root.setAttribute('aria-label', 'Summary');
+  const status = r.entry.status === null ? '' : String(r.entry.status);
+  const badge = el('span', `tl-verdict verdict-${r.verdict}`, status ? `${status} · ${VERDICT_TEXT[r.verdict]}` : VERDICT_TEXT[r.verdict]);
+  const title = el('span', 'tl-entry-name', r.entry.name);
+  const req = el('span', 'tl-entry-req', [r.entry.method, r.entry.url].filter(Boolean).join(' '));
+  const line1 = append(el('div', 'tl-summary-line'), badge, title, req);
+
+  const total = el('span', 'tl-total');
+  append(total, el('strong', undefined, formatMs(r.totalMs)));
+  if (r.budgetMs !== null) {
+    total.append(` of ${formatMs(r.budgetMs)} budget`);
+    const diff = r.budgetMs - r.totalMs;
+    const over = r.cutAtMs !== null || diff < 0;
+    const headroom = over
+      ? el('span', 'tl-overrun', r.cutAtMs !== null ? `front door gave up at ${formatMs(r.cutAtMs)}` : `over by ${formatMs(-diff)}`)
+      : el('span', 'tl-headroom', `headroom ${formatMs(diff)} (${formatShare(diff, r.budgetMs)})`);
+    const source = el('span', 'tl-budget-source', `(${r.budgetSource.replace(/-/g, ' ')})`);
+    append(total, document.createTextNode(' · '), headroom, document.createTextNode(' '), source);
+  } else {
+    total.append(' · no budget known');
+  }
+  if (r.afterCutMs !== null && r.afterCutMs > 0) {
+    append(total, document.createTextNode(' · '), el('span', 'tl-overrun', `function ran ${formatMs(r.afterCutMs)} after the cut`));
+  }
+  const line2 = append(el('div', 'tl-summary-line'), total);
+
+  const parts = breakdownParts(r);
+  const sum = parts.reduce((a, p) => a + p.ms, 0);
+  const scaleMs = Math.max(sum, r.budgetMs ?? 0, 1);
+  const bar = el('div', 'tl-stack');
+  bar.setAttribute('role', 'img');
+  bar.setAttribute('aria-label', parts.map((p) => `${p.label} ${formatMs(p.ms)}`).join(', '));
+  for (const p of parts) {
+    const seg = el('div', `tl-stack-seg role-${p.role}`);
+    seg.style.width = `${(p.ms / scaleMs) * 100}%`;
+    seg.title = `${p.label}: ${formatMs(p.ms)}${r.budgetMs ? ` (${formatShare(p.ms, r.budgetMs)} of budget)` : ''}`;
+    bar.appendChild(seg);
+  }
+  if (r.budgetMs !== null) {
+    const mark = el('div', 'tl-stack-budget');
+    mark.style.left = `${(r.budgetMs / scaleMs) * 100}%`;
+    mark.title = `budget ${formatMs(r.budgetMs)}`;
+    bar.appendChild(mark);
+  }
+  const legend = el('div', 'tl-legend');
+  for (const p of parts) {
+    const item = el('span', 'tl-legend-item');
+    append(item, el('span', `tl-swatch role-${p.role}`), el('span', undefined, `${p.label} ${formatMs(p.ms)}`));
+    legend.appendChild(item);
+  }
+  return append(root, line1, line2, bar, legend);
+}
