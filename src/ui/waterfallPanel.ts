@@ -1,0 +1,270 @@
+// The waterfall panel, host side: one webview panel per trace id (re-focused, never duplicated),
+// the page from waterfallHtml.ts (strict CSP, per-render nonce, snapshot inlined so the first
+// paint needs no round trip), the webview's messages checked by the protocol's guards, and a
+// serializer so a panel survives a window reload (the webview persists only UI state plus the
+// opaque restore key; the caller's `reopen` turns that key back into traces).
+import * as vscode from 'vscode';
+import type { Trace } from '../core/model';
+import type { TraceReport } from '../core/report';
+import { PROTOCOL_VERSION, isWebviewMessage } from '../protocol';
+import type { HostMessage, OpenLogsMessage, WaterfallSnapshot, WebviewMessage } from '../protocol';
+import type { Logger } from './logger';
+import { workspaceFrameResolver } from './frameResolver';
+import { createNonce, waterfallHtml } from './waterfallHtml';
+import { buildWaterfallSnapshot } from './waterfallSnapshot';
+import { waterfallText } from './waterfallText';
+
+/** View type of the panel; package.json's `onWebviewPanel:` activation event must match. */
+export const WATERFALL_VIEW_TYPE = 'timeoutLens.waterfall';
+
+export interface WaterfallEntry {
+  trace: Trace;
+  report: TraceReport;
+}
+
+export interface WaterfallInput extends WaterfallEntry {
+  /** Other traces of the same fetch or file, for the trace list. */
+  others?: readonly WaterfallEntry[];
+  /**
+   * Opaque key handed back to the serializer's `reopen` after a window reload (e.g. the trace
+   * file's path). Without one the panel cannot come back after a reload.
+   */
+  restoreKey?: string;
+}
+
+export interface WaterfallHooks {
+  log?: Logger;
+  /** "Open the logs of this request"; without it the user is told logs are not available yet. */
+  openLogs?: (request: OpenLogsMessage) => void | Promise<void>;
+  /** A finding was clicked in the webview (e.g. to reveal it in code). */
+  revealFinding?: (traceId: string, findingIndex: number, report: TraceReport) => void | Promise<void>;
+  /** The text report for "Copy report"; default: waterfallText of the snapshot. */
+  textReport?: (entry: WaterfallEntry, snapshot: WaterfallSnapshot) => string;
+}
+
+interface OpenPanel {
+  panel: vscode.WebviewPanel;
+  traces: Map<string, WaterfallEntry>;
+  current: string;
+  snapshot: WaterfallSnapshot;
+  restoreKey: string | undefined;
+}
+
+/** Open panels by the trace id they show. */
+const panels = new Map<string, OpenPanel>();
+
+function distRoot(context: vscode.ExtensionContext): vscode.Uri {
+  return vscode.Uri.joinPath(context.extensionUri, 'dist');
+}
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return { enableScripts: true, localResourceRoots: [distRoot(context)], enableFindWidget: true };
+}
+
+function workspaceFolders(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+function snapshotOf(open: Pick<OpenPanel, 'traces' | 'restoreKey'>, traceId: string): WaterfallSnapshot {
+  const entry = open.traces.get(traceId);
+  if (!entry) throw new Error(`trace ${traceId} is not in this panel`);
+  const others = [...open.traces.values()].filter((e) => e.trace.traceId !== traceId).map((e) => e.report);
+  const opts: Parameters<typeof buildWaterfallSnapshot>[2] = { others, resolveFrame: workspaceFrameResolver(workspaceFolders()) };
+  if (open.restoreKey !== undefined) opts.restoreKey = open.restoreKey;
+  return buildWaterfallSnapshot(entry.trace, entry.report, opts);
+}
+
+function titleOf(snap: WaterfallSnapshot): string {
+  const status = snap.report.entry.status;
+  return `${status !== null ? `${status} ` : ''}${snap.report.entry.name} · ${(snap.report.totalMs / 1000).toFixed(1)} s`;
+}
+
+function render(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, snap: WaterfallSnapshot | null): void {
+  const scriptUri = panel.webview.asWebviewUri(vscode.Uri.joinPath(distRoot(context), 'webview.js')).toString();
+  panel.webview.html = waterfallHtml({ cspSource: panel.webview.cspSource, scriptUri, nonce: createNonce(), snapshot: snap });
+  if (snap) panel.title = titleOf(snap);
+}
+
+function post(panel: vscode.WebviewPanel, message: HostMessage): void {
+  void panel.webview.postMessage(message);
+}
+
+function show(open: OpenPanel, traceId: string): void {
+  panels.delete(open.current);
+  open.current = traceId;
+  open.snapshot = snapshotOf(open, traceId);
+  panels.set(traceId, open);
+  open.panel.title = titleOf(open.snapshot);
+  post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.snapshot });
+}
+
+async function onMessage(open: OpenPanel, raw: unknown, hooks: WaterfallHooks): Promise<void> {
+  if (!isWebviewMessage(raw)) {
+    hooks.log?.warn(`ignored a message the protocol does not know: ${JSON.stringify(raw)?.slice(0, 200)}`);
+    return;
+  }
+  const m: WebviewMessage = raw;
+  switch (m.type) {
+    case 'ready':
+      // The webview boots from the html's inline snapshot; after an in-panel trace switch the
+      // html is older than what the panel shows, so send the current one.
+      if (m.traceId !== open.current) post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.snapshot });
+      return;
+    case 'openSource': {
+      const uri = vscode.Uri.file(m.file);
+      // The message is untrusted input: open only files of the workspace.
+      if (!vscode.workspace.getWorkspaceFolder(uri)) {
+        hooks.log?.warn(`refused to open ${m.file}: not in the workspace`);
+        return;
+      }
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const line = Math.max(0, Math.min(doc.lineCount - 1, m.line - 1));
+      await vscode.window.showTextDocument(doc, {
+        viewColumn: vscode.ViewColumn.One,
+        preview: true,
+        selection: new vscode.Range(line, 0, line, 0),
+      });
+      return;
+    }
+    case 'openLogs':
+      if (hooks.openLogs) await hooks.openLogs(m);
+      else void vscode.window.showInformationMessage(`Logs for request ${m.requestId} are not available from this panel yet.`);
+      return;
+    case 'revealFinding': {
+      const entry = open.traces.get(m.traceId);
+      if (entry && hooks.revealFinding) await hooks.revealFinding(m.traceId, m.index, entry.report);
+      return;
+    }
+    case 'copyTrace': {
+      const entry = open.traces.get(m.traceId);
+      if (!entry) return;
+      const snap = m.traceId === open.current ? open.snapshot : snapshotOf(open, m.traceId);
+      const text =
+        m.format === 'json'
+          ? JSON.stringify({ report: entry.report, spans: entry.trace.spans.map(({ children: _c, ...rest }) => rest) }, null, 2)
+          : (hooks.textReport ?? ((_e, s) => waterfallText(s)))(entry, snap);
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.setStatusBarMessage(`Timeout Lens: trace copied as ${m.format === 'json' ? 'JSON' : 'text'}`, 3000);
+      return;
+    }
+    case 'selectTrace':
+      if (open.traces.has(m.traceId)) {
+        const elsewhere = panels.get(m.traceId);
+        if (elsewhere && elsewhere !== open) elsewhere.panel.dispose();
+        show(open, m.traceId);
+      } else post(open.panel, { type: 'notice', v: PROTOCOL_VERSION, level: 'error', text: `Trace ${m.traceId} is not loaded.` });
+      return;
+  }
+}
+
+function wire(context: vscode.ExtensionContext, open: OpenPanel, hooks: WaterfallHooks): void {
+  const subs: vscode.Disposable[] = [];
+  subs.push(
+    open.panel.webview.onDidReceiveMessage((raw: unknown) => {
+      onMessage(open, raw, hooks).catch((e: unknown) => {
+        hooks.log?.error(e instanceof Error ? e : String(e));
+        void vscode.window.showErrorMessage(`Timeout Lens: ${e instanceof Error ? e.message : String(e)}`);
+      });
+    }),
+    open.panel.onDidDispose(() => {
+      if (panels.get(open.current) === open) panels.delete(open.current);
+      for (const s of subs) s.dispose();
+    }),
+  );
+  context.subscriptions.push(...subs);
+}
+
+function entriesOf(input: WaterfallInput): Map<string, WaterfallEntry> {
+  const traces = new Map<string, WaterfallEntry>();
+  traces.set(input.trace.traceId, { trace: input.trace, report: input.report });
+  for (const o of input.others ?? []) if (!traces.has(o.trace.traceId)) traces.set(o.trace.traceId, o);
+  return traces;
+}
+
+/**
+ * Shows a trace as a waterfall. A panel already showing this trace id is re-focused (with
+ * the new data) instead of opening a second one.
+ */
+export function showWaterfall(context: vscode.ExtensionContext, input: WaterfallInput, hooks: WaterfallHooks = {}): vscode.WebviewPanel {
+  const traceId = input.trace.traceId;
+  const existing = panels.get(traceId);
+  if (existing) {
+    existing.traces = entriesOf(input);
+    existing.restoreKey = input.restoreKey;
+    show(existing, traceId);
+    existing.panel.reveal();
+    return existing.panel;
+  }
+  const panel = vscode.window.createWebviewPanel(WATERFALL_VIEW_TYPE, 'Trace', vscode.ViewColumn.Active, webviewOptions(context));
+  const traces = entriesOf(input);
+  const snapshot = snapshotOf({ traces, restoreKey: input.restoreKey }, traceId);
+  const open: OpenPanel = { panel, traces, current: traceId, restoreKey: input.restoreKey, snapshot };
+  panels.set(traceId, open);
+  render(context, panel, open.snapshot);
+  wire(context, open, hooks);
+  hooks.log?.info(`waterfall opened: ${traceId} (${open.snapshot.spans.length} spans)`);
+  return panel;
+}
+
+/** What the webview persisted (webview/waterfall/app.ts PersistedState), as far as the host reads it. */
+function restoreInfo(state: unknown): { traceId: string | null; restoreKey: string | undefined } {
+  if (typeof state !== 'object' || state === null) return { traceId: null, restoreKey: undefined };
+  const s = state as { traceId?: unknown; restoreKey?: unknown };
+  return {
+    traceId: typeof s.traceId === 'string' ? s.traceId : null,
+    restoreKey: typeof s.restoreKey === 'string' ? s.restoreKey : undefined,
+  };
+}
+
+/**
+ * Brings waterfall panels back after a window reload. `reopen` gets the key the panel was
+ * opened with (WaterfallInput.restoreKey) and the trace id it last showed, and returns the
+ * input again (e.g. by re-reading the file), or undefined when it is gone.
+ */
+export function registerWaterfallSerializer(
+  context: vscode.ExtensionContext,
+  reopen: (restoreKey: string, traceId: string | null) => Promise<WaterfallInput | undefined>,
+  hooks: WaterfallHooks = {},
+): vscode.Disposable {
+  const d = vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+      panel.webview.options = webviewOptions(context);
+      const { traceId, restoreKey } = restoreInfo(state);
+      let input: WaterfallInput | undefined;
+      try {
+        input = restoreKey ? await reopen(restoreKey, traceId) : undefined;
+      } catch (e) {
+        hooks.log?.warn(`could not reopen ${restoreKey ?? '(no key)'}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!input) {
+        render(context, panel, null);
+        panel.title = 'Trace (closed)';
+        return;
+      }
+      const traces = entriesOf(input);
+      const current = traceId && traces.has(traceId) ? traceId : input.trace.traceId;
+      const already = panels.get(current);
+      if (already && already.panel !== panel) {
+        // The same trace is already open elsewhere: keep one panel per trace.
+        panel.dispose();
+        already.panel.reveal();
+        return;
+      }
+      const key = input.restoreKey ?? restoreKey;
+      const snapshot = snapshotOf({ traces, restoreKey: key }, current);
+      const open: OpenPanel = { panel, traces, current, restoreKey: key, snapshot };
+      panels.set(current, open);
+      render(context, panel, open.snapshot);
+      wire(context, open, hooks);
+      hooks.log?.info(`waterfall restored: ${current}`);
+    },
+  });
+  context.subscriptions.push(d);
+  return d;
+}
+
+/** For tests and the integration harness: the trace ids with an open panel. */
+export function openWaterfallTraceIds(): string[] {
+  return [...panels.keys()];
+}
+
