@@ -67,19 +67,21 @@ export interface SnapshotSpan {
   role: SpanRole;
   origin?: string;
   namespace?: Namespace;
-  isSegment: boolean;
+  // Flags and empty annotations are omitted when false/empty: a 100 000-span snapshot is
+  // inlined in the page, and every byte is parsed before the first paint.
+  isSegment?: true;
   /** Offset in ms from the entry span's start (may be negative: spans can start before the entry or their parent). */
   startMs: number;
   /** Offset in ms from the entry start; null while in progress. */
   endMs: number | null;
-  inProgress: boolean;
-  fault: boolean;
-  error: boolean;
-  throttle: boolean;
+  inProgress?: true;
+  fault?: true;
+  error?: true;
+  throttle?: true;
   resourceArn?: string;
   http?: HttpInfo;
   aws?: SnapshotAws;
-  annotations: Record<string, string | number | boolean>;
+  annotations?: Record<string, string | number | boolean>;
   metadata?: Record<string, unknown>;
   cause?: SnapshotCause;
   sql?: Record<string, unknown>;

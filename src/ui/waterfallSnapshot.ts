@@ -118,16 +118,16 @@ export function buildWaterfallSnapshot(trace: Trace, report: TraceReport, opts: 
         name: span.name,
         kind: span.kind,
         role: roleOf(span),
-        isSegment: span.isSegment,
         startMs: start,
         endMs: end,
-        inProgress: span.inProgress,
-        fault: span.fault,
-        error: span.error,
-        throttle: span.throttle,
-        annotations: { ...span.annotations },
         source: span.source,
       };
+      if (span.isSegment) s.isSegment = true;
+      if (span.inProgress) s.inProgress = true;
+      if (span.fault) s.fault = true;
+      if (span.error) s.error = true;
+      if (span.throttle) s.throttle = true;
+      if (Object.keys(span.annotations).length > 0) s.annotations = { ...span.annotations };
       if (span.origin !== undefined) s.origin = span.origin;
       if (span.namespace !== undefined) s.namespace = span.namespace;
       if (span.resourceArn !== undefined) s.resourceArn = span.resourceArn;

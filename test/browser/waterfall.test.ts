@@ -11,7 +11,7 @@ import type { WaterfallSnapshot } from '../../src/protocol';
 import { buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
 import { traceDomain, viewedPosition, FULL_VIEW } from '../../webview/waterfall/scale';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
-import { applyTheme, launch, openWaterfall, themeVariables } from '../waterfall/pageHarness';
+import { applyTheme, closeHarness, launch, openWaterfall, themeVariables } from '../waterfall/pageHarness';
 import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../waterfall/modelBuilder';
 
 let browser: Browser;
@@ -21,6 +21,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
+  await closeHarness();
 });
 
 function timeoutSnapshot(): WaterfallSnapshot {

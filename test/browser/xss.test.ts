@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
-import { launch, openWaterfall } from '../waterfall/pageHarness';
+import { closeHarness, launch, openWaterfall } from '../waterfall/pageHarness';
 import { finding, report, span, trace } from '../waterfall/modelBuilder';
 
 const IMG = '<img src=x onerror="window.__pwned=1;alert(1)">';
@@ -22,6 +22,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
+  await closeHarness();
 });
 
 function hostileSnapshot(): ReturnType<typeof buildWaterfallSnapshot> {

@@ -1,8 +1,11 @@
 // Loads the real webview bundle in headless Chromium inside the page the panel serves
-// (src/ui/waterfallHtml.ts: same HTML, same CSP), on a fake origin fulfilled by request
-// interception (no server, no network). `acquireVsCodeApi` is the only stand-in: it records
-// what the webview posts and keeps its setState, as VS Code's would.
+// (src/ui/waterfallHtml.ts: same HTML, same CSP), from a tiny loopback HTTP server (127.0.0.1,
+// unref'd: it never keeps the test process alive). `acquireVsCodeApi` is the only stand-in: it
+// records what the webview posts and keeps its setState, as VS Code's would.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -10,10 +13,49 @@ import type { WaterfallSnapshot } from '../../src/protocol';
 import type { WinLike } from './browserGlobals';
 import { createNonce, waterfallHtml } from '../../src/ui/waterfallHtml';
 
-export const ORIGIN = 'https://webview.timeout-lens.test';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 let bundle: string | null = null;
+let server: Server | null = null;
+let origin = '';
+let nextPage = 0;
+const pages = new Map<string, string>();
+
+/** Starts the loopback server once; returns its origin (`http://127.0.0.1:<port>`). */
+async function serve(): Promise<string> {
+  if (server) return origin;
+  const js = await webviewBundle();
+  const s = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const page = /^\/p\/(\d+)\/index\.html$/.exec(path);
+    if (page && pages.has(page[1] as string)) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(pages.get(page[1] as string));
+    } else if (path === '/dist/webview.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(js);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  s.unref();
+  server = s;
+  origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  return origin;
+}
+
+/** Stops the loopback server (tests call it in `after`). */
+export async function closeHarness(): Promise<void> {
+  const s = server;
+  server = null;
+  pages.clear();
+  if (s) {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
 
 /** The webview bundle, built in memory from webview/main.ts exactly as esbuild.mjs builds it. */
 export async function webviewBundle(): Promise<string> {
@@ -169,14 +211,11 @@ export interface Opened {
 /** Opens the panel's page with `snapshot` inlined, in a fresh page of `browser`. */
 export async function openWaterfall(browser: Browser, snapshot: WaterfallSnapshot | null, opts: OpenOptions = {}): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 820 } });
-  const js = await webviewBundle();
-  const html = waterfallHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dist/webview.js`, nonce: createNonce(), snapshot });
-  await page.route(`${ORIGIN}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/index.html') await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-    else if (url.pathname === '/dist/webview.js') await route.fulfill({ status: 200, contentType: 'text/javascript', body: js });
-    else await route.fulfill({ status: 404, body: '' });
-  });
+  const base = await serve();
+  const html = waterfallHtml({ cspSource: base, scriptUri: `${base}/dist/webview.js`, nonce: createNonce(), snapshot });
+  const id = String(nextPage++);
+  pages.set(id, html);
+  page.on('close', () => pages.delete(id));
   await page.addInitScript((state: unknown) => {
     const w = globalThis as unknown as WinLike;
     const document = w.document;
@@ -195,7 +234,7 @@ export async function openWaterfall(browser: Browser, snapshot: WaterfallSnapsho
       },
     });
   }, opts.state ?? null);
-  await page.goto(`${ORIGIN}/index.html`);
+  await page.goto(`${base}/p/${id}/index.html`);
   await page.waitForSelector('.tl-app');
   await applyTheme(page, opts.theme ?? 'dark');
   return {

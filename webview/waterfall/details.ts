@@ -109,7 +109,7 @@ export function renderDetails(
       logs,
     );
   }
-  append(root, section('Annotations', Object.entries(span.annotations).map(([k, v]) => [k, String(v)])));
+  append(root, section('Annotations', Object.entries(span.annotations ?? {}).map(([k, v]) => [k, String(v)])));
   if (span.metadata) {
     const rows: Array<[string, string]> = [];
     for (const [ns, v] of Object.entries(span.metadata)) {

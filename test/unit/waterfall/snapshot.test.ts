@@ -56,6 +56,8 @@ test('in-progress spans keep endMs null; the trace list holds this trace and the
   const s = buildWaterfallSnapshot(t, r, { others: [other, r, other] });
   assert.equal(s.spans[0]!.endMs, null);
   assert.equal(s.spans[0]!.inProgress, true);
+  assert.equal(s.spans[1]!.inProgress, undefined, 'false flags are omitted');
+  assert.equal(s.spans[1]!.annotations, undefined, 'empty annotations are omitted');
   assert.equal(s.endMs, 5);
   assert.deepEqual(s.traces.map((x) => x.traceId), [t.traceId, other.traceId]);
   assert.equal(s.traces[1]!.coldStartMs, 850);
