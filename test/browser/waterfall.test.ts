@@ -78,7 +78,7 @@ test('rows: one per span in pre-order, indented by depth, with duration and shar
     assert.equal(await (await rowOf(page, 'orders-api/prod')).locator('.tl-flag').textContent(), '5xx');
     // Summary strip: status, total vs budget, overrun, breakdown.
     assert.equal(await page.locator('.tl-verdict').textContent(), '504 · Timed out');
-    assert.match((await page.locator('.tl-total').textContent()) ?? '', /29\.0 s of 29\.0 s budget.*gave up at 29\.0 s.*4\.48 s after the cut/);
+    assert.match((await page.locator('.tl-total').textContent()) ?? '', /29,012 ms of 29,000 ms budget · API Gateway gave up at 29,012 ms.*4\.48 s after the cut/);
     assert.equal(await page.locator('.tl-stack-seg').count(), 6);
     // The first paint needed no round trip; the webview said ready; the constructed sheet obeyed the CSP.
     const ready = (await posted())[0];

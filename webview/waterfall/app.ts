@@ -430,7 +430,7 @@ export class WaterfallApp {
     const pos = viewedPosition(this.domain, this.ui.view);
     for (const t of ticks(this.domain, this.ui.view, Math.max(2, Math.floor(width / 90)))) {
       if (t.x < -0.001 || t.x > 1.001) continue;
-      const label = el('span', t.x < 0.03 ? 'tl-tick first' : t.x > 0.97 ? 'tl-tick last' : 'tl-tick', t.label);
+      const label = el('span', t.x * width < 30 ? 'tl-tick first' : (1 - t.x) * width < 40 ? 'tl-tick last' : 'tl-tick', t.label);
       label.style.left = `${t.x * 100}%`;
       const line = el('div', 'tl-grid');
       line.style.left = `${t.x * 100}%`;

@@ -12,10 +12,12 @@ export function formatMs(ms: number | null | undefined): string {
   return `${ms.toFixed(2)} ms`;
 }
 
-/** Share of the budget, e.g. "62 %"; empty when there is no budget. */
+/** Share of the budget, e.g. "62 %"; empty when there is no budget or the share is < 0.1 %. */
 export function formatShare(ms: number, budgetMs: number | null): string {
   if (!budgetMs || budgetMs <= 0) return '';
   const p = (ms / budgetMs) * 100;
+  // Below 0.1 % a share is noise next to the duration: leave it out.
+  if (p < 0.1) return '';
   return p >= 10 ? `${Math.round(p)} %` : `${p.toFixed(1)} %`;
 }
 

@@ -50,6 +50,11 @@ export function breakdownParts(r: TraceReport): BarPart[] {
   return parts.filter((p) => p.ms > 0);
 }
 
+function frontDoorName(r: TraceReport): string {
+  const k = r.entry.kind;
+  return k === 'rest-api' || k === 'http-api' || k === 'websocket-api' ? 'API Gateway' : k === 'alb' ? 'the load balancer' : 'the front door';
+}
+
 export function renderSummary(r: TraceReport): HTMLElement {
   const root = el('section', `tl-summary verdict-${r.verdict}`);
   root.setAttribute('aria-label', 'Summary');
@@ -60,13 +65,16 @@ export function renderSummary(r: TraceReport): HTMLElement {
   const line1 = append(el('div', 'tl-summary-line'), badge, title, req);
 
   const total = el('span', 'tl-total');
-  append(total, el('strong', undefined, formatMs(r.totalMs)));
+  // Within 0.1 s of the budget "29.0 s of 29.0 s" hides the point: show milliseconds.
+  const close = r.budgetMs !== null && Math.abs(r.totalMs - r.budgetMs) < 100;
+  const fmt = (ms: number): string => (close ? `${Math.round(ms).toLocaleString('en-US')} ms` : formatMs(ms));
+  append(total, el('strong', undefined, fmt(r.totalMs)));
   if (r.budgetMs !== null) {
-    total.append(` of ${formatMs(r.budgetMs)} budget`);
+    total.append(` of ${fmt(r.budgetMs)} budget`);
     const diff = r.budgetMs - r.totalMs;
     const over = r.cutAtMs !== null || diff < 0;
     const headroom = over
-      ? el('span', 'tl-overrun', r.cutAtMs !== null ? `front door gave up at ${formatMs(r.cutAtMs)}` : `over by ${formatMs(-diff)}`)
+      ? el('span', 'tl-overrun', r.cutAtMs !== null ? `${frontDoorName(r)} gave up at ${fmt(r.cutAtMs)}` : `over by ${formatMs(-diff)}`)
       : el('span', 'tl-headroom', `headroom ${formatMs(diff)} (${formatShare(diff, r.budgetMs)})`);
     const source = el('span', 'tl-budget-source', `(${r.budgetSource.replace(/-/g, ' ')})`);
     append(total, document.createTextNode(' · '), headroom, document.createTextNode(' '), source);
@@ -100,6 +108,11 @@ export function renderSummary(r: TraceReport): HTMLElement {
   for (const p of parts) {
     const item = el('span', 'tl-legend-item');
     append(item, el('span', `tl-swatch role-${p.role}`), el('span', undefined, `${p.label} ${formatMs(p.ms)}`));
+    legend.appendChild(item);
+  }
+  if (r.cutAtMs !== null) {
+    const item = el('span', 'tl-legend-item');
+    append(item, el('span', 'tl-swatch tl-swatch-after'), el('span', undefined, 'after the cut: work nobody waited for'));
     legend.appendChild(item);
   }
   return append(root, line1, line2, bar, legend);

@@ -64,5 +64,6 @@ test('durations format by size; shares of the budget', () => {
   assert.equal(formatMs(null), '–');
   assert.equal(formatShare(18000, 29000), '62 %');
   assert.equal(formatShare(40, 29000), '0.1 %');
+  assert.equal(formatShare(20, 29000), '', 'below 0.1 % is left out');
   assert.equal(formatShare(40, null), '');
 });
