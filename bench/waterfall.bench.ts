@@ -98,6 +98,35 @@ async function main(): Promise<void> {
               w.requestAnimationFrame(step);
             }),
         );
+        // Interactions at 100 000 spans: collapse the Invocation (hides ~99 997 rows) and
+        // expand it again, then a filter pass; each timed to the end of the next frame.
+        const interact = await page.evaluate(async () => {
+          const w = globalThis as unknown as WinLike;
+          const frame = (): Promise<void> => new Promise((res) => w.requestAnimationFrame(() => setTimeout(res, 0)));
+          const twisty = (): { click(): void } =>
+            w.document.querySelector('.tl-row[data-index="2"] .tl-twisty') as unknown as { click(): void };
+          (w.document.querySelector('.tl-scroll') as unknown as { scrollTop: number }).scrollTop = 0;
+          await frame();
+          let t = w.performance.now();
+          twisty().click();
+          await frame();
+          const collapse = w.performance.now() - t;
+          t = w.performance.now();
+          twisty().click();
+          await frame();
+          const expand = w.performance.now() - t;
+          const input = w.document.querySelector('.tl-filter') as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+          t = w.performance.now();
+          input.value = 'getobject';
+          input.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('input'));
+          // The filter is debounced by 60 ms: wait for the count to change, then a frame.
+          while (!w.document.querySelector('.tl-filter-count')?.textContent?.includes(' of ')) await frame();
+          const filter = w.performance.now() - t;
+          return { collapse, expand, filter };
+        });
+        console.log(
+          `interactions at 100000 spans: collapse ${interact.collapse.toFixed(1)} ms  expand ${interact.expand.toFixed(1)} ms  filter (incl. 60 ms debounce) ${interact.filter.toFixed(1)} ms`,
+        );
         const d = r.deltas.slice(5); // the first frames include warm-up
         console.log(
           `scroll at 100000 spans (${d.length} frames, ${r.rows} row elements): frame time p50 ${median(d).toFixed(1)} ms  p95 ${pct(d, 95).toFixed(1)} ms  max ${Math.max(...d).toFixed(1)} ms  frames > 20 ms: ${d.filter((x) => x > 20).length}  (ratio p95 / 16.7 ms frame: ${(pct(d, 95) / 16.7).toFixed(2)})`,

@@ -321,7 +321,7 @@ test('UI state persists through setState and is restored on reload (collapse, se
   }
 });
 
-test('zoom: + and 0 change and reset the view; the budget line follows', async () => {
+test('zoom and pan: +, 0, Ctrl+wheel at the pointer, drag on the axis; the budget line follows', async () => {
   const snap = timeoutSnapshot();
   const { page } = await openWaterfall(browser, snap);
   try {
@@ -332,6 +332,24 @@ test('zoom: + and 0 change and reset the view; the budget line follows', async (
     assert.ok(x1 === undefined || Math.abs(x1 - x0) > 20, 'zooming moved the budget line');
     await page.keyboard.press('0');
     assert.ok(Math.abs((await page.locator('.tl-budget-line').boundingBox())!.x - x0) < 0.5);
+    // Ctrl+wheel over the axis zooms at the pointer: the time under it stays put.
+    const axis = (await page.locator('.tl-axis').boundingBox())!;
+    await page.mouse.move(x0, axis.y + axis.height / 2);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -300);
+    await page.keyboard.up('Control');
+    await page.waitForTimeout(50);
+    const zoomed = (await page.locator('.tl-budget-line').boundingBox())!;
+    assert.ok(Math.abs(zoomed.x - x0) < 2, `the budget line stays under the pointer (${zoomed.x} vs ${x0})`);
+    const stageW = (await (await rowOf(page, 'orders-api/prod')).locator('.tl-bar').boundingBox())!.width;
+    assert.ok(stageW > axis.width, 'zoomed in: the stage bar is wider than the axis');
+    // Dragging the axis pans: drag 100 px right, the budget line moves 100 px right.
+    await page.mouse.move(axis.x + 200, axis.y + axis.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(axis.x + 300, axis.y + axis.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const panned = (await page.locator('.tl-budget-line').boundingBox())!;
+    assert.ok(Math.abs(panned.x - zoomed.x - 100) < 2, `panned by 100 px (${panned.x - zoomed.x})`);
   } finally {
     await page.close();
   }

@@ -175,6 +175,9 @@ export class WaterfallApp {
     this.head.appendChild(el('div', 'tl-head-name', 'Span'));
     this.head.appendChild(this.axis);
     this.axis.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.axis.addEventListener('pointerdown', (e) => this.onAxisDrag(e));
+    this.axis.title = 'Drag to pan, Ctrl+wheel to zoom, double-click to fit';
+    this.axis.addEventListener('dblclick', () => this.setView(FULL_VIEW));
 
     this.scroller.tabIndex = 0;
     this.scroller.setAttribute('role', 'tree');
@@ -570,6 +573,29 @@ export class WaterfallApp {
       e.preventDefault();
       this.setView(panView(this.ui.view, d / Math.max(1, rect.width)));
     }
+  }
+
+  /** Dragging the axis pans the view: the time under the pointer follows it. */
+  private onAxisDrag(e: PointerEvent): void {
+    if (!this.snap || e.button !== 0) return;
+    const width = this.axis.clientWidth;
+    if (width <= 0) return;
+    const startX = e.clientX;
+    const startView = this.ui.view;
+    this.axis.setPointerCapture(e.pointerId);
+    const move = (m: PointerEvent): void => {
+      this.ui.view = panView(startView, -(m.clientX - startX) / width);
+      this.renderAll();
+    };
+    const up = (): void => {
+      this.axis.removeEventListener('pointermove', move);
+      this.axis.removeEventListener('pointerup', up);
+      this.axis.removeEventListener('pointercancel', up);
+      this.save();
+    };
+    this.axis.addEventListener('pointermove', move);
+    this.axis.addEventListener('pointerup', up);
+    this.axis.addEventListener('pointercancel', up);
   }
 
   private zoom(factor: number): void {

@@ -16,6 +16,18 @@ export function spanSearchText(s: SnapshotSpan): string {
   return parts.join('\u0000').toLowerCase();
 }
 
+// Search texts are built once per snapshot (the spans array), not on every keystroke.
+const searchCache = new WeakMap<readonly SnapshotSpan[], string[]>();
+
+function searchTexts(spans: readonly SnapshotSpan[]): string[] {
+  let texts = searchCache.get(spans);
+  if (!texts) {
+    texts = spans.map(spanSearchText);
+    searchCache.set(spans, texts);
+  }
+  return texts;
+}
+
 /**
  * The visible rows, as span indices in display order.
  * - Without a filter: every span whose ancestors are all expanded.
@@ -35,9 +47,9 @@ export function visibleRows(spans: readonly SnapshotSpan[], input: RowInput): In
     return out.subarray(0, count);
   }
   const keep = new Uint8Array(n);
+  const texts = searchTexts(spans);
   for (let i = 0; i < n; i++) {
-    const s = spans[i] as SnapshotSpan;
-    if (!spanSearchText(s).includes(input.filter)) continue;
+    if (!(texts[i] as string).includes(input.filter)) continue;
     for (let p = i; p !== -1 && keep[p] === 0; p = (spans[p] as SnapshotSpan).parent) keep[p] = 1;
   }
   for (let i = 0; i < n; i++) if (keep[i] === 1) out[count++] = i;
