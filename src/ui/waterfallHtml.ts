@@ -60,7 +60,7 @@ export function waterfallHtml(input: WaterfallPageInput): string {
 <title>${attr(title)}</title>
 </head>
 <body>
-<div id="tl-root" role="application" aria-label="Trace waterfall"></div>
+<main id="tl-root" aria-label="Trace waterfall"></main>
 <script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScript(input.snapshot)}</script>
 <script nonce="${attr(input.nonce)}" src="${attr(input.scriptUri)}"></script>
 </body>

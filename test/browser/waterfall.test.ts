@@ -150,6 +150,34 @@ test('a child that starts before its parent is drawn where it is (no clamping)',
   }
 });
 
+test('a span in progress and a trace without a budget: drawn to the trace end, no budget line, no shares', async () => {
+  const root = span({
+    name: 'worker',
+    kind: 'function',
+    origin: 'AWS::Lambda::Function',
+    isSegment: true,
+    start: 0,
+    end: null,
+    children: [{ name: 'Invocation', kind: 'invocation', start: 2, end: 900, children: [{ name: 'S3', kind: 'downstream', namespace: 'aws', start: 10, end: 400, throttle: true }] }],
+  });
+  const t = trace([root], '1-00000000-0000000000000000000000e1');
+  const snap = buildWaterfallSnapshot(t, report({ traceId: t.traceId, totalMs: 900, budgetMs: null, budgetSource: 'none' }));
+  const { page } = await openWaterfall(browser, snap);
+  try {
+    assert.equal(await page.locator('.tl-budget-line').count(), 0);
+    const worker = await rowOf(page, 'worker');
+    assert.equal(await worker.locator('.tl-bar-label').textContent(), 'in progress');
+    assert.match((await worker.locator('.tl-bar').getAttribute('class')) ?? '', /in-progress/);
+    const bar = (await worker.locator('.tl-bar').boundingBox())!;
+    assert.ok(Math.abs(bar.x + bar.width - (await expectedX(page, snap, 900))) <= 1.5, 'drawn to the last known end');
+    assert.equal(await (await rowOf(page, 'S3')).locator('.tl-bar-label').textContent(), '390 ms');
+    assert.equal(await (await rowOf(page, 'S3')).locator('.tl-flag').textContent(), '429');
+    assert.match((await page.locator('.tl-total').textContent()) ?? '', /no budget known/);
+  } finally {
+    await page.close();
+  }
+});
+
 test('collapse and expand by click and by keyboard; arrows, Enter, / and Escape', async () => {
   const { page } = await openWaterfall(browser, timeoutSnapshot());
   try {

@@ -50,7 +50,12 @@ export function renderDetails(
   const root = el('section', 'tl-details');
   root.setAttribute('aria-label', 'Span details');
   if (!span) {
-    append(root, el('h2', 'tl-h2', 'Details'), el('p', 'tl-muted', 'Select a span (click, or arrow keys) to see its details.'));
+    append(
+      root,
+      el('h2', 'tl-h2', 'Details'),
+      el('p', 'tl-muted', 'Select a span (click, or ↑/↓ in the list) to see its details.'),
+      el('p', 'tl-muted', 'Keys: ←/→ collapse or expand · Enter toggle · / filter · +/− zoom · z zoom to the span · 0 fit. Drag the time axis to pan.'),
+    );
     return root;
   }
   const dur = span.endMs === null ? null : span.endMs - span.startMs;
