@@ -4,6 +4,7 @@
 // serializer so a panel survives a window reload (the webview persists only UI state plus the
 // opaque restore key; the caller's `reopen` turns that key back into traces).
 import * as vscode from 'vscode';
+import { WebviewTypes } from '../constants';
 import type { Trace } from '../core/model';
 import type { TraceReport } from '../core/report';
 import { PROTOCOL_VERSION, isWebviewMessage } from '../protocol';
@@ -15,7 +16,7 @@ import { buildWaterfallSnapshot } from './waterfallSnapshot';
 import { waterfallText } from './waterfallText';
 
 /** View type of the panel; package.json's `onWebviewPanel:` activation event must match. */
-export const WATERFALL_VIEW_TYPE = 'timeoutLens.waterfall';
+export const WATERFALL_VIEW_TYPE = WebviewTypes.waterfall;
 
 export interface WaterfallEntry {
   trace: Trace;
