@@ -8,7 +8,11 @@ interface Subcommand {
 }
 
 const COMMANDS: Record<string, Subcommand> = {
-  // Subcommands register here: analyze, trace, sample-account.
+  analyze: {
+    summary: 'analyze X-Ray trace files: where each request spent its API Gateway budget',
+    usage: 'timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket]',
+    load: () => import('./cli/analyze'),
+  },
 };
 
 function help(): string {

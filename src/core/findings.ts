@@ -1,0 +1,295 @@
+// The finding catalog (ids are a public contract, REPORT_FORMAT.md) and the findings one trace
+// shows. Each finding says what happened with its numbers and a fix in the user's own terms.
+import type { Span } from './model';
+import type { Finding, FindingId, Severity } from './report';
+import type { TraceBreakdown } from './breakdown';
+import { THRESHOLDS } from './thresholds';
+
+interface CatalogEntry {
+  severity: Severity;
+  title: string;
+  fix: string;
+}
+
+/** Default title, severity and fix per id; a finding may give a more specific fix. */
+export const FINDING_CATALOG: Record<FindingId, CatalogEntry> = {
+  'integration-timeout': {
+    severity: 'high',
+    title: 'API Gateway gave up: 504 at the integration timeout',
+    fix:
+      'Make the slow part faster (see the findings below), or answer 202 Accepted at once and hand the work to SQS, ' +
+      'EventBridge or Step Functions, letting the client poll or be notified. Raising the REST API integration timeout ' +
+      'above 29 s is possible for Regional and private APIs through Service Quotas, at the cost of throttle quota.',
+  },
+  'approaching-budget': {
+    severity: 'elevated',
+    title: 'Close to the integration timeout',
+    fix: 'Look at the biggest part of the breakdown before it crosses the budget: the slowest downstream call, the cold start, or the handler’s own work.',
+  },
+  'cold-start-tipped': {
+    severity: 'high',
+    title: 'The cold start pushed the request over the budget',
+    fix:
+      'Shorten initialization (lazy-load SDK clients, trim the bundle, avoid work at import), or keep instances warm with ' +
+      'provisioned concurrency; for Java, Python and .NET, SnapStart restores a snapshot instead of initializing.',
+  },
+  'work-after-cut': {
+    severity: 'high',
+    title: 'The function kept running after the client got its 504',
+    fix:
+      'Set the function timeout below the integration timeout (e.g. 28 s behind a 29 s REST API) so it stops when nobody waits, ' +
+      'pass a deadline (context.getRemainingTimeInMillis() minus a margin) to downstream calls, and make side effects idempotent, ' +
+      'since clients retry after a 504. For long work, return 202 and hand it to SQS or Step Functions.',
+  },
+  'slow-downstream': {
+    severity: 'elevated',
+    title: 'One downstream call took most of the handler time',
+    fix: 'Speed up that call or take it off the request path; give it a timeout shorter than the remaining budget.',
+  },
+  'sequential-calls': {
+    severity: 'elevated',
+    title: 'Many calls to the same target, one after another',
+    fix: 'Batch them into one request, or run them concurrently with Promise.all (bounded concurrency).',
+  },
+  'throttled-downstream': {
+    severity: 'elevated',
+    title: 'A downstream call was throttled or retried',
+    fix:
+      'Retries with backoff spend the budget: raise the target’s capacity (DynamoDB on-demand or more provisioned capacity, ' +
+      'a higher service quota), spread hot keys, or cap the SDK’s retries so the request fails fast within the budget.',
+  },
+  'lambda-timeout-exceeds-integration': {
+    severity: 'elevated',
+    title: 'The function may run longer than the API waits',
+    fix: 'Set the function timeout a little below the integration timeout, so the function stops when the client is gone.',
+  },
+  'lambda-timed-out': {
+    severity: 'high',
+    title: 'The function hit its own timeout',
+    fix:
+      'The client saw a 502 (or 500), not a 504: the function stopped before API Gateway gave up. Raise the function timeout ' +
+      'only if the integration budget allows it; otherwise make the work faster or asynchronous.',
+  },
+  'unsampled-timeouts': {
+    severity: 'info',
+    title: 'Some timeouts have no trace',
+    fix: 'X-Ray samples 1 request per second plus 5% of the rest: add a sampling rule for this route (e.g. a higher fixed rate) to trace more of its 504s.',
+  },
+  'lost-subsegments': {
+    severity: 'info',
+    title: 'The function’s trace is incomplete',
+    fix:
+      'The function was frozen or timed out before it sent its subsegments (a known X-Ray limitation). Its REPORT line in ' +
+      'CloudWatch Logs still says how long it ran: open the trace together with /aws/lambda/<function> logs.',
+  },
+};
+
+export interface FindingFields {
+  detail: string;
+  evidence: Finding['evidence'];
+  severity?: Severity;
+  title?: string;
+  fix?: string;
+  traceId?: string;
+  route?: string;
+  function?: string;
+  spanIds?: string[];
+}
+
+/** A finding of the catalog, with its own detail and evidence. */
+export function makeFinding(id: FindingId, f: FindingFields): Finding {
+  const c = FINDING_CATALOG[id];
+  const out: Finding = {
+    id,
+    severity: f.severity ?? c.severity,
+    title: f.title ?? c.title,
+    detail: f.detail,
+    fix: f.fix ?? c.fix,
+    evidence: f.evidence,
+  };
+  if (f.traceId) out.traceId = f.traceId;
+  if (f.route) out.route = f.route;
+  if (f.function) out.function = f.function;
+  if (f.spanIds?.length) out.spanIds = f.spanIds;
+  return out;
+}
+
+export const sec = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+function dur(s: Span): number {
+  return s.endMs !== null ? Math.max(0, s.endMs - s.startMs) : 0;
+}
+
+function target(s: Span): string {
+  const op = s.aws?.operation ?? (s.namespace === 'remote' ? s.http?.method : undefined);
+  return op ? `${s.name} ${op}` : s.name;
+}
+
+/** What to do about many sequential calls, in the terms of the API being called. */
+function sequentialFix(name: string, operation: string | undefined): string {
+  const op = (operation ?? '').toLowerCase();
+  if (/dynamodb/i.test(name) && op === 'getitem')
+    return 'Fetch the items with one BatchGetItem (up to 100 keys per call) instead of a GetItem per item, or run the GetItem calls concurrently with Promise.all.';
+  if (/dynamodb/i.test(name) && (op === 'putitem' || op === 'deleteitem'))
+    return 'Write with BatchWriteItem (up to 25 items per call) instead of one call per item, or run them concurrently with Promise.all.';
+  if (/dynamodb/i.test(name) && op === 'query')
+    return 'Combine the queries (one Query on a GSI that covers the items), or run them concurrently with Promise.all.';
+  if (/s3/i.test(name) && op === 'getobject') return 'Fetch the objects concurrently (Promise.all with a bounded pool) or store them together.';
+  if (/sqs/i.test(name) && op === 'sendmessage') return 'Use SendMessageBatch (up to 10 messages per call).';
+  if (/sns/i.test(name) && op === 'publish') return 'Use PublishBatch (up to 10 messages per call).';
+  return 'Batch the calls into one request if the API allows it, or run them concurrently with Promise.all (bounded concurrency).';
+}
+
+function slowFix(s: Span): string {
+  const op = (s.aws?.operation ?? '').toLowerCase();
+  if (/dynamodb/i.test(s.name) && op === 'scan') return 'Replace the Scan with a Query on a key or a GSI, and paginate: a Scan reads the whole table.';
+  if (/dynamodb/i.test(s.name) && op === 'query') return 'Query by a more selective key (add a GSI), fetch only the attributes needed, and paginate instead of reading every page in the request.';
+  if (s.namespace === 'remote')
+    return `Give the call to ${s.name} a timeout shorter than the remaining budget, cache its answer, or move it off the request path (queue the work, answer 202).`;
+  return FINDING_CATALOG['slow-downstream'].fix;
+}
+
+/** The findings one trace shows (REPORT_FORMAT.md), from its breakdown. */
+export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
+  const out: Finding[] = [];
+  const a = b.anatomy;
+  const budget = b.budget.budgetMs;
+  const fnName = a.fn?.name ?? a.lambdaService?.name;
+  const common = { traceId, ...(fnName ? { function: fnName } : {}) };
+  const entryIds = [a.entry?.id, a.integrationCall?.id].filter((x): x is string => !!x);
+
+  if (b.verdict === 'timeout') {
+    out.push(
+      makeFinding('integration-timeout', {
+        ...common,
+        detail: `The client waited ${sec(b.totalMs)} and got ${b.entry.status ?? 504}: the integration did not answer within the ${budget !== null ? sec(budget) : 'integration'} budget${a.fn ? `; ${a.fn.name} was still running` : ''}.`,
+        evidence: { totalMs: b.totalMs, budgetMs: budget, status: b.entry.status },
+        spanIds: entryIds,
+      }),
+    );
+  } else if (b.verdict === 'near' && budget !== null) {
+    out.push(
+      makeFinding('approaching-budget', {
+        ...common,
+        detail: `This request took ${sec(b.totalMs)}, ${Math.round((100 * b.totalMs) / budget)}% of the ${sec(budget)} budget; ${sec(budget - b.totalMs)} to spare.`,
+        evidence: { totalMs: b.totalMs, budgetMs: budget, share: Math.round((1000 * b.totalMs) / budget) / 1000 },
+        spanIds: entryIds,
+      }),
+    );
+  }
+
+  const cold = b.breakdown.coldStartMs;
+  const over = budget !== null && (b.verdict === 'timeout' || b.totalMs > budget);
+  if (over && cold > 0 && a.init) {
+    // On a 504 the client's wait is capped at the budget: what matters is whether the
+    // function's own finish would have fit without the cold start.
+    const finish = b.functionEndAtMs ?? b.totalMs;
+    if (finish - cold < budget) {
+      out.push(
+        makeFinding('cold-start-tipped', {
+          ...common,
+          detail: `The ${b.breakdown.coldStartKind === 'restore' ? 'SnapStart restore' : 'cold start'} took ${sec(cold)}; without it the function would have finished at ${sec(finish - cold)}, inside the ${sec(budget)} budget.`,
+          evidence: { coldStartMs: cold, functionEndAtMs: finish, budgetMs: budget, coldStartKind: b.breakdown.coldStartKind },
+          spanIds: [a.init.id],
+        }),
+      );
+    }
+  }
+
+  if (b.afterCutMs !== null && b.afterCutMs > 0) {
+    const cut = (a.entry?.startMs ?? 0) + (b.cutAtMs ?? 0);
+    const after = a.downstreamCalls.filter((s) => s.endMs !== null && s.endMs > cut).map((s) => s.id);
+    out.push(
+      makeFinding('work-after-cut', {
+        ...common,
+        detail: `API Gateway gave up at ${sec(b.cutAtMs ?? 0)}, but ${fnName ?? 'the function'} ran until ${sec(b.functionEndAtMs ?? 0)}: ${sec(b.afterCutMs)} of billed work nobody waited for${after.length ? `, including ${after.length} downstream call(s)` : ''}; a client retry repeats its side effects.`,
+        evidence: { cutAtMs: b.cutAtMs, functionEndAtMs: b.functionEndAtMs, afterCutMs: b.afterCutMs },
+        spanIds: [...(a.fn ? [a.fn.id] : []), ...after],
+      }),
+    );
+  }
+
+  const handler = b.breakdown.handlerMs;
+  if ((b.verdict === 'timeout' || b.verdict === 'near') && handler > 0) {
+    const top = b.breakdown.downstream[0];
+    if (top && top.ms >= THRESHOLDS.slowDownstreamShareOfHandler * handler) {
+      const spans = a.downstreamCalls.filter((s) => s.name === top.name && (s.aws?.operation ?? (s.namespace === 'remote' ? s.http?.method : undefined)) === top.operation);
+      const first = spans[0];
+      out.push(
+        makeFinding('slow-downstream', {
+          ...common,
+          title: `${top.name}${top.operation ? ` ${top.operation}` : ''} took ${Math.round((100 * top.ms) / handler)}% of the handler`,
+          detail: `${top.calls} call(s) to ${top.name}${top.operation ? ` ${top.operation}` : ''}${first?.aws?.tableName ? ` on table ${first.aws.tableName}` : ''} took ${sec(top.ms)} of the handler’s ${sec(handler)}.`,
+          evidence: { target: top.name, operation: top.operation ?? null, ms: top.ms, calls: top.calls, handlerMs: handler, share: Math.round((100 * top.ms) / handler) / 100 },
+          ...(first ? { fix: slowFix(first) } : {}),
+          spanIds: spans.map((s) => s.id),
+        }),
+      );
+    }
+  }
+
+  // Sequential calls: ≥ N calls to one target that never overlap and take a real share of the handler.
+  const groups = new Map<string, Span[]>();
+  for (const s of a.downstreamCalls) {
+    const k = target(s);
+    const g = groups.get(k);
+    if (g) g.push(s);
+    else groups.set(k, [s]);
+  }
+  for (const [name, calls] of groups) {
+    if (calls.length < THRESHOLDS.sequentialMinCalls || handler <= 0) continue;
+    const sorted = [...calls].sort((x, y) => x.startMs - y.startMs);
+    let sequential = true;
+    for (let i = 1; i < sorted.length; i++) {
+      const prevEnd = sorted[i - 1]!.endMs ?? Infinity;
+      if (sorted[i]!.startMs < prevEnd - THRESHOLDS.sequentialOverlapToleranceMs) {
+        sequential = false;
+        break;
+      }
+    }
+    const total = sorted.reduce((acc, s) => acc + dur(s), 0);
+    if (!sequential || total < THRESHOLDS.sequentialMinShareOfHandler * handler) continue;
+    const first = sorted[0]!;
+    out.push(
+      makeFinding('sequential-calls', {
+        ...common,
+        title: `${sorted.length} ${name} calls one after another`,
+        detail: `${sorted.length} calls to ${name}${first.aws?.tableName ? ` on table ${first.aws.tableName}` : ''} ran one after another, ${sec(total)} in all (${Math.round((100 * total) / handler)}% of the handler, ${sec(total / sorted.length)} each on average).`,
+        evidence: { target: name, calls: sorted.length, ms: Math.round(total), handlerMs: handler },
+        fix: sequentialFix(first.name, first.aws?.operation),
+        spanIds: sorted.map((s) => s.id),
+      }),
+    );
+  }
+
+  const throttled = a.downstreamCalls.filter((s) => s.throttle || s.http?.status === 429 || (s.aws?.retries ?? 0) > 0);
+  if (throttled.length) {
+    const retries = throttled.reduce((acc, s) => acc + (s.aws?.retries ?? 0), 0);
+    const names = [...new Set(throttled.map(target))];
+    out.push(
+      makeFinding('throttled-downstream', {
+        ...common,
+        detail: `${throttled.length} call(s) to ${names.join(', ')} were throttled or retried (${retries} SDK retr${retries === 1 ? 'y' : 'ies'}), taking ${sec(throttled.reduce((acc, s) => acc + dur(s), 0))}.`,
+        evidence: { calls: throttled.length, retries, targets: names },
+        spanIds: throttled.map((s) => s.id),
+      }),
+    );
+  }
+
+  const lost =
+    (a.fn && a.fn.inProgress) ||
+    (a.lambdaService && !a.fn) ||
+    (a.fn && !a.invocation && a.fn.children.every((c) => c.kind === 'initialization' || c.kind === 'restore') && b.verdict === 'timeout');
+  if (lost) {
+    const which = a.fn?.inProgress ? 'its function segment is still in progress' : !a.fn ? 'the function segment is missing' : 'the handler’s subsegments are missing';
+    out.push(
+      makeFinding('lost-subsegments', {
+        ...common,
+        detail: `The function’s part of this trace is incomplete: ${which}. The breakdown below the function may be missing calls.`,
+        evidence: { functionInProgress: a.fn?.inProgress ?? null, functionSegment: !!a.fn },
+        spanIds: [a.fn?.id ?? a.lambdaService?.id].filter((x): x is string => !!x),
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,179 @@
+// The report for a person in a terminal: per trace a waterfall drawn with characters against
+// the budget line (`|`) with the cut (`✂`) and the work after it (`░`), then the findings and
+// their fixes, then the endpoint table. Pure: Report (+ traces for the bars) → text.
+import type { Span, Trace } from './model';
+import type { EndpointStats, Finding, Report, TraceReport } from './report';
+
+export interface TextOptions {
+  /** Total line width (default 100). */
+  width?: number;
+  /** Traces by id, to draw span bars; without them only the breakdown is printed. */
+  traces?: Map<string, Trace>;
+  /** At most this many traces are drawn (default 5); the rest are listed in one line each. */
+  maxTraces?: number;
+  /** At most this many rows per waterfall (default 30). */
+  maxRows?: number;
+}
+
+const sec = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+const VERDICT: Record<TraceReport['verdict'], string> = {
+  timeout: 'TIMEOUT',
+  error: 'ERROR',
+  near: 'NEAR BUDGET',
+  ok: 'OK',
+};
+
+function pad(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n);
+}
+
+function label(s: Span): string {
+  const op = s.aws?.operation ? ` ${s.aws.operation}` : s.namespace === 'remote' && s.http?.method ? ` ${s.http.method}` : '';
+  return `${s.name}${op}`;
+}
+
+function depthOf(s: Span, byId: Map<string, Span>): number {
+  let d = 0;
+  let p = s.parentId ? byId.get(s.parentId) : undefined;
+  while (p && d < 50) {
+    d++;
+    p = p.parentId ? byId.get(p.parentId) : undefined;
+  }
+  return d;
+}
+
+function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): string[] {
+  const entry = t.entry;
+  if (!entry) return [];
+  const t0 = entry.startMs;
+  const end = Math.max(r.totalMs, r.functionEndAtMs ?? 0, r.budgetMs ?? 0, ...t.spans.map((s) => (s.endMs ?? s.startMs) - t0));
+  const start = Math.min(0, ...t.spans.map((s) => s.startMs - t0));
+  const labelW = Math.min(34, Math.max(18, Math.floor(width * 0.3)));
+  const durW = 9;
+  const barW = Math.max(20, width - labelW - durW - 3);
+  const x = (ms: number): number => Math.max(0, Math.min(barW - 1, Math.round(((ms - start) / (end - start || 1)) * (barW - 1))));
+  const budgetCol = r.budgetMs !== null ? x(r.budgetMs) : -1;
+  const cutCol = r.cutAtMs !== null ? x(r.cutAtMs) : -1;
+  const byId = new Map(t.spans.map((s) => [s.id, s]));
+  const lines: string[] = [];
+  const axis = Array.from({ length: barW }, () => ' ');
+  if (budgetCol >= 0) axis[budgetCol] = '|';
+  const budgetLabel = r.budgetMs !== null ? `budget ${sec(r.budgetMs)}` : '';
+  lines.push(`${' '.repeat(labelW)} ${' '.repeat(durW)} ${axis.join('')}`.trimEnd() + (budgetLabel ? `  ${budgetLabel}` : ''));
+  const rows = t.spans.filter((s) => s.kind !== 'inferred').slice(0, maxRows);
+  for (const s of rows) {
+    const a = x(s.startMs - t0);
+    const b = s.endMs !== null ? x(s.endMs - t0) : barW - 1;
+    const bar: string[] = Array.from({ length: barW }, (_, i) => (i === budgetCol ? '|' : ' '));
+    for (let i = a; i <= b; i++) bar[i] = cutCol >= 0 && i > cutCol ? '░' : '█';
+    if (s.endMs === null) bar[b] = '…';
+    if (budgetCol >= 0 && bar[budgetCol] === ' ') bar[budgetCol] = '|';
+    const flag = s.fault ? ' !' : s.throttle ? ' ~' : s.error ? ' ?' : '';
+    const name = `${'  '.repeat(Math.min(depthOf(s, byId), 6))}${label(s)}${flag}`;
+    const d = s.endMs !== null ? sec(s.endMs - s.startMs) : 'running';
+    lines.push(`${pad(name, labelW)} ${d.padStart(durW)} ${bar.join('')}`.trimEnd());
+  }
+  if (t.spans.length > rows.length) lines.push(`${' '.repeat(labelW)} … ${t.spans.length - rows.length} more spans`);
+  if (cutCol >= 0) {
+    const mark = Array.from({ length: barW }, () => ' ');
+    mark[cutCol] = '✂';
+    lines.push(`${pad('', labelW)} ${' '.repeat(durW)} ${mark.join('')}`.trimEnd() + `  gateway gave up at ${sec(r.cutAtMs ?? 0)}`);
+  }
+  return lines;
+}
+
+function breakdownLine(r: TraceReport): string {
+  const b = r.breakdown;
+  const parts = [`gateway ${sec(b.gatewayMs)}`];
+  if (b.coldStartMs) parts.push(`${b.coldStartKind === 'restore' ? 'restore' : 'cold start'} ${sec(b.coldStartMs)}`);
+  parts.push(`handler ${sec(b.handlerMs)}`);
+  if (b.overheadMs) parts.push(`overhead ${sec(b.overheadMs)}`);
+  const down = b.downstream.slice(0, 4).map((d) => `${d.name}${d.operation ? ` ${d.operation}` : ''} ${sec(d.ms)}${d.calls > 1 ? ` (${d.calls}×)` : ''}`);
+  return `${parts.join(' · ')}${down.length ? `\n  downstream: ${down.join(' · ')}` : ''}`;
+}
+
+function findingLines(f: Finding, width: number): string[] {
+  const sev = f.severity === 'high' ? 'HIGH' : f.severity === 'elevated' ? 'ELEVATED' : 'INFO';
+  return [`  [${sev}] ${f.title} (${f.id})`, ...wrap(f.detail, width - 4, '    '), ...wrap(`Fix: ${f.fix}`, width - 4, '    ')];
+}
+
+function wrap(text: string, width: number, indent: string): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(indent + line);
+  return out;
+}
+
+export function endpointTable(endpoints: EndpointStats[]): string[] {
+  if (!endpoints.length) return [];
+  const risk = (e: EndpointStats): number => (e.budgetMs ? e.p99Ms / e.budgetMs : 0);
+  const rows = [...endpoints].sort((a, b) => risk(b) - risk(a) || b.timeouts - a.timeouts);
+  const head = ['route', 'count', 'p50', 'p95', 'p99', 'max', 'budget', 'p99/budget', '504s', '5xx', 'cold'];
+  const data = rows.map((e) => [
+    `${e.api}/${e.stage} ${e.method} ${e.route}`,
+    String(e.count),
+    sec(e.p50Ms),
+    sec(e.p95Ms),
+    sec(e.p99Ms),
+    sec(e.maxMs),
+    sec(e.budgetMs),
+    `${Math.round(risk(e) * 100)}%`,
+    String(e.timeouts),
+    String(e.errors5xx),
+    String(e.coldStarts),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...data.map((r) => r[i]!.length)));
+  const fmt = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [fmt(head), fmt(widths.map((w) => '─'.repeat(w))), ...data.map(fmt)];
+}
+
+export function renderTextReport(report: Report, options: TextOptions = {}): string {
+  const width = options.width ?? 100;
+  const maxTraces = options.maxTraces ?? 5;
+  const out: string[] = [];
+  const shown = report.traces.slice(0, maxTraces);
+  for (const r of shown) {
+    const status = r.entry.status ?? '—';
+    const budget = r.budgetMs !== null ? ` of ${sec(r.budgetMs)} budget (${r.budgetSource})` : '';
+    out.push(`${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.replace(/\s+$/, ''));
+    out.push(`  trace ${r.traceId} · status ${status} · ${sec(r.totalMs)}${budget}`);
+    if (r.afterCutMs) out.push(`  the function ran until ${sec(r.functionEndAtMs ?? 0)}: ${sec(r.afterCutMs)} after the gateway gave up`);
+    out.push(`  ${breakdownLine(r)}`);
+    const t = options.traces?.get(r.traceId);
+    if (t) {
+      out.push('');
+      out.push(...waterfall(r, t, width, options.maxRows ?? 30));
+    }
+    if (r.findings.length) {
+      out.push('', 'Findings:');
+      for (const f of r.findings) out.push(...findingLines(f, width));
+    }
+    out.push('');
+  }
+  if (report.traces.length > shown.length) {
+    out.push(`${report.traces.length - shown.length} more trace(s):`);
+    for (const r of report.traces.slice(maxTraces)) out.push(`  ${VERDICT[r.verdict].padEnd(11)} ${sec(r.totalMs).padStart(8)}  ${r.traceId}  ${r.entry.name}`);
+    out.push('');
+  }
+  if (report.findings.length) {
+    out.push('Findings across requests:');
+    for (const f of report.findings) out.push(...findingLines(f, width));
+    out.push('');
+  }
+  const table = endpointTable(report.endpoints);
+  if (table.length) out.push('Endpoints by risk (p99 against the budget):', ...table, '');
+  if (!report.traces.length && !report.endpoints.length) out.push('No traces or requests found in the input.', '');
+  if (report.errors.length) {
+    out.push(`Skipped ${report.errors.length} item(s):`);
+    for (const e of report.errors.slice(0, 20)) out.push(`  ${e.source}: ${e.message}`);
+    if (report.errors.length > 20) out.push(`  … ${report.errors.length - 20} more (see --json)`);
+  }
+  return out.join('\n').replace(/\n+$/, '\n');
+}

@@ -1,0 +1,96 @@
+// Reads the files and folders given to `analyze` (or opened in the extension), tells each
+// file's kind from its content — never its name — and hands it to the parser for that kind.
+// Adding a kind is one row in READERS.
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IngestError, Trace } from '../core/model';
+import { buildTraces, collectSegmentsFromText, type RawSegment } from './xray';
+
+export interface Inputs {
+  traces: Trace[];
+  errors: IngestError[];
+  /** Files read, with the kind each was read as (to tell the user what was understood). */
+  files: Array<{ path: string; kind: string }>;
+}
+
+/** What the readers fill while the files are read; traces are built once at the end. */
+interface Collector {
+  segments: RawSegment[];
+  errors: IngestError[];
+}
+
+interface Reader {
+  kind: string;
+  /** Looks at the first few KB of the file. */
+  matches: (head: string) => boolean;
+  read: (path: string, into: Collector) => Promise<void>;
+}
+
+const HEAD_BYTES = 8192;
+const TRACE_HINT = /"(Traces|Segments|Document|trace_id|start_time|subsegments)"\s*:/;
+const DAEMON_HEADER = /^\s*\{\s*"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}/;
+
+export const READERS: Reader[] = [
+  {
+    kind: 'X-Ray traces',
+    matches: (head) => DAEMON_HEADER.test(head) || (/^\s*[[{]/.test(head) && TRACE_HINT.test(head)),
+    read: async (path, into) => {
+      into.segments.push(...collectSegmentsFromText(await readFile(path, 'utf8'), path, into.errors));
+    },
+  },
+];
+
+async function head(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+async function expand(path: string, out: string[], errors: IngestError[]): Promise<void> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    errors.push({ source: path, message: `Cannot read: ${code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}` });
+    return;
+  }
+  if (st.isDirectory()) {
+    const names = (await readdir(path)).filter((n) => !n.startsWith('.')).sort();
+    for (const n of names) await expand(join(path, n), out, errors);
+  } else if (st.isFile()) out.push(path);
+}
+
+/** Reads every file (folders recursively) and merges what they hold; never throws on content. */
+export async function readInputs(paths: string[]): Promise<Inputs> {
+  const c: Collector = { segments: [], errors: [] };
+  const files: Inputs['files'] = [];
+  const all: string[] = [];
+  for (const p of paths) await expand(p, all, c.errors);
+  for (const f of all) {
+    let h: string;
+    try {
+      h = await head(f);
+    } catch (e) {
+      c.errors.push({ source: f, message: `Cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    const reader = READERS.find((r) => r.matches(h));
+    if (!reader) {
+      c.errors.push({ source: f, message: 'Not a format Timeout Lens reads (X-Ray traces, Lambda logs, API Gateway access or execution logs): skipped.' });
+      continue;
+    }
+    try {
+      await reader.read(f, c);
+      files.push({ path: f, kind: reader.kind });
+    } catch (e) {
+      c.errors.push({ source: f, message: `Cannot read: ${(e as Error).message}` });
+    }
+  }
+  return { traces: buildTraces(c.segments, c.errors), errors: c.errors, files };
+}

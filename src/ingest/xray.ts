@@ -1,0 +1,565 @@
+// X-Ray segment documents → Trace. Accepts every container the product meets (BatchGetTraces
+// output with Document strings, the AWS CLI's batch-get-traces output, arrays or NDJSON of
+// segment documents, the daemon's UDP form with its header line, independently sent
+// subsegments), builds the tree from parent ids across documents, and never throws on input:
+// what it cannot use is reported per segment in `errors`, with where it was.
+import type { AwsInfo, CauseInfo, ExceptionInfo, FrontDoorKind, HttpInfo, IngestError, Span, SpanKind, Trace } from '../core/model';
+
+export interface TraceParseResult {
+  traces: Trace[];
+  errors: IngestError[];
+}
+
+/** A segment document as found, before it becomes spans. */
+export interface RawSegment {
+  doc: Record<string, unknown>;
+  source: string;
+  /** The trace id of the container (BatchGetTraces `Id`), used when the document has none. */
+  containerTraceId?: string;
+  containerDurationMs?: number;
+  limitExceeded?: boolean;
+}
+
+const XRAY_ID = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/;
+const W3C_ID = /^[0-9a-f]{32}$/;
+/** 2001-09-09 … 2100-01-01 in epoch seconds: anything outside is a damaged time, not a trace. */
+const MIN_EPOCH_S = 1_000_000_000;
+const MAX_EPOCH_S = 4_102_444_800;
+/** A single span longer than a day is not a request: the times are damaged. */
+const MAX_SPAN_S = 86_400;
+
+/** The canonical X-Ray form of a trace id (`1-xxxxxxxx-yyyy…`), from either it or the W3C 32-hex form. */
+export function normalizeTraceId(id: string): string | null {
+  const s = id.trim().toLowerCase();
+  if (XRAY_ID.test(s)) return s;
+  if (W3C_ID.test(s)) return `1-${s.slice(0, 8)}-${s.slice(8)}`;
+  const root = /(?:^|;)\s*root=(1-[0-9a-f]{8}-[0-9a-f]{24})/.exec(s);
+  return root ? root[1]! : null;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function isDaemonHeader(v: unknown): boolean {
+  return isRecord(v) && v.format === 'json' && typeof v.version === 'number' && !('id' in v);
+}
+
+function looksLikeSegment(v: Record<string, unknown>): boolean {
+  return 'id' in v && ('start_time' in v || 'trace_id' in v || 'name' in v);
+}
+
+/** Parses any trace container given as text (JSON, NDJSON or the daemon's UDP form). */
+export function parseTraceText(text: string, source: string): TraceParseResult {
+  const errors: IngestError[] = [];
+  const raws = collectSegmentsFromText(text, source, errors);
+  return { traces: buildTraces(raws, errors), errors };
+}
+
+/**
+ * The segment documents in a text, not yet built into traces: callers that read several files
+ * collect them all first, so a parent in one file and its child in another still meet.
+ */
+export function collectSegmentsFromText(text: string, source: string, errors: IngestError[]): RawSegment[] {
+  const raws: RawSegment[] = [];
+  const trimmed = text.trim();
+  if (!trimmed) {
+    errors.push({ source, message: 'The file is empty.' });
+    return raws;
+  }
+  // The daemon's UDP form: a header line, then one document (possibly pretty-printed).
+  const header = /^\{\s*"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}\s*\n/.exec(trimmed);
+  if (header) {
+    const rest = trimmed.slice(header[0].length).trim();
+    try {
+      collect(JSON.parse(rest) as unknown, source, raws, errors, undefined);
+      return raws;
+    } catch {
+      // Several daemon payloads in one file: handled line by line below.
+    }
+  }
+  if (trimmed[0] === '{' || trimmed[0] === '[') {
+    let value: unknown;
+    let whole = false;
+    try {
+      value = JSON.parse(trimmed) as unknown;
+      whole = true;
+    } catch {
+      // Not one JSON value: NDJSON, or the daemon form (header line + document).
+    }
+    if (whole) {
+      collect(value, source, raws, errors, undefined);
+      return raws;
+    }
+  }
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    const where = `${source}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      // The daemon form can carry header and document on one line.
+      const split = /^(\{"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\})\s*(\{.*)$/.exec(line);
+      let ok = false;
+      if (split) {
+        try {
+          value = JSON.parse(split[2]!);
+          ok = true;
+        } catch {
+          // reported below
+        }
+      }
+      if (!ok) {
+        errors.push({ source: where, message: `Not valid JSON: ${(e as Error).message}` });
+        continue;
+      }
+    }
+    if (isDaemonHeader(value)) continue;
+    collect(value, where, raws, errors, undefined);
+  }
+  return raws;
+}
+
+/** Parses an already-parsed JSON value: BatchGetTraces output, a trace, an array or one segment document. */
+export function parseTraceValue(value: unknown, source: string): TraceParseResult {
+  const errors: IngestError[] = [];
+  const raws: RawSegment[] = [];
+  collect(value, source, raws, errors, undefined);
+  return { traces: buildTraces(raws, errors), errors };
+}
+
+interface Container {
+  traceId?: string;
+  durationMs?: number;
+  limitExceeded?: boolean;
+}
+
+function collect(value: unknown, where: string, out: RawSegment[], errors: IngestError[], container: Container | undefined): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => collect(v, `${where}[${i}]`, out, errors, container));
+    return;
+  }
+  if (!isRecord(value)) {
+    errors.push({ source: where, message: `Expected a segment document or a BatchGetTraces result, found ${value === null ? 'null' : typeof value}.` });
+    return;
+  }
+  if (Array.isArray(value.Traces)) {
+    if (value.Traces.length === 0) errors.push({ source: where, message: 'The BatchGetTraces result holds no traces.' });
+    value.Traces.forEach((t, i) => collect(t, `${where}#Traces[${i}]`.replace('##', '#'), out, errors, undefined));
+    if (Array.isArray(value.UnprocessedTraceIds) && value.UnprocessedTraceIds.length) {
+      errors.push({
+        source: where,
+        message: `X-Ray did not return ${value.UnprocessedTraceIds.length} trace(s) (UnprocessedTraceIds): ${value.UnprocessedTraceIds.slice(0, 5).join(', ')}`,
+      });
+    }
+    return;
+  }
+  if (Array.isArray(value.Segments)) {
+    const c: Container = {};
+    const id = str(value.Id);
+    if (id) c.traceId = normalizeTraceId(id) ?? undefined;
+    const d = num(value.Duration);
+    if (d !== undefined) c.durationMs = d * 1000;
+    if (value.LimitExceeded === true) c.limitExceeded = true;
+    if (value.Segments.length === 0) {
+      errors.push({ source: where, message: `Trace ${id ?? '(no id)'} has no segments (X-Ray may not have finished indexing it): nothing to show.` });
+    }
+    value.Segments.forEach((s, i) => collect(s, `${where}.Segments[${i}]`, out, errors, c));
+    return;
+  }
+  if ('Document' in value) {
+    const docText = value.Document;
+    if (typeof docText !== 'string') {
+      errors.push({ source: where, message: 'Document is not a string.' });
+      return;
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(docText);
+    } catch (e) {
+      errors.push({ source: where, message: `Document is not valid JSON: ${(e as Error).message}` });
+      return;
+    }
+    if (!isRecord(doc)) {
+      errors.push({ source: where, message: 'Document is not a JSON object.' });
+      return;
+    }
+    pushRaw(doc, where, out, container);
+    return;
+  }
+  if (looksLikeSegment(value)) {
+    pushRaw(value, where, out, container);
+    return;
+  }
+  if (isDaemonHeader(value)) return;
+  errors.push({ source: where, message: 'Not a segment document (no id, name or start_time) nor a BatchGetTraces result.' });
+}
+
+function pushRaw(doc: Record<string, unknown>, source: string, out: RawSegment[], c: Container | undefined): void {
+  const r: RawSegment = { doc, source };
+  if (c?.traceId) r.containerTraceId = c.traceId;
+  if (c?.durationMs !== undefined) r.containerDurationMs = c.durationMs;
+  if (c?.limitExceeded) r.limitExceeded = true;
+  out.push(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents → spans
+
+function frontDoorOf(origin: string | undefined, arn: string | undefined): FrontDoorKind | undefined {
+  if (origin === 'AWS::ApiGateway::Stage') {
+    if (arn && /\/apis\//.test(arn) && !/\/restapis\//.test(arn)) return 'http-api';
+    return 'rest-api';
+  }
+  if (origin === 'AWS::ApiGatewayV2::Stage') return 'http-api';
+  if (origin === 'AWS::ElasticLoadBalancingV2::LoadBalancer' || origin === 'AWS::ElasticLoadBalancing::LoadBalancer') return 'alb';
+  return undefined;
+}
+
+function segmentKind(doc: Record<string, unknown>, origin: string | undefined, hasParent: boolean): SpanKind {
+  if (doc.inferred === true) return 'inferred';
+  if (origin === 'AWS::Lambda') return 'lambda-service';
+  if (origin === 'AWS::Lambda::Function') return 'function';
+  if (frontDoorOf(origin, str(doc.resource_arn))) return 'front-door';
+  return hasParent ? 'custom' : 'front-door';
+}
+
+const FUNCTION_PHASES: Record<string, SpanKind> = {
+  Initialization: 'initialization',
+  Restore: 'restore',
+  Invocation: 'invocation',
+  Overhead: 'overhead',
+};
+
+function subsegmentKind(doc: Record<string, unknown>, parentKind: SpanKind | undefined): SpanKind {
+  const name = str(doc.name);
+  if (parentKind === 'function' && name && FUNCTION_PHASES[name]) return FUNCTION_PHASES[name]!;
+  if (doc.inferred === true) return 'inferred';
+  const ns = str(doc.namespace);
+  if (ns === 'aws' || ns === 'remote') return 'downstream';
+  return 'custom';
+}
+
+function httpOf(v: unknown): HttpInfo | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: HttpInfo = {};
+  const req = isRecord(v.request) ? v.request : undefined;
+  const res = isRecord(v.response) ? v.response : undefined;
+  const method = str(req?.method);
+  const url = str(req?.url);
+  const ua = str(req?.user_agent);
+  const ip = str(req?.client_ip);
+  const status = num(res?.status);
+  const len = num(res?.content_length);
+  if (method) out.method = method;
+  if (url) out.url = url;
+  if (ua) out.userAgent = ua;
+  if (ip) out.clientIp = ip;
+  if (status !== undefined) out.status = status;
+  if (len !== undefined) out.contentLength = len;
+  return Object.keys(out).length ? out : undefined;
+}
+
+const AWS_KNOWN = new Set(['operation', 'table_name', 'retries', 'request_id', 'region', 'function_arn', 'resource_names']);
+
+function awsOf(v: unknown): AwsInfo | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: AwsInfo = {};
+  const op = str(v.operation);
+  const table = str(v.table_name);
+  const retries = num(v.retries);
+  const rid = str(v.request_id);
+  const region = str(v.region);
+  const fnArn = str(v.function_arn);
+  if (op) out.operation = op;
+  if (table) out.tableName = table;
+  if (retries !== undefined) out.retries = retries;
+  if (rid) out.requestId = rid;
+  if (region) out.region = region;
+  if (fnArn) out.functionArn = fnArn;
+  if (Array.isArray(v.resource_names)) out.resourceNames = v.resource_names.filter((x): x is string => typeof x === 'string');
+  const extra: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v)) if (!AWS_KNOWN.has(k)) extra[k] = val;
+  if (Object.keys(extra).length) out.extra = extra;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function causeOf(v: unknown): CauseInfo | undefined {
+  if (typeof v === 'string') return { exceptionId: v, exceptions: [] };
+  if (!isRecord(v)) return undefined;
+  const exceptions: ExceptionInfo[] = [];
+  if (Array.isArray(v.exceptions)) {
+    for (const e of v.exceptions) {
+      if (!isRecord(e)) continue;
+      const ex: ExceptionInfo = { stack: [] };
+      const id = str(e.id);
+      const message = str(e.message);
+      const type = str(e.type);
+      if (id) ex.id = id;
+      if (message) ex.message = message;
+      if (type) ex.type = type;
+      if (e.remote === true) ex.remote = true;
+      if (Array.isArray(e.stack)) {
+        for (const f of e.stack) {
+          if (!isRecord(f)) continue;
+          const frame: { path?: string; line?: number; label?: string } = {};
+          const p = str(f.path);
+          const l = num(f.line);
+          const lb = str(f.label);
+          if (p) frame.path = p;
+          if (l !== undefined) frame.line = l;
+          if (lb) frame.label = lb;
+          ex.stack.push(frame);
+        }
+      }
+      exceptions.push(ex);
+    }
+  }
+  const out: CauseInfo = { exceptions };
+  const wd = str(v.working_directory);
+  if (wd) out.workingDirectory = wd;
+  return out;
+}
+
+function annotationsOf(v: unknown): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  if (!isRecord(v)) return out;
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val === 'string' || typeof val === 'boolean' || (typeof val === 'number' && Number.isFinite(val))) out[k] = val;
+  }
+  return out;
+}
+
+interface SpanDraft {
+  span: Span;
+  /** 0 = top-level document, higher = nested subsegment; used to prefer complete duplicates. */
+  complete: boolean;
+}
+
+/**
+ * One document (and its nested subsegments) → spans. Returns false when the document itself
+ * is unusable (its subsegments cannot be placed either).
+ */
+function convert(
+  doc: Record<string, unknown>,
+  traceId: string,
+  parentId: string | null,
+  parentKind: SpanKind | undefined,
+  isSegment: boolean,
+  source: string,
+  out: SpanDraft[],
+  errors: IngestError[],
+): void {
+  const id = str(doc.id);
+  const name = str(doc.name) ?? '(unnamed)';
+  if (!id) {
+    const n = countNested(doc);
+    errors.push({ source, message: `Skipped ${isSegment ? 'a segment' : 'a subsegment'} "${name}" with no id${n ? ` and its ${n} subsegment(s)` : ''}.` });
+    return;
+  }
+  const start = num(doc.start_time);
+  if (start === undefined || start < MIN_EPOCH_S || start > MAX_EPOCH_S) {
+    const n = countNested(doc);
+    errors.push({
+      source,
+      message: `Skipped "${name}" (${id}): ${start === undefined ? 'no start_time' : `start_time ${start} is not a plausible epoch time`}${n ? `; its ${n} subsegment(s) too` : ''}.`,
+    });
+    return;
+  }
+  let end = num(doc.end_time);
+  const inProgress = doc.in_progress === true || end === undefined;
+  if (end === undefined && doc.in_progress !== true) {
+    errors.push({ source, message: `"${name}" (${id}) has no end_time and is not marked in_progress: treated as in progress.` });
+  }
+  if (end !== undefined && (end < start || end - start > MAX_SPAN_S)) {
+    errors.push({
+      source,
+      message: `"${name}" (${id}) has an impossible end_time (${end < start ? 'before its start' : 'more than a day after its start'}): treated as in progress.`,
+    });
+    end = undefined;
+  }
+  const origin = str(doc.origin);
+  const hasParent = parentId !== null;
+  const kind = isSegment ? segmentKind(doc, origin, hasParent) : subsegmentKind(doc, parentKind);
+  const span: Span = {
+    id,
+    traceId,
+    parentId,
+    name,
+    kind,
+    isSegment,
+    startMs: start * 1000,
+    endMs: end === undefined ? null : end * 1000,
+    inProgress: inProgress || end === undefined,
+    fault: doc.fault === true,
+    error: doc.error === true,
+    throttle: doc.throttle === true,
+    annotations: annotationsOf(doc.annotations),
+    children: [],
+    source,
+  };
+  if (origin) span.origin = origin;
+  const arn = str(doc.resource_arn);
+  if (arn) span.resourceArn = arn;
+  if (kind === 'front-door') span.frontDoor = frontDoorOf(origin, arn) ?? 'other';
+  const ns = str(doc.namespace);
+  if (ns === 'aws' || ns === 'remote') span.namespace = ns;
+  const http = httpOf(doc.http);
+  if (http) span.http = http;
+  const aws = awsOf(doc.aws);
+  if (aws) span.aws = aws;
+  if (isRecord(doc.metadata)) span.metadata = doc.metadata;
+  const cause = causeOf(doc.cause);
+  if (cause) span.cause = cause;
+  if (isRecord(doc.sql)) span.sql = doc.sql;
+  if (Array.isArray(doc.precursor_ids)) span.precursorIds = doc.precursor_ids.filter((x): x is string => typeof x === 'string');
+  out.push({ span, complete: span.endMs !== null });
+  const subs = doc.subsegments;
+  if (subs !== undefined && !Array.isArray(subs)) {
+    errors.push({ source, message: `"${name}" (${id}): subsegments is not an array; ignored.` });
+    return;
+  }
+  if (Array.isArray(subs)) {
+    subs.forEach((s, i) => {
+      const where = `${source}.subsegments[${i}]`;
+      if (!isRecord(s)) {
+        errors.push({ source: where, message: `A subsegment of "${name}" is not an object; skipped.` });
+        return;
+      }
+      convert(s, traceId, id, kind, false, where, out, errors);
+    });
+  }
+}
+
+function countNested(doc: Record<string, unknown>): number {
+  let n = 0;
+  const stack: unknown[] = [doc.subsegments];
+  while (stack.length) {
+    const s = stack.pop();
+    if (!Array.isArray(s)) continue;
+    for (const c of s) {
+      n++;
+      if (isRecord(c)) stack.push(c.subsegments);
+    }
+  }
+  return n;
+}
+
+/** Groups segment documents by trace and builds each trace's tree. */
+export function buildTraces(raws: RawSegment[], errors: IngestError[]): Trace[] {
+  const byTrace = new Map<string, { drafts: SpanDraft[]; durationMs?: number; limitExceeded?: boolean }>();
+  for (const raw of raws) {
+    const doc = raw.doc;
+    const rawId = str(doc.trace_id);
+    let traceId = rawId ? normalizeTraceId(rawId) : null;
+    if (rawId && !traceId) errors.push({ source: raw.source, message: `trace_id "${rawId}" is not an X-Ray or W3C trace id.` });
+    traceId = traceId ?? raw.containerTraceId ?? null;
+    if (!traceId) {
+      errors.push({ source: raw.source, message: `Skipped segment "${str(doc.name) ?? str(doc.id) ?? '?'}": no trace id.` });
+      continue;
+    }
+    let group = byTrace.get(traceId);
+    if (!group) {
+      group = { drafts: [] };
+      byTrace.set(traceId, group);
+    }
+    if (raw.containerDurationMs !== undefined) group.durationMs = raw.containerDurationMs;
+    if (raw.limitExceeded) group.limitExceeded = true;
+    // An independently sent subsegment names its parent; a segment may name one too.
+    const parent = str(doc.parent_id) ?? null;
+    const isSub = doc.type === 'subsegment';
+    convert(doc, traceId, parent, undefined, !isSub, raw.source, group.drafts, errors);
+  }
+  const traces: Trace[] = [];
+  for (const [traceId, g] of byTrace) {
+    const t = assemble(traceId, g.drafts, errors);
+    if (g.durationMs !== undefined) t.containerDurationMs = g.durationMs;
+    if (g.limitExceeded) t.limitExceeded = true;
+    traces.push(t);
+  }
+  return traces;
+}
+
+const byStart = (a: Span, b: Span): number => a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity);
+
+function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): Trace {
+  const byId = new Map<string, SpanDraft>();
+  for (const d of drafts) {
+    const prev = byId.get(d.span.id);
+    if (!prev) {
+      byId.set(d.span.id, d);
+      continue;
+    }
+    // X-Ray may hold an in-progress and a completed copy of the same segment: keep the completed one.
+    if (!prev.complete && d.complete) byId.set(d.span.id, d);
+    else if (prev.complete && d.complete) errors.push({ source: d.span.source, message: `Duplicate id ${d.span.id} ("${d.span.name}"): kept the first copy.` });
+  }
+  const spans = [...byId.values()].map((d) => d.span);
+  // An in-progress subsegment's kind depends on its parent's kind; independently sent
+  // subsegments learn their parent only now.
+  for (const s of spans) {
+    if (!s.isSegment && s.parentId) {
+      const p = byId.get(s.parentId)?.span;
+      if (p && p.kind === 'function' && FUNCTION_PHASES[s.name]) s.kind = FUNCTION_PHASES[s.name]!;
+    }
+  }
+  const roots: Span[] = [];
+  for (const s of spans) {
+    const p = s.parentId ? byId.get(s.parentId)?.span : undefined;
+    if (s.parentId && !p) {
+      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) names parent ${s.parentId}, which is not in the trace: shown at the top level.` });
+    }
+    if (p && p !== s) p.children.push(s);
+    else roots.push(s);
+  }
+  // Parent cycles leave spans unreachable from the roots: break each cycle at its earliest span.
+  const reached = new Set<Span>();
+  const mark = (r: Span): void => {
+    const stack = [r];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (reached.has(x)) continue;
+      reached.add(x);
+      for (const c of x.children) stack.push(c);
+    }
+  };
+  roots.forEach(mark);
+  if (reached.size < spans.length) {
+    for (const s of [...spans].sort(byStart)) {
+      if (reached.has(s)) continue;
+      const p = s.parentId ? byId.get(s.parentId)?.span : undefined;
+      if (p) p.children = p.children.filter((c) => c !== s);
+      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) is part of a parent cycle: the cycle was broken there.` });
+      roots.push(s);
+      mark(s);
+    }
+  }
+  roots.sort(byStart);
+  const ordered: Span[] = [];
+  const stack: Span[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push(roots[i]!);
+  while (stack.length) {
+    const s = stack.pop()!;
+    ordered.push(s);
+    if (s.children.length > 1) s.children.sort(byStart);
+    for (let i = s.children.length - 1; i >= 0; i--) stack.push(s.children[i]!);
+  }
+  const entry =
+    roots.find((r) => r.kind === 'front-door' && r.frontDoor !== 'other') ??
+    roots.find((r) => r.kind === 'front-door') ??
+    roots.find((r) => r.kind === 'lambda-service' || r.kind === 'function') ??
+    roots[0] ??
+    null;
+  return { traceId, roots, spans: ordered, entry };
+}
