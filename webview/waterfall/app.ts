@@ -401,7 +401,8 @@ export class WaterfallApp {
       r.after.hidden = true;
     }
     const dur = s.endMs === null ? null : s.endMs - s.startMs;
-    const text = dur === null ? 'in progress' : `${formatMs(dur)}${budget ? ` · ${formatShare(dur, budget)}` : ''}`;
+    const share = dur === null ? '' : formatShare(dur, budget);
+    const text = dur === null ? 'in progress' : share ? `${formatMs(dur)} · ${share}` : formatMs(dur);
     if (r.barLabel.textContent !== text) r.barLabel.textContent = text;
     // Label right of the bar; left of it when the bar reaches the right edge; inside it when
     // the bar spans nearly the whole width (then there is no room on either side).
