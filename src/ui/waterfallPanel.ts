@@ -7,13 +7,14 @@ import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
 import type { Trace } from '../core/model';
 import type { TraceReport } from '../core/report';
+import { REPORT_SCHEMA_VERSION } from '../core/report';
+import { renderTextReport } from '../core/textReport';
 import { PROTOCOL_VERSION, isWebviewMessage } from '../protocol';
 import type { HostMessage, OpenLogsMessage, WaterfallSnapshot, WebviewMessage } from '../protocol';
 import type { Logger } from './logger';
 import { workspaceFrameResolver } from './frameResolver';
 import { createNonce, waterfallHtml } from './waterfallHtml';
 import { buildWaterfallSnapshot } from './waterfallSnapshot';
-import { waterfallText } from './waterfallText';
 
 /** View type of the panel; package.json's `onWebviewPanel:` activation event must match. */
 export const WATERFALL_VIEW_TYPE = WebviewTypes.waterfall;
@@ -39,7 +40,7 @@ export interface WaterfallHooks {
   openLogs?: (request: OpenLogsMessage) => void | Promise<void>;
   /** A finding was clicked in the webview (e.g. to reveal it in code). */
   revealFinding?: (traceId: string, findingIndex: number, report: TraceReport) => void | Promise<void>;
-  /** The text report for "Copy report"; default: waterfallText of the snapshot. */
+  /** The text report for "Copy report"; default: the CLI's text report of this trace. */
   textReport?: (entry: WaterfallEntry, snapshot: WaterfallSnapshot) => string;
 }
 
@@ -143,7 +144,7 @@ async function onMessage(open: OpenPanel, raw: unknown, hooks: WaterfallHooks): 
       const text =
         m.format === 'json'
           ? JSON.stringify({ report: entry.report, spans: entry.trace.spans.map(({ children: _c, ...rest }) => rest) }, null, 2)
-          : (hooks.textReport ?? ((_e, s) => waterfallText(s)))(entry, snap);
+          : (hooks.textReport ?? defaultTextReport)(entry, snap);
       await vscode.env.clipboard.writeText(text);
       void vscode.window.setStatusBarMessage(`Timeout Lens: trace copied as ${m.format === 'json' ? 'JSON' : 'text'}`, 3000);
       return;
@@ -156,6 +157,14 @@ async function onMessage(open: OpenPanel, raw: unknown, hooks: WaterfallHooks): 
       } else post(open.panel, { type: 'notice', v: PROTOCOL_VERSION, level: 'error', text: `Trace ${m.traceId} is not loaded.` });
       return;
   }
+}
+
+/** The same text `timeout-lens analyze` prints for this one trace, with its waterfall. */
+function defaultTextReport(entry: WaterfallEntry): string {
+  return renderTextReport(
+    { schemaVersion: REPORT_SCHEMA_VERSION, traces: [entry.report], endpoints: [], findings: [], errors: [] },
+    { traces: new Map([[entry.trace.traceId, entry.trace]]), maxRows: 200 },
+  );
 }
 
 function wire(context: vscode.ExtensionContext, open: OpenPanel, hooks: WaterfallHooks): void {
