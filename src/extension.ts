@@ -1,17 +1,41 @@
 // Composition root: creates the logger, the views and the commands, and pushes every
-// registration to context.subscriptions. Nothing heavy here: the AWS SDK and the engine's
-// sources load on first use, so activation stays in the low milliseconds.
+// registration to context.subscriptions. Nothing heavy here: the AWS SDK loads on first use
+// (dist/aws.js), so activation stays in the low milliseconds.
 import * as vscode from 'vscode';
 import { Commands, Views } from './constants';
-import { createLogger, createOutputChannel } from './ui/logger';
+import { createLogger, createOutputChannel, type Logger } from './ui/logger';
 import { SlowEndpointsTree } from './ui/slowEndpointsTree';
 import { selectProfile, selectRegion } from './ui/awsSettingsCommands';
+import { loadTraceFiles, pathsOfRestoreKey, pickTraceFiles, reportSkipped } from './ui/openTraceFile';
+import { registerWaterfallSerializer, showWaterfall, type WaterfallHooks } from './ui/waterfallPanel';
+
+async function openTraceFiles(
+  context: vscode.ExtensionContext,
+  log: Logger,
+  hooks: WaterfallHooks,
+  endpoints: SlowEndpointsTree,
+  arg?: vscode.Uri | string,
+  all?: vscode.Uri[],
+): Promise<void> {
+  const paths = all?.length ? all.map((u) => u.fsPath) : arg instanceof vscode.Uri ? [arg.fsPath] : typeof arg === 'string' ? [arg] : await pickTraceFiles();
+  if (!paths?.length) return;
+  const loaded = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Timeout Lens: reading traces…' },
+    () => loadTraceFiles(paths),
+  );
+  log.info(`read ${loaded.files.map((f) => `${f.path} (${f.kind})`).join(', ') || 'nothing'}: ${loaded.report.traces.length} trace(s)`);
+  if (loaded.report.endpoints.length) endpoints.setEndpoints(loaded.report.endpoints);
+  reportSkipped(loaded.report, log);
+  if (loaded.input) showWaterfall(context, loaded.input, hooks);
+  else if (!loaded.report.errors.length) void vscode.window.showInformationMessage('Timeout Lens found no traces in the chosen file(s).');
+}
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const channel = createOutputChannel();
   context.subscriptions.push(channel);
   const log = createLogger(channel, 'extension');
+  const hooks: WaterfallHooks = { log: log.child('waterfall') };
 
   const endpoints = new SlowEndpointsTree();
   context.subscriptions.push(
@@ -20,6 +44,17 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.selectProfile, () => selectProfile(log.child('profile'))),
     vscode.commands.registerCommand(Commands.selectRegion, () => selectRegion(log.child('region'))),
     vscode.commands.registerCommand(Commands.showOutput, () => channel.show(true)),
+    vscode.commands.registerCommand(Commands.openTraceFile, (arg?: vscode.Uri | string, all?: vscode.Uri[]) =>
+      openTraceFiles(context, log.child('open'), hooks, endpoints, arg, all),
+    ),
+  );
+  registerWaterfallSerializer(
+    context,
+    async (key, traceId) => {
+      const paths = pathsOfRestoreKey(key);
+      return paths ? (await loadTraceFiles(paths, traceId)).input : undefined;
+    },
+    hooks,
   );
 
   const ms = performance.now() - started;

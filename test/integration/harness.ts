@@ -226,11 +226,23 @@ export class Workbench {
 
   /** Runs a command from the command palette by its full title, e.g. "Timeout Lens: Select Region". */
   async runCommand(title: string): Promise<void> {
-    await this.openPalette();
-    await this.page.keyboard.type(title);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click();
+    // The palette's fuzzy filter does not match a typed "…"; the row's label still has it.
+    const typed = title.replace(/…$/, '');
+    for (let attempt = 1; ; attempt++) {
+      await this.openPalette();
+      const input = this.page.locator('.quick-input-widget .quick-input-box input');
+      await input.fill(`>${typed}`);
+      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: typed }).first();
+      try {
+        await row.waitFor({ timeout: 5_000 });
+        await row.click();
+        return;
+      } catch (e) {
+        // A palette opened while the workbench was still restoring can lose its input: try again.
+        await this.page.keyboard.press('Escape');
+        if (attempt >= 3) throw e;
+      }
+    }
   }
 
   /** The quick pick that is open now: its rows' labels. */

@@ -1,0 +1,61 @@
+// "Open Trace File…": any file the engine reads (BatchGetTraces output, segment documents,
+// the daemon form) into the waterfall, worst request first, the others in its trace list.
+// What could not be read is said in a warning, with the details in the output channel.
+import * as vscode from 'vscode';
+import { readInputs } from '../ingest/files';
+import { analyze } from '../core/analyze';
+import type { Report } from '../core/report';
+import { readConfig } from './config';
+import type { Logger } from './logger';
+import type { WaterfallInput } from './waterfallPanel';
+
+export interface LoadedFiles {
+  input: WaterfallInput | undefined;
+  report: Report;
+  files: Array<{ path: string; kind: string }>;
+}
+
+/** Reads and analyzes files; the waterfall input shows the worst trace (or `traceId` when given). */
+export async function loadTraceFiles(paths: string[], traceId?: string | null): Promise<LoadedFiles> {
+  const inputs = await readInputs(paths);
+  const budget = readConfig().budgetMs;
+  const { report, analyzed } = analyze(inputs, budget !== undefined ? { overrideMs: budget } : {});
+  const entries = analyzed.map((a) => ({ trace: a.trace, report: a.report }));
+  const chosen = entries.find((e) => e.trace.traceId === traceId) ?? entries[0];
+  const input: WaterfallInput | undefined = chosen ? { ...chosen, others: entries, restoreKey: JSON.stringify({ files: paths }) } : undefined;
+  return { input, report, files: inputs.files };
+}
+
+/** The paths behind a restore key written by loadTraceFiles. */
+export function pathsOfRestoreKey(key: string): string[] | undefined {
+  try {
+    const v = JSON.parse(key) as { files?: unknown };
+    return Array.isArray(v.files) && v.files.every((f) => typeof f === 'string') ? (v.files as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tells the user what was skipped, in one warning; the details go to the output channel. */
+export function reportSkipped(report: Report, log: Logger): void {
+  if (!report.errors.length) return;
+  for (const e of report.errors) log.warn(`skipped ${e.source}: ${e.message}`);
+  const first = report.errors[0]!;
+  const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';
+  void vscode.window
+    .showWarningMessage(`Timeout Lens skipped ${report.errors.length} item(s) it could not read${more}: ${first.message}`, 'Show Details')
+    .then((choice) => {
+      if (choice) void vscode.commands.executeCommand('timeoutLens.showOutput');
+    });
+}
+
+export async function pickTraceFiles(): Promise<string[] | undefined> {
+  const uris = await vscode.window.showOpenDialog({
+    title: 'Timeout Lens: Open Trace File',
+    openLabel: 'Open in Waterfall',
+    canSelectMany: true,
+    canSelectFolders: false,
+    filters: { 'Traces and logs': ['json', 'ndjson', 'jsonl', 'txt', 'log'], 'All files': ['*'] },
+  });
+  return uris?.map((u) => u.fsPath);
+}
