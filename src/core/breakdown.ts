@@ -131,7 +131,7 @@ export function breakdownTrace(trace: Trace, options: BudgetOptions = {}): Trace
   const e: TraceEntry = { kind, name, status: entry?.http?.status ?? null };
   if (entry?.http?.method) e.method = entry.http.method;
   if (entry?.http?.url) e.url = entry.http.url;
-  const budget = budgetFor(kind, name, options);
+  const budget = budgetFor(kind, name, options, e);
   const t0 = entry?.startMs ?? 0;
   const totalMs = entry ? round((entry.endMs ?? latestEnd(entry)) - t0) : 0;
 

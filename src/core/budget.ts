@@ -16,8 +16,8 @@ export type ApiType = 'rest' | 'http' | 'websocket';
 export interface BudgetOptions {
   /** A budget given by the user (`--budget-ms`, the budgetMs setting): wins over everything. */
   overrideMs?: number;
-  /** The budget read from the account (integration timeoutInMillis), by entry name (`api/stage`) or for all. */
-  configured?: (entryName: string, kind: FrontDoorKind) => number | undefined;
+  /** The budget read from the account (the route's integration timeoutInMillis), by entry (`api/stage`, method, URL). */
+  configured?: (entryName: string, kind: FrontDoorKind, request: { method?: string; url?: string }) => number | undefined;
   /** What the front door is when the trace cannot tell (e.g. HTTP APIs are not traced by API Gateway). */
   apiType?: ApiType;
 }
@@ -38,9 +38,9 @@ export function apiTypeOf(kind: FrontDoorKind): ApiType | undefined {
 }
 
 /** The budget for a request whose entry is `kind` named `entryName`. */
-export function budgetFor(kind: FrontDoorKind, entryName: string, options: BudgetOptions = {}): Budget {
+export function budgetFor(kind: FrontDoorKind, entryName: string, options: BudgetOptions = {}, request: { method?: string; url?: string } = {}): Budget {
   if (options.overrideMs !== undefined && options.overrideMs > 0) return { budgetMs: options.overrideMs, source: 'cli' };
-  const configured = options.configured?.(entryName, kind);
+  const configured = options.configured?.(entryName, kind, request);
   if (configured !== undefined && configured > 0) return { budgetMs: configured, source: 'configured' };
   const type = apiTypeOf(kind) ?? options.apiType;
   return type ? DEFAULTS[type] : { budgetMs: null, source: 'none' };

@@ -1,0 +1,158 @@
+// The account's configuration that turns "29 s" from a guess into the real budget: the APIs
+// (REST, HTTP, WebSocket) with their stages and routes, each route's integration timeout and
+// the Lambda behind it, the function's own timeout and memory, and the stages' log groups.
+import { GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStagesCommand as GetStagesV2Command } from '@aws-sdk/client-apigatewayv2';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import type { AwsClients } from './clients';
+
+export type ApiKind = 'rest' | 'http' | 'websocket';
+
+export interface StageInfo {
+  name: string;
+  /** The access log group (from the destination ARN), when access logging is on. */
+  accessLogGroup?: string;
+  /** REST execution logs: `API-Gateway-Execution-Logs_<apiId>/<stage>`. */
+  executionLogGroup?: string;
+  tracingEnabled?: boolean;
+}
+
+export interface ApiInfo {
+  id: string;
+  name: string;
+  kind: ApiKind;
+}
+
+export interface RouteInfo {
+  method: string;
+  /** Route template: `/orders/{id}`. */
+  path: string;
+  /** The integration's timeout: the route's real budget. */
+  timeoutMs?: number;
+  /** The Lambda function behind the route (name from the integration URI). */
+  functionName?: string;
+}
+
+export interface FunctionConfig {
+  name: string;
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+/** `arn:aws:apigateway:…:lambda:path/2015-03-31/functions/arn:aws:lambda:…:function:NAME/invocations` → NAME. */
+export function functionNameOfUri(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  const m = /function:([A-Za-z0-9-_]+)(?::[^/]+)?(?:\/invocations)?$/.exec(uri) ?? /function:([A-Za-z0-9-_]+)/.exec(uri);
+  return m?.[1];
+}
+
+function logGroupOfArn(arn: string | undefined): string | undefined {
+  const m = arn ? /:log-group:([^:]+)/.exec(arn) : null;
+  return m?.[1];
+}
+
+export async function listApis(clients: AwsClients, signal?: AbortSignal): Promise<ApiInfo[]> {
+  const out: ApiInfo[] = [];
+  let position: string | undefined;
+  do {
+    const page = await clients.call('GetRestApis', (o) => clients.apiGateway().send(new GetRestApisCommand({ limit: 500, ...(position ? { position } : {}) }), o), signal);
+    for (const a of page.items ?? []) if (a.id && a.name) out.push({ id: a.id, name: a.name, kind: 'rest' });
+    position = page.position;
+  } while (position);
+  let token: string | undefined;
+  do {
+    const page = await clients.call('GetApis', (o) => clients.apiGatewayV2().send(new GetApisCommand({ MaxResults: '500', ...(token ? { NextToken: token } : {}) }), o), signal);
+    for (const a of page.Items ?? []) {
+      if (a.ApiId && a.Name) out.push({ id: a.ApiId, name: a.Name, kind: a.ProtocolType === 'WEBSOCKET' ? 'websocket' : 'http' });
+    }
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+export async function listStages(clients: AwsClients, api: ApiInfo, signal?: AbortSignal): Promise<StageInfo[]> {
+  if (api.kind === 'rest') {
+    const out = await clients.call('GetStages', (o) => clients.apiGateway().send(new GetStagesCommand({ restApiId: api.id }), o), signal);
+    return (out.item ?? [])
+      .filter((s) => s.stageName)
+      .map((s) => {
+        const st: StageInfo = { name: s.stageName!, executionLogGroup: `API-Gateway-Execution-Logs_${api.id}/${s.stageName!}` };
+        const g = logGroupOfArn(s.accessLogSettings?.destinationArn);
+        if (g) st.accessLogGroup = g;
+        if (s.tracingEnabled !== undefined) st.tracingEnabled = s.tracingEnabled;
+        return st;
+      });
+  }
+  const out = await clients.call('GetStages', (o) => clients.apiGatewayV2().send(new GetStagesV2Command({ ApiId: api.id }), o), signal);
+  return (out.Items ?? [])
+    .filter((s) => s.StageName)
+    .map((s) => {
+      const st: StageInfo = { name: s.StageName! };
+      const g = logGroupOfArn(s.AccessLogSettings?.DestinationArn);
+      if (g) st.accessLogGroup = g;
+      return st;
+    });
+}
+
+export async function listRoutes(clients: AwsClients, api: ApiInfo, signal?: AbortSignal): Promise<RouteInfo[]> {
+  if (api.kind === 'rest') {
+    const routes: RouteInfo[] = [];
+    let position: string | undefined;
+    const resources: Array<{ id: string; path: string; methods: string[] }> = [];
+    do {
+      const page = await clients.call(
+        'GetResources',
+        (o) => clients.apiGateway().send(new GetResourcesCommand({ restApiId: api.id, limit: 500, embed: ['methods'], ...(position ? { position } : {}) }), o),
+        signal,
+      );
+      for (const r of page.items ?? []) if (r.id && r.path) resources.push({ id: r.id, path: r.path, methods: Object.keys(r.resourceMethods ?? {}) });
+      position = page.position;
+    } while (position);
+    for (const r of resources) {
+      for (const method of r.methods) {
+        if (method === 'OPTIONS') continue;
+        const integ = await clients.call(
+          'GetIntegration',
+          (o) => clients.apiGateway().send(new GetIntegrationCommand({ restApiId: api.id, resourceId: r.id, httpMethod: method }), o),
+          signal,
+        );
+        const route: RouteInfo = { method, path: r.path };
+        if (integ.timeoutInMillis) route.timeoutMs = integ.timeoutInMillis;
+        const fn = functionNameOfUri(integ.uri);
+        if (fn) route.functionName = fn;
+        routes.push(route);
+      }
+    }
+    return routes;
+  }
+  const [routesOut, integrationsOut] = await Promise.all([
+    clients.call('GetRoutes', (o) => clients.apiGatewayV2().send(new GetRoutesCommand({ ApiId: api.id, MaxResults: '500' }), o), signal),
+    clients.call('GetIntegrations', (o) => clients.apiGatewayV2().send(new GetIntegrationsCommand({ ApiId: api.id, MaxResults: '500' }), o), signal),
+  ]);
+  const integrations = new Map((integrationsOut.Items ?? []).map((i) => [i.IntegrationId, i]));
+  return (routesOut.Items ?? []).map((r) => {
+    const [method, ...rest] = (r.RouteKey ?? '').split(' ');
+    const route: RouteInfo = { method: rest.length ? method ?? 'ANY' : 'ANY', path: rest.length ? rest.join(' ') : r.RouteKey ?? '' };
+    const integ = r.Target?.startsWith('integrations/') ? integrations.get(r.Target.slice('integrations/'.length)) : undefined;
+    if (integ?.TimeoutInMillis) route.timeoutMs = integ.TimeoutInMillis;
+    const fn = functionNameOfUri(integ?.IntegrationUri);
+    if (fn) route.functionName = fn;
+    return route;
+  });
+}
+
+export async function functionConfig(clients: AwsClients, name: string, signal?: AbortSignal): Promise<FunctionConfig> {
+  const out = await clients.call('GetFunctionConfiguration', (o) => clients.lambda().send(new GetFunctionConfigurationCommand({ FunctionName: name }), o), signal);
+  return { name: out.FunctionName ?? name, timeoutMs: (out.Timeout ?? 3) * 1000, memoryMb: out.MemorySize ?? 128 };
+}
+
+/** Does `urlPath` (without the stage) match the route template `/orders/{id}` (or `{proxy+}`)? */
+export function routeMatches(template: string, urlPath: string): boolean {
+  const re = new RegExp(
+    `^${template
+      .split('/')
+      .map((part) => (/^\{[^}]+\+\}$/.test(part) ? '.+' : /^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}/?$`,
+  );
+  return re.test(urlPath);
+}

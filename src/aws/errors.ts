@@ -1,0 +1,142 @@
+// What went wrong talking to AWS, as a typed error with a stable code and a message a user can
+// act on: the profile and the command to log in, the exact IAM action that was denied, the
+// endpoint that could not be reached. Cancellation is not an error: it has its own code, and
+// callers check `isCancellation` before they report anything.
+
+export type AwsErrorCode =
+  | 'credentials-expired'
+  | 'credentials-missing'
+  | 'access-denied'
+  | 'throttled'
+  | 'unknown-region'
+  | 'network'
+  | 'cancelled'
+  | 'service';
+
+/** The IAM action behind each operation Timeout Lens calls (all read-only). */
+export const IAM_ACTIONS: Record<string, string> = {
+  GetTraceSummaries: 'xray:GetTraceSummaries',
+  BatchGetTraces: 'xray:BatchGetTraces',
+  GetServiceGraph: 'xray:GetServiceGraph',
+  StartTraceRetrieval: 'xray:StartTraceRetrieval',
+  ListRetrievedTraces: 'xray:ListRetrievedTraces',
+  FilterLogEvents: 'logs:FilterLogEvents',
+  GetLogEvents: 'logs:GetLogEvents',
+  StartQuery: 'logs:StartQuery',
+  GetQueryResults: 'logs:GetQueryResults',
+  StopQuery: 'logs:StopQuery',
+  DescribeLogGroups: 'logs:DescribeLogGroups',
+  StartLiveTail: 'logs:StartLiveTail',
+  ListFunctions: 'lambda:ListFunctions',
+  GetFunctionConfiguration: 'lambda:GetFunctionConfiguration',
+  GetRestApis: 'apigateway:GET',
+  GetResources: 'apigateway:GET',
+  GetStages: 'apigateway:GET',
+  GetIntegration: 'apigateway:GET',
+  GetApis: 'apigateway:GET',
+  GetRoutes: 'apigateway:GET',
+  GetIntegrations: 'apigateway:GET',
+};
+
+export interface AwsCallContext {
+  operation: string;
+  profile?: string;
+  region?: string;
+  endpoint?: string;
+}
+
+export class AwsSourceError extends Error {
+  readonly code: AwsErrorCode;
+  readonly operation: string;
+  /** The IAM action for access-denied errors. */
+  readonly action?: string;
+  override readonly cause?: unknown;
+
+  constructor(code: AwsErrorCode, message: string, operation: string, cause?: unknown, action?: string) {
+    super(message);
+    this.name = 'AwsSourceError';
+    this.code = code;
+    this.operation = operation;
+    this.cause = cause;
+    if (action) this.action = action;
+  }
+
+  static is(e: unknown): e is AwsSourceError {
+    return e instanceof AwsSourceError;
+  }
+}
+
+export function isCancellation(e: unknown): boolean {
+  if (AwsSourceError.is(e)) return e.code === 'cancelled';
+  const name = (e as { name?: unknown } | null)?.name;
+  return name === 'AbortError';
+}
+
+function field(e: unknown, key: string): string | undefined {
+  const v = (e as Record<string, unknown> | null)?.[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+const CREDENTIALS_EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired']);
+const CREDENTIALS_INVALID = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'IncompleteSignature']);
+const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException', 'ForbiddenException']);
+const THROTTLED = new Set(['ThrottledException', 'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'LimitExceededException', 'RequestLimitExceeded']);
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+function loginHint(profile: string | undefined): string {
+  const p = profile ?? 'default';
+  return profile
+    ? `Sign in again: \`aws sso login --profile ${p}\` for an SSO profile, or renew the keys of profile "${p}" (\`aws configure --profile ${p}\`).`
+    : 'Sign in again (`aws sso login`), or set fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then retry.';
+}
+
+/** Maps anything the SDK or the network threw into an AwsSourceError (secrets never included). */
+export function toAwsSourceError(e: unknown, ctx: AwsCallContext): AwsSourceError {
+  if (AwsSourceError.is(e)) return e;
+  const name = field(e, 'name') ?? '';
+  const code = field(e, 'code') ?? field((e as { cause?: unknown } | null)?.cause, 'code') ?? '';
+  const message = field(e, 'message') ?? String(e);
+  const op = ctx.operation;
+  const who = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
+  if (name === 'AbortError') return new AwsSourceError('cancelled', `${op} was cancelled.`, op, e);
+  if (CREDENTIALS_EXPIRED.has(name) || /expired/i.test(message) && /token|credential/i.test(message)) {
+    return new AwsSourceError('credentials-expired', `The AWS credentials of ${who} have expired (${op}). ${loginHint(ctx.profile)}`, op, e);
+  }
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /Could not load credentials|Unable to locate credentials|profile .* could not be found/i.test(message)) {
+    const p = ctx.profile ? `profile "${ctx.profile}"` : 'any credentials';
+    return new AwsSourceError(
+      'credentials-missing',
+      `Timeout Lens found no AWS credentials for ${p}. Run \`aws configure${ctx.profile ? ` --profile ${ctx.profile}` : ''}\` or \`aws configure sso\`, or choose another profile (Timeout Lens: Select AWS Profile).`,
+      op,
+      e,
+    );
+  }
+  if (CREDENTIALS_INVALID.has(name)) {
+    return new AwsSourceError('credentials-missing', `AWS did not accept the credentials of ${who} (${name}). ${loginHint(ctx.profile)}`, op, e);
+  }
+  if (ACCESS_DENIED.has(name) || /not authorized to perform/i.test(message)) {
+    const action = IAM_ACTIONS[op] ?? /perform: ([a-z0-9-]+:[A-Za-z]+)/.exec(message)?.[1];
+    return new AwsSourceError(
+      'access-denied',
+      `Access denied: ${who} may not call ${action ?? op}. Add "${action ?? op}" to its IAM policy (the README lists the read-only policy Timeout Lens needs).`,
+      op,
+      e,
+      action,
+    );
+  }
+  if (THROTTLED.has(name)) {
+    return new AwsSourceError('throttled', `AWS throttled ${op} and it still failed after retries. Wait a minute, or narrow the time window, and try again.`, op, e);
+  }
+  if (NETWORK.has(code) || name === 'TimeoutError' || /getaddrinfo|ECONNREFUSED|socket hang up/i.test(message)) {
+    if ((code === 'ENOTFOUND' || /getaddrinfo/.test(message)) && ctx.region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(ctx.region)) {
+      return new AwsSourceError('unknown-region', `"${ctx.region}" is not an AWS Region. Choose one with Timeout Lens: Select Region (e.g. us-east-1).`, op, e);
+    }
+    const where = ctx.endpoint ?? `the ${op} endpoint${ctx.region ? ` in ${ctx.region}` : ''}`;
+    return new AwsSourceError('network', `Cannot reach ${where} (${code || name}). Check the network, a proxy or VPN, and the endpoint setting.`, op, e);
+  }
+  if (/region/i.test(message) && /missing|invalid|not valid/i.test(message)) {
+    return new AwsSourceError('unknown-region', `No valid AWS Region is set (${message}). Choose one with Timeout Lens: Select Region.`, op, e);
+  }
+  const status = (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return new AwsSourceError('service', `${op} failed${status ? ` (HTTP ${status})` : ''}: ${name ? `${name}: ` : ''}${message}`, op, e);
+}

@@ -1,0 +1,167 @@
+// Trace 504, the pipeline behind the command and `timeout-lens trace`: find the API (or the
+// function), read its real integration timeouts, ask X-Ray for the requests that got a 504 or
+// came near the budget, fetch the slowest, and put them through the engine. Every failure on
+// the way becomes a warning that names the fix; whatever could be fetched is still analyzed.
+import type { TraceSummary } from '@aws-sdk/client-xray';
+import { analyze, type AnalyzedTrace } from '../core/analyze';
+import { HTTP_API_DEFAULT_BUDGET_MS, REST_API_DEFAULT_BUDGET_MS } from '../core/budget';
+import type { FrontDoorKind } from '../core/model';
+import type { Report } from '../core/report';
+import { parseTraceValue } from '../ingest/xray';
+import type { AwsClients } from './clients';
+import { AwsSourceError, isCancellation } from './errors';
+import { functionConfig, listApis, listRoutes, listStages, routeMatches, type ApiInfo, type RouteInfo } from './configSource';
+import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
+
+export interface Trace504Request {
+  /** An API by name or id… */
+  api?: string;
+  /** …or a Lambda function by name. */
+  functionName?: string;
+  sinceMs: number;
+  nowMs?: number;
+  /** The most traces to fetch (slowest first). */
+  maxTraces?: number;
+  /** A budget given by the user: wins over the account's. */
+  budgetOverrideMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export interface Trace504Result {
+  report: Report;
+  analyzed: AnalyzedTrace[];
+  /** What went wrong or is worth knowing, in words the user can act on. */
+  warnings: string[];
+  /** What was traced, for titles: `orders-api (REST, stages prod)`. */
+  target: string;
+  summaries: number;
+}
+
+/** Summaries looked at, at most, before choosing the slowest. */
+const MAX_SUMMARIES = 2000;
+
+function warn(warnings: string[], e: unknown, what: string): void {
+  if (isCancellation(e)) throw e;
+  warnings.push(`${what}: ${AwsSourceError.is(e) ? e.message : e instanceof Error ? e.message : String(e)}`);
+}
+
+/** The route a traced request went to: method + the URL's path without the stage prefix. */
+function routeOf(routes: RouteInfo[], stage: string, method: string | undefined, url: string | undefined): RouteInfo | undefined {
+  if (!url) return undefined;
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  if (path.startsWith(`/${stage}/`) || path === `/${stage}`) path = path.slice(stage.length + 1) || '/';
+  return routes.find((r) => (r.method === 'ANY' || !method || r.method === method.toUpperCase()) && routeMatches(r.path, path));
+}
+
+export async function trace504(clients: AwsClients, req: Trace504Request): Promise<Trace504Result> {
+  const progress = req.onProgress ?? ((): void => undefined);
+  const warnings: string[] = [];
+  const now = req.nowMs ?? Date.now();
+  const services: string[] = [];
+  let routes: RouteInfo[] = [];
+  let api: ApiInfo | undefined;
+  let target: string;
+  let filterBudget: number;
+  const stages: string[] = [];
+
+  if (req.api) {
+    progress(`Looking up API ${req.api}…`);
+    const apis = await listApis(clients, req.signal);
+    api = apis.find((a) => a.name === req.api || a.id === req.api);
+    if (!api) {
+      const names = apis.map((a) => a.name).join(', ') || 'none';
+      throw new AwsSourceError('service', `No API named "${req.api}" in ${clients.describe()}. APIs there: ${names}.`, 'GetRestApis');
+    }
+    try {
+      stages.push(...(await listStages(clients, api, req.signal)).map((s) => s.name));
+    } catch (e) {
+      warn(warnings, e, 'Could not list the stages');
+    }
+    try {
+      progress(`Reading the integration timeouts of ${api.name}…`);
+      routes = await listRoutes(clients, api, req.signal);
+    } catch (e) {
+      warn(warnings, e, 'Could not read the integration timeouts (the default budget is used)');
+    }
+    const defaultBudget = api.kind === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS;
+    filterBudget = req.budgetOverrideMs ?? Math.min(...routes.map((r) => r.timeoutMs ?? defaultBudget), defaultBudget * 10);
+    if (!Number.isFinite(filterBudget)) filterBudget = defaultBudget;
+    if (api.kind === 'rest' || api.kind === 'websocket') {
+      for (const s of stages.length ? stages : ['prod']) services.push(`${api.name}/${s}`);
+    } else {
+      // API Gateway does not trace HTTP APIs: follow the functions behind the routes.
+      for (const fn of new Set(routes.map((r) => r.functionName).filter((x): x is string => !!x))) services.push(fn);
+      warnings.push(`${api.name} is an HTTP API, which API Gateway does not trace: these are the traces of the functions behind its routes, and its 504s are best counted from its access logs.`);
+    }
+    target = `${api.name} (${api.kind.toUpperCase()} API${stages.length ? `, stage${stages.length > 1 ? 's' : ''} ${stages.join(', ')}` : ''})`;
+  } else if (req.functionName) {
+    services.push(req.functionName);
+    filterBudget = req.budgetOverrideMs ?? REST_API_DEFAULT_BUDGET_MS;
+    try {
+      const cfg = await functionConfig(clients, req.functionName, req.signal);
+      if (!req.budgetOverrideMs && cfg.timeoutMs < filterBudget) filterBudget = cfg.timeoutMs;
+    } catch (e) {
+      warn(warnings, e, `Could not read the configuration of ${req.functionName}`);
+    }
+    target = `function ${req.functionName}`;
+  } else {
+    throw new AwsSourceError('service', 'Trace 504 needs an API or a function to trace.', 'GetTraceSummaries');
+  }
+
+  // 1. Which requests: summaries of the 504s and near-budget requests, slowest first.
+  const summaries: TraceSummary[] = [];
+  for (const service of services) {
+    progress(`Searching X-Ray for slow requests of ${service}…`);
+    try {
+      for await (const page of traceSummaries(clients, { startMs: req.sinceMs, endMs: now, filter: trace504Filter(service, filterBudget), ...(req.signal ? { signal: req.signal } : {}) })) {
+        summaries.push(...page);
+        progress(`Found ${summaries.length} slow request(s)…`);
+        if (summaries.length >= MAX_SUMMARIES) break;
+      }
+    } catch (e) {
+      warn(warnings, e, `Could not search the traces of ${service}`);
+    }
+  }
+  const status = (s: TraceSummary): number => s.Http?.HttpStatus ?? 0;
+  summaries.sort((a, b) => Number(status(b) === 504) - Number(status(a) === 504) || (b.ResponseTime ?? 0) - (a.ResponseTime ?? 0));
+  const ids = [...new Set(summaries.map((s) => s.Id).filter((x): x is string => !!x))].slice(0, req.maxTraces ?? 50);
+
+  // 2. The traces themselves.
+  let traces: unknown[] = [];
+  if (ids.length) {
+    progress(`Fetching ${ids.length} trace(s)…`);
+    const got = await batchGetTraces(clients, ids, {
+      ...(req.signal ? { signal: req.signal } : {}),
+      onProgress: (done, total) => progress(`Fetched ${done} of ${total} trace(s)…`),
+    });
+    traces = got.traces;
+    for (const f of got.failures) warnings.push(`${f.ids.length} trace(s) could not be fetched: ${f.error.message}`);
+    if (got.unprocessed.length) warnings.push(`X-Ray did not return ${got.unprocessed.length} trace(s) after retries (UnprocessedTraceIds); try again in a minute.`);
+  }
+
+  // 3. The engine, with each route's real budget.
+  const parsed = parseTraceValue({ Traces: traces }, 'x-ray');
+  if (!ids.length) parsed.errors.length = 0; // an empty search is not a damaged file
+  const configured = (entryName: string, kind: FrontDoorKind, request: { method?: string; url?: string }): number | undefined => {
+    if (!api || !routes.length) return undefined;
+    const stage = entryName.split('/')[1] ?? '';
+    return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (kind === 'lambda' ? Math.max(...routes.map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
+  };
+  const { report, analyzed } = analyze(parsed, {
+    ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
+    configured,
+    ...(api ? { apiType: api.kind } : { apiType: 'rest' as const }),
+  });
+  if (!ids.length && !warnings.length) {
+    warnings.push(`X-Ray holds no 504 or near-budget request of ${target} in this window. X-Ray samples about 1 request per second plus 5% of the rest, so a rare 504 can be missing: its access logs count every request.`);
+  } else if (report.traces.some((t) => t.verdict === 'timeout')) {
+    warnings.push('X-Ray samples about 1 request per second plus 5% of the rest: more requests may have timed out than these traces show.');
+  }
+  return { report, analyzed, warnings, target, summaries: summaries.length };
+}

@@ -1,0 +1,129 @@
+// X-Ray, read-only: trace summaries for a window and a filter expression (pages as an async
+// generator; windows longer than X-Ray's 24 h split), and whole traces in batches of 5 with
+// bounded concurrency, retrying what X-Ray leaves in UnprocessedTraceIds.
+import { BatchGetTracesCommand, GetTraceSummariesCommand, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
+import type { AwsClients } from './clients';
+import { AwsSourceError, isCancellation, toAwsSourceError } from './errors';
+
+/** X-Ray answers GetTraceSummaries for at most 24 hours at a time. */
+export const MAX_SUMMARY_WINDOW_MS = 24 * 3600 * 1000;
+/** BatchGetTraces takes 1 to 5 trace ids. */
+export const BATCH_SIZE = 5;
+
+function quote(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The filter Trace 504 asks X-Ray for: the requests of a service that got a 504 or came near
+ * the budget, e.g. `service("orders-api/prod") { http.status = 504 OR responsetime >= 23.2 }`.
+ */
+export function trace504Filter(service: string, budgetMs: number, nearShare = 0.8): string {
+  const near = Math.round((budgetMs * nearShare) / 100) / 10; // seconds, one decimal
+  return `service(${quote(service)}) { http.status = 504 OR fault OR responsetime >= ${near} }`;
+}
+
+export interface SummaryQuery {
+  startMs: number;
+  endMs: number;
+  filter?: string;
+  signal?: AbortSignal;
+}
+
+/** Pages of trace summaries, most recent window first; each page as X-Ray returned it. */
+export async function* traceSummaries(clients: AwsClients, q: SummaryQuery): AsyncGenerator<TraceSummary[]> {
+  for (let end = q.endMs; end > q.startMs; end -= MAX_SUMMARY_WINDOW_MS) {
+    const start = Math.max(q.startMs, end - MAX_SUMMARY_WINDOW_MS);
+    let token: string | undefined;
+    do {
+      const out = await clients.call(
+        'GetTraceSummaries',
+        (opts) => clients.xray().send(new GetTraceSummariesCommand({
+          StartTime: new Date(start),
+          EndTime: new Date(end),
+          TimeRangeType: 'Event',
+          ...(q.filter ? { FilterExpression: q.filter } : {}),
+          ...(token ? { NextToken: token } : {}),
+        }), opts),
+        q.signal,
+      );
+      yield out.TraceSummaries ?? [];
+      token = out.NextToken;
+    } while (token);
+  }
+}
+
+export interface BatchResult {
+  /** BatchGetTraces `Traces` as returned (segment Documents are JSON strings), for the engine. */
+  traces: NonNullable<BatchGetTracesCommandOutput['Traces']>;
+  /** Ids X-Ray still did not return after the retries. */
+  unprocessed: string[];
+  /** Batches that failed (throttled after retries, denied, …): the rest still came. */
+  failures: Array<{ ids: string[]; error: AwsSourceError }>;
+}
+
+export interface BatchOptions {
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Retries of UnprocessedTraceIds (with backoff) before giving up on them. */
+  unprocessedRetries?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+/** Fetches whole traces, 5 ids per call, `concurrency` calls in flight. */
+export async function batchGetTraces(clients: AwsClients, ids: string[], o: BatchOptions = {}): Promise<BatchResult> {
+  const unique = [...new Set(ids)];
+  const batches: string[][] = [];
+  for (let i = 0; i < unique.length; i += BATCH_SIZE) batches.push(unique.slice(i, i + BATCH_SIZE));
+  const result: BatchResult = { traces: [], unprocessed: [], failures: [] };
+  let done = 0;
+  let next = 0;
+  const fetchBatch = async (batch: string[]): Promise<void> => {
+    let pending = batch;
+    for (let attempt = 0; pending.length; attempt++) {
+      let token: string | undefined;
+      const left: string[] = [];
+      do {
+        const out = await clients.call(
+          'BatchGetTraces',
+          (opts) => clients.xray().send(new BatchGetTracesCommand({ TraceIds: pending, ...(token ? { NextToken: token } : {}) }), opts),
+          o.signal,
+        );
+        result.traces.push(...(out.Traces ?? []));
+        left.push(...(out.UnprocessedTraceIds ?? []));
+        token = out.NextToken;
+      } while (token);
+      pending = left;
+      if (!pending.length) break;
+      if (attempt >= (o.unprocessedRetries ?? 3)) {
+        result.unprocessed.push(...pending);
+        break;
+      }
+      await sleep(100 * 2 ** attempt, o.signal);
+    }
+    done += batch.length;
+    o.onProgress?.(done, unique.length);
+  };
+  const worker = async (): Promise<void> => {
+    while (next < batches.length) {
+      const b = batches[next++]!;
+      try {
+        await fetchBatch(b);
+      } catch (e) {
+        if (isCancellation(e) || o.signal?.aborted) throw e;
+        result.failures.push({ ids: b, error: AwsSourceError.is(e) ? e : toAwsSourceError(e, { operation: 'BatchGetTraces' }) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 4, batches.length) }, worker));
+  return result;
+}
