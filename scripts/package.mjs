@@ -10,7 +10,7 @@ mkdirSync('dist-vsix', { recursive: true });
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: ['ignore', 'inherit', 'inherit'] });
 execFileSync(
   process.execPath,
-  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', out],
+  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
   { stdio: ['ignore', 'ignore', 'inherit'] },
 );
 console.error(`packaged ${out} (${(statSync(out).size / 1024).toFixed(1)} KB)`);

@@ -112,8 +112,7 @@ function groupDownstream(calls: Span[]): DownstreamTotal[] {
     const key = `${s.name}\u0000${operation ?? ''}\u0000${s.namespace ?? ''}`;
     let g = groups.get(key);
     if (!g) {
-      g = { name: s.name, namespace: s.namespace ?? null, ms: 0, calls: 0 };
-      if (operation) g.operation = operation;
+      g = operation ? { name: s.name, operation, namespace: s.namespace ?? null, ms: 0, calls: 0 } : { name: s.name, namespace: s.namespace ?? null, ms: 0, calls: 0 };
       groups.set(key, g);
     }
     g.ms += dur(s);
