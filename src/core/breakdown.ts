@@ -2,7 +2,7 @@
 // against the budget; when the front door gave up (the cut) and how long the function ran on.
 // All offsets are ms from the entry span's start; all durations integer ms.
 import type { FrontDoorKind, Span, Trace } from './model';
-import type { Breakdown, DownstreamTotal, TraceEntry, Verdict } from './report';
+import type { DownstreamTotal, TraceEntry, TraceReport, Verdict } from './report';
 import { budgetFor, type Budget, type BudgetOptions } from './budget';
 import { THRESHOLDS } from './thresholds';
 
@@ -20,16 +20,10 @@ export interface TraceAnatomy {
   downstreamCalls: Span[];
 }
 
-export interface TraceBreakdown {
+/** The report's timing fields of one trace, plus the spans and budget they rest on. */
+export interface TraceBreakdown extends Pick<TraceReport, 'entry' | 'totalMs' | 'verdict' | 'breakdown' | 'functionEndAtMs' | 'cutAtMs' | 'afterCutMs'> {
   anatomy: TraceAnatomy;
-  entry: TraceEntry;
   budget: Budget;
-  totalMs: number;
-  verdict: Verdict;
-  breakdown: Breakdown;
-  functionEndAtMs: number | null;
-  cutAtMs: number | null;
-  afterCutMs: number | null;
 }
 
 const round = (x: number): number => Math.round(x);
