@@ -13,7 +13,25 @@ const COMMANDS: Record<string, Subcommand> = {
     usage: 'timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket]',
     load: () => import('./cli/analyze'),
   },
+  trace: {
+    summary: 'fetch the 504s of an API (or function) from X-Ray and show where their time went',
+    usage: 'timeout-lens trace (--api NAME | --function NAME) [--since 1h] [--profile P] [--region R] [--endpoint URL] [--sample] [--json]',
+    load: () => import('./cli/trace'),
+  },
+  'sample-account': {
+    summary: 'serve the built-in sample account: a local AWS endpoint with a living 504 scenario',
+    usage: 'timeout-lens sample-account [--port N] [--speed N] [--seed N] [--history MINUTES]',
+    load: () => import('./cli/sampleAccount'),
+  },
 };
+
+// The AWS SDK warns on every run under Node 20 that versions published after January 2027 will
+// need Node 22; the CLI pins its SDK, so the notice is noise in a terminal and in CI logs.
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+  if (typeof warning === 'string' && warning.startsWith('NodeVersionSupportWarning')) return;
+  emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
 
 function help(): string {
   const lines = ['Usage: timeout-lens <command> [options]', '', 'Commands:'];

@@ -61,20 +61,41 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
   if (budgetCol >= 0) axis[budgetCol] = '|';
   const budgetLabel = r.budgetMs !== null ? `budget ${sec(r.budgetMs)}` : '';
   lines.push(`${' '.repeat(labelW)} ${' '.repeat(durW)} ${axis.join('')}`.trimEnd() + (budgetLabel ? `  ${budgetLabel}` : ''));
-  const rows = t.spans.filter((s) => s.kind !== 'inferred').slice(0, maxRows);
-  for (const s of rows) {
+  // Runs of the same call under one parent (N+1 GetItem) are one row: `DynamoDB GetItem ×438`.
+  interface Row {
+    span: Span;
+    endMs: number | null;
+    count: number;
+    sumMs: number;
+  }
+  const all: Row[] = [];
+  for (const s of t.spans) {
+    if (s.kind === 'inferred') continue;
+    const prev = all[all.length - 1];
+    const leaf = s.children.every((c) => c.kind === 'inferred');
+    if (prev && leaf && prev.span.parentId === s.parentId && label(prev.span) === label(s) && prev.span.children.every((c) => c.kind === 'inferred') && s.endMs !== null) {
+      prev.count++;
+      prev.sumMs += s.endMs - s.startMs;
+      prev.endMs = Math.max(prev.endMs ?? 0, s.endMs);
+      continue;
+    }
+    all.push({ span: s, endMs: s.endMs, count: 1, sumMs: s.endMs !== null ? s.endMs - s.startMs : 0 });
+  }
+  const rows = all.slice(0, maxRows);
+  for (const row of rows) {
+    const s = row.span;
     const a = x(s.startMs - t0);
-    const b = s.endMs !== null ? x(s.endMs - t0) : barW - 1;
+    const b = row.endMs !== null ? x(row.endMs - t0) : barW - 1;
     const bar: string[] = Array.from({ length: barW }, (_, i) => (i === budgetCol ? '|' : ' '));
     for (let i = a; i <= b; i++) bar[i] = cutCol >= 0 && i > cutCol ? '░' : '█';
-    if (s.endMs === null) bar[b] = '…';
+    if (row.endMs === null) bar[b] = '…';
     if (budgetCol >= 0 && bar[budgetCol] === ' ') bar[budgetCol] = '|';
     const flag = s.fault ? ' !' : s.throttle ? ' ~' : s.error ? ' ?' : '';
-    const name = `${'  '.repeat(Math.min(depthOf(s, byId), 6))}${label(s)}${flag}`;
-    const d = s.endMs !== null ? sec(s.endMs - s.startMs) : 'running';
+    const name = `${'  '.repeat(Math.min(depthOf(s, byId), 6))}${label(s)}${row.count > 1 ? ` ×${row.count}` : ''}${flag}`;
+    const d = row.endMs !== null ? sec(row.count > 1 ? row.sumMs : row.endMs - s.startMs) : 'running';
     lines.push(`${pad(name, labelW)} ${d.padStart(durW)} ${bar.join('')}`.trimEnd());
   }
-  if (t.spans.length > rows.length) lines.push(`${' '.repeat(labelW)} … ${t.spans.length - rows.length} more spans`);
+  if (all.length > rows.length) lines.push(`${' '.repeat(labelW)} … ${all.length - rows.length} more rows`);
   if (cutCol >= 0) {
     const mark = Array.from({ length: barW }, () => ' ');
     mark[cutCol] = '✂';

@@ -1,0 +1,198 @@
+// One scenario request → what AWS would hold about it: the X-Ray segment documents (shaped like
+// the real API Gateway → Lambda captures), the Lambda log events (START … REPORT with its XRAY
+// line), the API Gateway access-log line and the REST execution-log lines. Ids and durations
+// agree across all of them: the REPORT's SegmentId is the function segment's id, its Duration the
+// handler's run, the access log's xrayTraceId the trace's id.
+import { ACCOUNT_ID, REGION, accessLogGroup, executionLogGroup, functionArn, functionEnd, lambdaLogGroup, urlOf, type SampleRequest } from './scenario';
+
+export type Doc = Record<string, unknown>;
+
+export interface LogEvent {
+  group: string;
+  stream: string;
+  timestamp: number;
+  message: string;
+}
+
+const sec = (ms: number): number => Math.round(ms) / 1000;
+
+/** The segment documents of a (sampled) request. REST: stage → Lambda; HTTP API: the function's own. */
+export function segmentDocuments(r: SampleRequest): Doc[] {
+  const t0 = r.startMs;
+  const at = (ms: number): number => sec(t0 + ms);
+  const fnEndMs = functionEnd(r);
+  const docs: Doc[] = [];
+  const rest = r.route.api.kind === 'rest';
+  if (rest) {
+    const stage: Doc = {
+      id: r.ids.stage,
+      trace_id: r.traceId,
+      name: `${r.route.api.name}/${r.route.api.stage}`,
+      origin: 'AWS::ApiGateway::Stage',
+      resource_arn: `arn:aws:apigateway:${REGION}::/restapis/${r.route.api.id}/stages/${r.route.api.stage}`,
+      start_time: at(0),
+      end_time: at(r.responseMs),
+      http: { request: { url: urlOf(r), method: r.route.method, user_agent: 'Mozilla/5.0', client_ip: '203.0.113.24', x_forwarded_for: true }, response: { status: r.status, content_length: 0 } },
+      annotations: { 'aws:api_id': r.route.api.id, 'aws:api_stage': r.route.api.stage },
+      metadata: { default: { 'extended_request_id': r.requestId.slice(0, 18), 'request_id': r.requestId } },
+      aws: { api_gateway: { account_id: ACCOUNT_ID, rest_api_id: r.route.api.id, stage: r.route.api.stage, request_id: r.requestId } },
+      subsegments: [
+        {
+          id: r.ids.invoke,
+          name: 'Lambda',
+          start_time: at(1),
+          end_time: at(r.responseMs - 1),
+          namespace: 'aws',
+          http: { response: { status: r.status === 504 ? 504 : 200 } },
+          aws: { function_name: r.route.fn.name, region: REGION, operation: 'Invoke', resource_names: [r.route.fn.name] },
+          ...(r.status >= 500 ? { fault: true } : {}),
+        },
+      ],
+      ...(r.status >= 500 ? { fault: true } : {}),
+    };
+    docs.push(stage);
+  }
+  const lambda: Doc = {
+    id: r.ids.lambda,
+    trace_id: r.traceId,
+    name: r.route.fn.name,
+    origin: 'AWS::Lambda',
+    start_time: at(2),
+    end_time: at(fnEndMs + 1),
+    http: { response: { status: 200 } },
+    aws: { request_id: r.lambdaRequestId, function_arn: functionArn(r.route.fn) },
+    resource_arn: functionArn(r.route.fn),
+    ...(rest ? { parent_id: r.ids.invoke } : {}),
+  };
+  docs.push(lambda);
+  const invocationSubs: Doc[] = [];
+  const independent: Doc[] = [];
+  r.calls.forEach((c, i) => {
+    const sub: Doc = {
+      id: c.id,
+      name: c.name,
+      start_time: at(c.start),
+      end_time: at(c.start + c.duration),
+      namespace: c.namespace,
+      http: { ...(c.url ? { request: { url: c.url, method: c.operation } } : {}), response: { status: c.status } },
+      aws:
+        c.namespace === 'aws'
+          ? { operation: c.operation, region: REGION, request_id: `${c.id.toUpperCase()}AAAA`, retries: c.retries ?? 0, ...(c.table ? { table_name: c.table } : {}) }
+          : undefined,
+      ...(c.throttle ? { throttle: true } : {}),
+    };
+    if (i < 100) invocationSubs.push(sub);
+    // Segments over the SDK's streaming threshold send the rest of their subsegments on their own.
+    else independent.push({ ...sub, type: 'subsegment', trace_id: r.traceId, parent_id: r.ids.invocation });
+    if (c.namespace === 'aws' && i < 40) {
+      docs.push({
+        id: c.inferredId,
+        trace_id: r.traceId,
+        parent_id: c.id,
+        name: c.name,
+        origin: c.name === 'DynamoDB' ? 'AWS::DynamoDB::Table' : `AWS::${c.name}`,
+        inferred: true,
+        start_time: at(c.start),
+        end_time: at(c.start + c.duration),
+        http: { response: { status: c.status } },
+        aws: { operation: c.operation, region: REGION, ...(c.table ? { table_name: c.table } : {}) },
+      });
+    }
+  });
+  const fnSubs: Doc[] = [];
+  if (r.cold) fnSubs.push({ id: r.ids.init, name: 'Initialization', start_time: at(r.fnStart), end_time: at(r.fnStart + r.initMs), aws: { function_arn: functionArn(r.route.fn) } });
+  fnSubs.push({ id: r.ids.invocation, name: 'Invocation', start_time: at(r.invStart), end_time: at(r.invStart + r.fnDuration), subsegments: invocationSubs, ...(r.fnTimedOut ? { fault: true } : {}) });
+  if (!r.fnTimedOut) fnSubs.push({ id: r.ids.overhead, name: 'Overhead', start_time: at(r.invStart + r.fnDuration), end_time: at(fnEndMs), aws: { function_arn: functionArn(r.route.fn) } });
+  docs.push({
+    id: r.ids.fn,
+    trace_id: r.traceId,
+    parent_id: r.ids.lambda,
+    name: r.route.fn.name,
+    origin: 'AWS::Lambda::Function',
+    resource_arn: functionArn(r.route.fn),
+    start_time: at(r.invStart),
+    end_time: at(fnEndMs),
+    aws: { account_id: ACCOUNT_ID, function_arn: functionArn(r.route.fn), resource_names: [r.route.fn.name] },
+    subsegments: fnSubs,
+    ...(r.fnTimedOut ? { fault: true, cause: { exceptions: [{ id: r.ids.overhead, type: 'Sandbox.Timedout', message: `Task timed out after ${r.route.fn.timeoutS.toFixed(2)} seconds` }] } } : {}),
+  });
+  docs.push(...independent);
+  return docs.map((d) => JSON.parse(JSON.stringify(d)) as Doc); // drop undefined fields, as JSON would
+}
+
+/** The Lambda log events of a request, in /aws/lambda/<function>. */
+export function lambdaEvents(r: SampleRequest): LogEvent[] {
+  const group = lambdaLogGroup(r.route.fn);
+  const at = (ms: number): number => Math.round(r.startMs + ms);
+  const ev = (ms: number, message: string): LogEvent => ({ group, stream: r.stream, timestamp: at(ms), message });
+  const id = r.lambdaRequestId;
+  const out: LogEvent[] = [];
+  if (r.cold) out.push(ev(r.fnStart, `INIT_START Runtime Version: nodejs:20.v32\tRuntime Version ARN: arn:aws:lambda:${REGION}::runtime:0a25e3e7a1cc9ce404bc435eeb2ad358d8fa64338e618d0c224fe509403583ca\n`));
+  out.push(ev(r.invStart, `START RequestId: ${id} Version: $LATEST\n`));
+  const iso = (ms: number): string => new Date(at(ms)).toISOString();
+  if (r.route.kind === 'reports') out.push(ev(r.invStart + 5, `${iso(r.invStart + 5)}\t${id}\tINFO\tBuilding report for ${r.calls.length - 1} orders\n`));
+  if (r.fnTimedOut) {
+    out.push(ev(r.invStart + r.fnDuration, `${iso(r.invStart + r.fnDuration)} ${id} Task timed out after ${r.route.fn.timeoutS.toFixed(2)} seconds\n`));
+  } else if (r.route.kind === 'reports') {
+    out.push(ev(r.invStart + r.fnDuration - 1, `${iso(r.invStart + r.fnDuration - 1)}\t${id}\tINFO\tReport generated successfully\n`));
+  }
+  out.push(ev(r.invStart + r.fnDuration, `END RequestId: ${id}\n`));
+  const duration = r.fnDuration + 0.37;
+  const billed = Math.ceil(duration);
+  const maxMem = Math.min(r.route.fn.memoryMb - 1, Math.round(r.route.fn.memoryMb * 0.2 + (r.calls.length % 97)));
+  const report =
+    `REPORT RequestId: ${id}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${r.route.fn.memoryMb} MB\tMax Memory Used: ${maxMem} MB` +
+    (r.cold ? `\tInit Duration: ${(r.initMs + 0.42).toFixed(2)} ms` : '') +
+    (r.fnTimedOut ? '\tStatus: timeout' : '') +
+    `\t\nXRAY TraceId: ${r.traceId}\tSegmentId: ${r.ids.fn}\tSampled: ${r.sampled}\t\n`;
+  out.push(ev(functionEnd(r), report));
+  return out;
+}
+
+/** The access-log line ($context variables as JSON) of a request. */
+export function accessEvent(r: SampleRequest): LogEvent {
+  const api = r.route.api;
+  const base = {
+    requestId: r.requestId,
+    ip: '203.0.113.24',
+    requestTime: new Date(r.startMs).toUTCString(),
+    requestTimeEpoch: Math.floor(r.startMs / 1000),
+    status: String(r.status),
+    protocol: 'HTTP/1.1',
+    responseLength: r.status >= 500 ? '41' : '512',
+    responseLatency: String(r.responseMs),
+    xrayTraceId: api.kind === 'rest' && r.sampled ? r.traceId : '-',
+  };
+  const line =
+    api.kind === 'rest'
+      ? { ...base, httpMethod: r.route.method, resourcePath: r.route.path, integrationLatency: r.status === 504 ? '-1' : String(r.responseMs - 6), integrationStatus: r.status === 504 ? '-' : '200', ...(r.status === 504 ? { errorResponseType: 'INTEGRATION_TIMEOUT' } : {}) }
+      : { ...base, routeKey: `${r.route.method} ${r.route.path}`, integrationLatency: r.status === 504 ? String(r.route.timeoutMs) : String(r.responseMs - 3), integrationStatus: r.status === 504 ? '-' : '200', integrationErrorMessage: r.status === 504 ? 'Network error communicating with endpoint' : '-' };
+  return { group: accessLogGroup(api), stream: `${api.id}_${api.stage}`, timestamp: r.startMs + r.responseMs, message: JSON.stringify(line) };
+}
+
+/** REST execution-log lines of a request. */
+export function executionEvents(r: SampleRequest): LogEvent[] {
+  const api = r.route.api;
+  if (api.kind !== 'rest') return [];
+  const group = executionLogGroup(api);
+  const stream = r.stream.slice(-32);
+  const id = r.requestId;
+  const at = (ms: number): number => Math.round(r.startMs + ms);
+  const lines: Array<[number, string]> = [
+    [0, `(${id}) Extended Request Id: ${id.slice(0, 18)}`],
+    [1, `(${id}) Verifying Usage Plan for request: ${id}. API Key:  API Stage: ${api.id}/${api.stage}`],
+    [1, `(${id}) Starting execution for request: ${id}`],
+    [2, `(${id}) HTTP Method: ${r.route.method}, Resource Path: ${urlOf(r).replace(/^https:\/\/[^/]+\/[^/]+/, '')}`],
+    [2, `(${id}) Endpoint request URI: https://lambda.${REGION}.amazonaws.com/2015-03-31/functions/${functionArn(r.route.fn)}/invocations`],
+  ];
+  if (r.status === 504) {
+    lines.push([r.responseMs - 2, `(${id}) Execution failed due to a timeout error`]);
+  } else if (r.status === 502) {
+    lines.push([r.responseMs - 3, `(${id}) Received response. Status: 200, Integration latency: ${r.responseMs - 6} ms`]);
+    lines.push([r.responseMs - 2, `(${id}) Lambda execution failed with status 200 due to customer function error: Task timed out after ${r.route.fn.timeoutS.toFixed(2)} seconds. Lambda request id: ${r.lambdaRequestId}`]);
+  } else {
+    lines.push([r.responseMs - 3, `(${id}) Received response. Status: 200, Integration latency: ${r.responseMs - 6} ms`]);
+  }
+  lines.push([r.responseMs, `(${id}) Method completed with status: ${r.status}`]);
+  return lines.map(([ms, message]) => ({ group, stream, timestamp: at(ms), message }));
+}

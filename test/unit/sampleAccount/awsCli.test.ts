@@ -1,0 +1,67 @@
+// Wire fidelity checked by an independent client: Debian's AWS CLI (awscli, installed by
+// scripts/setup-debian.sh) reads the sample account with --endpoint-url and dummy credentials.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { startSampleAccount, type SampleAccount } from '../../../src/aws/sampleAccount/server';
+
+const run = promisify(execFile);
+const AWS = '/usr/bin/aws';
+let account: SampleAccount;
+
+before(async () => {
+  assert.ok(existsSync(AWS), `${AWS} is missing: CI must install Debian's awscli (bash scripts/setup-debian.sh)`);
+  account = await startSampleAccount({ port: 0, seed: 5, speed: 3 });
+});
+after(async () => account?.close());
+
+async function aws(...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(AWS, [...args, '--endpoint-url', account.endpoint, '--output', 'json'], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      AWS_ACCESS_KEY_ID: 'AKIASAMPLEACCOUNT000',
+      AWS_SECRET_ACCESS_KEY: 'sample-account-secret',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PAGER: '',
+    },
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+test('aws xray get-trace-summaries and batch-get-traces', async () => {
+  const end = Math.floor(Date.now() / 1000);
+  const sums = await aws('xray', 'get-trace-summaries', '--start-time', String(end - 3600), '--end-time', String(end), '--filter-expression', 'service("orders-api/prod") { http.status = 504 }');
+  const list = sums.TraceSummaries as Array<{ Id: string; Http: { HttpStatus: number }; ResponseTime: number }>;
+  assert.ok(list.length > 0, 'the CLI pages through and finds 504s');
+  assert.ok(list.every((s) => s.Http.HttpStatus === 504 && s.ResponseTime >= 29));
+  const traces = await aws('xray', 'batch-get-traces', '--trace-ids', ...list.slice(0, 3).map((s) => s.Id));
+  const got = traces.Traces as Array<{ Id: string; Segments: Array<{ Document: string }> }>;
+  assert.equal(got.length, 3);
+  const origins = got[0]!.Segments.map((s) => (JSON.parse(s.Document) as { origin?: string }).origin);
+  assert.ok(origins.includes('AWS::ApiGateway::Stage') && origins.includes('AWS::Lambda::Function'));
+});
+
+test('aws logs filter-log-events, start-query and get-query-results', async () => {
+  const nowMs = Date.now();
+  const ev = await aws('logs', 'filter-log-events', '--log-group-name', '/aws/lambda/orders-api-reports', '--filter-pattern', 'REPORT', '--start-time', String(nowMs - 1_800_000), '--end-time', String(nowMs));
+  const events = ev.events as Array<{ message: string }>;
+  assert.ok(events.length > 0);
+  assert.ok(events.every((e) => e.message.startsWith('REPORT RequestId:')));
+  const q = await aws('logs', 'start-query', '--log-group-name', '/aws/apigateway/orders-api/prod', '--start-time', String(Math.floor(nowMs / 1000) - 3600), '--end-time', String(Math.floor(nowMs / 1000)), '--query-string', 'fields requestId, status, integrationLatency | filter status = 504 | limit 5');
+  let res = await aws('logs', 'get-query-results', '--query-id', String(q.queryId));
+  if (res.status === 'Running') res = await aws('logs', 'get-query-results', '--query-id', String(q.queryId));
+  assert.equal(res.status, 'Complete');
+  const rows = res.results as Array<Array<{ field: string; value: string }>>;
+  assert.ok(rows.length > 0 && rows.length <= 5);
+  for (const row of rows) {
+    assert.equal(row.find((f) => f.field === 'status')!.value, '504');
+    assert.equal(row.find((f) => f.field === 'integrationLatency')!.value, '-1');
+  }
+});
