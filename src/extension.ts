@@ -8,6 +8,8 @@ import { SlowEndpointsTree } from './ui/slowEndpointsTree';
 import { selectProfile, selectRegion } from './ui/awsSettingsCommands';
 import { loadTraceFiles, pathsOfRestoreKey, pickTraceFiles, reportSkipped } from './ui/openTraceFile';
 import { registerWaterfallSerializer, showWaterfall, type WaterfallHooks } from './ui/waterfallPanel';
+import { ConnectionState } from './ui/connection';
+import { runTrace504 } from './ui/trace504Command';
 
 async function openTraceFiles(
   context: vscode.ExtensionContext,
@@ -38,12 +40,30 @@ export function activate(context: vscode.ExtensionContext): void {
   const hooks: WaterfallHooks = { log: log.child('waterfall') };
 
   const endpoints = new SlowEndpointsTree();
+  const connection = new ConnectionState(log.child('connection'));
   context.subscriptions.push(
     endpoints,
+    connection,
     vscode.window.registerTreeDataProvider(Views.slowEndpoints, endpoints),
     vscode.commands.registerCommand(Commands.selectProfile, () => selectProfile(log.child('profile'))),
     vscode.commands.registerCommand(Commands.selectRegion, () => selectRegion(log.child('region'))),
     vscode.commands.registerCommand(Commands.showOutput, () => channel.show(true)),
+    vscode.commands.registerCommand(Commands.trace504, (preset?: { api?: string; functionName?: string; minutes?: number }) =>
+      runTrace504(context, connection, endpoints, hooks, log.child('trace504'), preset),
+    ),
+    vscode.commands.registerCommand(Commands.trySampleAccount, async () => {
+      try {
+        const endpoint = await connection.startSample();
+        void vscode.window.showInformationMessage(
+          `The sample account is running at ${endpoint}: a living orders-api whose POST /reports times out at 29 s. Trace 504 now reads from it.`,
+        );
+        await runTrace504(context, connection, endpoints, hooks, log.child('trace504'), { api: 'orders-api', minutes: 60 });
+      } catch (e) {
+        const m = e instanceof Error ? e.message : String(e);
+        log.error(`sample account: ${m}`);
+        void vscode.window.showErrorMessage(`Timeout Lens could not start the sample account: ${m}`);
+      }
+    }),
     vscode.commands.registerCommand(Commands.openTraceFile, (arg?: vscode.Uri | string, all?: vscode.Uri[]) =>
       openTraceFiles(context, log.child('open'), hooks, endpoints, arg, all),
     ),

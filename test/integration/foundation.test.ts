@@ -21,12 +21,14 @@ test('the Timeout Lens view shows its welcome content', async () => {
   await wb.openViewContainer('Timeout Lens');
   const text = await wb.welcomeText('Slow Endpoints');
   assert.match(text, /Choose an AWS profile/);
+  assert.match(text, /Try the sample account/);
+  assert.match(text, /Open a trace file/);
   await wb.screenshot('foundation-welcome');
 });
 
 test('the commands appear in the command palette', async () => {
   const items = await wb.paletteItems('Timeout Lens: ');
-  for (const title of ['Timeout Lens: Select AWS Profile', 'Timeout Lens: Select Region']) {
+  for (const title of ['Timeout Lens: Trace 504', 'Timeout Lens: Open Trace File…', 'Timeout Lens: Try the Sample Account', 'Timeout Lens: Select AWS Profile', 'Timeout Lens: Select Region']) {
     assert.ok(items.includes(title), `palette lists "${title}" (it listed: ${items.join(' | ')})`);
   }
 });

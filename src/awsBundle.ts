@@ -1,0 +1,11 @@
+// Entry of dist/aws.js, the second extension bundle: everything that loads the AWS SDK. The
+// extension requires it on first use (src/ui/awsBundle.ts), so activation never parses the SDK.
+export { AwsClients } from './aws/clients';
+export type { Connection } from './aws/clients';
+export { AwsSourceError, isCancellation } from './aws/errors';
+export { listApis } from './aws/configSource';
+export type { ApiInfo } from './aws/configSource';
+export { trace504 } from './aws/trace504';
+export type { Trace504Result } from './aws/trace504';
+export { startSampleAccount } from './aws/sampleAccount/server';
+export type { SampleAccount } from './aws/sampleAccount/server';

@@ -1,0 +1,143 @@
+// "Trace 504": pick an API (or a Lambda function) and a window, fetch the 504s and near-budget
+// requests from X-Ray with a cancellable progress notification, and open the worst one in the
+// waterfall. Whatever failed on the way is said in plain words; what was fetched still shows.
+import * as vscode from 'vscode';
+import type { ApiInfo } from '../awsBundle';
+import { loadAwsBundle } from './awsBundle';
+import { readConfig } from './config';
+import type { ConnectionState } from './connection';
+import type { Logger } from './logger';
+import type { SlowEndpointsTree } from './slowEndpointsTree';
+import { showWaterfall, type WaterfallHooks } from './waterfallPanel';
+
+interface Target {
+  api?: string;
+  functionName?: string;
+  label: string;
+}
+
+async function pickTarget(conn: ConnectionState, log: Logger): Promise<Target | undefined> {
+  type Item = vscode.QuickPickItem & { target?: Target; fn?: boolean };
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = `Timeout Lens: Trace 504 — ${conn.describe()}`;
+  qp.placeholder = 'Choose the API (or a Lambda function) whose slow requests to trace';
+  qp.busy = true;
+  qp.items = [{ label: '$(symbol-function) A Lambda function…', detail: 'Trace a function by name', fn: true }];
+  qp.show();
+  const { AwsClients, listApis } = loadAwsBundle();
+  const clients = new AwsClients(conn.connection());
+  listApis(clients)
+    .then((apis: ApiInfo[]) => {
+      qp.items = [
+        ...apis.map((a) => ({
+          label: `$(globe) ${a.name}`,
+          description: `${a.kind.toUpperCase()} API · ${a.id}`,
+          target: { api: a.name, label: a.name },
+        })),
+        ...qp.items,
+      ];
+    })
+    .catch((e: unknown) => {
+      const m = e instanceof Error ? e.message : String(e);
+      log.warn(`could not list APIs: ${m}`);
+      qp.items = [{ label: '$(warning) Could not list the APIs', detail: m, alwaysShow: true }, ...qp.items];
+    })
+    .finally(() => {
+      qp.busy = false;
+      clients.dispose();
+    });
+  const chosen = await new Promise<Item | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
+    qp.onDidHide(() => resolve(undefined));
+  });
+  qp.dispose();
+  if (!chosen) return undefined;
+  if (chosen.fn) {
+    const name = await vscode.window.showInputBox({
+      title: 'Timeout Lens: Trace 504 — Lambda function',
+      prompt: 'The function name (as in the Lambda console)',
+      validateInput: (v) => (/^[A-Za-z0-9-_]{1,140}$/.test(v.trim()) ? undefined : 'A function name has letters, digits, - and _ only'),
+    });
+    return name ? { functionName: name.trim(), label: name.trim() } : undefined;
+  }
+  return chosen.target;
+}
+
+const WINDOWS: Array<{ label: string; minutes: number }> = [
+  { label: 'Last 15 minutes', minutes: 15 },
+  { label: 'Last hour', minutes: 60 },
+  { label: 'Last 3 hours', minutes: 180 },
+  { label: 'Last 24 hours', minutes: 1440 },
+  { label: 'Last 7 days', minutes: 10080 },
+];
+
+async function pickWindow(): Promise<number | undefined> {
+  const preferred = readConfig().traceWindowMinutes;
+  const items = WINDOWS.map((w) => ({ ...w, description: w.minutes === preferred ? '(default)' : '' }));
+  items.sort((a, b) => Number(b.minutes === preferred) - Number(a.minutes === preferred));
+  const pick = await vscode.window.showQuickPick(items, { title: 'Timeout Lens: Trace 504 — time window' });
+  return pick?.minutes;
+}
+
+export async function runTrace504(
+  context: vscode.ExtensionContext,
+  conn: ConnectionState,
+  endpoints: SlowEndpointsTree,
+  hooks: WaterfallHooks,
+  log: Logger,
+  preset?: { api?: string; functionName?: string; minutes?: number },
+): Promise<void> {
+  const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(conn, log);
+  if (!target) return;
+  const minutes = preset?.minutes ?? (await pickWindow());
+  if (!minutes) return;
+  const { AwsClients, trace504, isCancellation } = loadAwsBundle();
+  const cfg = readConfig();
+  const clients = new AwsClients(conn.connection());
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Trace 504: ${target.label}`, cancellable: true },
+      async (progress, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        return trace504(clients, {
+          ...(target.api ? { api: target.api } : {}),
+          ...(target.functionName ? { functionName: target.functionName } : {}),
+          sinceMs: Date.now() - minutes * 60_000,
+          maxTraces: cfg.maxTraces,
+          ...(cfg.budgetMs ? { budgetOverrideMs: cfg.budgetMs } : {}),
+          signal: ac.signal,
+          onProgress: (m) => progress.report({ message: m }),
+        });
+      },
+    );
+    for (const w of result.warnings) log.warn(w);
+    log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
+    if (result.report.endpoints.length) endpoints.setEndpoints(result.report.endpoints);
+    const entries = result.analyzed.map((a) => ({ trace: a.trace, report: a.report }));
+    const worst = entries[0];
+    if (worst) {
+      showWaterfall(context, { ...worst, others: entries }, hooks);
+      const problems = result.warnings.filter((w) => !/^X-Ray samples/.test(w));
+      if (problems.length) {
+        void vscode.window.showWarningMessage(`Trace 504: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, 'Show Log').then((c) => {
+          if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
+        });
+      }
+    } else {
+      void vscode.window.showInformationMessage(`Trace 504: ${result.warnings[0] ?? `no slow requests of ${result.target} in the last ${minutes} minutes.`}`);
+    }
+  } catch (e) {
+    if (isCancellation(e)) {
+      log.info('trace 504 cancelled');
+      return;
+    }
+    const m = e instanceof Error ? e.message : String(e);
+    log.error(`trace 504 failed: ${m}`);
+    void vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log').then((c) => {
+      if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
+    });
+  } finally {
+    clients.dispose();
+  }
+}

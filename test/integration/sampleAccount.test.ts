@@ -1,0 +1,57 @@
+// The whole product on the sample account, as a newcomer meets it: the welcome view's
+// "Try the sample account" starts the local AWS endpoint inside the extension host, and Trace 504
+// fetches the living orders-api's timeouts over the real SDK and opens the worst in the waterfall.
+// Then Trace 504 again from the command palette, choosing the API and the window by hand.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startVSCode, waitFor, Workbench, type VSCodeServer } from './harness';
+
+let server: VSCodeServer;
+let wb: Workbench;
+
+before(async () => {
+  server = await startVSCode();
+  wb = await Workbench.open(server);
+});
+
+after(async () => {
+  await wb?.close();
+  await server?.stop();
+});
+
+test('Try the sample account opens a live 504 of orders-api in the waterfall', async () => {
+  await wb.openViewContainer('Timeout Lens');
+  await wb.welcomeText('Slow Endpoints');
+  await wb.viewPane('Slow Endpoints').locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Try the sample account' }).first().click();
+  await wb.waitForNotification(/sample account is running at http:\/\/127\.0\.0\.1:\d+/, 30_000);
+  const body = await waitFor('the waterfall of a 504', async () => {
+    try {
+      const t = await wb.webviewText('body');
+      return /orders-api\/prod/.test(t) ? t : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 60_000);
+  assert.match(body, /504/);
+  assert.match(body, /orders-api-reports/);
+  assert.match(body, /DynamoDB/);
+  assert.match(body, /gave up/i);
+  assert.match(body, /kept running after the client got its 504/);
+  const status = await wb.page.locator('.statusbar').innerText();
+  assert.match(status, /sample account/);
+  await wb.screenshot('vscode-sample-account-504');
+});
+
+test('Trace 504 from the palette: choose the API and the window', async () => {
+  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api/g) ?? []).length;
+  const runsBefore = runs();
+  await wb.runCommand('Timeout Lens: Trace 504');
+  await waitFor('orders-api in the API list', async () => (await wb.quickPickItems()).some((l) => /orders-api/.test(l)), 30_000);
+  const items = await wb.quickPickItems();
+  assert.ok(items.some((l) => /catalog-api/.test(l)), `the HTTP API is listed too (${items.join(' | ')})`);
+  await wb.pickQuickItem('orders-api');
+  await wb.pickQuickItem('Last hour');
+  await waitFor('the trace list', async () => /orders-api\/prod/.test(await wb.webviewText('body')), 60_000);
+  await waitFor('a second Trace 504 run in the log', () => (runs() > runsBefore ? true : undefined), 60_000);
+  assert.match(wb.outputChannelLog('Timeout Lens'), /trace 504 orders-api .*: \d+ trace\(s\) of \d+ slow request/);
+});
