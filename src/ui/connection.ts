@@ -62,7 +62,8 @@ export class ConnectionState implements vscode.Disposable {
       this.status.tooltip = `Reading from the built-in sample account at ${this.sample.endpoint} (a local AWS-compatible endpoint).`;
     } else {
       const c = readConfig();
-      this.status.text = `$(cloud) ${c.profile ?? 'default'}${c.region ? ` · ${c.region}` : ''}`;
+      const host = c.endpoint ? ` · ${c.endpoint.replace(/^https?:\/\//, '')}` : '';
+      this.status.text = `$(cloud) ${c.profile ?? 'default'}${c.region ? ` · ${c.region}` : ''}${host}`;
       this.status.tooltip = `Timeout Lens reads from ${this.describe()}. Click to choose a profile.`;
     }
     this.status.show();
