@@ -1,0 +1,193 @@
+// The AWS sources against the sample account — real SDK clients over HTTP, no stubs: the
+// Trace 504 pipeline, paging, the account's real budgets, every injected fault ending in data
+// shown plus a message naming the fix, cancellation mid-flight, profiles and the network.
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { startSampleAccount, type SampleAccount } from '../../../src/aws/sampleAccount/server';
+import { AwsClients } from '../../../src/aws/clients';
+import { AwsSourceError } from '../../../src/aws/errors';
+import { trace504 } from '../../../src/aws/trace504';
+import { batchGetTraces, traceSummaries } from '../../../src/aws/xraySource';
+import { functionConfig, listApis, listRoutes, listStages } from '../../../src/aws/configSource';
+
+let account: SampleAccount;
+const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+const KEYS = { accessKeyId: 'AKIASAMPLEACCOUNT000', secretAccessKey: 'sample-account-secret' };
+const clients = (extra: Partial<ConstructorParameters<typeof AwsClients>[0]> = {}): AwsClients =>
+  new AwsClients({ endpoint: account.endpoint, region: 'us-east-1', credentials: KEYS, maxAttempts: 1, ...extra });
+
+before(async () => {
+  account = await startSampleAccount({ port: 0, seed: 21, speed: 3, now: () => NOW });
+});
+beforeEach(() => account.clearFaults());
+after(async () => account.close());
+
+const req = { api: 'orders-api', sinceMs: NOW - 3600_000, nowMs: NOW, maxTraces: 8 };
+
+test('Trace 504 on a REST API: the worst request, the account’s real budget, the function running on', async () => {
+  const c = clients();
+  const progress: string[] = [];
+  const r = await trace504(c, { ...req, onProgress: (m) => progress.push(m) });
+  c.dispose();
+  assert.equal(r.report.traces.length, 8);
+  const worst = r.report.traces[0]!;
+  assert.equal(worst.verdict, 'timeout');
+  assert.equal(worst.budgetSource, 'configured', 'the budget came from GetIntegration');
+  assert.equal(worst.budgetMs, 29_000);
+  assert.ok(worst.functionEndAtMs! > worst.cutAtMs!);
+  assert.match(r.target, /orders-api \(REST API, stage prod\)/);
+  assert.ok(progress.some((m) => /Fetched \d+ of 8/.test(m)));
+  assert.deepEqual(r.report.errors, []);
+});
+
+test('Trace 504 on an HTTP API follows the functions behind its routes, with its 30 s budget', async () => {
+  const c = clients();
+  const r = await trace504(c, { ...req, api: 'catalog-api' });
+  c.dispose();
+  assert.ok(r.warnings.some((w) => /HTTP API, which API Gateway does not trace/.test(w)));
+  assert.ok(r.report.traces.length > 0, 'slow searches were traced');
+  for (const t of r.report.traces) {
+    assert.equal(t.entry.kind, 'lambda');
+    assert.equal(t.budgetMs, 30_000);
+  }
+});
+
+test('Trace 504 on a function by name', async () => {
+  const c = clients();
+  const r = await trace504(c, { functionName: 'orders-api-reports', sinceMs: NOW - 3600_000, nowMs: NOW, maxTraces: 3 });
+  c.dispose();
+  assert.equal(r.report.traces.length, 3);
+  assert.match(r.target, /function orders-api-reports/);
+});
+
+test('summaries page as an async generator; traces come in batches of 5 with retried partial batches', async () => {
+  const c = clients();
+  let pages = 0;
+  const ids: string[] = [];
+  for await (const page of traceSummaries(c, { startMs: NOW - 3600_000, endMs: NOW, filter: 'service("orders-api/prod")' })) {
+    pages++;
+    ids.push(...page.map((s) => s.Id!));
+  }
+  assert.ok(pages > 1, `${pages} pages`);
+  account.inject({ kind: 'partial-batch', operation: 'BatchGetTraces', times: 2 });
+  const got = await batchGetTraces(c, ids.slice(0, 12));
+  assert.equal(got.traces.length, 12, 'the unprocessed ids were asked again');
+  assert.deepEqual(got.unprocessed, []);
+  account.inject({ kind: 'partial-batch', operation: 'BatchGetTraces' });
+  const stubborn = await batchGetTraces(c, ids.slice(0, 4), { unprocessedRetries: 1 });
+  // 4 ids: 2 come back, 2 are unprocessed; asked once more, 1 of those comes back, 1 is refused again.
+  assert.equal(stubborn.unprocessed.length, 1, 'what X-Ray keeps refusing is reported, not lost silently');
+  assert.equal(stubborn.traces.length, 3);
+  c.dispose();
+});
+
+test('a window longer than 24 h is split into X-Ray-sized windows', async () => {
+  const c = clients();
+  const pages: number[] = [];
+  for await (const page of traceSummaries(c, { startMs: NOW - 50 * 3600_000, endMs: NOW, filter: 'service("orders-api/prod") { http.status = 504 }' })) pages.push(page.length);
+  c.dispose();
+  assert.ok(pages.length >= 3, 'three windows were asked');
+});
+
+test('faults end in the data that could be fetched plus a message naming the fix', async () => {
+  const c = clients();
+  account.inject({ kind: 'throttle', operation: 'BatchGetTraces', times: 1 });
+  const throttled = await trace504(c, req);
+  assert.equal(throttled.report.traces.length, 3, '5 of 8 traces failed in one throttled batch; 3 still shown');
+  assert.ok(throttled.warnings.some((w) => /5 trace\(s\) could not be fetched: AWS throttled BatchGetTraces/.test(w)), throttled.warnings.join('\n'));
+
+  account.inject({ kind: 'access-denied', operation: 'GetTraceSummaries' });
+  const denied = await trace504(c, req);
+  assert.equal(denied.report.traces.length, 0);
+  assert.ok(denied.warnings.some((w) => /Add "xray:GetTraceSummaries" to its IAM policy/.test(w)), denied.warnings.join('\n'));
+  account.clearFaults();
+
+  account.inject({ kind: 'access-denied', operation: 'GetIntegration' });
+  const noBudget = await trace504(c, req);
+  assert.ok(noBudget.warnings.some((w) => /integration timeouts .*apigateway:GET/.test(w)));
+  assert.equal(noBudget.report.traces[0]!.budgetSource, 'rest-api-default', 'falls back to the default budget, and says so');
+  account.clearFaults();
+
+  account.inject({ kind: 'expired-token' });
+  await assert.rejects(trace504(clients({ profile: 'work-sso', credentials: KEYS }), req), (e: unknown) => {
+    assert.ok(AwsSourceError.is(e));
+    assert.equal(e.code, 'credentials-expired');
+    assert.match(e.message, /aws sso login --profile work-sso/);
+    return true;
+  });
+  account.clearFaults();
+
+  account.inject({ kind: 'server-error', operation: 'GetTraceSummaries', times: 2 });
+  const retried = await trace504(clients({ maxAttempts: 3 }), req);
+  assert.equal(retried.report.traces.length, 8, 'the SDK retried the 503s');
+  c.dispose();
+});
+
+test('cancellation mid-flight stops the fetch and is not an error', async () => {
+  const c = clients();
+  account.inject({ kind: 'slow', operation: 'BatchGetTraces', delayMs: 400 });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 150);
+  const t = Date.now();
+  await assert.rejects(trace504(c, { ...req, signal: ac.signal }), (e: unknown) => AwsSourceError.is(e) && e.code === 'cancelled');
+  assert.ok(Date.now() - t < 400, 'it stopped before the slow answers came');
+  c.dispose();
+});
+
+test('an unreachable endpoint is a network error naming it', async () => {
+  const port = await new Promise<number>((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+  const c = new AwsClients({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: KEYS, maxAttempts: 1 });
+  await assert.rejects(listApis(c), (e: unknown) => AwsSourceError.is(e) && e.code === 'network' && e.message.includes(`http://127.0.0.1:${port}`));
+  c.dispose();
+});
+
+test('profiles resolve as the AWS CLI resolves them: credential_process, and a clear error for a missing one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-prof-'));
+  const script = join(dir, 'creds.sh');
+  writeFileSync(script, '#!/bin/sh\necho \'{"Version": 1, "AccessKeyId": "AKIAPROCESS", "SecretAccessKey": "s"}\'\n');
+  chmodSync(script, 0o755);
+  writeFileSync(join(dir, 'config'), `[profile tool]\ncredential_process = ${script}\nregion = us-east-1\n`);
+  writeFileSync(join(dir, 'credentials'), '');
+  const saved = { c: process.env.AWS_CONFIG_FILE, k: process.env.AWS_SHARED_CREDENTIALS_FILE };
+  process.env.AWS_CONFIG_FILE = join(dir, 'config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+  try {
+    const tool = new AwsClients({ profile: 'tool', endpoint: account.endpoint, maxAttempts: 1 });
+    const apis = await listApis(tool);
+    assert.ok(apis.some((a) => a.name === 'orders-api'));
+    tool.dispose();
+    const missing = new AwsClients({ profile: 'nope', endpoint: account.endpoint, region: 'us-east-1', maxAttempts: 1 });
+    await assert.rejects(listApis(missing), (e: unknown) => AwsSourceError.is(e) && e.code === 'credentials-missing' && /aws configure --profile nope/.test(e.message));
+    missing.dispose();
+  } finally {
+    if (saved.c === undefined) delete process.env.AWS_CONFIG_FILE;
+    else process.env.AWS_CONFIG_FILE = saved.c;
+    if (saved.k === undefined) delete process.env.AWS_SHARED_CREDENTIALS_FILE;
+    else process.env.AWS_SHARED_CREDENTIALS_FILE = saved.k;
+  }
+});
+
+test('the configuration: stages, log groups, integration timeouts, functions behind routes', async () => {
+  const c = clients();
+  const apis = await listApis(c);
+  const orders = apis.find((a) => a.name === 'orders-api')!;
+  assert.equal(orders.kind, 'rest');
+  const stages = await listStages(c, orders);
+  assert.deepEqual(stages[0], { name: 'prod', executionLogGroup: `API-Gateway-Execution-Logs_${orders.id}/prod`, accessLogGroup: '/aws/apigateway/orders-api/prod', tracingEnabled: true });
+  const routes = await listRoutes(c, orders);
+  assert.deepEqual(routes.find((r) => r.path === '/reports'), { method: 'POST', path: '/reports', timeoutMs: 29_000, functionName: 'orders-api-reports' });
+  const catalog = apis.find((a) => a.name === 'catalog-api')!;
+  assert.deepEqual(await listRoutes(c, catalog), [{ method: 'GET', path: '/search', timeoutMs: 30_000, functionName: 'catalog-search' }]);
+  assert.deepEqual(await functionConfig(c, 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048 });
+  c.dispose();
+});
