@@ -52,22 +52,31 @@ function logGroupOfArn(arn: string | undefined): string | undefined {
 }
 
 export async function listApis(clients: AwsClients, signal?: AbortSignal): Promise<ApiInfo[]> {
-  const out: ApiInfo[] = [];
-  let position: string | undefined;
-  do {
-    const page = await clients.call('GetRestApis', (o) => clients.apiGateway().send(new GetRestApisCommand({ limit: 500, ...(position ? { position } : {}) }), o), signal);
-    for (const a of page.items ?? []) if (a.id && a.name) out.push({ id: a.id, name: a.name, kind: 'rest' });
-    position = page.position;
-  } while (position);
-  let token: string | undefined;
-  do {
-    const page = await clients.call('GetApis', (o) => clients.apiGatewayV2().send(new GetApisCommand({ MaxResults: '500', ...(token ? { NextToken: token } : {}) }), o), signal);
-    for (const a of page.Items ?? []) {
-      if (a.ApiId && a.Name) out.push({ id: a.ApiId, name: a.Name, kind: a.ProtocolType === 'WEBSOCKET' ? 'websocket' : 'http' });
-    }
-    token = page.NextToken;
-  } while (token);
-  return out;
+  // REST APIs and HTTP/WebSocket APIs live in two services: ask both at once.
+  const rest = async (): Promise<ApiInfo[]> => {
+    const out: ApiInfo[] = [];
+    let position: string | undefined;
+    do {
+      const page = await clients.call('GetRestApis', (o) => clients.apiGateway().send(new GetRestApisCommand({ limit: 500, ...(position ? { position } : {}) }), o), signal);
+      for (const a of page.items ?? []) if (a.id && a.name) out.push({ id: a.id, name: a.name, kind: 'rest' });
+      position = page.position;
+    } while (position);
+    return out;
+  };
+  const v2 = async (): Promise<ApiInfo[]> => {
+    const out: ApiInfo[] = [];
+    let token: string | undefined;
+    do {
+      const page = await clients.call('GetApis', (o) => clients.apiGatewayV2().send(new GetApisCommand({ MaxResults: '500', ...(token ? { NextToken: token } : {}) }), o), signal);
+      for (const a of page.Items ?? []) {
+        if (a.ApiId && a.Name) out.push({ id: a.ApiId, name: a.Name, kind: a.ProtocolType === 'WEBSOCKET' ? 'websocket' : 'http' });
+      }
+      token = page.NextToken;
+    } while (token);
+    return out;
+  };
+  const [r, h] = await Promise.all([rest(), v2()]);
+  return [...r, ...h];
 }
 
 export async function listStages(clients: AwsClients, api: ApiInfo, signal?: AbortSignal): Promise<StageInfo[]> {
@@ -108,9 +117,12 @@ export async function listRoutes(clients: AwsClients, api: ApiInfo, signal?: Abo
       for (const r of page.items ?? []) if (r.id && r.path) resources.push({ id: r.id, path: r.path, methods: Object.keys(r.resourceMethods ?? {}) });
       position = page.position;
     } while (position);
-    for (const r of resources) {
-      for (const method of r.methods) {
-        if (method === 'OPTIONS') continue;
+    // One GetIntegration per method, a few at a time (API Gateway's GET quota is 10 per second).
+    const methods = resources.flatMap((r) => r.methods.filter((m) => m !== 'OPTIONS').map((method) => ({ r, method })));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < methods.length) {
+        const { r, method } = methods[next++]!;
         const integ = await clients.call(
           'GetIntegration',
           (o) => clients.apiGateway().send(new GetIntegrationCommand({ restApiId: api.id, resourceId: r.id, httpMethod: method }), o),
@@ -122,8 +134,9 @@ export async function listRoutes(clients: AwsClients, api: ApiInfo, signal?: Abo
         if (fn) route.functionName = fn;
         routes.push(route);
       }
-    }
-    return routes;
+    };
+    await Promise.all(Array.from({ length: Math.min(5, methods.length) }, worker));
+    return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
   }
   const [routesOut, integrationsOut] = await Promise.all([
     clients.call('GetRoutes', (o) => clients.apiGatewayV2().send(new GetRoutesCommand({ ApiId: api.id, MaxResults: '500' }), o), signal),

@@ -78,17 +78,13 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       const names = apis.map((a) => a.name).join(', ') || 'none';
       throw new AwsSourceError('service', `No API named "${req.api}" in ${clients.describe()}. APIs there: ${names}.`, 'GetRestApis');
     }
-    try {
-      stages.push(...(await listStages(clients, api, req.signal)).map((s) => s.name));
-    } catch (e) {
-      warn(warnings, e, 'Could not list the stages');
-    }
-    try {
-      progress(`Reading the integration timeouts of ${api.name}…`);
-      routes = await listRoutes(clients, api, req.signal);
-    } catch (e) {
-      warn(warnings, e, 'Could not read the integration timeouts (the default budget is used)');
-    }
+    progress(`Reading the stages and integration timeouts of ${api.name}…`);
+    const found = api;
+    const [stagesResult, routesResult] = await Promise.allSettled([listStages(clients, found, req.signal), listRoutes(clients, found, req.signal)]);
+    if (stagesResult.status === 'fulfilled') stages.push(...stagesResult.value.map((s) => s.name));
+    else warn(warnings, stagesResult.reason, 'Could not list the stages');
+    if (routesResult.status === 'fulfilled') routes = routesResult.value;
+    else warn(warnings, routesResult.reason, 'Could not read the integration timeouts (the default budget is used)');
     const defaultBudget = api.kind === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS;
     filterBudget = req.budgetOverrideMs ?? Math.min(...routes.map((r) => r.timeoutMs ?? defaultBudget), defaultBudget * 10);
     if (!Number.isFinite(filterBudget)) filterBudget = defaultBudget;
