@@ -9,11 +9,16 @@ import { renderTextReport } from '../core/textReport';
 export const ANALYZE_USAGE = `Usage: timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket]
 
 Reads X-Ray traces (BatchGetTraces output, segment documents as JSON, NDJSON or the daemon's
-UDP form) and prints where each request's time went against its API Gateway budget, worst first.
+UDP form) and logs (Lambda REPORT lines, API Gateway access and execution logs, as text,
+FilterLogEvents/GetLogEvents JSON or Logs Insights rows), joins them, and prints where each
+request's time went against its API Gateway budget, worst first, then the endpoints by risk.
 
   --json              print the report as JSON (the documented, stable format)
   --budget-ms N       use N ms as the integration budget instead of the API type's default
   --api-type T        rest (29 s), http (30 s) or websocket (29 s), for traces that do not say
+  --access-log-format F   the stage's access-log format, for text access logs
+                          (e.g. '$context.requestId $context.status $context.responseLatency …')
+  --function-timeout NAME=SECONDS   a function's configured timeout (repeatable)
   --width N           width of the text report (default: the terminal's, or 100)`;
 
 export async function run(args: string[]): Promise<number> {
@@ -27,6 +32,8 @@ export async function run(args: string[]): Promise<number> {
         'budget-ms': { type: 'string' },
         'api-type': { type: 'string' },
         width: { type: 'string' },
+        'access-log-format': { type: 'string' },
+        'function-timeout': { type: 'string', multiple: true },
       },
     });
   } catch (e) {
@@ -48,10 +55,21 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`timeout-lens analyze: --api-type is rest, http or websocket\n`);
     return 2;
   }
-  const inputs = await readInputs(positionals);
+  const functionTimeouts: Record<string, number> = {};
+  for (const ft of values['function-timeout'] ?? []) {
+    const m = /^([A-Za-z0-9-_]+)=(\d+(?:\.\d+)?)$/.exec(ft);
+    if (!m) {
+      process.stderr.write(`timeout-lens analyze: --function-timeout takes NAME=SECONDS (got ${ft})\n`);
+      return 2;
+    }
+    functionTimeouts[m[1]!] = Number(m[2]) * 1000;
+  }
+  const format = values['access-log-format'];
+  const inputs = await readInputs(positionals, format ? { accessLogFormat: format } : {});
   const { report, analyzed } = analyze(inputs, {
     ...(budget !== undefined ? { overrideMs: budget } : {}),
     ...(apiType ? { apiType: apiType as ApiType } : {}),
+    ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
   });
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

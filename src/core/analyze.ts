@@ -1,18 +1,28 @@
 // The pipeline every surface runs: parsed inputs → the Report of REPORT_FORMAT.md, worst request
 // first. Pure: the CLI reads files and the extension fetches from AWS, both end here.
-import type { IngestError, Trace } from './model';
+import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from './model';
 import type { Report, TraceReport, Verdict } from './report';
 import { REPORT_SCHEMA_VERSION } from './report';
 import type { BudgetOptions } from './budget';
 import { breakdownTrace, type TraceBreakdown } from './breakdown';
 import { traceFindings } from './findings';
+import { EndpointAccumulator } from './endpoints';
+import { correlate, logFindings } from './logFindings';
+import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
 
 export interface AnalyzeInput {
   traces: Trace[];
   errors: IngestError[];
+  /** Lambda REPORT lines and friends, one per request id. */
+  invocations?: Invocation[];
+  accessLogs?: AccessLogRecord[];
+  executionLogs?: ExecutionLogRecord[];
 }
 
-export type AnalyzeOptions = BudgetOptions;
+export interface AnalyzeOptions extends BudgetOptions {
+  /** Function name → its configured timeout in ms, when known. */
+  functionTimeouts?: Record<string, number>;
+}
 
 export interface AnalyzedTrace {
   trace: Trace;
@@ -48,17 +58,33 @@ export function analyzeTrace(trace: Trace, options: AnalyzeOptions = {}): Analyz
   return { trace, breakdown: b, report };
 }
 
-/** Analyzes every trace; `analyzed` keeps the traces beside their reports, in the report's order. */
+/**
+ * Analyzes every trace, joins the logs to them, and computes the endpoints from the access
+ * logs; `analyzed` keeps the traces beside their reports, in the report's order.
+ */
 export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { report: Report; analyzed: AnalyzedTrace[] } {
   const analyzed = input.traces.filter((t) => t.entry).map((t) => analyzeTrace(t, options));
+  const invocations = input.invocations ?? [];
+  const accessLogs = input.accessLogs ?? [];
+  const executionLogs = input.executionLogs ?? [];
+  correlate(analyzed, invocations);
   analyzed.sort((x, y) => compareWorstFirst(x.report, y.report));
+  const acc = new EndpointAccumulator(options);
+  const cold = new Set(invocations.filter((i) => i.initDurationMs !== undefined && i.xrayTraceId).map((i) => i.xrayTraceId!));
+  for (const r of accessLogs) acc.add(r, r.xrayTraceId ? cold.has(r.xrayTraceId) : false);
+  const endpoints = acc.stats();
+  const defaultBudgetMs = options.overrideMs ?? (options.apiType === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS);
+  const findings =
+    invocations.length || accessLogs.length || executionLogs.length || options.functionTimeouts
+      ? logFindings({ analyzed, invocations, accessLogs, executionLogs, endpoints, defaultBudgetMs, ...(options.functionTimeouts ? { functionTimeouts: options.functionTimeouts } : {}) })
+      : [];
   return {
     analyzed,
     report: {
       schemaVersion: REPORT_SCHEMA_VERSION,
       traces: analyzed.map((a) => a.report),
-      endpoints: [],
-      findings: [],
+      endpoints,
+      findings,
       errors: input.errors.map((e) => ({ source: e.source, message: e.message })),
     },
   };

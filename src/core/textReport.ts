@@ -47,8 +47,13 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
   const entry = t.entry;
   if (!entry) return [];
   const t0 = entry.startMs;
-  const end = Math.max(r.totalMs, r.functionEndAtMs ?? 0, r.budgetMs ?? 0, ...t.spans.map((s) => (s.endMs ?? s.startMs) - t0));
-  const start = Math.min(0, ...t.spans.map((s) => s.startMs - t0));
+  // A loop, not Math.max(...spans): spreading 100 000 spans as arguments overflows the stack.
+  let end = Math.max(r.totalMs, r.functionEndAtMs ?? 0, r.budgetMs ?? 0);
+  let start = 0;
+  for (const s of t.spans) {
+    end = Math.max(end, (s.endMs ?? s.startMs) - t0);
+    start = Math.min(start, s.startMs - t0);
+  }
   const labelW = Math.min(34, Math.max(18, Math.floor(width * 0.3)));
   const durW = 9;
   const barW = Math.max(20, width - labelW - durW - 3);

@@ -1,13 +1,19 @@
 // Reads the files and folders given to `analyze` (or opened in the extension), tells each
 // file's kind from its content — never its name — and hands it to the parser for that kind.
 // Adding a kind is one row in READERS.
+import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IngestError, Trace } from '../core/model';
+import { createInterface } from 'node:readline';
+import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from '../core/model';
 import { buildTraces, collectSegmentsFromText, type RawSegment } from './xray';
+import { LogCollector, collectLogEvents, isKnownLogLine } from './logs';
 
 export interface Inputs {
   traces: Trace[];
+  invocations: Invocation[];
+  accessLogs: AccessLogRecord[];
+  executionLogs: ExecutionLogRecord[];
   errors: IngestError[];
   /** Files read, with the kind each was read as (to tell the user what was understood). */
   files: Array<{ path: string; kind: string }>;
@@ -16,6 +22,7 @@ export interface Inputs {
 /** What the readers fill while the files are read; traces are built once at the end. */
 interface Collector {
   segments: RawSegment[];
+  logs: LogCollector;
   errors: IngestError[];
 }
 
@@ -28,6 +35,21 @@ interface Reader {
 
 const HEAD_BYTES = 8192;
 const TRACE_HINT = /"(Traces|Segments|Document|trace_id|start_time|subsegments)"\s*:/;
+const LOG_EVENTS_HINT = /"(events|logEvents|results|@message|field)"\s*:/;
+
+function firstLine(head: string): string {
+  return head.split(/\r?\n/).find((l) => l.trim()) ?? '';
+}
+
+/** Text logs are read line by line from a stream: a multi-GB export never sits in memory. */
+async function streamLines(path: string, into: Collector): Promise<void> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    into.logs.push(line, { where: `${path}:${n}` });
+  }
+}
 const DAEMON_HEADER = /^\s*\{\s*"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}/;
 
 export const READERS: Reader[] = [
@@ -35,8 +57,36 @@ export const READERS: Reader[] = [
     kind: 'X-Ray traces',
     matches: (head) => DAEMON_HEADER.test(head) || (/^\s*[[{]/.test(head) && TRACE_HINT.test(head)),
     read: async (path, into) => {
-      into.segments.push(...collectSegmentsFromText(await readFile(path, 'utf8'), path, into.errors));
+      const text = await readFile(path, 'utf8');
+      into.segments.push(...collectSegmentsFromText(text, path, into.errors));
+      // A trace file can carry the function's log events beside the segments.
+      if (/"(logEvents|events)"\s*:\s*\[/.test(text)) {
+        try {
+          collectLogEvents(JSON.parse(text) as unknown, path, into.logs);
+        } catch {
+          // not one JSON document: the segments were all it held
+        }
+      }
     },
+  },
+  {
+    kind: 'CloudWatch Logs events (FilterLogEvents, GetLogEvents, Logs Insights)',
+    matches: (head) => /^\s*[[{]/.test(head) && LOG_EVENTS_HINT.test(head) && !isKnownLogLine(firstLine(head).trim()),
+    read: async (path, into) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(await readFile(path, 'utf8'));
+      } catch (e) {
+        into.errors.push({ source: path, message: `Not valid JSON: ${(e as Error).message}` });
+        return;
+      }
+      if (!collectLogEvents(value, path, into.logs)) into.errors.push({ source: path, message: 'No log events found (expected FilterLogEvents, GetLogEvents or Logs Insights output).' });
+    },
+  },
+  {
+    kind: 'log lines (Lambda, API Gateway access or execution logs)',
+    matches: (head) => isKnownLogLine(firstLine(head).trim()),
+    read: streamLines,
   },
 ];
 
@@ -66,9 +116,14 @@ async function expand(path: string, out: string[], errors: IngestError[]): Promi
   } else if (st.isFile()) out.push(path);
 }
 
+export interface ReadOptions {
+  /** The access-log format string, for text access logs ($context.requestId $context.status …). */
+  accessLogFormat?: string;
+}
+
 /** Reads every file (folders recursively) and merges what they hold; never throws on content. */
-export async function readInputs(paths: string[]): Promise<Inputs> {
-  const c: Collector = { segments: [], errors: [] };
+export async function readInputs(paths: string[], options: ReadOptions = {}): Promise<Inputs> {
+  const c: Collector = { segments: [], logs: new LogCollector(options), errors: [] };
   const files: Inputs['files'] = [];
   const all: string[] = [];
   for (const p of paths) await expand(p, all, c.errors);
@@ -80,7 +135,7 @@ export async function readInputs(paths: string[]): Promise<Inputs> {
       c.errors.push({ source: f, message: `Cannot read: ${(e as Error).message}` });
       continue;
     }
-    const reader = READERS.find((r) => r.matches(h));
+    const reader = READERS.find((r) => r.matches(h)) ?? (options.accessLogFormat ? READERS[READERS.length - 1] : undefined);
     if (!reader) {
       c.errors.push({ source: f, message: 'Not a format Timeout Lens reads (X-Ray traces, Lambda logs, API Gateway access or execution logs): skipped.' });
       continue;
@@ -92,5 +147,13 @@ export async function readInputs(paths: string[]): Promise<Inputs> {
       c.errors.push({ source: f, message: `Cannot read: ${(e as Error).message}` });
     }
   }
-  return { traces: buildTraces(c.segments, c.errors), errors: c.errors, files };
+  const logs = c.logs.finish();
+  return {
+    traces: buildTraces(c.segments, c.errors),
+    invocations: logs.invocations,
+    accessLogs: logs.accessLogs,
+    executionLogs: logs.executionLogs,
+    errors: [...c.errors, ...logs.errors],
+    files,
+  };
 }

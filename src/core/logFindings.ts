@@ -1,0 +1,175 @@
+// Logs joined to traces, and the findings only logs can show. Correlation: the REPORT line's
+// XRAY SegmentId is the function segment, its RequestId the AWS::Lambda segment's
+// aws.request_id, and the access log's xrayTraceId the trace. A trace whose function segment
+// is cut short or missing learns from its REPORT how long the function really ran.
+import type { AccessLogRecord, ExecutionLogRecord, Invocation } from './model';
+import type { EndpointStats, Finding } from './report';
+import type { AnalyzedTrace } from './analyze';
+import { makeFinding, sec } from './findings';
+import { isIntegrationTimeout } from './endpoints';
+import { THRESHOLDS } from './thresholds';
+
+/** The Invocation (REPORT) of each trace, by trace id. */
+export function correlate(analyzed: AnalyzedTrace[], invocations: Invocation[]): Map<string, Invocation> {
+  const bySegment = new Map<string, Invocation>();
+  const byRequest = new Map<string, Invocation>();
+  const byTrace = new Map<string, Invocation>();
+  for (const i of invocations) {
+    if (i.segmentId) bySegment.set(i.segmentId, i);
+    byRequest.set(i.requestId, i);
+    if (i.xrayTraceId) byTrace.set(i.xrayTraceId, i);
+  }
+  const out = new Map<string, Invocation>();
+  for (const a of analyzed) {
+    const { fn, lambdaService, entry } = a.breakdown.anatomy;
+    const inv =
+      (fn ? bySegment.get(fn.id) : undefined) ??
+      (lambdaService?.aws?.requestId ? byRequest.get(lambdaService.aws.requestId) : undefined) ??
+      byTrace.get(a.trace.traceId);
+    if (!inv) continue;
+    out.set(a.trace.traceId, inv);
+    const r = a.report;
+    // Only fill in what the trace does not know: a missing or still-running function segment.
+    if (inv.durationMs === undefined || !entry || (fn && !fn.inProgress)) continue;
+    const handlerStart = fn ? fn.startMs : (lambdaService?.startMs ?? entry.startMs) + (inv.initDurationMs ?? 0);
+    r.functionEndAtMs = Math.round(handlerStart + inv.durationMs - entry.startMs);
+    if (r.cutAtMs !== null) {
+      r.afterCutMs = Math.max(0, r.functionEndAtMs - r.cutAtMs);
+      if (r.afterCutMs > 0 && !r.findings.some((f) => f.id === 'work-after-cut')) {
+        r.findings.push(
+          makeFinding('work-after-cut', {
+            traceId: r.traceId,
+            ...(inv.functionName ? { function: inv.functionName } : {}),
+            detail: `API Gateway gave up at ${sec(r.cutAtMs)}; the function’s REPORT line says it ran ${sec(inv.durationMs)}, until ${sec(r.functionEndAtMs)}: ${sec(r.afterCutMs)} nobody waited for (the trace itself lost that part).`,
+            evidence: { cutAtMs: r.cutAtMs, functionEndAtMs: r.functionEndAtMs, afterCutMs: r.afterCutMs, reportDurationMs: inv.durationMs, requestId: inv.requestId },
+            spanIds: [fn?.id ?? lambdaService?.id].filter((x): x is string => !!x),
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+export interface LogFindingInput {
+  analyzed: AnalyzedTrace[];
+  invocations: Invocation[];
+  accessLogs: AccessLogRecord[];
+  executionLogs: ExecutionLogRecord[];
+  endpoints: EndpointStats[];
+  /** Function name → configured timeout (ms), when known (from the account or a flag). */
+  functionTimeouts?: Record<string, number>;
+  /** The budget for functions whose route is not known (default: 29 000 ms). */
+  defaultBudgetMs?: number;
+}
+
+const routeName = (e: { method: string; route: string }): string => `${e.method} ${e.route}`;
+
+export function logFindings(x: LogFindingInput): Finding[] {
+  const out: Finding[] = [];
+  const traced = new Set(x.analyzed.map((a) => a.trace.traceId));
+  const budgetOf = new Map(x.endpoints.map((e) => [`${e.api}|${e.stage}|${e.method}|${e.route}`, e]));
+  const invByTrace = new Map(x.invocations.filter((i) => i.xrayTraceId).map((i) => [i.xrayTraceId!, i]));
+
+  // Per endpoint: timeouts, closeness to the budget, work after the cut.
+  for (const e of x.endpoints) {
+    const records = x.accessLogs.filter((r) => (r.method ?? 'ANY') === e.method && (r.route ?? '(unknown route)') === e.route && isIntegrationTimeout(r, e.budgetMs));
+    if (e.timeouts > 0) {
+      out.push(
+        makeFinding('integration-timeout', {
+          route: routeName(e),
+          detail: `${e.timeouts} of ${e.count} requests to ${routeName(e)} got a 504 at the ${sec(e.budgetMs)} integration timeout (access logs).`,
+          evidence: { timeouts: e.timeouts, count: e.count, budgetMs: e.budgetMs, p99Ms: e.p99Ms },
+        }),
+      );
+    } else if (e.p99Ms >= THRESHOLDS.nearShareOfBudget * e.budgetMs) {
+      out.push(
+        makeFinding('approaching-budget', {
+          route: routeName(e),
+          detail: `p99 of ${routeName(e)} is ${sec(e.p99Ms)}, ${Math.round((100 * e.p99Ms) / e.budgetMs)}% of its ${sec(e.budgetMs)} budget (${e.count} requests; max ${sec(e.maxMs)}).`,
+          evidence: { p99Ms: e.p99Ms, budgetMs: e.budgetMs, count: e.count, maxMs: e.maxMs },
+        }),
+      );
+    }
+    // The function's REPORT says how long it ran after the 504; memory × time is what it cost.
+    const after: Array<{ ms: number; gbS: number; fn?: string }> = [];
+    for (const r of records) {
+      const inv = r.xrayTraceId ? invByTrace.get(r.xrayTraceId) : undefined;
+      if (!inv || inv.durationMs === undefined) continue;
+      const ran = (inv.initDurationMs ?? 0) + inv.durationMs;
+      const ms = ran - e.budgetMs;
+      if (ms > 0) after.push({ ms, gbS: ((inv.memorySizeMb ?? 128) / 1024) * (ms / 1000), ...(inv.functionName ? { fn: inv.functionName } : {}) });
+    }
+    if (after.length) {
+      const avgMs = after.reduce((a, b) => a + b.ms, 0) / after.length;
+      const gbS = after.reduce((a, b) => a + b.gbS, 0) / after.length;
+      const times = records.map((r) => r.timeMs).filter((t): t is number => t !== undefined);
+      const windowMs = times.length > 1 ? Math.max(3_600_000, Math.max(...times) - Math.min(...times)) : 86_400_000;
+      const perDay = gbS * e.timeouts * (86_400_000 / windowMs);
+      out.push(
+        makeFinding('work-after-cut', {
+          route: routeName(e),
+          ...(after[0]!.fn ? { function: after[0]!.fn } : {}),
+          detail: `After the 504s of ${routeName(e)}, the function ran on for ${sec(avgMs)} on average (${after.length} REPORT lines matched): ${gbS.toFixed(2)} GB-s per request, about ${perDay.toFixed(0)} GB-s a day at this rate — billed work nobody waited for.`,
+          evidence: { matched: after.length, avgAfterCutMs: Math.round(avgMs), gbSecondsPerRequest: Math.round(gbS * 100) / 100, gbSecondsPerDay: Math.round(perDay) },
+        }),
+      );
+    }
+  }
+
+  // Timeouts the traces do not show: X-Ray sampled them out (or HTTP APIs are not traced).
+  const timeouts = x.accessLogs.filter((r) => {
+    const e = budgetOf.get(`${r.api ?? r.apiId ?? '(api)'}|${r.stage ?? '(stage)'}|${r.method ?? 'ANY'}|${r.route ?? '(unknown route)'}`);
+    return isIntegrationTimeout(r, e?.budgetMs ?? x.defaultBudgetMs ?? 29_000);
+  });
+  const untraced = timeouts.filter((r) => !r.xrayTraceId || !traced.has(r.xrayTraceId));
+  if (untraced.length) {
+    out.push(
+      makeFinding('unsampled-timeouts', {
+        detail: `${untraced.length} of ${timeouts.length} timeouts in the access logs have no trace among the ${traced.size} given${untraced.some((r) => !r.xrayTraceId) ? ' (X-Ray did not sample them)' : ''}: the waterfalls show a sample, the endpoint table counts them all.`,
+        evidence: { timeouts: timeouts.length, withoutTrace: untraced.length, traces: traced.size },
+      }),
+    );
+  }
+  if (!x.accessLogs.length) {
+    const exec = x.executionLogs.filter((r) => r.timedOut);
+    if (exec.length) {
+      out.push(
+        makeFinding('integration-timeout', {
+          detail: `${exec.length} request(s) failed with "Execution failed due to a timeout error" in the execution logs (e.g. ${exec[0]!.requestId}).`,
+          evidence: { timeouts: exec.length, example: exec[0]!.requestId },
+        }),
+      );
+    }
+  }
+
+  // Functions that hit their own timeout: the client saw 502, not 504.
+  const byFn = new Map<string, Invocation[]>();
+  for (const i of x.invocations) if (i.status === 'timeout') byFn.set(i.functionName ?? '(function)', [...(byFn.get(i.functionName ?? '(function)') ?? []), i]);
+  for (const [fn, list] of byFn) {
+    const limit = list[0]!.timedOutAfterMs ?? list[0]!.durationMs;
+    out.push(
+      makeFinding('lambda-timed-out', {
+        function: fn,
+        detail: `${fn} hit its own timeout ${list.length} time(s)${limit ? ` (after ${sec(limit)})` : ''}: API Gateway answered those requests with 502 (REST) or 500 (HTTP API), not 504, because the function stopped before the gateway gave up.`,
+        evidence: { count: list.length, timeoutMs: limit ?? null, example: list[0]!.requestId },
+      }),
+    );
+  }
+
+  // A function allowed to run longer than the API waits.
+  for (const [fn, timeoutMs] of Object.entries(x.functionTimeouts ?? {})) {
+    const budget = x.defaultBudgetMs ?? 29_000;
+    if (timeoutMs > budget) {
+      out.push(
+        makeFinding('lambda-timeout-exceeds-integration', {
+          function: fn,
+          detail: `${fn} may run ${sec(timeoutMs)}, but the API in front of it waits ${sec(budget)}: for ${sec(timeoutMs - budget)} it can work for a client that is gone.`,
+          evidence: { functionTimeoutMs: timeoutMs, budgetMs: budget },
+          fix: `Set the timeout of ${fn} to ${Math.max(1, Math.floor(budget / 1000) - 1)} s (below the ${sec(budget)} integration timeout), or make the route asynchronous.`,
+        }),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+// Routes log events of any origin to the right parser by their content: Lambda's own lines,
+// API Gateway access-log records (JSON, or text in the user's format), REST execution-log lines.
+// One collector per analysis; lines are pushed one at a time (streaming).
+import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation } from '../core/model';
+import { LambdaLogParser, isLambdaLogLine, type EventMeta } from './lambdaLogs';
+import { compileAccessLogFormat, isAccessLogJson, parseAccessLogJson, recordFromFields } from './accessLogs';
+import { ExecutionLogParser, isExecutionLogLine } from './executionLogs';
+
+export interface LogsResult {
+  invocations: Invocation[];
+  accessLogs: AccessLogRecord[];
+  executionLogs: ExecutionLogRecord[];
+  errors: IngestError[];
+}
+
+/** Does a line look like a log line Timeout Lens reads (for sniffing)? */
+export function isKnownLogLine(line: string): boolean {
+  return isLambdaLogLine(line) || isAccessLogJson(line) || isExecutionLogLine(line);
+}
+
+export class LogCollector {
+  private readonly lambda = new LambdaLogParser();
+  private readonly execution = new ExecutionLogParser();
+  private readonly access: AccessLogRecord[] = [];
+  private readonly errors: IngestError[] = [];
+  private readonly format: ((line: string) => Record<string, string> | null) | undefined;
+  private skipped = 0;
+
+  constructor(options: { accessLogFormat?: string } = {}) {
+    this.format = options.accessLogFormat ? compileAccessLogFormat(options.accessLogFormat) : undefined;
+  }
+
+  /** One log event or line. Unknown content is counted in `errors` (the first few listed). */
+  push(message: string, meta: EventMeta): void {
+    const line = message.replace(/\n+$/, '');
+    const t = line.trimStart();
+    if (!t) return;
+    if (isAccessLogJson(t)) {
+      const r = parseAccessLogJson(t, meta.where);
+      if (r) {
+        this.access.push(r);
+        return;
+      }
+    }
+    if (isExecutionLogLine(t) && this.execution.push(t, meta.where)) return;
+    if (this.lambda.pushEvent(line, meta)) return;
+    if (this.format) {
+      const fields = this.format(t);
+      if (fields) {
+        this.access.push(recordFromFields(fields, meta.where));
+        return;
+      }
+    }
+    // Continuation lines of a multi-line application message (stack traces) are not errors.
+    if (/^\s/.test(message)) return;
+    this.skipped++;
+    if (this.skipped <= 50) this.errors.push({ source: meta.where, message: `Not a log line Timeout Lens reads, skipped: ${t.slice(0, 80)}${t.length > 80 ? '…' : ''}` });
+  }
+
+  finish(): LogsResult {
+    const l = this.lambda.finish();
+    const e = this.execution.finish();
+    const errors = [...this.errors, ...l.errors, ...e.errors];
+    if (this.skipped > 50) errors.push({ source: 'logs', message: `${this.skipped - 50} more unrecognized lines skipped.` });
+    return { invocations: l.invocations, accessLogs: this.access, executionLogs: e.executionLogs, errors };
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Log events inside a JSON value: FilterLogEvents / GetLogEvents output (`events`), a bare
+ * array of such events, Logs Insights rows (`[[{field, value}]]`, `{results}`, or objects with
+ * `@message`). Returns false when the value holds none.
+ */
+export function collectLogEvents(value: unknown, source: string, into: LogCollector, group?: string): boolean {
+  const events = isRecord(value) ? (value.events ?? value.logEvents ?? value.results) : value;
+  if (!Array.isArray(events) || !events.length) return false;
+  let found = false;
+  const logGroup = group ?? (isRecord(value) && typeof value.logGroupName === 'string' ? value.logGroupName : undefined);
+  events.forEach((e, i) => {
+    const where = `${source}#events[${i}]`;
+    let message: unknown;
+    let meta: EventMeta = { where };
+    if (Array.isArray(e)) {
+      // Logs Insights: [{field, value}, …]
+      const row: Record<string, string> = {};
+      for (const f of e) if (isRecord(f) && typeof f.field === 'string') row[f.field] = String(f.value ?? '');
+      message = row['@message'];
+      meta = rowMeta(row, where, logGroup);
+    } else if (isRecord(e)) {
+      if (typeof e['@message'] === 'string') {
+        message = e['@message'];
+        meta = rowMeta(e as Record<string, string>, where, logGroup);
+      } else {
+        message = e.message;
+        if (typeof e.timestamp === 'number') meta.timestamp = e.timestamp;
+        if (typeof e.logStreamName === 'string') meta.logStream = e.logStreamName;
+        if (logGroup) meta.logGroup = logGroup;
+      }
+    }
+    if (typeof message !== 'string') return;
+    found = true;
+    into.push(message, meta);
+  });
+  return found;
+}
+
+function rowMeta(row: Record<string, string>, where: string, group?: string): EventMeta {
+  const meta: EventMeta = { where };
+  const ts = row['@timestamp'];
+  if (ts) {
+    const t = Date.parse(ts.includes('T') ? ts : `${ts.replace(' ', 'T')}Z`);
+    if (Number.isFinite(t)) meta.timestamp = t;
+  }
+  if (row['@logStream']) meta.logStream = row['@logStream'];
+  const log = row['@log'] ?? group;
+  if (log) meta.logGroup = log.includes(':') ? log.slice(log.indexOf(':') + 1) : log;
+  return meta;
+}
