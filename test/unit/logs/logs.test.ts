@@ -219,7 +219,7 @@ test('lambda-timed-out and lambda-timeout-exceeds-integration', () => {
   const c = new LogCollector();
   c.push(`REPORT RequestId: ${RID}\tDuration: 10000.00 ms\tBilled Duration: 10000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tStatus: timeout`, { where: 'r:1', logGroup: '/aws/lambda/slowfn' });
   const logs = c.finish();
-  const { report } = analyze({ traces: [], errors: [], ...logs }, { functionTimeouts: { slowfn: 60_000, quick: 10_000 } });
+  const { report } = analyze({ traces: [], ...logs }, { functionTimeouts: { slowfn: 60_000, quick: 10_000 } });
   const timedOut = report.findings.find((f) => f.id === 'lambda-timed-out')!;
   assert.equal(timedOut.function, 'slowfn');
   assert.match(timedOut.detail, /502/);
