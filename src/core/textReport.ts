@@ -43,6 +43,18 @@ function depthOf(s: Span, byId: Map<string, Span>): number {
   return d;
 }
 
+/**
+ * Writes `text` beside the marker at `col` on a line of `cells`: to its left when there is room
+ * (the usual case, the budget sits near the right end), else to its right, so the line keeps
+ * the report's width.
+ */
+function labelAt(cells: string[], col: number, text: string): void {
+  const chars = [...text];
+  const from = col - 1 - chars.length;
+  const at = from >= 0 ? from : col + 2;
+  for (let i = 0; i < chars.length && at + i < cells.length; i++) cells[at + i] = chars[i]!;
+}
+
 function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): string[] {
   const entry = t.entry;
   if (!entry) return [];
@@ -64,8 +76,8 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
   const lines: string[] = [];
   const axis = Array.from({ length: barW }, () => ' ');
   if (budgetCol >= 0) axis[budgetCol] = '|';
-  const budgetLabel = r.budgetMs !== null ? `budget ${sec(r.budgetMs)}` : '';
-  lines.push(`${' '.repeat(labelW)} ${' '.repeat(durW)} ${axis.join('')}`.trimEnd() + (budgetLabel ? `  ${budgetLabel}` : ''));
+  if (budgetCol >= 0) labelAt(axis, budgetCol, `budget ${sec(r.budgetMs ?? 0)}`);
+  lines.push(`${' '.repeat(labelW)} ${' '.repeat(durW)} ${axis.join('')}`.trimEnd());
   // Runs of the same call under one parent (N+1 GetItem) are one row: `DynamoDB GetItem ×438`.
   interface Row {
     span: Span;
@@ -96,7 +108,9 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
     if (row.endMs === null) bar[b] = '…';
     if (budgetCol >= 0 && bar[budgetCol] === ' ') bar[budgetCol] = '|';
     const flag = s.fault ? ' !' : s.throttle ? ' ~' : s.error ? ' ?' : '';
-    const name = `${'  '.repeat(Math.min(depthOf(s, byId), 6))}${label(s)}${row.count > 1 ? ` ×${row.count}` : ''}${flag}`;
+    // A long name is shortened, never its call count or flag: `DynamoDB GetI… ×380`.
+    const suffix = `${row.count > 1 ? ` ×${row.count}` : ''}${flag}`;
+    const name = `${pad(`${'  '.repeat(Math.min(depthOf(s, byId), 6))}${label(s)}`, labelW - suffix.length).trimEnd()}${suffix}`;
     const d = row.endMs !== null ? sec(row.count > 1 ? row.sumMs : row.endMs - s.startMs) : 'running';
     lines.push(`${pad(name, labelW)} ${d.padStart(durW)} ${bar.join('')}`.trimEnd());
   }
@@ -104,7 +118,8 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
   if (cutCol >= 0) {
     const mark = Array.from({ length: barW }, () => ' ');
     mark[cutCol] = '✂';
-    lines.push(`${pad('', labelW)} ${' '.repeat(durW)} ${mark.join('')}`.trimEnd() + `  gateway gave up at ${sec(r.cutAtMs ?? 0)}`);
+    labelAt(mark, cutCol, `gateway gave up at ${sec(r.cutAtMs ?? 0)}`);
+    lines.push(`${pad('', labelW)} ${' '.repeat(durW)} ${mark.join('')}`.trimEnd());
   }
   return lines;
 }
@@ -169,7 +184,9 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
     const status = r.entry.status ?? '—';
     const budget = r.budgetMs !== null ? ` of ${sec(r.budgetMs)} budget (${r.budgetSource})` : '';
     out.push(`${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.replace(/\s+$/, ''));
-    out.push(`  trace ${r.traceId} · status ${status} · ${sec(r.totalMs)}${budget}`);
+    const head = `  trace ${r.traceId} · status ${status} · ${sec(r.totalMs)}`;
+    if (head.length + budget.length <= width) out.push(head + budget);
+    else out.push(head, `  budget ${sec(r.budgetMs ?? 0)} (${r.budgetSource})`);
     if (r.afterCutMs) out.push(`  the function ran until ${sec(r.functionEndAtMs ?? 0)}: ${sec(r.afterCutMs)} after the gateway gave up`);
     out.push(`  ${breakdownLine(r)}`);
     const t = options.traces?.get(r.traceId);

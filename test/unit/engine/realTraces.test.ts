@@ -58,7 +58,15 @@ test('warm invocation: no cold start', () => {
   assert.equal(t.entry.status, 201);
   assert.equal(t.breakdown.coldStartMs, 0);
   assert.equal(t.breakdown.coldStartKind, null);
-  assert.ok(t.breakdown.handlerMs > 0 && t.breakdown.handlerMs < t.totalMs);
+  // Stage 1681339658.190 → .263 = 73 ms; its Lambda Invoke subsegment .192 → .262 = 70 ms: gateway 3 ms.
+  assert.equal(t.totalMs, 73);
+  assert.equal(t.breakdown.gatewayMs, 3);
+  // Invocation .207044 → .260104 = 53.06 ms; Overhead .260144 → .260521 = 0.38 ms.
+  assert.equal(t.breakdown.handlerMs, 53);
+  assert.equal(t.breakdown.overheadMs, 0);
+  // Function segment ends at .260729: 70.7 ms after the stage started.
+  assert.equal(t.functionEndAtMs, 71);
+  assert.deepEqual(t.breakdown.downstream, []);
   assert.equal(t.verdict, 'ok');
 });
 
@@ -81,9 +89,17 @@ test('old layout (Elastic Beanstalk → Lambda, no Invocation subsegment, AWS do
   const t = report.traces[0]!;
   assert.equal(t.entry.kind, 'other');
   assert.equal(t.budgetMs, null, 'no API Gateway in front: no budget unless one is given');
-  assert.ok(t.breakdown.coldStartMs > 0, 'the Initialization subsegment is the cold start');
-  assert.ok(t.breakdown.handlerMs > 0, 'handler = function segment minus init and overhead');
-  assert.ok(t.breakdown.downstream.some((d) => d.name === 'SNS'));
+  // Scorekeep 1499473411.562 → 414.794 = 3 232 ms; its Lambda subsegment 411.629 → 414.572 = 2 943 ms.
+  assert.equal(t.totalMs, 3_232);
+  assert.equal(t.breakdown.gatewayMs, 3_232 - 2_943);
+  // Initialization 412.064 → 412.819 = 755 ms, wholly before the function segment (412.830 → 414.570).
+  assert.equal(t.breakdown.coldStartMs, 755);
+  // No Invocation: handler = function segment 1 740 ms − init inside it (0) − overhead (none).
+  assert.equal(t.breakdown.handlerMs, 1_740);
+  // SNS Publish 413.112 → 414.071 = 959 ms; its inferred SNS segment is not counted again, and the
+  // DynamoDB call made by the Scorekeep app itself (not the function) is not the function's downstream.
+  assert.deepEqual(t.breakdown.downstream, [{ name: 'SNS', operation: 'Publish', namespace: 'aws', ms: 959, calls: 1 }]);
+  assert.equal(t.functionEndAtMs, 414_570 - 411_562);
 });
 
 test('the daemon UDP form (header line + pretty-printed document) and an in-progress segment', () => {
