@@ -121,6 +121,18 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
     labelAt(mark, cutCol, `gateway gave up at ${sec(r.cutAtMs ?? 0)}`);
     lines.push(`${pad('', labelW)} ${' '.repeat(durW)} ${mark.join('')}`.trimEnd());
   }
+  // Only the marks this waterfall uses, so the legend stays one short line.
+  const legend = ['█ span'];
+  if (cutCol >= 0) legend.push('░ after the cut');
+  if (budgetCol >= 0) legend.push('| budget');
+  if (rows.some((row) => row.endMs === null)) legend.push('… still running');
+  if (rows.some((row) => row.span.fault)) legend.push('! fault (5xx)');
+  if (rows.some((row) => row.span.throttle)) legend.push('~ throttled');
+  if (rows.some((row) => !row.span.fault && !row.span.throttle && row.span.error)) legend.push('? error (4xx)');
+  if (rows.some((row) => row.count > 1)) legend.push('×N calls in a row');
+  const legendText = legend.join('  ');
+  // Under the bars when it fits the width, else from the left margin.
+  lines.push(`${' '.repeat(labelW + durW + 2 + [...legendText].length <= width ? labelW + durW + 2 : 2)}${legendText}`);
   return lines;
 }
 
@@ -183,7 +195,9 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
   for (const r of shown) {
     const status = r.entry.status ?? '—';
     const budget = r.budgetMs !== null ? ` of ${sec(r.budgetMs)} budget (${r.budgetSource})` : '';
-    out.push(`${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.replace(/\s+$/, ''));
+    // A long URL is shortened to the width; the JSON report keeps it whole.
+    const title = `${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.replace(/\s+$/, '');
+    out.push([...title].length > width ? `${[...title].slice(0, width - 1).join('')}…` : title);
     const head = `  trace ${r.traceId} · status ${status} · ${sec(r.totalMs)}`;
     if (head.length + budget.length <= width) out.push(head + budget);
     else out.push(head, `  budget ${sec(r.budgetMs ?? 0)} (${r.budgetSource})`);
@@ -215,7 +229,7 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
   if (!report.traces.length && !report.endpoints.length) out.push('No traces or requests found in the input.', '');
   if (report.errors.length) {
     out.push(`Skipped ${report.errors.length} item(s):`);
-    for (const e of report.errors.slice(0, 20)) out.push(`  ${e.source}: ${e.message}`);
+    for (const e of report.errors.slice(0, 20)) out.push(...wrap(`${e.source}: ${e.message}`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
     if (report.errors.length > 20) out.push(`  … ${report.errors.length - 20} more (see --json)`);
   }
   return out.join('\n').replace(/\n+$/, '\n');

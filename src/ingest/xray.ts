@@ -493,6 +493,10 @@ export function buildTraces(raws: RawSegment[], errors: IngestError[]): Trace[] 
 
 const byStart = (a: Span, b: Span): number => a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity);
 
+function sameSpan(a: Span, b: Span): boolean {
+  return a.name === b.name && a.startMs === b.startMs && a.endMs === b.endMs && a.parentId === b.parentId;
+}
+
 function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): Trace {
   const byId = new Map<string, SpanDraft>();
   for (const d of drafts) {
@@ -503,7 +507,8 @@ function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): 
     }
     // X-Ray may hold an in-progress and a completed copy of the same segment: keep the completed one.
     if (!prev.complete && d.complete) byId.set(d.span.id, d);
-    else if (prev.complete && d.complete) errors.push({ source: d.span.source, message: `Duplicate id ${d.span.id} ("${d.span.name}"): kept the first copy.` });
+    // The same document read twice (overlapping exports, the same trace in two files) is one span.
+    else if (prev.complete && d.complete && !sameSpan(prev.span, d.span)) errors.push({ source: d.span.source, message: `Duplicate id ${d.span.id} ("${d.span.name}"): kept the first copy.` });
   }
   const spans = [...byId.values()].map((d) => d.span);
   // An in-progress subsegment's kind depends on its parent's kind; independently sent

@@ -150,6 +150,7 @@ test('text report: budget column, cut, work after the cut, at most 100 columns',
   assert.match(lines[0]!, /^TIMEOUT {2}orders-api\/prod {2}POST https:/);
   assert.match(text, /budget 29\.0 s \|/, 'the budget line is labelled on the axis');
   assert.match(text, /gateway gave up at 29\.0 s ✂/);
+  assert.match(text, /█ span  ░ after the cut  \| budget  ! fault \(5xx\)  ×N calls in a row/, 'a legend of the marks used');
   assert.match(text, /DynamoDB GetI\S* ×380 /, 'the N+1 run is one row, its count kept when the name is shortened');
   // The budget column is the same on the axis line and on the bar rows.
   const axis = lines.find((l) => /budget 29\.0 s \|/.test(l))!;
@@ -175,4 +176,17 @@ test('a 100 000-span trace parses, analyzes and renders in linear time', () => {
   assert.equal(report.traces[0]!.breakdown.downstream[0]!.calls, 100_000);
   // Quadratic work on 100 000 spans would take minutes; linear work takes well under a second here.
   assert.ok(ms < 5_000, `${ms} ms`);
+});
+
+test('the same trace read twice is one trace without complaints; a different document with the same id is reported', () => {
+  const t = apiTrace({ gatewayEnd: 500 });
+  const twice = parseTraceValue([...t.docs, ...t.docs.map((d) => structuredClone(d))], 'twice.json');
+  assert.deepEqual(twice.errors, []);
+  assert.equal(twice.traces[0]!.spans.length, 6);
+  const clash = structuredClone(t.docs[0]!);
+  clash.name = 'another-api/prod';
+  const bad = parseTraceValue([...t.docs, clash], 'clash.json');
+  assert.equal(bad.errors.length, 1);
+  assert.match(bad.errors[0]!.message, /Duplicate id .*kept the first copy/);
+  assert.equal(bad.errors[0]!.source, `clash.json[${t.docs.length}]`, 'the second copy is the one reported');
 });
