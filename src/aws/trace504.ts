@@ -12,6 +12,8 @@ import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, routeMatches, type ApiInfo, type RouteInfo } from './configSource';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
+import { filterEvents, reportLines } from './logsSource';
+import { LogCollector, type LogsResult } from '../ingest/logs';
 
 export interface Trace504Request {
   /** An API by name or id… */
@@ -26,6 +28,8 @@ export interface Trace504Request {
   budgetOverrideMs?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Also read the stage's access log and the functions' REPORT lines (default true). */
+  includeLogs?: boolean;
 }
 
 export interface Trace504Result {
@@ -50,12 +54,19 @@ function warn(warnings: string[], e: unknown, what: string): void {
 function routeOf(routes: RouteInfo[], stage: string, method: string | undefined, url: string | undefined): RouteInfo | undefined {
   if (!url) return undefined;
   let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    return undefined;
+  if (url.startsWith('/')) {
+    // A route template from an access log (`/orders/{id}`): the same as the route's.
+    const exact = routes.find((r) => r.path === url && (r.method === 'ANY' || !method || r.method === method.toUpperCase()));
+    if (exact) return exact;
+    path = url;
+  } else {
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      return undefined;
+    }
+    if (path.startsWith(`/${stage}/`) || path === `/${stage}`) path = path.slice(stage.length + 1) || '/';
   }
-  if (path.startsWith(`/${stage}/`) || path === `/${stage}`) path = path.slice(stage.length + 1) || '/';
   return routes.find((r) => (r.method === 'ANY' || !method || r.method === method.toUpperCase()) && routeMatches(r.path, path));
 }
 
@@ -69,6 +80,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   let target: string;
   let filterBudget: number;
   const stages: string[] = [];
+  const accessGroups: Array<{ group: string; stage: string }> = [];
 
   if (req.api) {
     progress(`Looking up API ${req.api}…`);
@@ -81,7 +93,12 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     progress(`Reading the stages and integration timeouts of ${api.name}…`);
     const found = api;
     const [stagesResult, routesResult] = await Promise.allSettled([listStages(clients, found, req.signal), listRoutes(clients, found, req.signal)]);
-    if (stagesResult.status === 'fulfilled') stages.push(...stagesResult.value.map((s) => s.name));
+    if (stagesResult.status === 'fulfilled') {
+      for (const st of stagesResult.value) {
+        stages.push(st.name);
+        if (st.accessLogGroup) accessGroups.push({ group: st.accessLogGroup, stage: st.name });
+      }
+    }
     else warn(warnings, stagesResult.reason, 'Could not list the stages');
     if (routesResult.status === 'fulfilled') routes = routesResult.value;
     else warn(warnings, routesResult.reason, 'Could not read the integration timeouts (the default budget is used)');
@@ -128,7 +145,50 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   summaries.sort((a, b) => Number(status(b) === 504) - Number(status(a) === 504) || (b.ResponseTime ?? 0) - (a.ResponseTime ?? 0));
   const ids = [...new Set(summaries.map((s) => s.Id).filter((x): x is string => !!x))].slice(0, req.maxTraces ?? 50);
 
-  // 2. The traces themselves.
+  // 2. The traces themselves, and (at the same time) the logs: every request of the window in
+  // the access log, and the REPORT lines of the functions, which say how long they really ran.
+  const logsDone = req.includeLogs === false ? Promise.resolve(undefined) : fetchLogs();
+  // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
+  logsDone.catch(() => undefined);
+  async function fetchLogs(): Promise<LogsResult | undefined> {
+    const collector = new LogCollector();
+    const fns = new Set<string>(routes.map((r) => r.functionName).filter((x): x is string => !!x));
+    if (req.functionName) fns.add(req.functionName);
+    const jobs: Array<Promise<void>> = [];
+    for (const a of accessGroups) {
+      jobs.push(
+        (async (): Promise<void> => {
+          progress(`Reading the access log ${a.group}…`);
+          for await (const page of filterEvents(clients, { group: a.group, startMs: req.sinceMs, endMs: now, ...(req.signal ? { signal: req.signal } : {}) })) {
+            for (const e of page) if (e.message) collector.push(e.message, { where: `${a.group}#${e.eventId ?? ''}`, logGroup: a.group, ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
+          }
+        })().catch((e: unknown) => warn(warnings, e, `Could not read the access log ${a.group} (endpoint statistics need it)`)),
+      );
+    }
+    for (const fn of fns) {
+      jobs.push(
+        (async (): Promise<void> => {
+          for await (const page of reportLines(clients, fn, req.sinceMs, now + 900_000, req.signal)) {
+            for (const e of page) {
+              if (!e.message) continue;
+              collector.push(e.message, { where: `/aws/lambda/${fn}#${e.eventId ?? ''}`, logGroup: `/aws/lambda/${fn}`, ...(e.logStreamName ? { logStream: e.logStreamName } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
+            }
+          }
+        })().catch((e: unknown) => warn(warnings, e, `Could not read the REPORT lines of ${fn}`)),
+      );
+    }
+    await Promise.all(jobs);
+    const logs = collector.finish();
+    // The access log of a stage names neither the API nor the stage: the group does.
+    const stageOf = new Map(accessGroups.map((a) => [a.group, a.stage]));
+    for (const r of logs.accessLogs) {
+      r.api ??= api?.name;
+      const g = /^(.*)#/.exec(r.source)?.[1];
+      if (g && stageOf.has(g)) r.stage ??= stageOf.get(g);
+    }
+    return logs;
+  }
+
   let traces: unknown[] = [];
   if (ids.length) {
     progress(`Fetching ${ids.length} trace(s)…`);
@@ -149,7 +209,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     const stage = entryName.split('/')[1] ?? '';
     return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (kind === 'lambda' ? Math.max(...routes.map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
   };
-  const { report, analyzed } = analyze(parsed, {
+  const logs = await logsDone;
+  const { report, analyzed } = analyze({ ...parsed, ...(logs ? { invocations: logs.invocations, accessLogs: logs.accessLogs, executionLogs: logs.executionLogs } : {}) }, {
     ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
     configured,
     ...(api ? { apiType: api.kind } : { apiType: 'rest' as const }),

@@ -268,8 +268,14 @@ export class Workbench {
   async openViewContainer(label: string): Promise<void> {
     const item = this.page.locator(`.activitybar li[aria-label*="${label}"], .activitybar a[aria-label*="${label}"]`).first();
     await item.waitFor({ timeout: 15_000 });
-    const checked = await item.getAttribute('aria-checked').catch(() => null);
-    if (checked !== 'true') await item.click();
+    // Clicking the entry of the open container closes the side bar: click only when it is not open.
+    const li = this.page.locator('.activitybar li.action-item', { has: this.page.locator(`[aria-label*="${label}"]`) }).first();
+    const open =
+      (await item.getAttribute('aria-checked').catch(() => null)) === 'true' ||
+      (await item.getAttribute('aria-pressed').catch(() => null)) === 'true' ||
+      /\bchecked\b/.test((await li.getAttribute('class').catch(() => null)) ?? '') ||
+      /\bchecked\b/.test((await item.getAttribute('class').catch(() => null)) ?? '');
+    if (!open || !(await this.page.locator('.part.sidebar').isVisible())) await item.click();
   }
 
   /** The pane of a view by its title (e.g. "Slow Endpoints"). */

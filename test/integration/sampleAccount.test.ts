@@ -37,6 +37,15 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   assert.match(body, /DynamoDB/);
   assert.match(body, /gave up/i);
   assert.match(body, /kept running after the client got its 504/);
+  // The Slow Endpoints view now ranks the routes from the stage's access log.
+  await wb.openViewContainer('Timeout Lens');
+  const rows = await waitFor('the endpoint rows', async () => {
+    const r = await wb.treeItems('Slow Endpoints');
+    return r.some((x) => /POST \/reports/.test(x)) ? r : undefined;
+  }, 30_000);
+  assert.match(rows[0]!, /POST \/reports.*p99 29\.\d s.*504/, `the riskiest route first (${rows.join(' | ')})`);
+  assert.ok(rows.some((x) => /GET \/orders\/\{id\}/.test(x)));
+  await wb.screenshot('vscode-sample-account-endpoints');
   const status = await wb.page.locator('.statusbar').innerText();
   assert.match(status, /sample account/);
   await wb.screenshot('vscode-sample-account-504');
