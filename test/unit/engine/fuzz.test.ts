@@ -81,6 +81,47 @@ function implode(v: Json): Json {
   return v;
 }
 
+/**
+ * Every entry of `Traces[i].Segments[j]` ends up as a span (its source starts with that place), or
+ * an error names that place, or a span with the same id came from elsewhere (X-Ray's in-progress and
+ * complete copies of one segment are one span): no segment document disappears without a word.
+ */
+function assertNothingSilentlyDropped(text: string, where: string, parsed: ReturnType<typeof parseTraceText>): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return; // a truncated file: covered by "nothing parsed and nothing said" below
+  }
+  if (!value || typeof value !== 'object' || !Array.isArray((value as { Traces?: unknown }).Traces)) return;
+  const spanSources: string[] = [];
+  const spanIds = new Set<string>();
+  for (const t of parsed.traces)
+    for (const s of t.spans) {
+      spanSources.push(s.source);
+      spanIds.add(s.id);
+    }
+  const errorSources = parsed.errors.map((e) => e.source);
+  const traces = (value as { Traces: unknown[] }).Traces;
+  traces.forEach((t, i) => {
+    const segments = t && typeof t === 'object' ? (t as { Segments?: unknown }).Segments : undefined;
+    if (!Array.isArray(segments)) return;
+    segments.forEach((seg, j) => {
+      const at = `${where}#Traces[${i}].Segments[${j}]`;
+      const here = (src: string): boolean => src === at || src.startsWith(`${at}.`);
+      if (spanSources.some(here) || errorSources.some(here)) return;
+      let id: unknown;
+      try {
+        const doc = seg && typeof seg === 'object' ? (seg as { Document?: unknown }).Document : undefined;
+        id = typeof doc === 'string' ? (JSON.parse(doc) as { id?: unknown }).id : undefined;
+      } catch {
+        id = undefined;
+      }
+      assert.ok(typeof id === 'string' && spanIds.has(id), `${at} vanished without an error: ${JSON.stringify(seg).slice(0, 300)}`);
+    });
+  });
+}
+
 test('mutated real traces never make the engine throw, and losses are reported', () => {
   const rnd = prng(20261124);
   let runs = 0;
@@ -111,10 +152,18 @@ test('mutated real traces never make the engine throw, and losses are reported',
       }
       runs++;
       if (parsed.errors.length) reported++;
+      assertNothingSilentlyDropped(text, where, parsed);
       // A truncated file that parses to nothing must say why.
       if (!parsed.traces.length) assert.ok(parsed.errors.length > 0, `${where}: nothing parsed and nothing said: ${text.slice(0, 300)}`);
     }
   }
   assert.equal(runs, FIXTURES.length * 700);
   assert.ok(reported > runs / 3, `most mutations are noticed and reported (${reported}/${runs})`);
+});
+
+test('the "nothing silently dropped" check has teeth: it fails when errors are lost', () => {
+  const text = readFileSync('test/fixtures/xray/built_damaged.json', 'utf8');
+  const parsed = parseTraceText(text, 'damaged');
+  assertNothingSilentlyDropped(text, 'damaged', parsed);
+  assert.throws(() => assertNothingSilentlyDropped(text, 'damaged', { traces: parsed.traces, errors: [] }), /vanished without an error/);
 });
