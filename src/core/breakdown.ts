@@ -137,7 +137,10 @@ export function breakdownTrace(trace: Trace, options: BudgetOptions = {}): Trace
     const initInside = a.init && a.init.endMs !== null ? Math.max(0, Math.min(a.init.endMs, a.fn.endMs ?? a.init.endMs) - Math.max(a.init.startMs, a.fn.startMs)) : 0;
     handlerMs = round(Math.max(0, dur(a.fn) - initInside - dur(a.overhead)));
   } else handlerMs = 0;
-  const integrationMs = a.integrationCall ? (a.integrationCall.endMs ?? entry?.endMs ?? t0) - a.integrationCall.startMs : null;
+  // Without the stage's Invoke subsegment (trimmed exports, other SDKs), the AWS::Lambda segment
+  // right under the entry stands for the integration call.
+  const integration = a.integrationCall ?? (kind !== 'lambda' && a.lambdaService && entry && a.lambdaService.parentId === entry.id ? a.lambdaService : null);
+  const integrationMs = integration ? (integration.endMs ?? entry?.endMs ?? t0) - integration.startMs : null;
   const gatewayMs = entry && kind !== 'lambda' ? round(Math.max(0, totalMs - (integrationMs ?? totalMs))) : 0;
 
   const status = e.status;

@@ -190,3 +190,14 @@ test('the same trace read twice is one trace without complaints; a different doc
   assert.match(bad.errors[0]!.message, /Duplicate id .*kept the first copy/);
   assert.equal(bad.errors[0]!.source, `clash.json[${t.docs.length}]`, 'the second copy is the one reported');
 });
+
+test('gateway time without the stage’s Invoke subsegment: the AWS::Lambda segment stands for the call', () => {
+  const t = apiTrace({ gatewayEnd: 1_000 });
+  const [stage, lambda, fn] = t.docs.map((d) => structuredClone(d));
+  delete stage!.subsegments;
+  lambda!.parent_id = stage!.id;
+  const { report } = analyze(parseTraceValue([stage, lambda, fn], 'noinvoke.json'));
+  assert.deepEqual(report.errors, []);
+  // Stage 0 → 1 000 ms; AWS::Lambda 2.5 → 996 ms (function end 995 + 1): 993.5 ms; gateway 6.5 → 7 (rounded).
+  assert.equal(report.traces[0]!.breakdown.gatewayMs, 7);
+});
