@@ -62,3 +62,20 @@ console.log(`JSON.parse of the documents:   ${baseline.toFixed(0)} ms (median of
 console.log(`parse + analyze (engine):      ${engine.toFixed(0)} ms`);
 console.log(`throughput: ${Math.round((traces / engine) * 1000).toLocaleString('en')} traces/s, ${Math.round((segments / engine) * 1000).toLocaleString('en')} segment documents/s`);
 console.log(`ratio: engine = ${(engine / baseline).toFixed(2)}× bare JSON.parse of the same documents`);
+
+// One huge trace: 100 000 sequential calls under one handler (an N+1 gone wild), as one
+// BatchGetTraces result. Linear work keeps this within a few times the JSON.parse of its document.
+{
+  const big = apiTrace({ gatewayEnd: 25_000, functionEnd: 24_990, calls: sequential(100_000, 0.2, 10, { name: 'DynamoDB', namespace: 'aws', operation: 'GetItem' }) });
+  const docs = big.docs.map((d) => JSON.stringify(d));
+  const value = { Traces: [{ Id: big.traceId, Segments: docs.map((doc, i) => ({ Id: String(i), Document: doc })) }] };
+  const bigBaseline = time(() => {
+    for (const d of docs) JSON.parse(d);
+  }, 3);
+  let spans = 0;
+  const bigEngine = time(() => {
+    const { analyzed } = analyze(parseTraceValue(value, 'bench-big'));
+    spans = analyzed[0]!.trace.spans.length;
+  }, 3);
+  console.log(`one trace of ${spans.toLocaleString('en')} spans: JSON.parse ${bigBaseline.toFixed(0)} ms, parse + analyze ${bigEngine.toFixed(0)} ms (${(bigEngine / bigBaseline).toFixed(2)}×)`);
+}
