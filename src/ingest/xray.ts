@@ -373,14 +373,18 @@ function convert(
     const n = countNested(doc);
     errors.push({
       source,
-      message: `Skipped "${name}" (${id}): ${start === undefined ? 'no start_time' : `start_time ${start} is not a plausible epoch time`}${n ? `; its ${n} subsegment(s) too` : ''}.`,
+      message: `Skipped "${name}" (${id}): ${start === undefined ? (doc.start_time === undefined ? 'no start_time' : `start_time is ${typeName(doc.start_time)}, not a number of epoch seconds`) : `start_time ${start} is not a plausible epoch time`}${n ? `; its ${n} subsegment(s) too` : ''}.`,
     });
     return;
   }
   let end = num(doc.end_time);
   const inProgress = doc.in_progress === true || end === undefined;
   if (end === undefined && doc.in_progress !== true) {
-    errors.push({ source, message: `"${name}" (${id}) has no end_time and is not marked in_progress: treated as in progress.` });
+    const what = doc.end_time === undefined ? 'has no end_time' : `has an end_time that is ${typeName(doc.end_time)}, not a number`;
+    errors.push({ source, message: `"${name}" (${id}) ${what} and is not marked in_progress: treated as in progress.` });
+  }
+  if (doc.name !== undefined && typeof doc.name !== 'string') {
+    errors.push({ source, message: `Segment ${id} has a name that is ${typeName(doc.name)}, not a string: shown as "(unnamed)".` });
   }
   if (end !== undefined && (end < start || end - start > MAX_SPAN_S)) {
     errors.push({
@@ -440,6 +444,13 @@ function convert(
       convert(s, traceId, id, kind, false, where, out, errors);
     });
   }
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'not finite';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function countNested(doc: Record<string, unknown>): number {

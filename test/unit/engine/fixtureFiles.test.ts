@@ -75,7 +75,7 @@ test('built damaged file: every broken document reported where it was, the reque
     [6, /"orphan" .*names parent ffffffffffffffff, which is not in the trace/],
     [7, /"cycle-a" .*parent cycle/],
     [9, /"backwards" .*impossible end_time \(before its start\)/],
-    [10, /no start_time/], // start_time given as a string
+    [10, /start_time is a string, not a number of epoch seconds/],
     [11, /"odd-types" .*subsegments is not an array/],
     [12, /Document is not a string/],
   ];
@@ -200,4 +200,19 @@ test('gateway time without the stage’s Invoke subsegment: the AWS::Lambda segm
   assert.deepEqual(report.errors, []);
   // Stage 0 → 1 000 ms; AWS::Lambda 2.5 → 996 ms (function end 995 + 1): 993.5 ms; gateway 6.5 → 7 (rounded).
   assert.equal(report.traces[0]!.breakdown.gatewayMs, 7);
+});
+
+test('wrong types are named in the error, and the span is kept when it still can be', () => {
+  const t = apiTrace({ gatewayEnd: 500 });
+  const odd = { id: 'c3c3c3c3c3c3c3c3', trace_id: t.traceId, name: ['x'], start_time: T0_S + 0.1, end_time: '1732000000.2' };
+  const { traces, errors } = parseTraceValue([...t.docs, odd], 'types.json');
+  assert.deepEqual(
+    errors.map((e) => e.message),
+    [
+      '"(unnamed)" (c3c3c3c3c3c3c3c3) has an end_time that is a string, not a number and is not marked in_progress: treated as in progress.',
+      'Segment c3c3c3c3c3c3c3c3 has a name that is an array, not a string: shown as "(unnamed)".',
+    ],
+  );
+  const span = traces[0]!.spans.find((s) => s.id === 'c3c3c3c3c3c3c3c3')!;
+  assert.equal(span.inProgress, true);
 });
