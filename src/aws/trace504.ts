@@ -151,7 +151,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
   logsDone.catch(() => undefined);
   async function fetchLogs(): Promise<LogsResult | undefined> {
-    const collector = new LogCollector();
+    const stageOfGroup = new Map(accessGroups.map((a) => [a.group, a.stage]));
+    const collector = new LogCollector({ nameOf: (g) => (g && stageOfGroup.has(g) ? { ...(api ? { api: api.name } : {}), stage: stageOfGroup.get(g)! } : undefined) });
     const fns = new Set<string>(routes.map((r) => r.functionName).filter((x): x is string => !!x));
     if (req.functionName) fns.add(req.functionName);
     const jobs: Array<Promise<void>> = [];
@@ -178,15 +179,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       );
     }
     await Promise.all(jobs);
-    const logs = collector.finish();
-    // The access log of a stage names neither the API nor the stage: the group does.
-    const stageOf = new Map(accessGroups.map((a) => [a.group, a.stage]));
-    for (const r of logs.accessLogs) {
-      r.api ??= api?.name;
-      const g = /^(.*)#/.exec(r.source)?.[1];
-      if (g && stageOf.has(g)) r.stage ??= stageOf.get(g);
-    }
-    return logs;
+    // The access log of a stage names neither the API nor the stage: its group does (nameOf).
+    return collector.finish();
   }
 
   let traces: unknown[] = [];
@@ -210,7 +204,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (kind === 'lambda' ? Math.max(...routes.map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
   };
   const logs = await logsDone;
-  const { report, analyzed } = analyze({ ...parsed, ...(logs ? { invocations: logs.invocations, accessLogs: logs.accessLogs, executionLogs: logs.executionLogs } : {}) }, {
+  const { report, analyzed } = analyze({ ...parsed, ...(logs ? { invocations: logs.invocations, accessLogs: logs.accessLogs, routeLatencies: logs.routeLatencies, executionLogs: logs.executionLogs } : {}) }, {
     ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
     configured,
     ...(api ? { apiType: api.kind } : { apiType: 'rest' as const }),

@@ -15,7 +15,10 @@ export interface AnalyzeInput {
   errors: IngestError[];
   /** Lambda REPORT lines and friends, one per request id. */
   invocations?: Invocation[];
+  /** Access-log records: all of them, or (with routeLatencies) those worth keeping (5xx, traced). */
   accessLogs?: AccessLogRecord[];
+  /** Every request's latency per route, when the access log was streamed (LogCollector). */
+  routeLatencies?: EndpointAccumulator;
   executionLogs?: ExecutionLogRecord[];
 }
 
@@ -69,10 +72,13 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   const executionLogs = input.executionLogs ?? [];
   correlate(analyzed, invocations);
   analyzed.sort((x, y) => compareWorstFirst(x.report, y.report));
-  const acc = new EndpointAccumulator(options);
+  let acc = input.routeLatencies;
+  if (!acc) {
+    acc = new EndpointAccumulator();
+    for (const r of accessLogs) acc.add(r);
+  }
   const cold = new Set(invocations.filter((i) => i.initDurationMs !== undefined && i.xrayTraceId).map((i) => i.xrayTraceId!));
-  for (const r of accessLogs) acc.add(r, r.xrayTraceId ? cold.has(r.xrayTraceId) : false);
-  const endpoints = acc.stats();
+  const endpoints = acc.stats(options, accessLogs, cold);
   const defaultBudgetMs = options.overrideMs ?? (options.apiType === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS);
   const findings =
     invocations.length || accessLogs.length || executionLogs.length || options.functionTimeouts

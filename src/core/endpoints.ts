@@ -58,12 +58,9 @@ interface RouteAcc {
   stage: string;
   method: string;
   route: string;
-  kind: FrontDoorKind;
+  /** What the record said (resourcePath → REST, routeKey → HTTP); undefined when it did not. */
+  kind: FrontDoorKind | undefined;
   hist: LatencyHistogram;
-  timeouts: number;
-  errors5xx: number;
-  coldStarts: number;
-  budgetMs: number;
 }
 
 /** Did this access-log record time out at the integration budget? (REPORT_FORMAT.md) */
@@ -74,41 +71,60 @@ export function isIntegrationTimeout(r: AccessLogRecord, budgetMs: number): bool
   return r.integrationLatencyMs >= THRESHOLDS.timeoutShareOfBudget * budgetMs;
 }
 
+function identity(r: AccessLogRecord): { api: string; stage: string; method: string; route: string } {
+  return { api: r.api ?? r.apiId ?? '(api)', stage: r.stage ?? '(stage)', method: r.method ?? 'ANY', route: r.route ?? '(unknown route)' };
+}
+
+export function routeKey(r: AccessLogRecord): string {
+  const i = identity(r);
+  return `${i.api}\u0000${i.stage}\u0000${i.method}\u0000${i.route}`;
+}
+
+/**
+ * The latencies of every request, per route, in bounded memory (a histogram per route): the
+ * access log streams through `add` and only the requests that matter later (5xx, traced) are
+ * kept as records by the caller. `stats` puts budgets and outcomes on top.
+ */
 export class EndpointAccumulator {
   private readonly routes = new Map<string, RouteAcc>();
 
-  constructor(private readonly options: BudgetOptions & { names?: { api?: string; stage?: string } } = {}) {}
-
-  /** Adds one request; `cold` when its Lambda invocation was a cold start (from correlated REPORTs). */
-  add(r: AccessLogRecord, cold = false): void {
+  add(r: AccessLogRecord): void {
     const latency = r.responseLatencyMs ?? (r.integrationLatencyMs !== undefined && r.integrationLatencyMs >= 0 ? r.integrationLatencyMs : undefined);
     if (latency === undefined) return;
-    const api = r.api ?? this.options.names?.api ?? r.apiId ?? '(api)';
-    const stage = r.stage ?? this.options.names?.stage ?? '(stage)';
-    const method = r.method ?? 'ANY';
-    const route = r.route ?? '(unknown route)';
-    const key = `${api}\u0000${stage}\u0000${method}\u0000${route}`;
+    const key = routeKey(r);
     let acc = this.routes.get(key);
     if (!acc) {
-      const kind: FrontDoorKind = r.apiType ?? (this.options.apiType === 'http' ? 'http-api' : this.options.apiType === 'websocket' ? 'websocket-api' : 'rest-api');
-      const b = budgetFor(kind, `${api}/${stage}`, this.options, { method, url: route });
-      acc = { api, stage, method, route, kind, hist: new LatencyHistogram(), timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs: b.budgetMs ?? 29_000 };
+      acc = { ...identity(r), kind: r.apiType, hist: new LatencyHistogram() };
       this.routes.set(key, acc);
     }
     acc.hist.add(latency);
-    if (isIntegrationTimeout(r, acc.budgetMs)) acc.timeouts++;
-    if ((r.status ?? 0) >= 500) acc.errors5xx++;
-    if (cold) acc.coldStarts++;
   }
 
-  /** Endpoints, riskiest first (p99 against the budget, then timeouts). */
-  stats(): EndpointStats[] {
-    const out: EndpointStats[] = [];
-    for (const a of this.routes.values()) {
+  /**
+   * Endpoints, riskiest first (p99 against the budget, then timeouts). `outcomes` are the kept
+   * records (every 5xx is among them); `coldTraceIds` the traces whose REPORT had an Init Duration.
+   */
+  stats(options: BudgetOptions = {}, outcomes: AccessLogRecord[] = [], coldTraceIds: Set<string> = new Set()): EndpointStats[] {
+    const out = new Map<string, EndpointStats>();
+    for (const [key, a] of this.routes) {
+      const kind: FrontDoorKind = a.kind ?? (options.apiType === 'http' ? 'http-api' : options.apiType === 'websocket' ? 'websocket-api' : 'rest-api');
+      const b = budgetFor(kind, `${a.api}/${a.stage}`, options, { method: a.method, url: a.route });
       const [p50, p95, p99] = a.hist.percentiles([50, 95, 99]) as [number, number, number];
-      out.push({ api: a.api, stage: a.stage, method: a.method, route: a.route, count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max, timeouts: a.timeouts, errors5xx: a.errors5xx, coldStarts: a.coldStarts, budgetMs: a.budgetMs });
+      out.set(key, { api: a.api, stage: a.stage, method: a.method, route: a.route, count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max, timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs: b.budgetMs ?? 29_000 });
+    }
+    for (const r of outcomes) {
+      const e = out.get(routeKey(r));
+      if (!e) continue;
+      if (isIntegrationTimeout(r, e.budgetMs)) e.timeouts++;
+      if ((r.status ?? 0) >= 500) e.errors5xx++;
+      if (r.xrayTraceId && coldTraceIds.has(r.xrayTraceId)) e.coldStarts++;
     }
     const risk = (e: EndpointStats): number => e.p99Ms / (e.budgetMs || 1);
-    return out.sort((x, y) => risk(y) - risk(x) || y.timeouts - x.timeouts);
+    return [...out.values()].sort((x, y) => risk(y) - risk(x) || y.timeouts - x.timeouts);
   }
+}
+
+/** Whether a record must be kept beyond the histogram: its outcome or its trace matters later. */
+export function keepRecord(r: AccessLogRecord): boolean {
+  return (r.status ?? 0) >= 500 || !!r.xrayTraceId;
 }

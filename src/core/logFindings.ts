@@ -104,7 +104,13 @@ export function logFindings(x: LogFindingInput): Finding[] {
       const avgMs = after.reduce((a, b) => a + b.ms, 0) / after.length;
       const gbS = after.reduce((a, b) => a + b.gbS, 0) / after.length;
       const times = records.map((r) => r.timeMs).filter((t): t is number => t !== undefined);
-      const windowMs = times.length > 1 ? Math.max(3_600_000, Math.max(...times) - Math.min(...times)) : 86_400_000;
+      let first = Infinity;
+      let last = -Infinity;
+      for (const t of times) {
+        if (t < first) first = t;
+        if (t > last) last = t;
+      }
+      const windowMs = times.length > 1 ? Math.max(3_600_000, last - first) : 86_400_000;
       const perDay = gbS * e.timeouts * (86_400_000 / windowMs);
       out.push(
         makeFinding('work-after-cut', {

@@ -107,9 +107,20 @@ export function parseAccessLogJson(line: string, source: string): AccessLogRecor
     return undefined;
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  // Nested $context objects ({"integration": {"latency": …}}) flatten to dotted names.
+  const o = v as Record<string, unknown>;
+  // Nested $context objects ({"integration": {"latency": …}}) flatten to dotted names; most
+  // formats are flat, so the object is used as it is unless a value is an object.
+  let nested = false;
+  for (const k in o) {
+    const x = o[k];
+    if (x && typeof x === 'object' && !Array.isArray(x)) {
+      nested = true;
+      break;
+    }
+  }
+  if (!nested) return recordFromFields(o, source);
   const flat: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+  for (const [k, x] of Object.entries(o)) {
     if (x && typeof x === 'object' && !Array.isArray(x)) for (const [k2, y] of Object.entries(x as Record<string, unknown>)) flat[`${k}.${k2}`] = y;
     else flat[k] = x;
   }

@@ -8,11 +8,13 @@ import { createInterface } from 'node:readline';
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from '../core/model';
 import { buildTraces, collectSegmentsFromText, type RawSegment } from './xray';
 import { LogCollector, collectLogEvents, isKnownLogLine } from './logs';
+import type { EndpointAccumulator } from '../core/endpoints';
 
 export interface Inputs {
   traces: Trace[];
   invocations: Invocation[];
   accessLogs: AccessLogRecord[];
+  routeLatencies: EndpointAccumulator;
   executionLogs: ExecutionLogRecord[];
   errors: IngestError[];
   /** Files read, with the kind each was read as (to tell the user what was understood). */
@@ -152,6 +154,7 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
     traces: buildTraces(c.segments, c.errors),
     invocations: logs.invocations,
     accessLogs: logs.accessLogs,
+    routeLatencies: logs.routeLatencies,
     executionLogs: logs.executionLogs,
     errors: [...c.errors, ...logs.errors],
     files,

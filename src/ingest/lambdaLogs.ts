@@ -20,9 +20,19 @@ const RE_REPORT = new RegExp(`^REPORT RequestId: (${UUID})`);
 const RE_APP = new RegExp(`^(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z)[\\t ](${UUID})[\\t ](.*)$`, 's');
 const RE_TIMEOUT = /Task timed out after ([\d.]+) seconds/;
 const RE_XRAY = /XRAY TraceId: (\S+)\s+SegmentId: ([0-9a-f]+)(?:\s+Sampled: (true|false))?/;
+const RE_STATUS = /Status: (\w+)/;
+const RE_ERROR_TYPE = /Error Type: (\S+)/;
 
+const FIELD_RE = new Map<string, RegExp>();
+
+/** `Label: 123.45` → 123.45; the expressions are compiled once (this runs per REPORT line). */
 function field(text: string, label: string): number | undefined {
-  const m = new RegExp(`${label}: ([\\d.]+)`).exec(text);
+  let re = FIELD_RE.get(label);
+  if (!re) {
+    re = new RegExp(`${label}: ([\\d.]+)`);
+    FIELD_RE.set(label, re);
+  }
+  const m = re.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -105,11 +115,11 @@ export class LambdaLogParser {
       set('billedDurationMs', 'Billed Duration');
       set('memorySizeMb', 'Memory Size');
       set('maxMemoryUsedMb', 'Max Memory Used');
-      set('initDurationMs', 'Init Duration');
-      set('restoreDurationMs', 'Restore Duration');
-      const status = /Status: (\w+)/.exec(t)?.[1];
+      if (t.includes('Init Duration')) set('initDurationMs', 'Init Duration');
+      if (t.includes('Restore Duration')) set('restoreDurationMs', 'Restore Duration');
+      const status = RE_STATUS.exec(t)?.[1];
       if (status === 'timeout' || status === 'error' || status === 'success') i.status = status;
-      const et = /Error Type: (\S+)/.exec(t)?.[1];
+      const et = t.includes('Error Type') ? RE_ERROR_TYPE.exec(t)?.[1] : undefined;
       if (et) i.errorType = et;
       if (meta.timestamp !== undefined) {
         i.endMs = Math.max(i.endMs ?? 0, meta.timestamp);

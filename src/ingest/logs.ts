@@ -5,10 +5,15 @@ import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation } fro
 import { LambdaLogParser, isLambdaLogLine, type EventMeta } from './lambdaLogs';
 import { compileAccessLogFormat, isAccessLogJson, parseAccessLogJson, recordFromFields } from './accessLogs';
 import { ExecutionLogParser, isExecutionLogLine } from './executionLogs';
+import { EndpointAccumulator, keepRecord } from '../core/endpoints';
 
 export interface LogsResult {
   invocations: Invocation[];
+  /** The access-log records that matter beyond the latency histograms: 5xx, and traced ones. */
   accessLogs: AccessLogRecord[];
+  /** Every request's latency, per route (bounded memory, however long the log). */
+  routeLatencies: EndpointAccumulator;
+  accessCount: number;
   executionLogs: ExecutionLogRecord[];
   errors: IngestError[];
 }
@@ -22,23 +27,39 @@ export class LogCollector {
   private readonly lambda = new LambdaLogParser();
   private readonly execution = new ExecutionLogParser();
   private readonly access: AccessLogRecord[] = [];
+  private readonly latencies = new EndpointAccumulator();
+  private accessCount = 0;
+  private readonly nameOf: ((logGroup: string | undefined) => { api?: string; stage?: string } | undefined) | undefined;
   private readonly errors: IngestError[] = [];
   private readonly format: ((line: string) => Record<string, string> | null) | undefined;
   private skipped = 0;
 
-  constructor(options: { accessLogFormat?: string } = {}) {
+  constructor(options: { accessLogFormat?: string; nameOf?: (logGroup: string | undefined) => { api?: string; stage?: string } | undefined } = {}) {
     this.format = options.accessLogFormat ? compileAccessLogFormat(options.accessLogFormat) : undefined;
+    this.nameOf = options.nameOf;
+  }
+
+  private addAccess(r: AccessLogRecord, logGroup: string | undefined): void {
+    const names = this.nameOf?.(logGroup);
+    if (names?.api) r.api ??= names.api;
+    if (names?.stage) r.stage ??= names.stage;
+    this.accessCount++;
+    this.latencies.add(r);
+    if (keepRecord(r)) this.access.push(r);
   }
 
   /** One log event or line. Unknown content is counted in `errors` (the first few listed). */
   push(message: string, meta: EventMeta): void {
-    const line = message.replace(/\n+$/, '');
-    const t = line.trimStart();
+    const line = message.endsWith('\n') ? message.replace(/\n+$/, '') : message;
+    const t = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 ? line.trimStart() : line;
     if (!t) return;
-    if (isAccessLogJson(t)) {
+    // Lambda's own lines first when they say so at once: they are the bulk of a function's log.
+    const c0 = t.charCodeAt(0);
+    if ((c0 === 82 /* R */ || c0 === 83 /* S */ || c0 === 69 /* E */ || c0 === 73 /* I */ || c0 === 88 /* X */) && this.lambda.pushEvent(line, meta)) return;
+    if (c0 === 123 /* { */ && isAccessLogJson(t)) {
       const r = parseAccessLogJson(t, meta.where);
       if (r) {
-        this.access.push(r);
+        this.addAccess(r, meta.logGroup);
         return;
       }
     }
@@ -47,7 +68,7 @@ export class LogCollector {
     if (this.format) {
       const fields = this.format(t);
       if (fields) {
-        this.access.push(recordFromFields(fields, meta.where));
+        this.addAccess(recordFromFields(fields, meta.where), meta.logGroup);
         return;
       }
     }
@@ -62,7 +83,7 @@ export class LogCollector {
     const e = this.execution.finish();
     const errors = [...this.errors, ...l.errors, ...e.errors];
     if (this.skipped > 50) errors.push({ source: 'logs', message: `${this.skipped - 50} more unrecognized lines skipped.` });
-    return { invocations: l.invocations, accessLogs: this.access, executionLogs: e.executionLogs, errors };
+    return { invocations: l.invocations, accessLogs: this.access, routeLatencies: this.latencies, accessCount: this.accessCount, executionLogs: e.executionLogs, errors };
   }
 }
 

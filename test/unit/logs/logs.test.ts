@@ -160,8 +160,13 @@ test('nearest-rank percentiles are exact, also past the dense range', () => {
 });
 
 test('endpoints: per route, timeouts by integrationLatency -1 / - / near the budget, 5xx, budgets by API type', () => {
-  const acc = new EndpointAccumulator({});
-  const add = (o: Record<string, unknown>): void => acc.add(recordFromFields({ requestId: 'r', apiId: 'api1', stage: 'prod', ...o }, 'x'));
+  const acc = new EndpointAccumulator();
+  const records: ReturnType<typeof recordFromFields>[] = [];
+  const add = (o: Record<string, unknown>): void => {
+    const r = recordFromFields({ requestId: 'r', apiId: 'api1', stage: 'prod', ...o }, 'x');
+    acc.add(r);
+    records.push(r);
+  };
   for (let i = 0; i < 97; i++) add({ httpMethod: 'GET', resourcePath: '/orders/{id}', status: 200, responseLatency: 100 + i });
   add({ httpMethod: 'POST', resourcePath: '/reports', status: 504, responseLatency: 29010, integrationLatency: '-1' });
   add({ httpMethod: 'POST', resourcePath: '/reports', status: 504, responseLatency: 29010, integrationLatency: '-' });
@@ -169,7 +174,7 @@ test('endpoints: per route, timeouts by integrationLatency -1 / - / near the bud
   add({ httpMethod: 'POST', resourcePath: '/reports', status: 504, responseLatency: 900, integrationLatency: 800 }); // a 504 that was no timeout
   add({ httpMethod: 'POST', resourcePath: '/reports', status: 502, responseLatency: 300 });
   add({ routeKey: 'GET /search', status: 200, responseLatency: 1200 });
-  const [reports, search, orders] = acc.stats();
+  const [reports, search, orders] = acc.stats({}, records);
   assert.equal(reports!.route, '/reports');
   assert.equal(reports!.timeouts, 3);
   assert.equal(reports!.errors5xx, 5);
