@@ -6,6 +6,7 @@ export { AwsSourceError, isCancellation } from './aws/errors';
 export { listApis } from './aws/configSource';
 export type { ApiInfo } from './aws/configSource';
 export { trace504 } from './aws/trace504';
+export { requestEvents } from './aws/logsSource';
 export type { Trace504Result } from './aws/trace504';
 export { startSampleAccount } from './aws/sampleAccount/server';
 export type { SampleAccount } from './aws/sampleAccount/server';

@@ -10,6 +10,7 @@ import { loadTraceFiles, pathsOfRestoreKey, pickTraceFiles, reportSkipped } from
 import { registerWaterfallSerializer, showWaterfall, type WaterfallHooks } from './ui/waterfallPanel';
 import { ConnectionState } from './ui/connection';
 import { runTrace504 } from './ui/trace504Command';
+import { RequestLogDocuments, openRequestLogs } from './ui/openLogs';
 
 async function openTraceFiles(
   context: vscode.ExtensionContext,
@@ -41,6 +42,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const endpoints = new SlowEndpointsTree();
   const connection = new ConnectionState(log.child('connection'));
+  const logDocs = new RequestLogDocuments();
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RequestLogDocuments.scheme, logDocs));
+  hooks.openLogs = (m) => openRequestLogs(m, connection, logDocs, log.child('logs'));
   context.subscriptions.push(
     endpoints,
     connection,

@@ -46,6 +46,16 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   assert.match(rows[0]!, /POST \/reports.*p99 29\.\d s.*504/, `the riskiest route first (${rows.join(' | ')})`);
   assert.ok(rows.some((x) => /GET \/orders\/\{id\}/.test(x)));
   await wb.screenshot('vscode-sample-account-endpoints');
+  // From a span to its request's Lambda logs: select the AWS::Lambda row, then the link in the details.
+  await wb.webview().locator('.tl-row', { hasText: 'Lambda · 200' }).first().click();
+  await wb.webview().locator('text=Open logs of this request').first().click();
+  const logText = await waitFor('the request log document', async () => {
+    // Monaco renders spaces as non-breaking spaces.
+    const t = (await wb.page.locator('.monaco-editor .view-lines').last().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+    return /REPORT RequestId/.test(t) ? t : undefined;
+  }, 30_000);
+  assert.match(logText, /\/aws\/lambda\/orders-api-reports/);
+  await wb.screenshot('vscode-sample-account-logs');
   const status = await wb.page.locator('.statusbar').innerText();
   assert.match(status, /sample account/);
   await wb.screenshot('vscode-sample-account-504');
