@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { parseTraceText } from '../../../src/ingest/xray';
 import { analyze } from '../../../src/core/analyze';
 import { renderTextReport } from '../../../src/core/textReport';
+// The sample account's seeded PRNG (mulberry32): the same mutations on every run.
+import { prng } from '../../../src/aws/sampleAccount/scenario';
 
 const FIXTURES = [
   'lambdapulse_apigw_lambda_coldstart_trace.json',
@@ -15,18 +17,6 @@ const FIXTURES = [
   'awsdocs_xray_batchgettraces_lambda_output.json',
   'awscli_example_batchgettraces_scorekeep.json',
 ];
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const ODD_VALUES: Json[] = [null, 0, -1, 1e308, 'x', '', true, [], {}, [1, 2], { a: 1 }, 'NaN'];
