@@ -12,7 +12,7 @@ const AWS = '/usr/bin/aws';
 let account: SampleAccount;
 
 before(async () => {
-  assert.ok(existsSync(AWS), `${AWS} is missing: CI must install Debian's awscli (bash scripts/setup-debian.sh)`);
+  assert.ok(existsSync(AWS), `${AWS} is missing: CI must run 'apt-get install awscli' (Debian's AWS CLI v2)`);
   account = await startSampleAccount({ port: 0, seed: 5, speed: 3 });
 });
 after(async () => account?.close());
