@@ -1,7 +1,7 @@
 // X-Ray, read-only: trace summaries for a window and a filter expression (pages as an async
 // generator; windows longer than X-Ray's 24 h split), and whole traces in batches of 5 with
 // bounded concurrency, retrying what X-Ray leaves in UnprocessedTraceIds.
-import { BatchGetTracesCommand, GetTraceSummariesCommand, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
+import { BatchGetTracesCommand, GetTraceSummariesCommand, ListRetrievedTracesCommand, StartTraceRetrievalCommand, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation, toAwsSourceError } from './errors';
 
@@ -126,4 +126,36 @@ export async function batchGetTraces(clients: AwsClients, ids: string[], o: Batc
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 4, batches.length) }, worker));
   return result;
+}
+
+/**
+ * Transaction Search: with it on, most spans live in `aws/spans` and only a sample is indexed
+ * for BatchGetTraces. StartTraceRetrieval → ListRetrievedTraces (polled until COMPLETE) gets the
+ * rest, returned here in the BatchGetTraces shape the engine reads.
+ */
+export async function retrieveTraces(
+  clients: AwsClients,
+  ids: string[],
+  window: { startMs: number; endMs: number },
+  o: { signal?: AbortSignal; pollMs?: number; maxPolls?: number } = {},
+): Promise<BatchResult['traces']> {
+  const started = await clients.call(
+    'StartTraceRetrieval',
+    (opts) => clients.xray().send(new StartTraceRetrievalCommand({ TraceIds: ids, StartTime: new Date(window.startMs), EndTime: new Date(window.endMs) }), opts),
+    o.signal,
+  );
+  const token = started.RetrievalToken!;
+  let wait = o.pollMs ?? 500;
+  for (let poll = 0; poll < (o.maxPolls ?? 30); poll++) {
+    const out = await clients.call('ListRetrievedTraces', (opts) => clients.xray().send(new ListRetrievedTracesCommand({ RetrievalToken: token, TraceFormat: 'XRAY' }), opts), o.signal);
+    if (out.RetrievalStatus === 'COMPLETE') {
+      return (out.Traces ?? []).map((t) => ({ Id: t.Id, Duration: t.Duration, Segments: (t.Spans ?? []).map((s) => ({ Id: s.Id, Document: s.Document })) }));
+    }
+    if (out.RetrievalStatus === 'FAILED' || out.RetrievalStatus === 'CANCELLED' || out.RetrievalStatus === 'TIMEOUT') {
+      throw new AwsSourceError('service', `The trace retrieval ended as ${out.RetrievalStatus}.`, 'ListRetrievedTraces');
+    }
+    await sleep(wait, o.signal);
+    wait = Math.min(wait * 2, 4000);
+  }
+  throw new AwsSourceError('service', 'The trace retrieval did not complete in time; try again in a minute.', 'ListRetrievedTraces');
 }
