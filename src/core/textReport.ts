@@ -33,14 +33,21 @@ function label(s: Span): string {
   return `${s.name}${op}`;
 }
 
-function depthOf(s: Span, byId: Map<string, Span>): number {
-  let d = 0;
-  let p = s.parentId ? byId.get(s.parentId) : undefined;
-  while (p && d < 50) {
-    d++;
-    p = p.parentId ? byId.get(p.parentId) : undefined;
+/**
+ * Each span's depth in the tree the ingest built (from the roots through `children`), not from
+ * `parentId`: a span whose parent cycle was broken keeps its raw `parentId`, and walking that
+ * would go round the cycle.
+ */
+function depths(t: Trace): Map<Span, number> {
+  const out = new Map<Span, number>();
+  const stack: Array<[Span, number]> = t.roots.map((r) => [r, 0]);
+  while (stack.length) {
+    const [s, d] = stack.pop()!;
+    if (out.has(s)) continue;
+    out.set(s, d);
+    for (const c of s.children) stack.push([c, d + 1]);
   }
-  return d;
+  return out;
 }
 
 /**
@@ -72,7 +79,7 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
   const x = (ms: number): number => Math.max(0, Math.min(barW - 1, Math.round(((ms - start) / (end - start || 1)) * (barW - 1))));
   const budgetCol = r.budgetMs !== null ? x(r.budgetMs) : -1;
   const cutCol = r.cutAtMs !== null ? x(r.cutAtMs) : -1;
-  const byId = new Map(t.spans.map((s) => [s.id, s]));
+  const depth = depths(t);
   const lines: string[] = [];
   const axis = Array.from({ length: barW }, () => ' ');
   if (budgetCol >= 0) axis[budgetCol] = '|';
@@ -110,7 +117,7 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
     const flag = s.fault ? ' !' : s.throttle ? ' ~' : s.error ? ' ?' : '';
     // A long name is shortened, never its call count or flag: `DynamoDB GetI… ×380`.
     const suffix = `${row.count > 1 ? ` ×${row.count}` : ''}${flag}`;
-    const name = `${pad(`${'  '.repeat(Math.min(depthOf(s, byId), 6))}${label(s)}`, labelW - suffix.length).trimEnd()}${suffix}`;
+    const name = `${pad(`${'  '.repeat(Math.min(depth.get(s) ?? 0, 6))}${label(s)}`, labelW - suffix.length).trimEnd()}${suffix}`;
     const d = row.endMs !== null ? sec(row.count > 1 ? row.sumMs : row.endMs - s.startMs) : 'running';
     lines.push(`${pad(name, labelW)} ${d.padStart(durW)} ${bar.join('')}`.trimEnd());
   }

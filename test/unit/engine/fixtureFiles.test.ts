@@ -85,6 +85,11 @@ test('built damaged file: every broken document reported where it was, the reque
   const t = report.traces[0]!;
   // Stage 0 → 29 010 ms (504); function 3 → 31 000 ms.
   assert.deepEqual([t.verdict, t.totalMs, t.cutAtMs, t.functionEndAtMs, t.afterCutMs], ['timeout', 29_010, 29_010, 31_000, 1_990]);
+  // The text report indents by the tree that was built: the broken cycle is a root and its child.
+  const { analyzed } = load('built_damaged.json');
+  const text = renderTextReport(report, { width: 100, traces: new Map(analyzed.map((a) => [a.trace.traceId, a.trace])) });
+  const indent = (name: string): number => (text.split('\n').find((l) => l.trimStart().startsWith(`${name} `)) ?? '').search(/\S/);
+  assert.deepEqual([indent('orphan'), indent('cycle-a'), indent('cycle-b')], [0, 0, 2], text);
 });
 
 test('the finding catalog: every id has a title and a concrete fix; makeFinding serves log-based findings', () => {
