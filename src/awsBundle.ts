@@ -3,8 +3,8 @@
 export { AwsClients } from './aws/clients';
 export type { Connection } from './aws/clients';
 export { AwsSourceError, isCancellation } from './aws/errors';
-export { listApis } from './aws/configSource';
-export type { ApiInfo } from './aws/configSource';
+export { listApis, listFunctions } from './aws/configSource';
+export type { ApiInfo, FunctionConfig } from './aws/configSource';
 export { trace504 } from './aws/trace504';
 export { requestEvents } from './aws/logsSource';
 export type { Trace504Result } from './aws/trace504';

@@ -3,7 +3,7 @@
 // the Lambda behind it, the function's own timeout and memory, and the stages' log groups.
 import { GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import { GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStagesCommand as GetStagesV2Command } from '@aws-sdk/client-apigatewayv2';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import type { AwsClients } from './clients';
 
 export type ApiKind = 'rest' | 'http' | 'websocket';
@@ -157,6 +157,20 @@ export async function listRoutes(clients: AwsClients, api: ApiInfo, signal?: Abo
 export async function functionConfig(clients: AwsClients, name: string, signal?: AbortSignal): Promise<FunctionConfig> {
   const out = await clients.call('GetFunctionConfiguration', (o) => clients.lambda().send(new GetFunctionConfigurationCommand({ FunctionName: name }), o), signal);
   return { name: out.FunctionName ?? name, timeoutMs: (out.Timeout ?? 3) * 1000, memoryMb: out.MemorySize ?? 128 };
+}
+
+/** The functions of the account and Region (paged by `Marker`), for pickers; at most `max`. */
+export async function listFunctions(clients: AwsClients, signal?: AbortSignal, max = 1000): Promise<FunctionConfig[]> {
+  const out: FunctionConfig[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.call('ListFunctions', (o) => clients.lambda().send(new ListFunctionsCommand({ MaxItems: 50, ...(marker ? { Marker: marker } : {}) }), o), signal);
+    for (const f of page.Functions ?? []) {
+      if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128 });
+    }
+    marker = page.NextMarker;
+  } while (marker && out.length < max);
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Does `urlPath` (without the stage) match the route template `/orders/{id}` (or `{proxy+}`)? */

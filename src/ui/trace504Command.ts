@@ -2,7 +2,7 @@
 // requests from X-Ray with a cancellable progress notification, and open the worst one in the
 // waterfall. Whatever failed on the way is said in plain words; what was fetched still shows.
 import * as vscode from 'vscode';
-import type { ApiInfo } from '../awsBundle';
+import type { ApiInfo, FunctionConfig } from '../awsBundle';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
@@ -22,30 +22,49 @@ async function pickTarget(conn: ConnectionState, log: Logger): Promise<Target | 
   qp.title = `Timeout Lens: Trace 504 — ${conn.describe()}`;
   qp.placeholder = 'Choose the API (or a Lambda function) whose slow requests to trace';
   qp.busy = true;
-  qp.items = [{ label: '$(symbol-function) A Lambda function…', detail: 'Trace a function by name', fn: true }];
+  const byName: Item = { label: '$(symbol-function) A Lambda function by name…', detail: 'Trace a function that is not listed', fn: true, alwaysShow: true };
+  qp.items = [byName];
   qp.show();
-  const { AwsClients, listApis } = loadAwsBundle();
+  const { AwsClients, listApis, listFunctions } = loadAwsBundle();
   const clients = new AwsClients(conn.connection());
-  listApis(clients)
-    .then((apis: ApiInfo[]) => {
-      qp.items = [
-        ...apis.map((a) => ({
-          label: `$(globe) ${a.name}`,
-          description: `${a.kind.toUpperCase()} API · ${a.id}`,
-          target: { api: a.name, label: a.name },
-        })),
-        ...qp.items,
-      ];
-    })
-    .catch((e: unknown) => {
-      const m = e instanceof Error ? e.message : String(e);
-      log.warn(`could not list APIs: ${m}`);
-      qp.items = [{ label: '$(warning) Could not list the APIs', detail: m, alwaysShow: true }, ...qp.items];
-    })
-    .finally(() => {
-      qp.busy = false;
-      clients.dispose();
-    });
+  let apiItems: Item[] = [];
+  let fnItems: Item[] = [];
+  const show = (): void => {
+    qp.items = [
+      ...(apiItems.length ? [{ label: 'APIs', kind: vscode.QuickPickItemKind.Separator } as Item, ...apiItems] : []),
+      ...(fnItems.length ? [{ label: 'Lambda functions', kind: vscode.QuickPickItemKind.Separator } as Item, ...fnItems] : []),
+      byName,
+    ];
+  };
+  // A list that could not be read says why in its place (e.g. the IAM action to add).
+  const failed = (what: string, put: (items: Item[]) => void) => (e: unknown): void => {
+    const m = e instanceof Error ? e.message : String(e);
+    log.warn(`could not list ${what}: ${m}`);
+    put([{ label: `$(warning) Could not list the ${what}`, detail: m, alwaysShow: true }]);
+    show();
+  };
+  // The APIs and the functions are asked for at once; each list shows as soon as it is there.
+  void Promise.allSettled([
+    listApis(clients)
+      .then((apis: ApiInfo[]) => {
+        apiItems = apis.map((a) => ({ label: `$(globe) ${a.name}`, description: `${a.kind.toUpperCase()} API · ${a.id}`, target: { api: a.name, label: a.name } }));
+        show();
+      })
+      .catch(failed('APIs', (i) => (apiItems = i))),
+    listFunctions(clients)
+      .then((fns: FunctionConfig[]) => {
+        fnItems = fns.map((f) => ({
+          label: `$(symbol-function) ${f.name}`,
+          description: `timeout ${f.timeoutMs / 1000} s · ${f.memoryMb} MB`,
+          target: { functionName: f.name, label: f.name },
+        }));
+        show();
+      })
+      .catch(failed('Lambda functions', (i) => (fnItems = i))),
+  ]).finally(() => {
+    qp.busy = false;
+    clients.dispose();
+  });
   const chosen = await new Promise<Item | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]));
     qp.onDidHide(() => resolve(undefined));

@@ -65,12 +65,31 @@ test('Trace 504 from the palette: choose the API and the window', async () => {
   const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api/g) ?? []).length;
   const runsBefore = runs();
   await wb.runCommand('Timeout Lens: Trace 504');
-  await waitFor('orders-api in the API list', async () => (await wb.quickPickItems()).some((l) => /orders-api/.test(l)), 30_000);
-  const items = await wb.quickPickItems();
+  // The APIs and the functions load side by side: wait for both lists.
+  const items = await waitFor('the APIs and the functions in the list', async () => {
+    const l = await wb.quickPickItems();
+    return l.some((x) => /^\W*orders-api$/.test(x)) && l.some((x) => /orders-api-reports/.test(x)) ? l : undefined;
+  }, 30_000);
   assert.ok(items.some((l) => /catalog-api/.test(l)), `the HTTP API is listed too (${items.join(' | ')})`);
+  assert.ok(items.some((l) => /catalog-search/.test(l)), `every function of the account is listed (${items.join(' | ')})`);
+  await wb.screenshot('vscode-trace504-picker');
   await wb.pickQuickItem('orders-api');
   await wb.pickQuickItem('Last hour');
   await waitFor('the trace list', async () => /orders-api\/prod/.test(await wb.webviewText('body')), 60_000);
   await waitFor('a second Trace 504 run in the log', () => (runs() > runsBefore ? true : undefined), 60_000);
   assert.match(wb.outputChannelLog('Timeout Lens'), /trace 504 orders-api .*: \d+ trace\(s\) of \d+ slow request/);
+});
+
+test('Trace 504 on a Lambda function chosen from the list', async () => {
+  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 function orders-api-reports/g) ?? []).length;
+  await wb.runCommand('Timeout Lens: Trace 504');
+  await waitFor('the functions in the list', async () => (await wb.quickPickItems()).some((l) => /orders-api-reports/.test(l)), 30_000);
+  await wb.pickQuickItem('orders-api-reports');
+  await wb.pickQuickItem('Last hour');
+  await waitFor('a Trace 504 run on the function in the log', () => (runs() > 0 ? true : undefined), 60_000);
+  const body = await waitFor('the function’s slow request in the waterfall', async () => {
+    const t = await wb.webviewText('body').catch(() => '');
+    return /orders-api-reports/.test(t) && /Timed out|504/.test(t) ? t : undefined;
+  }, 60_000);
+  assert.match(body, /DynamoDB/);
 });

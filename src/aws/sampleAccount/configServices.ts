@@ -31,9 +31,16 @@ function fnConfig(name: string): Record<string, unknown> {
   };
 }
 
-export function lambdaRoute(method: string, path: string): Reply | undefined {
+export function lambdaRoute(method: string, path: string, query: URLSearchParams = new URLSearchParams()): Reply | undefined {
   if (method !== 'GET') return undefined;
-  if (/^\/2015-03-31\/functions\/?$/.test(path)) return ok({ Functions: FUNCTIONS.map((f) => fnConfig(f.name)) });
+  if (/^\/2015-03-31\/functions\/?$/.test(path)) {
+    // Paged as Lambda pages: MaxItems (1–50, default 50) and an opaque Marker.
+    const max = Math.min(Math.max(Number(query.get('MaxItems')) || 50, 1), 50);
+    const from = query.get('Marker') ? Number(Buffer.from(query.get('Marker')!, 'base64url').toString('utf8')) : 0;
+    if (!Number.isInteger(from) || from < 0) throw new WireError('InvalidParameterValueException', 400, 'The marker is not valid.');
+    const page = FUNCTIONS.slice(from, from + max).map((f) => fnConfig(f.name));
+    return ok({ Functions: page, ...(from + max < FUNCTIONS.length ? { NextMarker: Buffer.from(String(from + max)).toString('base64url') } : {}) });
+  }
   const m = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/.exec(path);
   if (m) return ok(fnConfig(decodeURIComponent(m[1]!)));
   return undefined;

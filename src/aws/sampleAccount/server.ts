@@ -104,7 +104,7 @@ function route(store: ScenarioStore, method: string, url: URL, headers: Incoming
   }
   if (path.startsWith('/2015-03-31/functions')) {
     const op = path.endsWith('/configuration') ? 'GetFunctionConfiguration' : 'ListFunctions';
-    return { service: 'lambda', protocol: 'rest', operation: op, run: () => lambdaRoute(method, path) ?? notImplemented(method, path) };
+    return { service: 'lambda', protocol: 'rest', operation: op, run: () => lambdaRoute(method, path, url.searchParams) ?? notImplemented(method, path) };
   }
   if (path.startsWith('/restapis')) {
     const op = path.endsWith('/integration') ? 'GetIntegration' : path.endsWith('/resources') ? 'GetResources' : path.endsWith('/stages') ? 'GetStages' : 'GetRestApis';

@@ -12,7 +12,7 @@ import { AwsClients } from '../../../src/aws/clients';
 import { AwsSourceError } from '../../../src/aws/errors';
 import { trace504 } from '../../../src/aws/trace504';
 import { batchGetTraces, traceSummaries } from '../../../src/aws/xraySource';
-import { functionConfig, listApis, listRoutes, listStages } from '../../../src/aws/configSource';
+import { functionConfig, listApis, listFunctions, listRoutes, listStages } from '../../../src/aws/configSource';
 
 let account: SampleAccount;
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -189,5 +189,26 @@ test('the configuration: stages, log groups, integration timeouts, functions beh
   const catalog = apis.find((a) => a.name === 'catalog-api')!;
   assert.deepEqual(await listRoutes(c, catalog), [{ method: 'GET', path: '/search', timeoutMs: 30_000, functionName: 'catalog-search' }]);
   assert.deepEqual(await functionConfig(c, 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048 });
+  c.dispose();
+});
+
+test('the functions of the account, through every ListFunctions page', async () => {
+  const c = clients();
+  const before = account.calls().ListFunctions ?? 0;
+  const fns = await listFunctions(c);
+  assert.deepEqual(fns.map((f) => f.name), ['catalog-search', 'orders-api-get-order', 'orders-api-list-orders', 'orders-api-reports']);
+  assert.deepEqual(fns.find((f) => f.name === 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048 });
+  assert.equal((account.calls().ListFunctions ?? 0) - before, 1, 'one page holds four functions');
+  // Two per page: the Marker chain goes on until the last page, which has none.
+  const lambda = c.lambda();
+  const { ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
+  const first = await lambda.send(new ListFunctionsCommand({ MaxItems: 2 }));
+  assert.equal(first.Functions?.length, 2);
+  assert.ok(first.NextMarker);
+  const second = await lambda.send(new ListFunctionsCommand({ MaxItems: 2, Marker: first.NextMarker }));
+  assert.equal(second.Functions?.length, 2);
+  assert.equal(second.NextMarker, undefined);
+  account.inject({ kind: 'access-denied', operation: 'ListFunctions' });
+  await assert.rejects(listFunctions(c), (e: unknown) => AwsSourceError.is(e) && e.code === 'access-denied' && /lambda:ListFunctions/.test(e.message));
   c.dispose();
 });
