@@ -10,7 +10,7 @@ export const Commands = {
   selectProfile: 'timeoutLens.selectProfile',
   selectRegion: 'timeoutLens.selectRegion',
   trySampleAccount: 'timeoutLens.trySampleAccount',
-  refreshEndpoints: 'timeoutLens.refreshEndpoints',
+  toggleLiveUpdates: 'timeoutLens.toggleLiveUpdates',
   showOutput: 'timeoutLens.showOutput',
 } as const;
 
@@ -32,6 +32,7 @@ export const Settings = {
   budgetMs: 'budgetMs',
   traceWindowMinutes: 'traceWindowMinutes',
   maxTraces: 'maxTraces',
+  liveRefreshSeconds: 'liveRefreshSeconds',
 } as const;
 
 /** Contributed theme colors; the webview sees them as `--vscode-timeoutLens-<name>`. */
@@ -48,4 +49,5 @@ export const Colors = {
 
 export const ContextKeys = {
   sampleAccountRunning: 'timeoutLens.sampleAccountRunning',
+  live: 'timeoutLens.live',
 } as const;

@@ -11,6 +11,7 @@ import { registerWaterfallSerializer, showWaterfall, type WaterfallHooks } from 
 import { ConnectionState } from './ui/connection';
 import { runTrace504 } from './ui/trace504Command';
 import { RequestLogDocuments, openRequestLogs } from './ui/openLogs';
+import { LiveUpdates } from './ui/liveUpdates';
 
 async function openTraceFiles(
   context: vscode.ExtensionContext,
@@ -42,26 +43,30 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const endpoints = new SlowEndpointsTree();
   const connection = new ConnectionState(log.child('connection'));
+  const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints });
+  const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
   const logDocs = new RequestLogDocuments();
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RequestLogDocuments.scheme, logDocs));
   hooks.openLogs = (m) => openRequestLogs(m, connection, logDocs, log.child('logs'));
   context.subscriptions.push(
     endpoints,
+    endpointsView,
+    live,
     connection,
-    vscode.window.registerTreeDataProvider(Views.slowEndpoints, endpoints),
     vscode.commands.registerCommand(Commands.selectProfile, () => selectProfile(log.child('profile'))),
     vscode.commands.registerCommand(Commands.selectRegion, () => selectRegion(log.child('region'))),
     vscode.commands.registerCommand(Commands.showOutput, () => channel.show(true)),
     vscode.commands.registerCommand(Commands.trace504, (preset?: { api?: string; functionName?: string; minutes?: number }) =>
-      runTrace504(context, connection, endpoints, hooks, log.child('trace504'), preset),
+      runTrace504(context, connection, endpoints, hooks, log.child('trace504'), preset, live),
     ),
+    vscode.commands.registerCommand(Commands.toggleLiveUpdates, () => live.toggle()),
     vscode.commands.registerCommand(Commands.trySampleAccount, async () => {
       try {
         const endpoint = await connection.startSample();
         void vscode.window.showInformationMessage(
           `The sample account is running at ${endpoint}: a living orders-api whose POST /reports times out at 29 s. Trace 504 now reads from it.`,
         );
-        await runTrace504(context, connection, endpoints, hooks, log.child('trace504'), { api: 'orders-api', minutes: 60 });
+        await runTrace504(context, connection, endpoints, hooks, log.child('trace504'), { api: 'orders-api', minutes: 60 }, live);
       } catch (e) {
         const m = e instanceof Error ? e.message : String(e);
         log.error(`sample account: ${m}`);

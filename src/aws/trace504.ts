@@ -2,8 +2,9 @@
 // function), read its real integration timeouts, ask X-Ray for the requests that got a 504 or
 // came near the budget, fetch the slowest, and put them through the engine. Every failure on
 // the way becomes a warning that names the fix; whatever could be fetched is still analyzed.
+import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { TraceSummary } from '@aws-sdk/client-xray';
-import { analyze, type AnalyzedTrace } from '../core/analyze';
+import { analyze, type AnalyzedTrace, type AnalyzeInput, type AnalyzeOptions } from '../core/analyze';
 import { HTTP_API_DEFAULT_BUDGET_MS, REST_API_DEFAULT_BUDGET_MS } from '../core/budget';
 import type { FrontDoorKind } from '../core/model';
 import type { Report } from '../core/report';
@@ -40,6 +41,93 @@ export interface Trace504Result {
   /** What was traced, for titles: `orders-api (REST, stages prod)`. */
   target: string;
   summaries: number;
+  /** What Live Updates needs to go on reading the same logs from where this run stopped. */
+  follow: FollowState;
+}
+
+/** The log groups a Trace 504 run reads beside the traces. */
+export interface LogPlan {
+  /** The stages' access log groups, with the stage each belongs to. */
+  accessGroups: Array<{ group: string; stage: string }>;
+  /** The functions whose REPORT lines say how long they really ran. */
+  functions: string[];
+  api?: string;
+}
+
+/** A run's logs, kept open: more events can be pushed and the endpoints computed again. */
+export interface FollowState {
+  plan: LogPlan;
+  collector: LogCollector;
+  /** The analysis options of the run (the routes' real budgets, the API's kind). */
+  options: AnalyzeOptions;
+  /** Where the run's window began, and up to when each group has been read. */
+  sinceMs: number;
+  readUntilMs: Map<string, number>;
+  /** The ids of the events already pushed, with their times (pruned as the polls move on). */
+  seen: Map<string, number>;
+}
+
+/** A new collector for the plan's groups: the access log of a stage names neither the API nor the stage; its group does. */
+export function collectorFor(plan: LogPlan): LogCollector {
+  const stageOfGroup = new Map(plan.accessGroups.map((a) => [a.group, a.stage]));
+  return new LogCollector({ nameOf: (g) => (g && stageOfGroup.has(g) ? { ...(plan.api ? { api: plan.api } : {}), stage: stageOfGroup.get(g)! } : undefined) });
+}
+
+/** The REPORT lines of a function: its group and the filter that finds them. */
+export function reportGroup(fn: string): string {
+  return `/aws/lambda/${fn}`;
+}
+
+/**
+ * Reads the plan's groups from `startMs` to `endMs` into the collector, side by side; a group
+ * that fails becomes a warning naming the fix, and the others still count. Only events whose
+ * id is not in `seen` are pushed, and their ids (with their times) are added to it: windows
+ * that overlap, as polls do, count each event once.
+ */
+export async function readPlanLogs(
+  clients: AwsClients,
+  plan: LogPlan,
+  collector: LogCollector,
+  window: { startMs: number; endMs: number; signal?: AbortSignal; seen?: Map<string, number> },
+  warnings: string[],
+  progress: (message: string) => void = (): void => undefined,
+): Promise<{ pushed: number; failed: Set<string> }> {
+  let pushed = 0;
+  const failed = new Set<string>();
+  const failedTo = (group: string, what: string) => (e: unknown): void => {
+    failed.add(group);
+    warn(warnings, e, what);
+  };
+  const take = (group: string, page: FilteredLogEvent[]): void => {
+    for (const e of page) {
+      if (!e.message) continue;
+      if (window.seen && e.eventId) {
+        if (window.seen.has(e.eventId)) continue;
+        window.seen.set(e.eventId, e.timestamp ?? 0);
+      }
+      pushed++;
+      collector.push(e.message, { where: `${group}#${e.eventId ?? ''}`, logGroup: group, ...(e.logStreamName ? { logStream: e.logStreamName } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
+    }
+  };
+  const signal = window.signal ? { signal: window.signal } : {};
+  const jobs: Array<Promise<void>> = [];
+  for (const a of plan.accessGroups) {
+    jobs.push(
+      (async (): Promise<void> => {
+        progress(`Reading the access log ${a.group}…`);
+        for await (const page of filterEvents(clients, { group: a.group, startMs: window.startMs, endMs: window.endMs, ...signal })) take(a.group, page);
+      })().catch(failedTo(a.group, `Could not read the access log ${a.group} (endpoint statistics need it)`)),
+    );
+  }
+  for (const fn of plan.functions) {
+    jobs.push(
+      (async (): Promise<void> => {
+        for await (const page of reportLines(clients, fn, window.startMs, window.endMs, window.signal)) take(reportGroup(fn), page);
+      })().catch(failedTo(reportGroup(fn), `Could not read the REPORT lines of ${fn}`)),
+    );
+  }
+  await Promise.all(jobs);
+  return { pushed, failed };
 }
 
 /** Summaries looked at, at most, before choosing the slowest. */
@@ -147,41 +235,18 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
 
   // 2. The traces themselves, and (at the same time) the logs: every request of the window in
   // the access log, and the REPORT lines of the functions, which say how long they really ran.
-  const logsDone = req.includeLogs === false ? Promise.resolve(undefined) : fetchLogs();
+  const fns = new Set<string>(routes.map((r) => r.functionName).filter((x): x is string => !!x));
+  if (req.functionName) fns.add(req.functionName);
+  const plan: LogPlan = { accessGroups, functions: [...fns], ...(api ? { api: api.name } : {}) };
+  const collector = collectorFor(plan);
+  const seen = new Map<string, number>();
+  const logsUntil = now + 900_000; // REPORT lines come when the function ends, which can be after the window
+  const logsDone =
+    req.includeLogs === false
+      ? Promise.resolve(undefined)
+      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}) }, warnings, progress).then(() => collector.finish());
   // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
   logsDone.catch(() => undefined);
-  async function fetchLogs(): Promise<LogsResult | undefined> {
-    const stageOfGroup = new Map(accessGroups.map((a) => [a.group, a.stage]));
-    const collector = new LogCollector({ nameOf: (g) => (g && stageOfGroup.has(g) ? { ...(api ? { api: api.name } : {}), stage: stageOfGroup.get(g)! } : undefined) });
-    const fns = new Set<string>(routes.map((r) => r.functionName).filter((x): x is string => !!x));
-    if (req.functionName) fns.add(req.functionName);
-    const jobs: Array<Promise<void>> = [];
-    for (const a of accessGroups) {
-      jobs.push(
-        (async (): Promise<void> => {
-          progress(`Reading the access log ${a.group}…`);
-          for await (const page of filterEvents(clients, { group: a.group, startMs: req.sinceMs, endMs: now, ...(req.signal ? { signal: req.signal } : {}) })) {
-            for (const e of page) if (e.message) collector.push(e.message, { where: `${a.group}#${e.eventId ?? ''}`, logGroup: a.group, ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
-          }
-        })().catch((e: unknown) => warn(warnings, e, `Could not read the access log ${a.group} (endpoint statistics need it)`)),
-      );
-    }
-    for (const fn of fns) {
-      jobs.push(
-        (async (): Promise<void> => {
-          for await (const page of reportLines(clients, fn, req.sinceMs, now + 900_000, req.signal)) {
-            for (const e of page) {
-              if (!e.message) continue;
-              collector.push(e.message, { where: `/aws/lambda/${fn}#${e.eventId ?? ''}`, logGroup: `/aws/lambda/${fn}`, ...(e.logStreamName ? { logStream: e.logStreamName } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
-            }
-          }
-        })().catch((e: unknown) => warn(warnings, e, `Could not read the REPORT lines of ${fn}`)),
-      );
-    }
-    await Promise.all(jobs);
-    // The access log of a stage names neither the API nor the stage: its group does (nameOf).
-    return collector.finish();
-  }
 
   let traces: unknown[] = [];
   if (ids.length) {
@@ -204,15 +269,23 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (kind === 'lambda' ? Math.max(...routes.map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
   };
   const logs = await logsDone;
-  const { report, analyzed } = analyze({ ...parsed, ...(logs ? { invocations: logs.invocations, accessLogs: logs.accessLogs, routeLatencies: logs.routeLatencies, executionLogs: logs.executionLogs } : {}) }, {
+  const options: AnalyzeOptions = {
     ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
     configured,
     ...(api ? { apiType: api.kind } : { apiType: 'rest' as const }),
-  });
+  };
+  const { report, analyzed } = analyze({ ...parsed, ...(logs ? logsInput(logs) : {}) }, options);
   if (!ids.length && !warnings.length) {
     warnings.push(`X-Ray holds no 504 or near-budget request of ${target} in this window. X-Ray samples about 1 request per second plus 5% of the rest, so a rare 504 can be missing: its access logs count every request.`);
   } else if (report.traces.some((t) => t.verdict === 'timeout')) {
     warnings.push('X-Ray samples about 1 request per second plus 5% of the rest: more requests may have timed out than these traces show.');
   }
-  return { report, analyzed, warnings, target, summaries: summaries.length };
+  const readUntilMs = new Map<string, number>();
+  if (req.includeLogs !== false) for (const g of [...plan.accessGroups.map((a) => a.group), ...plan.functions.map(reportGroup)]) readUntilMs.set(g, now);
+  return { report, analyzed, warnings, target, summaries: summaries.length, follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen } };
+}
+
+/** What the engine takes from a collector's result. */
+export function logsInput(logs: LogsResult): Pick<AnalyzeInput, 'invocations' | 'accessLogs' | 'routeLatencies' | 'executionLogs'> {
+  return { invocations: logs.invocations, accessLogs: logs.accessLogs, routeLatencies: logs.routeLatencies, executionLogs: logs.executionLogs };
 }

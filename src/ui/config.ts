@@ -9,6 +9,7 @@ export interface TimeoutLensConfig {
   budgetMs: number | undefined;
   traceWindowMinutes: number;
   maxTraces: number;
+  liveRefreshSeconds: number;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -25,6 +26,8 @@ export function readConfig(): TimeoutLensConfig {
     budgetMs: typeof budget === 'number' && budget > 0 ? budget : undefined,
     traceWindowMinutes: c.get<number>(Settings.traceWindowMinutes, 60),
     maxTraces: c.get<number>(Settings.maxTraces, 50),
+    // Below 5 s the polls would only spend the account's FilterLogEvents quota (5 per second).
+    liveRefreshSeconds: Math.max(5, c.get<number>(Settings.liveRefreshSeconds, 30)),
   };
 }
 

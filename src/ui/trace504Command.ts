@@ -7,6 +7,7 @@ import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
 import type { Logger } from './logger';
+import type { LiveUpdates } from './liveUpdates';
 import type { SlowEndpointsTree } from './slowEndpointsTree';
 import { showWaterfall, type WaterfallHooks } from './waterfallPanel';
 
@@ -105,6 +106,7 @@ export async function runTrace504(
   hooks: WaterfallHooks,
   log: Logger,
   preset?: { api?: string; functionName?: string; minutes?: number },
+  live?: LiveUpdates,
 ): Promise<void> {
   const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(conn, log);
   if (!target) return;
@@ -133,6 +135,7 @@ export async function runTrace504(
     for (const w of result.warnings) log.warn(w);
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     if (result.report.endpoints.length) endpoints.setEndpoints(result.report.endpoints);
+    live?.followRun(result.follow, result.target);
     const entries = result.analyzed.map((a) => ({ trace: a.trace, report: a.report }));
     const worst = entries[0];
     if (worst) {

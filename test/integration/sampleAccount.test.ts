@@ -10,7 +10,7 @@ let server: VSCodeServer;
 let wb: Workbench;
 
 before(async () => {
-  server = await startVSCode();
+  server = await startVSCode({ settings: { 'timeoutLens.liveRefreshSeconds': 5 } });
   wb = await Workbench.open(server);
 });
 
@@ -92,4 +92,25 @@ test('Trace 504 on a Lambda function chosen from the list', async () => {
     return /orders-api-reports/.test(t) && /Timed out|504/.test(t) ? t : undefined;
   }, 60_000);
   assert.match(body, /DynamoDB/);
+});
+
+test('Toggle Live Updates keeps Slow Endpoints current from the living account', async () => {
+  const log = (): string => wb.outputChannelLog('Timeout Lens');
+  const polls = (): number => (log().match(/live update: \d+ new log event/g) ?? []).length;
+  await wb.runCommand('Timeout Lens: Toggle Live Updates');
+  await waitFor('live updates on orders-api in the log', () => (/live updates on: orders-api .*every 5 s/.test(log()) ? true : undefined), 20_000);
+  await waitFor('two live polls', () => (polls() >= 2 ? true : undefined), 60_000);
+  await wb.openViewContainer('Timeout Lens');
+  const pane = wb.viewPane('Slow Endpoints');
+  const text = await waitFor('the live message above the endpoints', async () => {
+    const t = await pane.innerText().catch(() => '');
+    return /Live: orders-api .* updated /.test(t) && /POST \/reports/.test(t) ? t : undefined;
+  }, 30_000);
+  assert.match(text, /GET \/orders\/\{id\}/);
+  await wb.screenshot('vscode-live-updates');
+  await wb.runCommand('Timeout Lens: Toggle Live Updates');
+  await waitFor('live updates off', () => (/live updates off/.test(log()) ? true : undefined), 20_000);
+  const after = polls();
+  await new Promise((r) => setTimeout(r, 7_000));
+  assert.equal(polls(), after, 'no poll after live updates were turned off');
 });

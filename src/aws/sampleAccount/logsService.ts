@@ -42,8 +42,22 @@ export function compilePattern(pattern: string): (message: string) => boolean {
   return (msg) => terms.every((t) => msg.includes(t));
 }
 
-function eventId(e: LogEvent, i: number): string {
-  return `${e.timestamp}${String(i).padStart(6, '0')}`;
+/**
+ * An event's id, as stable as CloudWatch's: the same event has the same id whatever window or
+ * page it is read in (Live Updates tells events it has already counted by it): its time, then
+ * 20 digits of a hash of its stream and message.
+ */
+function eventId(e: LogEvent): string {
+  // Two 32-bit FNV-1a hashes with different offsets: 64 bits without BigInt's cost per character.
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  const text = `${e.stream}\n${e.message}`;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  return `${e.timestamp}${(a >>> 0).toString().padStart(10, '0')}${(b >>> 0).toString().padStart(10, '0')}`;
 }
 
 export function filterLogEvents(store: ScenarioStore, input: Record<string, unknown>): Reply {
@@ -67,7 +81,7 @@ export function filterLogEvents(store: ScenarioStore, input: Record<string, unkn
   const events = store.logEvents(group, cursor, sliceEnd).filter((e) => match(e.message) && (!streams || streams.has(e.stream)));
   const page = events.slice(skip, skip + limit);
   const body: Record<string, unknown> = {
-    events: page.map((e, i) => ({ logStreamName: e.stream, timestamp: e.timestamp, message: e.message, ingestionTime: e.timestamp + 120, eventId: eventId(e, skip + i) })),
+    events: page.map((e) => ({ logStreamName: e.stream, timestamp: e.timestamp, message: e.message, ingestionTime: e.timestamp + 120, eventId: eventId(e) })),
     searchedLogStreams: [],
   };
   if (skip + limit < events.length) body.nextToken = Buffer.from(`${cursor}:${skip + limit}`).toString('base64url');

@@ -1,0 +1,95 @@
+// Live Updates against the sample account, with its clock in the test's hands: a Trace 504 run
+// followed by polls gives exactly the endpoints a fresh run over the longer window gives (each
+// event counted once despite the overlap), a poll that fails is a warning and the next one
+// catches up, and the loop ends when its signal aborts.
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSampleAccount, type SampleAccount } from '../../../src/aws/sampleAccount/server';
+import { AwsClients } from '../../../src/aws/clients';
+import { trace504 } from '../../../src/aws/trace504';
+import { currentEndpoints, followEndpoints, pollOnce, type LiveUpdate } from '../../../src/aws/liveEndpoints';
+import type { EndpointStats } from '../../../src/core/report';
+
+const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
+let clock = T0;
+let account: SampleAccount;
+const KEYS = { accessKeyId: 'AKIASAMPLEACCOUNT000', secretAccessKey: 'sample-account-secret' };
+const clients = (): AwsClients => new AwsClients({ endpoint: account.endpoint, region: 'us-east-1', credentials: KEYS, maxAttempts: 1 });
+
+before(async () => {
+  account = await startSampleAccount({ port: 0, seed: 7, speed: 3, now: () => clock });
+});
+beforeEach(() => {
+  account.clearFaults();
+  clock = T0;
+});
+after(async () => account.close());
+
+const SINCE = T0 - 30 * 60_000;
+const byRoute = (eps: EndpointStats[]): Record<string, [number, number, number, number]> =>
+  Object.fromEntries(eps.map((e) => [`${e.method} ${e.route}`, [e.count, e.timeouts, e.errors5xx, e.p99Ms]]));
+
+async function fresh(c: AwsClients, untilMs: number): Promise<EndpointStats[]> {
+  return (await trace504(c, { api: 'orders-api', sinceMs: SINCE, nowMs: untilMs, maxTraces: 0 })).report.endpoints;
+}
+
+test('a run and its polls count what a fresh run over the whole window counts, each event once', async () => {
+  const c = clients();
+  const run = await trace504(c, { api: 'orders-api', sinceMs: SINCE, nowMs: T0, maxTraces: 0 });
+  const atStart = byRoute(currentEndpoints(run.follow));
+  assert.deepEqual(atStart, byRoute(run.report.endpoints), 'the kept state gives the run’s own endpoints');
+  clock = T0 + 3 * 60_000;
+  const first = await pollOnce(c, run.follow, clock);
+  assert.deepEqual(first.warnings, []);
+  assert.ok(first.newEvents > 0, 'three minutes of traffic were read');
+  const afterPoll = byRoute(currentEndpoints(run.follow));
+  assert.ok(afterPoll['GET /orders/{id}']![0] > atStart['GET /orders/{id}']![0], 'the healthy route counts its new requests');
+  // Polling again at the same time reads the overlap again and adds nothing.
+  const again = await pollOnce(c, run.follow, clock);
+  assert.equal(again.newEvents, 0);
+  assert.deepEqual(byRoute(currentEndpoints(run.follow)), afterPoll);
+  // The same numbers as one run over the longer window.
+  assert.deepEqual(afterPoll, byRoute(await fresh(c, clock)));
+  c.dispose();
+});
+
+test('a failed poll is a warning naming the fix; the next poll catches up', async () => {
+  const c = clients();
+  const run = await trace504(c, { api: 'orders-api', sinceMs: SINCE, nowMs: T0, maxTraces: 0 });
+  clock = T0 + 2 * 60_000;
+  account.inject({ kind: 'access-denied', operation: 'FilterLogEvents', times: 1 });
+  const failed = await pollOnce(c, run.follow, clock);
+  assert.ok(failed.warnings.some((w) => /logs:FilterLogEvents/.test(w)), failed.warnings.join('\n'));
+  clock = T0 + 4 * 60_000;
+  const caught = await pollOnce(c, run.follow, clock);
+  assert.deepEqual(caught.warnings, []);
+  assert.deepEqual(byRoute(currentEndpoints(run.follow)), byRoute(await fresh(c, clock)));
+  c.dispose();
+});
+
+test('followEndpoints polls until its signal aborts, and reports new 504s', async () => {
+  const c = clients();
+  const run = await trace504(c, { api: 'orders-api', sinceMs: SINCE, nowMs: T0, maxTraces: 0 });
+  const updates: LiveUpdate[] = [];
+  const warnings: string[] = [];
+  const ac = new AbortController();
+  // Each poll moves the account's clock ten minutes on: POST /reports times out every few minutes.
+  const done = followEndpoints(c, run.follow, {
+    everyMs: 5,
+    signal: ac.signal,
+    now: () => (clock += 10 * 60_000),
+    onUpdate: (u) => {
+      updates.push(u);
+      if (updates.length === 3) ac.abort();
+    },
+    onWarning: (w) => warnings.push(w),
+  });
+  await done;
+  assert.equal(updates.length, 3);
+  assert.deepEqual(warnings, []);
+  assert.ok(updates.every((u, i) => i === 0 || u.untilMs > updates[i - 1]!.untilMs));
+  assert.ok(updates.reduce((n, u) => n + u.newTimeouts, 0) > 0, 'new 504s were seen');
+  const reports = updates.at(-1)!.endpoints.find((e) => e.route === '/reports')!;
+  assert.ok(reports.timeouts > run.report.endpoints.find((e) => e.route === '/reports')!.timeouts);
+  c.dispose();
+});
