@@ -80,24 +80,61 @@ export function routeKey(r: AccessLogRecord): string {
   return `${i.api}\u0000${i.stage}\u0000${i.method}\u0000${i.route}`;
 }
 
+/** One identity seen, and the route it counts towards (two may share one: `routeKey` decides). */
+interface Seen {
+  api: string;
+  stage: string;
+  method: string;
+  acc: RouteAcc;
+}
+
 /**
  * The latencies of every request, per route, in bounded memory (a histogram per route): the
  * access log streams through `add` and only the requests that matter later (5xx, traced) are
  * kept as records by the caller. `stats` puts budgets and outcomes on top.
  */
 export class EndpointAccumulator {
+  /** By `routeKey`, in order of first appearance (the order ties keep in `stats`). */
   private readonly routes = new Map<string, RouteAcc>();
+  /**
+   * By route template, then compared field by field: `add` runs once per access-log line, and
+   * building the joined key for each would cost more than the rest of the line.
+   */
+  private readonly byRoute = new Map<string, Seen[]>();
+
+  private find(r: AccessLogRecord): RouteAcc | undefined {
+    const seen = this.byRoute.get(r.route ?? '(unknown route)');
+    if (!seen) return undefined;
+    const api = r.api ?? r.apiId ?? '(api)';
+    const stage = r.stage ?? '(stage)';
+    const method = r.method ?? 'ANY';
+    for (let k = 0; k < seen.length; k++) {
+      const s = seen[k]!;
+      if (s.method === method && s.api === api && s.stage === stage) return s.acc;
+    }
+    return undefined;
+  }
+
+  private accFor(r: AccessLogRecord): RouteAcc {
+    let acc = this.find(r);
+    if (acc) return acc;
+    const id = identity(r);
+    const key = routeKey(r);
+    acc = this.routes.get(key);
+    if (!acc) {
+      acc = { ...id, kind: r.apiType, hist: new LatencyHistogram() };
+      this.routes.set(key, acc);
+    }
+    let seen = this.byRoute.get(id.route);
+    if (!seen) this.byRoute.set(id.route, (seen = []));
+    seen.push({ api: id.api, stage: id.stage, method: id.method, acc });
+    return acc;
+  }
 
   add(r: AccessLogRecord): void {
     const latency = r.responseLatencyMs ?? (r.integrationLatencyMs !== undefined && r.integrationLatencyMs >= 0 ? r.integrationLatencyMs : undefined);
     if (latency === undefined) return;
-    const key = routeKey(r);
-    let acc = this.routes.get(key);
-    if (!acc) {
-      acc = { ...identity(r), kind: r.apiType, hist: new LatencyHistogram() };
-      this.routes.set(key, acc);
-    }
-    acc.hist.add(latency);
+    this.accFor(r).hist.add(latency);
   }
 
   /**
@@ -105,15 +142,17 @@ export class EndpointAccumulator {
    * records (every 5xx is among them); `coldTraceIds` the traces whose REPORT had an Init Duration.
    */
   stats(options: BudgetOptions = {}, outcomes: AccessLogRecord[] = [], coldTraceIds: Set<string> = new Set()): EndpointStats[] {
-    const out = new Map<string, EndpointStats>();
-    for (const [key, a] of this.routes) {
+    const out = new Map<RouteAcc, EndpointStats>();
+    for (const a of this.routes.values()) {
       const kind: FrontDoorKind = a.kind ?? (options.apiType === 'http' ? 'http-api' : options.apiType === 'websocket' ? 'websocket-api' : 'rest-api');
       const b = budgetFor(kind, `${a.api}/${a.stage}`, options, { method: a.method, url: a.route });
       const [p50, p95, p99] = a.hist.percentiles([50, 95, 99]) as [number, number, number];
-      out.set(key, { api: a.api, stage: a.stage, method: a.method, route: a.route, count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max, timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs: b.budgetMs ?? 29_000 });
+      out.set(a, { api: a.api, stage: a.stage, method: a.method, route: a.route, count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max, timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs: b.budgetMs ?? 29_000 });
     }
     for (const r of outcomes) {
-      const e = out.get(routeKey(r));
+      // A record of a route no latency was counted for (none of its lines had one) has no row.
+      const a = this.find(r) ?? this.routes.get(routeKey(r));
+      const e = a && out.get(a);
       if (!e) continue;
       if (isIntegrationTimeout(r, e.budgetMs)) e.timeouts++;
       if ((r.status ?? 0) >= 500) e.errors5xx++;

@@ -3,7 +3,7 @@
 // One collector per analysis; lines are pushed one at a time (streaming).
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation } from '../core/model';
 import { LambdaLogParser, isLambdaLogLine, type EventMeta } from './lambdaLogs';
-import { compileAccessLogFormat, isAccessLogJson, parseAccessLogJson, recordFromFields } from './accessLogs';
+import { accessLogRecordOf, compileAccessLogFormat, isAccessLogJson, recordFromFields } from './accessLogs';
 import { ExecutionLogParser, isExecutionLogLine } from './executionLogs';
 import { EndpointAccumulator, keepRecord } from '../core/endpoints';
 
@@ -23,12 +23,18 @@ export function isKnownLogLine(line: string): boolean {
   return isLambdaLogLine(line) || isAccessLogJson(line) || isExecutionLogLine(line);
 }
 
+/** What `push` holds for a line that is not JSON (not parsed) or not valid JSON. */
+const NOT_PARSED: unique symbol = Symbol('not parsed');
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
 export class LogCollector {
   private readonly lambda = new LambdaLogParser();
   private readonly execution = new ExecutionLogParser();
   private readonly access: AccessLogRecord[] = [];
   private readonly latencies = new EndpointAccumulator();
   private accessCount = 0;
+  /** One copy of each route and API name seen in a kept record (see `compact`). */
+  private readonly sharedNames = new Map<string, string>();
   private readonly nameOf: ((logGroup: string | undefined) => { api?: string; stage?: string } | undefined) | undefined;
   private readonly errors: IngestError[] = [];
   private readonly format: ((line: string) => Record<string, string> | null) | undefined;
@@ -45,7 +51,30 @@ export class LogCollector {
     if (names?.stage) r.stage ??= names.stage;
     this.accessCount++;
     this.latencies.add(r);
-    if (keepRecord(r)) this.access.push(r);
+    if (keepRecord(r)) this.access.push(this.compact(r));
+  }
+
+  /**
+   * A kept record lives to the end of the analysis, and a big log keeps hundreds of thousands:
+   * its route and names become one shared copy per distinct value (JSON.parse gives each line
+   * its own), and its source (`file:line`, built by concatenation, so a rope of three strings)
+   * is flattened by reading a character, after which the GC keeps only the flat string.
+   */
+  private compact(r: AccessLogRecord): AccessLogRecord {
+    r.source.charCodeAt(0);
+    if (r.route !== undefined) r.route = this.shared(r.route);
+    if (r.api !== undefined) r.api = this.shared(r.api);
+    if (r.apiId !== undefined) r.apiId = this.shared(r.apiId);
+    if (r.stage !== undefined) r.stage = this.shared(r.stage);
+    return r;
+  }
+
+  private shared(s: string): string {
+    const c = this.sharedNames.get(s);
+    if (c !== undefined) return c;
+    // Routes are templates, so few; the cap keeps a log of concrete paths from growing this.
+    if (this.sharedNames.size < 10_000) this.sharedNames.set(s, s);
+    return s;
   }
 
   /** One log event or line. Unknown content is counted in `errors` (the first few listed). */
@@ -56,15 +85,25 @@ export class LogCollector {
     // Lambda's own lines first when they say so at once: they are the bulk of a function's log.
     const c0 = t.charCodeAt(0);
     if ((c0 === 82 /* R */ || c0 === 83 /* S */ || c0 === 69 /* E */ || c0 === 73 /* I */ || c0 === 88 /* X */) && this.lambda.pushEvent(line, meta)) return;
-    if (c0 === 123 /* { */ && isAccessLogJson(t)) {
-      const r = parseAccessLogJson(t, meta.where);
-      if (r) {
-        this.addAccess(r, meta.logGroup);
-        return;
+    // A JSON line is parsed once, here, for whichever reader it turns out to be for.
+    let json: unknown = NOT_PARSED;
+    if (c0 === 123 /* { */) {
+      try {
+        json = JSON.parse(t);
+      } catch {
+        json = NOT_JSON;
+      }
+      if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+        const r = accessLogRecordOf(json as Record<string, unknown>, t, meta.where);
+        if (r) {
+          this.addAccess(r, meta.logGroup);
+          return;
+        }
       }
     }
     if (isExecutionLogLine(t) && this.execution.push(t, meta.where)) return;
-    if (this.lambda.pushEvent(line, meta)) return;
+    // The Lambda parser would parse the same text (`t` is what it trims the line to).
+    if (json === NOT_PARSED ? this.lambda.pushEvent(line, meta) : json !== NOT_JSON && this.lambda.pushJsonValue(json, meta)) return;
     if (this.format) {
       const fields = this.format(t);
       if (fields) {
