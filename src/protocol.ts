@@ -4,11 +4,15 @@
 // because anything arriving through postMessage is untrusted until checked.
 // The host pushes COMPLETE snapshots (never deltas); the webview says `ready` first and
 // persists only its own UI state.
+// A snapshot carries what the rows need, as columns; what only the details pane shows (ids,
+// sources, http/aws objects, annotations, metadata, causes) is asked for per span
+// (`requestDetails` → `details`). The snapshot is inlined in the page and parsed before the
+// first paint: at 10 000 spans one object per span made it 1.9 MB, the columns an eighth of that.
 import type { HttpInfo, Namespace, SpanKind } from './core/model';
 import type { TraceReport, Verdict } from './core/report';
 
 /** Bumped when a message's meaning changes; both sides drop messages of another version. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Which contributed color a bar gets (`--vscode-timeoutLens-<role>`). */
 export type SpanRole =
@@ -54,30 +58,57 @@ export interface SnapshotAws {
   extra?: Record<string, unknown>;
 }
 
-/** One span, flattened: the array is in pre-order with siblings by start, so a subtree is contiguous. */
-export interface SnapshotSpan {
-  id: string;
-  /** Index of the parent in `spans`, -1 for a root. */
-  parent: number;
-  depth: number;
-  /** Index one past the span's last descendant (pre-order makes the subtree `[i+1, end)`). */
-  subtreeEnd: number;
-  name: string;
+/** Bits of `SpanStyle.flags`. */
+export const SpanFlag = {
+  segment: 1,
+  inProgress: 2,
+  fault: 4,
+  error: 8,
+  throttle: 16,
+} as const;
+
+/**
+ * What many spans share: kind, color role, origin, namespace and flags. A trace has a handful of
+ * distinct combinations, so each span holds an index into `SnapshotSpans.styles`.
+ */
+export interface SpanStyle {
   kind: SpanKind;
   role: SpanRole;
+  /** `SpanFlag` bits. */
+  flags: number;
   origin?: string;
   namespace?: Namespace;
-  // Flags and empty annotations are omitted when false/empty: a 100 000-span snapshot is
-  // inlined in the page, and every byte is parsed before the first paint.
-  isSegment?: true;
+}
+
+/**
+ * The spans as columns, in pre-order with siblings by start (a subtree is contiguous, and the
+ * depths alone give every parent and subtree end). Every array has `count` entries; strings are
+ * indices into `strings`, where 0 is always ''. Columns of plain numbers parse without an object
+ * per span, and repeated names ("DynamoDB", "GetItem · items") are sent once.
+ */
+export interface SnapshotSpans {
+  count: number;
+  strings: string[];
+  styles: SpanStyle[];
+  depth: number[];
+  /** → strings */
+  name: number[];
+  /** → styles */
+  style: number[];
   /** Offset in ms from the entry span's start (may be negative: spans can start before the entry or their parent). */
-  startMs: number;
-  /** Offset in ms from the entry start; null while in progress. */
-  endMs: number | null;
-  inProgress?: true;
-  fault?: true;
-  error?: true;
-  throttle?: true;
+  startMs: number[];
+  /** Offset in ms from the entry start; meaningless (equal to the start) for a span in progress (`SpanFlag.inProgress`). */
+  endMs: number[];
+  /** The muted text after the name, e.g. "Lambda::Function" or "Query · orders" (→ strings). */
+  sub: number[];
+  /** Origin, operation, table and URL joined by U+0000: what the filter matches besides the name (→ strings). */
+  search: number[];
+}
+
+/** What the details pane shows of a span beyond its row, sent when the span is selected. */
+export interface SpanDetails {
+  id: string;
+  source: string;
   resourceArn?: string;
   http?: HttpInfo;
   aws?: SnapshotAws;
@@ -85,7 +116,6 @@ export interface SnapshotSpan {
   metadata?: Record<string, unknown>;
   cause?: SnapshotCause;
   sql?: Record<string, unknown>;
-  source: string;
 }
 
 /** One row of the trace list. */
@@ -107,8 +137,17 @@ export interface WaterfallSnapshot {
   entryStartEpochMs: number;
   /** Offset of the latest end (or start, for spans in progress) in ms. */
   endMs: number;
-  spans: SnapshotSpan[];
+  /** Offset of the earliest start in ms (0 without spans), so the webview need not scan for the domain. */
+  minStartMs: number;
+  spans: SnapshotSpans;
+  /**
+   * Changes whenever the spans (their ids and order) do: the webview persists collapsed and
+   * selected spans by index, and applies them only to the spans they were saved with.
+   */
+  spansKey: string;
   report: TraceReport;
+  /** For each of `report.findings`, the indices of its `spanIds` in `spans` (ids not in the trace left out). */
+  findingSpans: number[][];
   /** Every trace that can be shown in this panel, including this one. */
   traces: TraceListItem[];
   /** Opaque key the host uses to reopen the panel after a window reload. */
@@ -131,7 +170,17 @@ export interface NoticeMessage {
   text: string;
 }
 
-export type HostMessage = SnapshotMessage | NoticeMessage;
+/** The details of one span, in answer to `requestDetails`. */
+export interface DetailsMessage {
+  type: 'details';
+  v: typeof PROTOCOL_VERSION;
+  traceId: string;
+  /** Index of the span in the snapshot's `spans`. */
+  index: number;
+  details: SpanDetails;
+}
+
+export type HostMessage = SnapshotMessage | NoticeMessage | DetailsMessage;
 
 // ---- webview → host --------------------------------------------------------------------------
 
@@ -180,8 +229,18 @@ export interface SelectTraceMessage {
   traceId: string;
 }
 
+/** The details pane needs a span's details (`details` answers). */
+export interface RequestDetailsMessage {
+  type: 'requestDetails';
+  v: typeof PROTOCOL_VERSION;
+  traceId: string;
+  /** Index of the span in the snapshot's `spans`. */
+  index: number;
+}
+
 export type WebviewMessage =
   | ReadyMessage
+  | RequestDetailsMessage
   | OpenSourceMessage
   | OpenLogsMessage
   | RevealFindingMessage
@@ -208,14 +267,33 @@ function optStr(x: unknown): boolean {
   return x === undefined || typeof x === 'string';
 }
 
+function isIndex(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0;
+}
+
+const SPAN_COLUMNS = ['depth', 'name', 'style', 'startMs', 'endMs', 'sub', 'search'] as const;
+
+/** Shape only (every column there and `count` long); the host is the one writer of snapshots. */
+function isSpans(x: unknown): x is SnapshotSpans {
+  if (!isObj(x) || !isIndex(x['count']) || !Array.isArray(x['strings']) || !Array.isArray(x['styles'])) return false;
+  const count = x['count'];
+  return SPAN_COLUMNS.every((c) => {
+    const col = x[c];
+    return Array.isArray(col) && col.length === count;
+  });
+}
+
 function isSnapshot(x: unknown): x is WaterfallSnapshot {
   return (
     isObj(x) &&
     str(x['traceId']) &&
     typeof x['entryStartEpochMs'] === 'number' &&
     typeof x['endMs'] === 'number' &&
-    Array.isArray(x['spans']) &&
+    typeof x['minStartMs'] === 'number' &&
+    isSpans(x['spans']) &&
+    str(x['spansKey']) &&
     isObj(x['report']) &&
+    Array.isArray(x['findingSpans']) &&
     Array.isArray(x['traces'])
   );
 }
@@ -228,12 +306,22 @@ export function isNoticeMessage(x: unknown): x is NoticeMessage {
   return envelope(x, 'notice') && (x['level'] === 'info' || x['level'] === 'error') && str(x['text']);
 }
 
+export function isDetailsMessage(x: unknown): x is DetailsMessage {
+  if (!envelope(x, 'details') || !str(x['traceId']) || !isIndex(x['index'])) return false;
+  const d = x['details'];
+  return isObj(d) && str(d['id']) && str(d['source']);
+}
+
 export function isHostMessage(x: unknown): x is HostMessage {
-  return isSnapshotMessage(x) || isNoticeMessage(x);
+  return isSnapshotMessage(x) || isNoticeMessage(x) || isDetailsMessage(x);
 }
 
 export function isReadyMessage(x: unknown): x is ReadyMessage {
   return envelope(x, 'ready') && (x['traceId'] === null || str(x['traceId']));
+}
+
+export function isRequestDetailsMessage(x: unknown): x is RequestDetailsMessage {
+  return envelope(x, 'requestDetails') && str(x['traceId']) && isIndex(x['index']);
 }
 
 export function isOpenSourceMessage(x: unknown): x is OpenSourceMessage {
@@ -272,6 +360,7 @@ export function isSelectTraceMessage(x: unknown): x is SelectTraceMessage {
 export function isWebviewMessage(x: unknown): x is WebviewMessage {
   return (
     isReadyMessage(x) ||
+    isRequestDetailsMessage(x) ||
     isOpenSourceMessage(x) ||
     isOpenLogsMessage(x) ||
     isRevealFindingMessage(x) ||

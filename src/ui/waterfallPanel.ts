@@ -2,7 +2,8 @@
 // the page from waterfallHtml.ts (strict CSP, per-render nonce, snapshot inlined so the first
 // paint needs no round trip), the webview's messages checked by the protocol's guards, and a
 // serializer so a panel survives a window reload (the webview persists only UI state plus the
-// opaque restore key; the caller's `reopen` turns that key back into traces).
+// opaque restore key; the caller's `reopen` turns that key back into traces). The snapshot holds
+// the rows; a span's details are built when the webview asks for them (`requestDetails`).
 import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
 import type { Trace } from '../core/model';
@@ -10,11 +11,12 @@ import type { TraceReport } from '../core/report';
 import { REPORT_SCHEMA_VERSION } from '../core/report';
 import { renderTextReport } from '../core/textReport';
 import { PROTOCOL_VERSION, isWebviewMessage } from '../protocol';
-import type { HostMessage, OpenLogsMessage, WaterfallSnapshot, WebviewMessage } from '../protocol';
+import type { HostMessage, OpenLogsMessage, RequestDetailsMessage, WaterfallSnapshot, WebviewMessage } from '../protocol';
 import type { Logger } from './logger';
 import { workspaceFrameResolver } from './frameResolver';
 import { createNonce, waterfallHtml } from './waterfallHtml';
-import { buildWaterfallSnapshot } from './waterfallSnapshot';
+import { buildWaterfall } from './waterfallSnapshot';
+import type { SnapshotOptions, WaterfallModel } from './waterfallSnapshot';
 
 /** View type of the panel; package.json's `onWebviewPanel:` activation event must match. */
 export const WATERFALL_VIEW_TYPE = WebviewTypes.waterfall;
@@ -48,7 +50,8 @@ interface OpenPanel {
   panel: vscode.WebviewPanel;
   traces: Map<string, WaterfallEntry>;
   current: string;
-  snapshot: WaterfallSnapshot;
+  /** The snapshot of `current` and the spans behind its rows (for `requestDetails`). */
+  model: WaterfallModel;
   restoreKey: string | undefined;
 }
 
@@ -67,13 +70,14 @@ function workspaceFolders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
-function snapshotOf(open: Pick<OpenPanel, 'traces' | 'restoreKey'>, traceId: string): WaterfallSnapshot {
+function modelOf(open: Pick<OpenPanel, 'traces' | 'restoreKey'>, traceId: string): WaterfallModel {
   const entry = open.traces.get(traceId);
   if (!entry) throw new Error(`trace ${traceId} is not in this panel`);
   const others = [...open.traces.values()].filter((e) => e.trace.traceId !== traceId).map((e) => e.report);
-  const opts: Parameters<typeof buildWaterfallSnapshot>[2] = { others, resolveFrame: workspaceFrameResolver(workspaceFolders()) };
+  // One resolver per model: its cache serves the stack frames of every span's details.
+  const opts: SnapshotOptions = { others, resolveFrame: workspaceFrameResolver(workspaceFolders()) };
   if (open.restoreKey !== undefined) opts.restoreKey = open.restoreKey;
-  return buildWaterfallSnapshot(entry.trace, entry.report, opts);
+  return buildWaterfall(entry.trace, entry.report, opts);
 }
 
 function titleOf(snap: WaterfallSnapshot): string {
@@ -94,10 +98,18 @@ function post(panel: vscode.WebviewPanel, message: HostMessage): void {
 function show(open: OpenPanel, traceId: string): void {
   panels.delete(open.current);
   open.current = traceId;
-  open.snapshot = snapshotOf(open, traceId);
+  open.model = modelOf(open, traceId);
   panels.set(traceId, open);
-  open.panel.title = titleOf(open.snapshot);
-  post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.snapshot });
+  open.panel.title = titleOf(open.model.snapshot);
+  post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
+}
+
+/** Answers a details request for the shown trace; one for a trace no longer shown is stale: dropped. */
+function answerDetails(open: OpenPanel, m: RequestDetailsMessage): void {
+  if (m.traceId !== open.current) return;
+  const details = open.model.details(m.index);
+  if (!details) return;
+  post(open.panel, { type: 'details', v: PROTOCOL_VERSION, traceId: m.traceId, index: m.index, details });
 }
 
 async function onMessage(open: OpenPanel, raw: unknown, hooks: WaterfallHooks): Promise<void> {
@@ -110,7 +122,10 @@ async function onMessage(open: OpenPanel, raw: unknown, hooks: WaterfallHooks): 
     case 'ready':
       // The webview boots from the html's inline snapshot; after an in-panel trace switch the
       // html is older than what the panel shows, so send the current one.
-      if (m.traceId !== open.current) post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.snapshot });
+      if (m.traceId !== open.current) post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
+      return;
+    case 'requestDetails':
+      answerDetails(open, m);
       return;
     case 'openSource': {
       const uri = vscode.Uri.file(m.file);
@@ -140,7 +155,7 @@ async function onMessage(open: OpenPanel, raw: unknown, hooks: WaterfallHooks): 
     case 'copyTrace': {
       const entry = open.traces.get(m.traceId);
       if (!entry) return;
-      const snap = m.traceId === open.current ? open.snapshot : snapshotOf(open, m.traceId);
+      const snap = m.traceId === open.current ? open.model.snapshot : modelOf(open, m.traceId).snapshot;
       const text =
         m.format === 'json'
           ? JSON.stringify({ report: entry.report, spans: entry.trace.spans.map(({ children: _c, ...rest }) => rest) }, null, 2)
@@ -207,12 +222,12 @@ export function showWaterfall(context: vscode.ExtensionContext, input: Waterfall
   }
   const panel = vscode.window.createWebviewPanel(WATERFALL_VIEW_TYPE, 'Trace', vscode.ViewColumn.Active, webviewOptions(context));
   const traces = entriesOf(input);
-  const snapshot = snapshotOf({ traces, restoreKey: input.restoreKey }, traceId);
-  const open: OpenPanel = { panel, traces, current: traceId, restoreKey: input.restoreKey, snapshot };
+  const model = modelOf({ traces, restoreKey: input.restoreKey }, traceId);
+  const open: OpenPanel = { panel, traces, current: traceId, restoreKey: input.restoreKey, model };
   panels.set(traceId, open);
-  render(context, panel, open.snapshot);
+  render(context, panel, model.snapshot);
   wire(context, open, hooks);
-  hooks.log?.info(`waterfall opened: ${traceId} (${open.snapshot.spans.length} spans)`);
+  hooks.log?.info(`waterfall opened: ${traceId} (${model.snapshot.spans.count} spans)`);
   return panel;
 }
 
@@ -261,10 +276,10 @@ export function registerWaterfallSerializer(
         return;
       }
       const key = input.restoreKey ?? restoreKey;
-      const snapshot = snapshotOf({ traces, restoreKey: key }, current);
-      const open: OpenPanel = { panel, traces, current, restoreKey: key, snapshot };
+      const model = modelOf({ traces, restoreKey: key }, current);
+      const open: OpenPanel = { panel, traces, current, restoreKey: key, model };
       panels.set(current, open);
-      render(context, panel, open.snapshot);
+      render(context, panel, model.snapshot);
       wire(context, open, hooks);
       hooks.log?.info(`waterfall restored: ${current}`);
     },

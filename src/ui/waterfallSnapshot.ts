@@ -3,12 +3,17 @@
 // The snapshot is pre-order with siblings by start (Jaeger's normalize step), times are
 // offsets from the entry start, and nothing is clamped to its parent: a child that starts
 // before its parent (real X-Ray: Initialization before the function segment) keeps its time.
+// Rows travel as columns (protocol.ts SnapshotSpans); a span's details are built only when the
+// webview asks for them (spanDetails), from the span list the model keeps on the host.
 import type { Span, SpanKind, Trace } from '../core/model';
 import type { TraceReport } from '../core/report';
+import { SpanFlag } from '../protocol';
 import type {
   SnapshotCause,
-  SnapshotSpan,
+  SnapshotSpans,
+  SpanDetails,
   SpanRole,
+  SpanStyle,
   TraceListItem,
   WaterfallSnapshot,
 } from '../protocol';
@@ -22,6 +27,14 @@ export interface SnapshotOptions {
    */
   resolveFrame?: (path: string, workingDirectory: string | undefined) => string | undefined;
   restoreKey?: string;
+}
+
+/** A snapshot and, host-side only, the spans its rows stand for (`spans[i]` is row data `i`). */
+export interface WaterfallModel {
+  snapshot: WaterfallSnapshot;
+  spans: readonly Span[];
+  /** The details of span `index` (with the build's frame resolver), undefined out of range. */
+  details(index: number): SpanDetails | undefined;
 }
 
 const ROLE_BY_KIND: Record<SpanKind, SpanRole> = {
@@ -59,8 +72,39 @@ export function traceListItem(r: TraceReport): TraceListItem {
   return item;
 }
 
+/**
+ * The muted text after a row's name: what a segment is (two "orders-report" rows are the Lambda
+ * service and the function), the operation and table, and the status of a call.
+ */
+export function subText(span: Span): string {
+  // The non-empty parts joined by " · ", without an array per span (100 000 spans are built at once).
+  let out = span.isSegment && span.origin ? span.origin.replace(/^AWS::/, '') : '';
+  const op = span.aws?.operation;
+  if (op) out = out ? `${out} · ${op}` : op;
+  const table = span.aws?.tableName;
+  if (table) out = out ? `${out} · ${table}` : table;
+  if (span.http?.status !== undefined && span.kind !== 'front-door') {
+    const status = String(span.http.status);
+    out = out ? `${out} · ${status}` : status;
+  }
+  return out;
+}
+
+/** What the filter matches besides the name (protocol.ts SnapshotSpans.search). */
+export function searchText(span: Span): string {
+  return `${span.origin ?? ''}\u0000${span.aws?.operation ?? ''}\u0000${span.aws?.tableName ?? ''}\u0000${span.http?.url ?? ''}`;
+}
+
 function byStart(a: Span, b: Span): number {
   return a.startMs - b.startMs;
+}
+
+/** Children in start order: as they are when already sorted (the usual case), else a sorted copy. */
+function inStartOrder(spans: readonly Span[]): readonly Span[] {
+  for (let k = 1; k < spans.length; k++) {
+    if ((spans[k - 1] as Span).startMs > (spans[k] as Span).startMs) return [...spans].sort(byStart);
+  }
+  return spans;
 }
 
 function snapshotCause(span: Span, opts: SnapshotOptions): SnapshotCause | undefined {
@@ -80,86 +124,208 @@ function snapshotCause(span: Span, opts: SnapshotOptions): SnapshotCause | undef
   return out;
 }
 
+/** The details pane's data of one span (asked for by the webview when the span is selected). */
+export function spanDetails(span: Span, opts: Pick<SnapshotOptions, 'resolveFrame'> = {}): SpanDetails {
+  const d: SpanDetails = { id: span.id, source: span.source };
+  if (span.resourceArn !== undefined) d.resourceArn = span.resourceArn;
+  if (span.http) d.http = { ...span.http };
+  if (span.aws) d.aws = { ...span.aws };
+  if (Object.keys(span.annotations).length > 0) d.annotations = { ...span.annotations };
+  if (span.metadata) d.metadata = span.metadata;
+  if (span.sql) d.sql = span.sql;
+  const cause = snapshotCause(span, opts);
+  if (cause) d.cause = cause;
+  return d;
+}
+
+/** Strings sent once, referred to by index; 0 is ''. */
+class StringTable {
+  readonly list: string[] = [''];
+  private readonly index = new Map<string, number>([['', 0]]);
+
+  of(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
+const KIND_CODE: Record<SpanKind, number> = {
+  'front-door': 0,
+  'lambda-service': 1,
+  function: 2,
+  initialization: 3,
+  restore: 4,
+  invocation: 5,
+  overhead: 6,
+  downstream: 7,
+  custom: 8,
+  inferred: 9,
+};
+
+class StyleTable {
+  readonly list: SpanStyle[] = [];
+  /** By origin (undefined apart), then by a number made of kind, namespace and flags. */
+  private readonly byOrigin = new Map<string | undefined, Map<number, number>>();
+
+  of(span: Span): number {
+    const flags =
+      (span.isSegment ? SpanFlag.segment : 0) |
+      (span.inProgress ? SpanFlag.inProgress : 0) |
+      (span.fault ? SpanFlag.fault : 0) |
+      (span.error ? SpanFlag.error : 0) |
+      (span.throttle ? SpanFlag.throttle : 0);
+    const ns = span.namespace === undefined ? 0 : span.namespace === 'aws' ? 1 : 2;
+    const key = (KIND_CODE[span.kind] * 3 + ns) * 32 + flags;
+    let index = this.byOrigin.get(span.origin);
+    if (!index) {
+      index = new Map();
+      this.byOrigin.set(span.origin, index);
+    }
+    let i = index.get(key);
+    if (i === undefined) {
+      const style: SpanStyle = { kind: span.kind, role: roleOf(span), flags };
+      if (span.origin !== undefined) style.origin = span.origin;
+      if (span.namespace !== undefined) style.namespace = span.namespace;
+      i = this.list.length;
+      this.list.push(style);
+      index.set(key, i);
+    }
+    return i;
+  }
+}
+
 /**
- * Builds the snapshot. Walks the trace tree iteratively (100 000 spans may nest deeply),
- * pre-order, siblings sorted by start time; spans not reachable from the roots are
- * appended as roots so nothing the engine parsed disappears from the picture.
+ * Two 32-bit FNV-1a lanes over the ids in order: equal keys mean (but for a 1 in 2^64 chance)
+ * the same spans in the same order, which is all the webview's persisted indices need.
  */
-export function buildWaterfallSnapshot(trace: Trace, report: TraceReport, opts: SnapshotOptions = {}): WaterfallSnapshot {
+function spansKeyOf(spans: readonly Span[]): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x9e3779b9;
+  for (const s of spans) {
+    const id = s.id;
+    for (let k = 0; k < id.length; k++) {
+      const c = id.charCodeAt(k);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193);
+    }
+    // A separator no id can fake by its characters' codes alone: ids end where they end.
+    a = Math.imul(a ^ 0x10000, 0x01000193);
+    b = Math.imul(b ^ 0x1ffff, 0x01000193);
+  }
+  return `${spans.length}:${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+}
+
+/**
+ * Builds the snapshot and the host's span list. Walks the trace tree iteratively (100 000 spans
+ * may nest deeply), pre-order, siblings sorted by start time; spans not reachable from the roots
+ * are appended as roots so nothing the engine parsed disappears from the picture.
+ */
+export function buildWaterfall(trace: Trace, report: TraceReport, opts: SnapshotOptions = {}): WaterfallModel {
   let earliest = Infinity;
   for (const s of trace.spans) earliest = Math.min(earliest, s.startMs);
   const origin = trace.entry?.startMs ?? (Number.isFinite(earliest) ? earliest : 0);
-  const spans: SnapshotSpan[] = [];
+  const order: Span[] = [];
+  const strings = new StringTable();
+  const styles = new StyleTable();
+  const noSearch = strings.of('\u0000\u0000\u0000');
+  const cols: SnapshotSpans = {
+    count: 0,
+    strings: strings.list,
+    styles: styles.list,
+    depth: [],
+    name: [],
+    style: [],
+    startMs: [],
+    endMs: [],
+    sub: [],
+    search: [],
+  };
   const seen = new Set<Span>();
   let endMs = 0;
+  let minStartMs = 0;
+  // Finding span ids → their indices, found on the way instead of indexing every id.
+  const wanted = new Map<string, number>();
+  for (const f of report.findings) for (const id of f.spanIds ?? []) wanted.set(id, -1);
 
+  // The stack as two arrays (span, depth): no tuple per span. Children are pushed in reverse so
+  // they pop in start order.
+  const stack: Span[] = [];
+  const depths: number[] = [];
   const visit = (root: Span): void => {
-    // Stack of [span, parentIndex, depth]; children pushed in reverse so they pop in start order.
-    const stack: Array<[Span, number, number]> = [[root, -1, 0]];
-    const open: number[] = []; // indices whose subtreeEnd is not known yet, by depth
+    stack.push(root);
+    depths.push(0);
     while (stack.length > 0) {
-      const [span, parent, depth] = stack.pop() as [Span, number, number];
+      const span = stack.pop() as Span;
+      const depth = depths.pop() as number;
       if (seen.has(span)) continue;
       seen.add(span);
-      // Close every open subtree at this depth or deeper: this span is past them.
-      while (open.length > depth) {
-        const closed = open.pop() as number;
-        (spans[closed] as SnapshotSpan).subtreeEnd = spans.length;
-      }
-      const index = spans.length;
+      const index = order.length;
       const start = span.startMs - origin;
       const end = span.endMs === null ? null : span.endMs - origin;
       endMs = Math.max(endMs, end ?? start);
-      const s: SnapshotSpan = {
-        id: span.id,
-        parent,
-        depth,
-        subtreeEnd: index + 1,
-        name: span.name,
-        kind: span.kind,
-        role: roleOf(span),
-        startMs: start,
-        endMs: end,
-        source: span.source,
-      };
-      if (span.isSegment) s.isSegment = true;
-      if (span.inProgress) s.inProgress = true;
-      if (span.fault) s.fault = true;
-      if (span.error) s.error = true;
-      if (span.throttle) s.throttle = true;
-      if (Object.keys(span.annotations).length > 0) s.annotations = { ...span.annotations };
-      if (span.origin !== undefined) s.origin = span.origin;
-      if (span.namespace !== undefined) s.namespace = span.namespace;
-      if (span.resourceArn !== undefined) s.resourceArn = span.resourceArn;
-      if (span.http) s.http = { ...span.http };
-      if (span.aws) s.aws = { ...span.aws };
-      if (span.metadata) s.metadata = span.metadata;
-      if (span.sql) s.sql = span.sql;
-      const cause = snapshotCause(span, opts);
-      if (cause) s.cause = cause;
-      spans.push(s);
-      open.push(index);
-      const kids = [...span.children].sort(byStart);
-      for (let k = kids.length - 1; k >= 0; k--) stack.push([kids[k] as Span, index, depth + 1]);
+      minStartMs = Math.min(minStartMs, start);
+      order.push(span);
+      cols.depth.push(depth);
+      cols.name.push(strings.of(span.name));
+      cols.style.push(styles.of(span));
+      cols.startMs.push(start);
+      cols.endMs.push(end ?? start);
+      if (span.origin === undefined && span.aws === undefined && span.http === undefined) {
+        // Nothing to show or match besides the name (most spans of a big trace): no strings to build.
+        cols.sub.push(0);
+        cols.search.push(noSearch);
+      } else {
+        cols.sub.push(strings.of(subText(span)));
+        cols.search.push(strings.of(searchText(span)));
+      }
+      if (wanted.size > 0 && wanted.has(span.id)) wanted.set(span.id, index);
+      const kids = inStartOrder(span.children);
+      for (let k = kids.length - 1; k >= 0; k--) {
+        stack.push(kids[k] as Span);
+        depths.push(depth + 1);
+      }
     }
-    while (open.length > 0) (spans[open.pop() as number] as SnapshotSpan).subtreeEnd = spans.length;
   };
 
   for (const root of [...trace.roots].sort(byStart)) visit(root);
   for (const s of trace.spans) if (!seen.has(s)) visit(s);
+  cols.count = order.length;
 
   const list = new Map<string, TraceListItem>();
   list.set(report.traceId, traceListItem(report));
   for (const r of opts.others ?? []) if (!list.has(r.traceId)) list.set(r.traceId, traceListItem(r));
 
-  const snap: WaterfallSnapshot = {
+  const snapshot: WaterfallSnapshot = {
     traceId: trace.traceId,
     entryStartEpochMs: origin,
     endMs,
-    spans,
+    minStartMs,
+    spans: cols,
+    spansKey: spansKeyOf(order),
     report,
+    findingSpans: report.findings.map((f) =>
+      (f.spanIds ?? []).map((id) => wanted.get(id) ?? -1).filter((i) => i >= 0),
+    ),
     traces: [...list.values()],
   };
-  if (opts.restoreKey !== undefined) snap.restoreKey = opts.restoreKey;
-  return snap;
+  if (opts.restoreKey !== undefined) snapshot.restoreKey = opts.restoreKey;
+  const resolve: Pick<SnapshotOptions, 'resolveFrame'> = opts.resolveFrame ? { resolveFrame: opts.resolveFrame } : {};
+  return {
+    snapshot,
+    spans: order,
+    details: (index) => {
+      const span = Number.isInteger(index) ? order[index] : undefined;
+      return span ? spanDetails(span, resolve) : undefined;
+    },
+  };
+}
+
+/** The snapshot alone (what the page inlines and `snapshot` messages carry). */
+export function buildWaterfallSnapshot(trace: Trace, report: TraceReport, opts: SnapshotOptions = {}): WaterfallSnapshot {
+  return buildWaterfall(trace, report, opts).snapshot;
 }

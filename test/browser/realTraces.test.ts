@@ -9,10 +9,12 @@ import type { Browser } from 'playwright-core';
 import { analyze } from '../../src/core/analyze';
 import { parseTraceText } from '../../src/ingest/xray';
 import type { WaterfallSnapshot } from '../../src/protocol';
-import { buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
+import { buildWaterfall } from '../../src/ui/waterfallSnapshot';
+import type { WaterfallModel } from '../../src/ui/waterfallSnapshot';
 import { apiTrace, batchGetTraces, sequential } from '../builders/traceBuilder';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { closeHarness, launch, openWaterfall } from '../waterfall/pageHarness';
+import { indexOf, table } from '../waterfall/snapshotView';
 import type { ThemeName } from '../waterfall/pageHarness';
 
 let browser: Browser;
@@ -25,12 +27,16 @@ after(async () => {
   await closeHarness();
 });
 
-/** Every trace of a text through the engine, worst first, as snapshots that list each other. */
-function snapshotsOf(text: string, source: string): WaterfallSnapshot[] {
+/** Every trace of a text through the engine, worst first, as models whose snapshots list each other. */
+function modelsOf(text: string, source: string): WaterfallModel[] {
   const parsed = parseTraceText(text, source);
   const { analyzed } = analyze(parsed);
   const reports = analyzed.map((a) => a.report);
-  return analyzed.map((a) => buildWaterfallSnapshot(a.trace, a.report, { others: reports, restoreKey: source }));
+  return analyzed.map((a) => buildWaterfall(a.trace, a.report, { others: reports, restoreKey: source }));
+}
+
+function snapshotsOf(text: string, source: string): WaterfallSnapshot[] {
+  return modelsOf(text, source).map((m) => m.snapshot);
 }
 
 function fixture(name: string): string {
@@ -54,13 +60,14 @@ test('the real cold-start capture: every span a row, Initialization drawn before
   const { page, violations } = await openWaterfall(browser, snap);
   try {
     const labels = await page.locator('.tl-row:not([hidden]) .tl-label').allTextContents();
-    assert.equal(labels.length, snap.spans.length);
+    assert.equal(labels.length, snap.spans.count);
     assert.ok(labels.includes('Initialization') && labels.includes('Invocation'));
-    const init = snap.spans.findIndex((s) => s.kind === 'initialization');
-    const fn = snap.spans[init]!.parent;
+    const spans = table(snap);
+    const init = indexOf(snap, (t, i) => t.style(i).kind === 'initialization');
+    const fn = spans.parent[init] as number;
     const initBox = (await page.locator(`.tl-row[data-index="${init}"] .tl-bar`).boundingBox())!;
     const fnBox = (await page.locator(`.tl-row[data-index="${fn}"] .tl-bar`).boundingBox())!;
-    assert.ok(snap.spans[init]!.startMs < snap.spans[fn]!.startMs, 'real data: init starts before its parent');
+    assert.ok(spans.startMs(init) < spans.startMs(fn), 'real data: init starts before its parent');
     assert.ok(initBox.x < fnBox.x, 'and is drawn there, not clamped');
     assert.match((await page.locator('.tl-legend').textContent()) ?? '', /Cold start/);
     for (const label of await page.locator('.tl-bar-label').allTextContents()) assert.ok(!/·\s*$/.test(label), `label "${label}" has no dangling separator`);
@@ -80,7 +87,7 @@ test('a real multi-trace file: the trace list holds every trace of the file', as
   try {
     assert.equal(first.traces.length, snaps.length);
     assert.equal(await page.locator('.tl-trace-row').count(), snaps.length > 1 ? snaps.length : 0);
-    assert.equal(await page.locator('.tl-row[data-index="0"] .tl-label').textContent(), first.spans[0]!.name);
+    assert.equal(await page.locator('.tl-row[data-index="0"] .tl-label').textContent(), table(first).name(0));
     assert.equal(await page.locator('.tl-entry-name').textContent(), first.report.entry.name);
   } finally {
     await page.close();
@@ -109,15 +116,15 @@ function timeout504(): string {
 }
 
 test('a 504 at 29 s through the engine: cut marker at cutAtMs, work after it hatched, findings highlight their spans', async () => {
-  const snaps = snapshotsOf(timeout504(), 'timeout504.json');
-  const snap = snaps[0]!;
+  const model = modelsOf(timeout504(), 'timeout504.json')[0]!;
+  const snap = model.snapshot;
   assert.equal(snap.report.verdict, 'timeout');
   assert.ok(snap.report.cutAtMs !== null && snap.report.afterCutMs !== null && snap.report.afterCutMs > 4000);
-  const { page, posted } = await openWaterfall(browser, snap);
+  const { page, posted } = await openWaterfall(browser, model);
   try {
     assert.equal(await page.locator('.tl-cut-line').count(), 1);
     assert.ok((await page.locator('.tl-row.past-cut').count()) >= 3, 'function, Invocation, SQS run past the cut');
-    const sqs = snap.spans.findIndex((s) => s.name === 'SQS');
+    const sqs = indexOf(snap, 'SQS');
     assert.equal(await page.locator(`.tl-row[data-index="${sqs}"] .tl-after-cut`).isVisible(), true);
     const after = snap.report.findings.findIndex((f) => f.id === 'work-after-cut');
     assert.ok(after >= 0, `findings: ${snap.report.findings.map((f) => f.id).join(', ')}`);
@@ -126,8 +133,8 @@ test('a 504 at 29 s through the engine: cut marker at cutAtMs, work after it hat
       Array.from((globalThis as unknown as WinLike).document.querySelectorAll('.tl-row.highlight')).map((r: ElLike) => r.dataset['index']),
     );
     const expected = new Set(snap.report.findings[after]!.spanIds);
-    assert.ok(highlighted.length > 0 && highlighted.every((i) => expected.has(snap.spans[Number(i)]!.id)));
-    assert.equal((await posted()).at(-1)?.type, 'revealFinding');
+    assert.ok(highlighted.length > 0 && highlighted.every((i) => expected.has(model.spans[Number(i)]!.id)));
+    assert.equal((await posted()).filter((m) => m.type !== 'requestDetails').at(-1)?.type, 'revealFinding');
     assert.equal(await page.locator('.tl-trace-row').count(), 2);
   } finally {
     await page.close();
@@ -150,11 +157,11 @@ test('100 000 spans through the engine: parsed, analyzed, drawn with a few dozen
   }));
   const text = batchGetTraces(apiTrace({ status: 504, gatewayEnd: 26_000 + 3_010, functionEnd: 40 + 33_334 * 0.8 + 50, calls, api: 'bulk-api/prod', path: '/prod/bulk' }));
   const [snap] = snapshotsOf(text, 'big.json');
-  assert.ok(snap && snap.spans.length >= 100_000, `${snap?.spans.length} spans`);
+  assert.ok(snap && snap.spans.count >= 100_000, `${snap?.spans.count} spans`);
   const { page } = await openWaterfall(browser, snap, { height: 820 });
   try {
     assert.ok((await page.locator('.tl-row').count()) < 80);
-    assert.equal(await page.locator('.tl-filter-count').textContent(), `${snap.spans.length} spans`);
+    assert.equal(await page.locator('.tl-filter-count').textContent(), `${snap.spans.count} spans`);
     await page.screenshot({ path: 'test-results/waterfall-real-big-dark.png' });
   } finally {
     await page.close();

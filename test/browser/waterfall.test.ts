@@ -8,11 +8,12 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../../src/protocol';
 import type { WaterfallSnapshot } from '../../src/protocol';
-import { buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
+import { buildWaterfall, buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
 import { traceDomain, viewedPosition, FULL_VIEW } from '../../webview/waterfall/scale';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { applyTheme, closeHarness, launch, openWaterfall, themeVariables } from '../waterfall/pageHarness';
 import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../waterfall/modelBuilder';
+import { table } from '../waterfall/snapshotView';
 
 let browser: Browser;
 before(async () => {
@@ -24,9 +25,13 @@ after(async () => {
   await closeHarness();
 });
 
-function timeoutSnapshot(): WaterfallSnapshot {
+function timeoutModel(): ReturnType<typeof buildWaterfall> {
   const a = timeoutScenario();
-  return buildWaterfallSnapshot(a.trace, a.report, { others: [coldStartScenario().report] });
+  return buildWaterfall(a.trace, a.report, { others: [coldStartScenario().report] });
+}
+
+function timeoutSnapshot(): WaterfallSnapshot {
+  return timeoutModel().snapshot;
 }
 
 /** Names of the rows on screen, top to bottom. */
@@ -46,9 +51,7 @@ async function rowOf(page: Page, name: string, nth = 0): Promise<ReturnType<Page
 async function expectedX(page: Page, snap: WaterfallSnapshot, ms: number): Promise<number> {
   const axis = await page.locator('.tl-axis').boundingBox();
   assert.ok(axis);
-  let minStart = 0;
-  for (const s of snap.spans) minStart = Math.min(minStart, s.startMs);
-  const d = traceDomain(minStart, snap.endMs, snap.report.budgetMs, snap.report.cutAtMs);
+  const d = traceDomain(snap.minStartMs, snap.endMs, snap.report.budgetMs, snap.report.cutAtMs);
   return axis.x + viewedPosition(d, FULL_VIEW)(ms) * axis.width;
 }
 
@@ -219,13 +222,14 @@ test('collapse and expand by click and by keyboard; arrows, Enter, / and Escape'
 });
 
 test('clicking a finding highlights its spans (expanding what hides them) and tells the host', async () => {
-  const snap = timeoutSnapshot();
-  const { page, posted } = await openWaterfall(browser, snap);
+  const model = timeoutModel();
+  const snap = model.snapshot;
+  const { page, posted } = await openWaterfall(browser, model);
   try {
     await (await rowOf(page, 'Invocation')).locator('.tl-twisty').click(); // hide SQS first
     await page.locator('.tl-finding').nth(1).click();
     const hl = await page.evaluate(() => Array.from((globalThis as unknown as WinLike).document.querySelectorAll('.tl-row.highlight:not([hidden])')).map((r) => r.dataset['index']));
-    const names = hl.map((i) => snap.spans[Number(i)]!.id).sort();
+    const names = hl.map((i) => model.spans[Number(i)]!.id).sort();
     assert.deepEqual(names, ['a000000000000004', 'a000000000000008']);
     assert.match((await page.locator('.tl-finding').nth(1).getAttribute('class')) ?? '', /active/);
     const last = (await posted()).at(-1);
@@ -257,12 +261,15 @@ test('details: http, aws, annotations, metadata, cause; workspace frames open th
     },
   });
   const t = trace([root], '1-00000000-0000000000000000000000d1');
-  const snap = buildWaterfallSnapshot(t, report({ traceId: t.traceId, totalMs: 120, verdict: 'error' }), {
+  const model = buildWaterfall(t, report({ traceId: t.traceId, totalMs: 120, verdict: 'error' }), {
     resolveFrame: (p) => (p.startsWith('src/') ? `/workspace/${p}` : undefined),
   });
-  const { page, posted } = await openWaterfall(browser, snap);
+  const { page, posted, waitForDetails } = await openWaterfall(browser, model);
   try {
     await (await rowOf(page, 'checkout')).click();
+    // What the row knows shows at once; the rest is the host's answer to requestDetails.
+    assert.deepEqual((await posted()).find((m) => m.type === 'requestDetails'), { type: 'requestDetails', v: PROTOCOL_VERSION, traceId: t.traceId, index: 0 });
+    await waitForDetails();
     const text = (await page.locator('.tl-details').textContent()) ?? '';
     for (const s of ['https://shop.example/checkout', '502', 'Invoke', 'carts', 'Retries2', 'tenantacme', 'default.cart{"items":3}', 'TypeError: x is undefined', 'node:internal:1']) {
       assert.ok(text.includes(s), `details show ${s}`);
@@ -295,7 +302,7 @@ test('trace list: sortable; choosing a trace asks the host, and its snapshot swa
     const next = buildWaterfallSnapshot(cold.trace, cold.report, { others: [timeoutScenario().report] });
     await page.evaluate((m) => (globalThis as unknown as WinLike).postMessage(m, '*'), { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: next });
     await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-entry-name')?.textContent === 'dev-todo-list-app/dev');
-    assert.equal((await rowNames(page)).length, next.spans.length);
+    assert.equal((await rowNames(page)).length, next.spans.count);
     assert.equal(await page.locator('.tl-cut-line').count(), 0);
     // A message of another protocol version is ignored.
     await page.evaluate((m) => (globalThis as unknown as WinLike).postMessage(m, '*'), { type: 'snapshot', v: 999, snapshot: snap });
@@ -394,12 +401,149 @@ test('virtualized: 100 000 spans keep a few dozen row elements; End reaches the 
     await page.locator('.tl-scroll').focus();
     await page.keyboard.press('End');
     await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-row.selected') !== null);
-    const last = snap.spans[snap.spans.length - 1]!;
-    assert.equal(await page.locator('.tl-row.selected .tl-label').textContent(), last.name);
-    assert.equal(await page.locator('.tl-row.selected').getAttribute('data-index'), String(snap.spans.length - 1));
+    const last = snap.spans.count - 1;
+    assert.equal(await page.locator('.tl-row.selected .tl-label').textContent(), table(snap).name(last));
+    assert.equal(await page.locator('.tl-row.selected').getAttribute('data-index'), String(last));
     assert.ok((await page.locator('.tl-row').count()) < 80);
   } finally {
     await page.close();
+  }
+});
+
+/** The rows on screen as [index, name] from their position (not DOM order), checking none is drawn twice. */
+async function screenRows(page: Page): Promise<Array<[number, string]>> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as WinLike;
+    const sc = w.document.querySelector('.tl-scroll')!.getBoundingClientRect();
+    const shown = Array.from(w.document.querySelectorAll('.tl-row')).filter((r) => w.getComputedStyle(r).getPropertyValue('display') !== 'none');
+    const inView = shown.filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.bottom > sc.top + 1 && b.top < sc.bottom - 1;
+    });
+    inView.sort((x, y) => x.getBoundingClientRect().top - y.getBoundingClientRect().top);
+    return inView.map((r) => [Number(r.dataset['index']), r.querySelector('.tl-label')?.textContent ?? ''] as [number, string]);
+  });
+}
+
+test('recycled rows: after small and big scrolls, up and down, every row on screen is the right span, once', async () => {
+  const big = bigScenario(5_000);
+  const snap = buildWaterfallSnapshot(big.trace, big.report);
+  const t = table(snap);
+  const { page } = await openWaterfall(browser, snap, { height: 700 });
+  try {
+    const frame = (): Promise<void> => page.evaluate(() => new Promise<void>((r) => (globalThis as unknown as WinLike).requestAnimationFrame(() => setTimeout(() => r(), 0))));
+    for (const top of [0, 22, 66, 1_000, 1_011, 30_000, 29_500, 29_480, 110_000 - 700, 50_000, 0]) {
+      await page.evaluate((y) => {
+        (globalThis as unknown as WinLike).document.querySelector('.tl-scroll')!.scrollTop = y;
+      }, top);
+      await frame();
+      await frame();
+      const rows = await screenRows(page);
+      const [y, h] = await page.evaluate(() => {
+        const sc = (globalThis as unknown as WinLike).document.querySelector('.tl-scroll')!;
+        return [sc.scrollTop, sc.clientHeight];
+      });
+      // Every row showing more than a pixel is drawn (screenRows' rule): no gap, no row twice.
+      const first = Math.floor((y + 1) / 22);
+      const end = Math.min(t.count, Math.ceil((y + h - 1) / 22));
+      assert.equal(rows.length, end - first, `rows on screen at ${y} (h ${h}): ${JSON.stringify(rows.map(([i]) => i))}`);
+      rows.forEach(([index, name], k) => {
+        assert.equal(index, first + k, `row ${k} at scrollTop ${y}`);
+        assert.equal(name, t.name(index), `row ${k} at scrollTop ${y}`);
+      });
+    }
+  } finally {
+    await page.close();
+  }
+});
+
+test('collapse and filter leave no stale rows on screen', async () => {
+  const { page } = await openWaterfall(browser, timeoutSnapshot());
+  try {
+    await (await rowOf(page, 'Invocation')).locator('.tl-twisty').click();
+    assert.deepEqual((await screenRows(page)).map(([, n]) => n), ['orders-api/prod', 'Lambda', 'orders-report', 'orders-report', 'Invocation', 'Overhead']);
+    await (await rowOf(page, 'Invocation')).locator('.tl-twisty').click();
+    await page.locator('.tl-filter').fill('sqs');
+    await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-filter-count')?.textContent?.startsWith('6 of'));
+    assert.deepEqual((await screenRows(page)).map(([, n]) => n), ['orders-api/prod', 'Lambda', 'orders-report', 'orders-report', 'Invocation', 'SQS']);
+  } finally {
+    await page.close();
+  }
+});
+
+test('details on demand: what the row knows at once, the rest when the host answers; stale answers are dropped', async () => {
+  const model = timeoutModel();
+  const snap = model.snapshot;
+  // No host here: the test answers (or not) itself.
+  const { page, posted } = await openWaterfall(browser, snap);
+  try {
+    const sqs = table(snap).count - 2;
+    assert.equal(table(snap).name(sqs), 'SQS');
+    await page.locator(`.tl-row[data-index="${sqs}"]`).click();
+    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'true');
+    assert.equal(await page.locator('.tl-detail-title').textContent(), 'SQS');
+    const pending = (await page.locator('.tl-details').textContent()) ?? '';
+    assert.match(pending, /Duration3\.05 s · 11 % of budget/);
+    assert.match(pending, /Kinddownstream · aws/);
+    assert.ok(!pending.includes('SendMessage') && !pending.includes('a000000000000008'), 'no details before the host answers');
+    assert.deepEqual((await posted()).at(-1), { type: 'requestDetails', v: PROTOCOL_VERSION, traceId: snap.traceId, index: sqs });
+    const details = model.details(sqs)!;
+    const send = (m: unknown): Promise<void> => page.evaluate((x) => (globalThis as unknown as WinLike).postMessage(x, '*'), m);
+    await send({ type: 'details', v: PROTOCOL_VERSION, traceId: 'another-trace', index: sqs, details });
+    await send({ type: 'details', v: PROTOCOL_VERSION, traceId: snap.traceId, index: 0, details: model.details(0) });
+    await page.waitForTimeout(50);
+    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'true', 'answers for another trace or span change nothing');
+    await send({ type: 'details', v: PROTOCOL_VERSION, traceId: snap.traceId, index: sqs, details });
+    await page.waitForSelector('.tl-details[aria-busy="false"]');
+    const text = (await page.locator('.tl-details').textContent()) ?? '';
+    assert.ok(text.includes('SendMessage') && text.includes('a000000000000008'), text);
+    // Details that arrived are kept: selecting the stage (answered above) and SQS again asks nothing.
+    const asked = (await posted()).filter((m) => m.type === 'requestDetails').length;
+    await page.locator('.tl-row[data-index="0"]').click();
+    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'false');
+    await page.locator(`.tl-row[data-index="${sqs}"]`).click();
+    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'false');
+    assert.equal((await posted()).filter((m) => m.type === 'requestDetails').length, asked);
+  } finally {
+    await page.close();
+  }
+});
+
+test('persisted indices apply only to the spans they were saved with; a version 1 state still restores', async () => {
+  const snap = timeoutSnapshot();
+  const inv = table(snap).count - 6;
+  assert.equal(table(snap).name(inv), 'Invocation');
+  const ui = { collapsed: [inv], selected: inv, view: { start: 0, end: 0.5 }, filter: '' };
+  const state = (spansKey: string): unknown => ({ v: 2, traceId: snap.traceId, sort: { key: 'total', desc: true }, perTrace: { [snap.traceId]: { ...ui, spansKey } } });
+  const same = await openWaterfall(browser, snap, { state: state(snap.spansKey) });
+  try {
+    assert.equal((await rowNames(same.page)).length, 6);
+    assert.equal(await same.page.locator('.tl-row.selected .tl-label').textContent(), 'Invocation');
+  } finally {
+    await same.page.close();
+  }
+  const other = await openWaterfall(browser, snap, { state: state('10:other') });
+  try {
+    assert.equal((await rowNames(other.page)).length, 10, 'indices of other spans are not applied');
+    assert.equal(await other.page.locator('.tl-row.selected').count(), 0);
+    const bar = (await (await rowOf(other.page, 'orders-api/prod')).locator('.tl-bar').boundingBox())!;
+    const axis = (await other.page.locator('.tl-axis').boundingBox())!;
+    assert.ok(bar.width > axis.width, 'the saved zoom still applies');
+  } finally {
+    await other.page.close();
+  }
+  // What the previous version saved: spans by id. Its trace, sort and filter come back.
+  const v1 = { v: 1, traceId: snap.traceId, sort: { key: 'coldStart', desc: true }, perTrace: { [snap.traceId]: { collapsed: ['a000000000000005'], selected: 'a000000000000005', view: { start: 0, end: 1 }, filter: 'sqs' } } };
+  const old = await openWaterfall(browser, snap, { state: v1 });
+  try {
+    assert.equal(await old.page.locator('.tl-filter').inputValue(), 'sqs');
+    assert.deepEqual(await rowNames(old.page), ['orders-api/prod', 'Lambda', 'orders-report', 'orders-report', 'Invocation', 'SQS']);
+    assert.deepEqual(await old.page.locator('.tl-trace-row .tl-trace-status').allTextContents(), ['201 ok', '504 timeout'], 'the sort came back');
+    const saved = (await old.page.evaluate(() => (globalThis as unknown as WinLike)['__state'])) as { v: number; perTrace: Record<string, { spansKey: string }> };
+    assert.equal(saved.v, 2);
+    assert.equal(saved.perTrace[snap.traceId]!.spansKey, snap.spansKey);
+  } finally {
+    await old.page.close();
   }
 });
 

@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
+import { PROTOCOL_VERSION } from '../../src/protocol';
+import { buildWaterfall } from '../../src/ui/waterfallSnapshot';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { closeHarness, launch, openWaterfall } from '../waterfall/pageHarness';
 import { finding, report, span, trace } from '../waterfall/modelBuilder';
@@ -25,7 +26,7 @@ after(async () => {
   await closeHarness();
 });
 
-function hostileSnapshot(): ReturnType<typeof buildWaterfallSnapshot> {
+function hostileModel(): ReturnType<typeof buildWaterfall> {
   const root = span({
     id: 'f000000000000001',
     name: IMG,
@@ -76,12 +77,13 @@ function hostileSnapshot(): ReturnType<typeof buildWaterfallSnapshot> {
   });
   const other = report({ traceId: '1-00000000-0000000000000000000000x6', totalMs: 10, entry: { kind: 'rest-api', name: SVG, method: IMG, url: CLOSE, status: 200 } });
   // The resolver marks the javascript: frame as a "workspace file": even then it must stay data.
-  return buildWaterfallSnapshot(t, r, { others: [other], resolveFrame: (p) => (p === JS_URL ? JS_URL : undefined) });
+  return buildWaterfall(t, r, { others: [other], resolveFrame: (p) => (p === JS_URL ? JS_URL : undefined) });
 }
 
 test('hostile strings render as text under the panel CSP, and nothing executes', async () => {
-  const snap = hostileSnapshot();
-  const { page, posted, violations, html } = await openWaterfall(browser, snap);
+  const model = hostileModel();
+  const snap = model.snapshot;
+  const { page, posted, violations, html, waitForDetails } = await openWaterfall(browser, model);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -91,8 +93,10 @@ test('hostile strings render as text under the panel CSP, and nothing executes',
     assert.ok(!html.includes(CLOSE), 'the inline JSON cannot close its script element');
     // Open every panel that shows data: select each row, click the finding, follow the frame link.
     await page.locator('.tl-finding').first().click();
-    for (let i = 0; i < snap.spans.length; i++) {
+    for (let i = 0; i < snap.spans.count; i++) {
       await page.locator(`.tl-row[data-index="${i}"]`).click();
+      // The host's details of the span (every hostile field of it) are drawn too.
+      await waitForDetails();
       await page.waitForTimeout(20);
     }
     await page.locator('.tl-row[data-index="1"]').click();
@@ -127,7 +131,7 @@ test('hostile strings render as text under the panel CSP, and nothing executes',
     for (const s of [IMG, SCRIPT, CLOSE, JS_URL, SVG, STYLE]) assert.ok(probe.text.includes(s), `shows ${s} literally`);
     // The frame link is a button that posts data; the host decides (and refuses non-workspace paths).
     const open = (await posted()).find((m) => m.type === 'openSource');
-    assert.deepEqual(open, { type: 'openSource', v: 1, file: JS_URL, line: 1 });
+    assert.deepEqual(open, { type: 'openSource', v: PROTOCOL_VERSION, file: JS_URL, line: 1 });
     assert.deepEqual(await violations(), [], 'nothing even tried to load or run');
   } finally {
     await page.close();

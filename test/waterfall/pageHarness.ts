@@ -1,7 +1,8 @@
 // Loads the real webview bundle in headless Chromium inside the page the panel serves
 // (src/ui/waterfallHtml.ts: same HTML, same CSP), from a tiny loopback HTTP server (127.0.0.1,
 // unref'd: it never keeps the test process alive). `acquireVsCodeApi` is the only stand-in: it
-// records what the webview posts and keeps its setState, as VS Code's would.
+// records what the webview posts and keeps its setState, as VS Code's would. Given the host's
+// model (buildWaterfall), it also answers `requestDetails` as the panel does (waterfallPanel.ts).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -9,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import type { WaterfallSnapshot } from '../../src/protocol';
+import { PROTOCOL_VERSION, isRequestDetailsMessage } from '../../src/protocol';
+import type { DetailsMessage, WaterfallSnapshot } from '../../src/protocol';
+import type { WaterfallModel } from '../../src/ui/waterfallSnapshot';
 import type { WinLike } from './browserGlobals';
 import { createNonce, waterfallHtml } from '../../src/ui/waterfallHtml';
 
@@ -206,11 +209,31 @@ export interface Opened {
   posted(): Promise<Array<{ type: string } & Record<string, unknown>>>;
   /** CSP violations reported in the page. */
   violations(): Promise<string[]>;
+  /** Resolves once the details pane shows the host's details of the selected span. */
+  waitForDetails(): Promise<void>;
 }
 
-/** Opens the panel's page with `snapshot` inlined, in a fresh page of `browser`. */
-export async function openWaterfall(browser: Browser, snapshot: WaterfallSnapshot | null, opts: OpenOptions = {}): Promise<Opened> {
+function isModel(x: WaterfallSnapshot | WaterfallModel | null): x is WaterfallModel {
+  return x !== null && 'snapshot' in x && 'spans' in x;
+}
+
+/**
+ * Opens the panel's page with the snapshot inlined, in a fresh page of `browser`. With a model
+ * (not just its snapshot) the page gets span details when it asks, like the panel's.
+ */
+export async function openWaterfall(browser: Browser, shown: WaterfallSnapshot | WaterfallModel | null, opts: OpenOptions = {}): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 820 } });
+  const model = isModel(shown) ? shown : null;
+  const snapshot = model ? model.snapshot : (shown as WaterfallSnapshot | null);
+  if (model) {
+    await page.exposeBinding('__tlHost', async (_source, m: unknown) => {
+      if (!isRequestDetailsMessage(m) || m.traceId !== model.snapshot.traceId) return;
+      const details = model.details(m.index);
+      if (!details) return;
+      const reply: DetailsMessage = { type: 'details', v: PROTOCOL_VERSION, traceId: m.traceId, index: m.index, details };
+      await page.evaluate((r) => (globalThis as unknown as WinLike).postMessage(r, '*'), reply).catch(() => undefined);
+    });
+  }
   const base = await serve();
   const html = waterfallHtml({ cspSource: base, scriptUri: `${base}/dist/webview.js`, nonce: createNonce(), snapshot });
   const id = String(nextPage++);
@@ -226,7 +249,11 @@ export async function openWaterfall(browser: Browser, snapshot: WaterfallSnapsho
     w['__violations'] = violations;
     document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     w['acquireVsCodeApi'] = () => ({
-      postMessage: (m: unknown) => posted.push(m),
+      postMessage: (m: unknown) => {
+        posted.push(m);
+        const host = w['__tlHost'];
+        if (typeof host === 'function') void (host as (m: unknown) => Promise<void>)(m);
+      },
       getState: () => saved,
       setState: (s: unknown) => {
         saved = s;
@@ -238,6 +265,7 @@ export async function openWaterfall(browser: Browser, snapshot: WaterfallSnapsho
   await page.waitForSelector('.tl-app');
   await applyTheme(page, opts.theme ?? 'dark');
   return {
+    waitForDetails: () => page.waitForSelector('.tl-details[aria-busy="false"]').then(() => undefined),
     page,
     html,
     posted: () => page.evaluate(() => (globalThis as unknown as { __posted: Array<{ type: string } & Record<string, unknown>> }).__posted),

@@ -3,25 +3,31 @@
 // Data flow is one way: snapshot + UI state → visibleRows (pure) → view (pure) → DOM. Only the
 // rows in the viewport (plus a little overscan) exist, recycled from a pool, so 100 000 spans
 // cost one O(n) pass on collapse/filter and O(viewport) per scroll frame.
-import type { SnapshotSpan, WaterfallSnapshot, WebviewMessage } from '../../src/protocol';
-import { PROTOCOL_VERSION } from '../../src/protocol';
+// Per frame the DOM is written, never read: sizes come from one measurement per render (and
+// from the ResizeObserver), a row keeps its element while it stays in view, and a recycled
+// element gets only the properties that differ from what it showed.
+import { PROTOCOL_VERSION, SpanFlag } from '../../src/protocol';
+import type { SpanDetails, WaterfallSnapshot, WebviewMessage } from '../../src/protocol';
 import { renderDetails } from './details';
 import { append, button, el } from './dom';
 import { renderFindings } from './findings';
 import { formatMs, formatShare } from './format';
-import { ancestorsOf, hasChildren, matchesFilter, visibleRows } from './rows';
+import { ancestorsOf, matchesFilter, visibleRows } from './rows';
 import { FULL_VIEW, panView, ticks, traceDomain, viewedPosition, viewOf, zoomView } from './scale';
 import type { Domain, View } from './scale';
+import { SpanTable } from './spans';
 import { renderSummary } from './summary';
 import { renderTraceList } from './traceList';
 import type { Sort } from './traceList';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
+/** Scrolling counts as stopped after this long without a scroll position change. */
+const SCROLL_IDLE_MS = 150;
 
 /** What the webview persists with setState: UI state only, never trace data. */
 export interface PersistedState {
-  v: 1;
+  v: 2;
   traceId: string | null;
   restoreKey?: string;
   sort: Sort;
@@ -29,8 +35,12 @@ export interface PersistedState {
 }
 
 export interface TraceUi {
-  collapsed: string[];
-  selected: string | null;
+  /** Indices of collapsed spans; they apply only to the spans of `spansKey`. */
+  collapsed: number[];
+  /** Index of the selected span, under the same condition. */
+  selected: number | null;
+  /** The snapshot's `spansKey` the indices belong to ('' = none). */
+  spansKey: string;
   view: View;
   filter: string;
 }
@@ -40,34 +50,69 @@ export interface Host {
   saveState(state: PersistedState): void;
 }
 
-interface RowEls {
+/** A pooled row element and what it shows now, so a refill writes only what changed. */
+interface RowSlot {
   root: HTMLDivElement;
-  indent: HTMLSpanElement;
+  name: HTMLDivElement;
   twisty: HTMLSpanElement;
+  twistyText: Text;
   flag: HTMLSpanElement;
-  label: HTMLSpanElement;
-  sub: HTMLSpanElement;
+  flagText: Text;
+  labelText: Text;
+  subText: Text;
   bar: HTMLDivElement;
   after: HTMLDivElement;
   barLabel: HTMLSpanElement;
+  barLabelText: Text;
+  shown: boolean;
+  /** Row it is placed at (-1: to be placed), its span, and the draw generation it was filled in. */
+  row: number;
+  span: number;
+  drawn: number;
+  /** Last written values, by property. */
+  was: Record<string, string>;
+}
+
+function defaultUi(): TraceUi {
+  return { collapsed: [], selected: null, spansKey: '', view: FULL_VIEW, filter: '' };
 }
 
 export class WaterfallApp {
   private snap: WaterfallSnapshot | null = null;
+  private spans: SpanTable | null = null;
   private domain: Domain = { startMs: 0, endMs: 1 };
-  private ui: TraceUi = { collapsed: [], selected: null, view: FULL_VIEW, filter: '' };
+  private ui: TraceUi = defaultUi();
   private collapsed = new Set<number>();
-  private rows: Int32Array = new Int32Array(0);
-  /** Position of each span in `rows`, -1 when hidden; rebuilt with rows. */
-  private rowOf: Int32Array = new Int32Array(0);
+  /**
+   * The span of each visible row; null for every span in order (nothing collapsed or filtered,
+   * as when a trace opens: then there is nothing to compute before the first paint).
+   */
+  private rows: Int32Array | null = null;
+  private rowCount = 0;
+  /** Row of each span (-1 when hidden), made when first needed after the rows change. */
+  private rowOf: Int32Array | null = null;
   private selected = -1;
   private highlighted = new Set<number>();
   private activeFinding: number | null = null;
-  private idIndex = new Map<string, number>();
+  /** Details the host sent for the current snapshot, by span index; and those asked for. */
+  private details = new Map<number, SpanDetails>();
+  private asked = new Set<number>();
   private persisted: PersistedState;
-  private pool: RowEls[] = [];
+  /** Row slots; `null` until a row first lands in it (the first paint makes only those on screen). */
+  private pool: Array<RowSlot | null> = [];
+  /** Bumped whenever what rows show may change other than by scrolling. */
+  private generation = 0;
+  /** Off for the first render of a snapshot: the first paint builds only the rows on screen. */
+  private overscan = true;
+  /** Scroll position of the last row render, the direction of travel, and whether it is ongoing. */
+  private lastTop = 0;
+  private direction = 0;
+  private scrolling = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private frame = 0;
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Sizes from the last measurement: viewport height, scrollbar width, axis width. */
+  private size = { height: 0, scrollbar: -1, axis: 0 };
 
   // Fixed DOM.
   private readonly top = el('div', 'tl-top');
@@ -88,7 +133,7 @@ export class WaterfallApp {
     private readonly host: Host,
     restored: PersistedState | null,
   ) {
-    this.persisted = restored ?? { v: 1, traceId: null, sort: { key: 'total', desc: true }, perTrace: {} };
+    this.persisted = restored ?? { v: 2, traceId: null, sort: { key: 'total', desc: true }, perTrace: {} };
     this.build();
   }
 
@@ -98,30 +143,55 @@ export class WaterfallApp {
     if (this.snap) this.persistTrace();
     this.snap = snap;
     this.notice.hidden = true;
+    this.generation++;
+    this.details = new Map();
+    this.asked = new Set();
     if (!snap) {
+      this.spans = null;
       this.top.replaceChildren(el('p', 'tl-empty', 'No trace to show. Open a trace file (Timeout Lens: Open Trace File…).'));
-      this.rows = new Int32Array(0);
+      this.rows = null;
+      this.rowCount = 0;
+      this.rowOf = null;
       this.renderRows();
       return;
     }
-    this.idIndex = new Map(snap.spans.map((s, i) => [s.id, i]));
-    let minStart = 0;
-    for (const s of snap.spans) minStart = Math.min(minStart, s.startMs);
-    this.domain = traceDomain(minStart, snap.endMs, snap.report.budgetMs, snap.report.cutAtMs);
+    const spans = new SpanTable(snap.spans);
+    this.spans = spans;
+    this.domain = traceDomain(snap.minStartMs, snap.endMs, snap.report.budgetMs, snap.report.cutAtMs);
     const saved = this.persisted.perTrace[snap.traceId];
-    this.ui = saved ?? { collapsed: [], selected: null, view: FULL_VIEW, filter: '' };
-    this.collapsed = new Set(this.ui.collapsed.map((id) => this.idIndex.get(id)).filter((i): i is number => i !== undefined));
-    this.selected = this.ui.selected !== null ? this.idIndex.get(this.ui.selected) ?? -1 : -1;
+    // Indices were saved against particular spans: for other spans (the trace changed) only the
+    // view and the filter still mean the same.
+    const same = saved !== undefined && saved.spansKey !== '' && saved.spansKey === snap.spansKey;
+    const valid = (i: number): boolean => Number.isInteger(i) && i >= 0 && i < spans.count;
+    this.ui = saved ? { ...saved, collapsed: [...saved.collapsed] } : defaultUi();
+    this.collapsed = new Set(same ? this.ui.collapsed.filter(valid) : []);
+    this.selected = same && this.ui.selected !== null && valid(this.ui.selected) ? this.ui.selected : -1;
     this.highlighted.clear();
     this.activeFinding = null;
     this.filterInput.value = this.ui.filter;
     this.persisted.traceId = snap.traceId;
     if (snap.restoreKey !== undefined) this.persisted.restoreKey = snap.restoreKey;
+    // Everything but the rows first, so that one layout (in measure) serves the axis and rows.
     this.renderTop();
     this.renderFindings();
-    this.recomputeRows();
     this.renderDetails();
+    this.overscan = false;
+    this.recomputeRows();
     this.save();
+    // The rows beyond the viewport only matter once scrolling starts: after the first paint.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.overscan = true;
+        this.scheduleRows();
+      }, 0),
+    );
+  }
+
+  /** Details of a span, from the host (answering `requestDetails`). */
+  setDetails(traceId: string, index: number, details: SpanDetails): void {
+    if (!this.snap || traceId !== this.snap.traceId || !this.spans || index >= this.spans.count) return;
+    this.details.set(index, details);
+    if (index === this.selected) this.renderDetails();
   }
 
   showNotice(level: 'info' | 'error', text: string): void {
@@ -156,7 +226,7 @@ export class WaterfallApp {
         this.scroller.focus();
       } else if (e.key === 'Enter' || e.key === 'ArrowDown') {
         e.preventDefault();
-        if (this.rows.length && this.selected === -1) this.select(this.rows[0] as number);
+        if (this.rowCount > 0 && this.selected === -1) this.select(this.spanAt(0));
         this.scroller.focus();
       }
     });
@@ -204,7 +274,28 @@ export class WaterfallApp {
         this.filterInput.select();
       }
     });
-    new ResizeObserver(() => this.renderAll()).observe(this.scroller);
+    // Runs after layout, before paint: the first call finds the sizes of the first render.
+    new ResizeObserver(() => {
+      if (this.measure()) this.renderAll();
+    }).observe(this.scroller);
+  }
+
+  /** Reads the sizes the axis and rows depend on (one layout); true when they changed. */
+  private measure(): boolean {
+    const height = this.scroller.clientHeight;
+    // The scrollbar narrows the rows; the axis and overlay must line up with them exactly. The
+    // head takes the new padding before the axis is measured (laying out the head again only
+    // when a scrollbar came or went), so the first render already has the final axis width.
+    const scrollbar = this.scroller.offsetWidth - this.scroller.clientWidth;
+    if (scrollbar !== this.size.scrollbar) {
+      this.head.style.paddingRight = `${scrollbar}px`;
+      this.overlay.style.right = `${scrollbar}px`;
+    }
+    const axis = this.axis.clientWidth;
+    const s = this.size;
+    if (s.height === height && s.scrollbar === scrollbar && s.axis === axis) return false;
+    this.size = { height, scrollbar, axis };
+    return true;
   }
 
   private renderTop(): void {
@@ -239,9 +330,16 @@ export class WaterfallApp {
 
   private renderDetails(): void {
     const snap = this.snap;
-    const span = snap && this.selected >= 0 ? snap.spans[this.selected] ?? null : null;
+    const spans = this.spans;
+    const i = this.selected;
+    const span = snap && spans && i >= 0 && i < spans.count ? spans.summary(i) : null;
+    const details = span ? this.details.get(i) ?? null : null;
+    if (snap && span && !details && !this.asked.has(i)) {
+      this.asked.add(i);
+      this.host.post({ type: 'requestDetails', v: PROTOCOL_VERSION, traceId: snap.traceId, index: i });
+    }
     this.detailsHost.replaceChildren(
-      renderDetails(span, snap?.report.budgetMs ?? null, snap?.report.cutAtMs ?? null, {
+      renderDetails(span, details, snap?.report.budgetMs ?? null, snap?.report.cutAtMs ?? null, {
         openSource: (file, line) => this.host.post({ type: 'openSource', v: PROTOCOL_VERSION, file, line }),
         openLogs: (requestId, functionName) => {
           if (!snap) return;
@@ -257,19 +355,41 @@ export class WaterfallApp {
 
   private recomputeRows(): void {
     const snap = this.snap;
-    if (!snap) return;
-    this.rows = visibleRows(snap.spans, { collapsed: this.collapsed, filter: this.ui.filter.toLowerCase() });
-    if (this.rowOf.length !== snap.spans.length) this.rowOf = new Int32Array(snap.spans.length);
-    this.rowOf.fill(-1);
-    for (let r = 0; r < this.rows.length; r++) this.rowOf[this.rows[r] as number] = r;
-    this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
-    this.filterCount.textContent = this.ui.filter ? `${this.rows.length} of ${snap.spans.length} spans` : `${snap.spans.length} spans`;
+    const spans = this.spans;
+    if (!snap || !spans) return;
+    this.generation++;
+    const filter = this.ui.filter.toLowerCase();
+    this.rows = this.collapsed.size === 0 && filter === '' ? null : visibleRows(spans, { collapsed: this.collapsed, filter });
+    this.rowCount = this.rows ? this.rows.length : spans.count;
+    this.rowOf = null;
+    this.spacer.style.height = `${this.rowCount * ROW_HEIGHT}px`;
+    this.filterCount.textContent = this.ui.filter ? `${this.rowCount} of ${spans.count} spans` : `${spans.count} spans`;
+    this.measure();
     this.renderAll();
   }
 
+  /** The span shown at row `r` (0 ≤ r < rowCount). */
+  private spanAt(r: number): number {
+    return this.rows ? (this.rows[r] as number) : r;
+  }
+
+  /** The row showing span `i`, -1 when it is hidden (collapsed away or filtered out). */
+  private rowOfSpan(i: number): number {
+    if (!this.rows) return i >= 0 && i < this.rowCount ? i : -1;
+    if (!this.rowOf) {
+      const rowOf = new Int32Array(this.spans?.count ?? 0).fill(-1);
+      for (let r = 0; r < this.rows.length; r++) rowOf[this.rows[r] as number] = r;
+      this.rowOf = rowOf;
+    }
+    return this.rowOf[i] ?? -1;
+  }
+
   private renderAll(): void {
+    this.generation++;
+    // Read before the axis is rewritten: afterwards the read would lay the page out again.
+    const scrollTop = this.scroller.scrollTop;
     this.renderAxisAndOverlay();
-    this.renderRows();
+    this.renderRows(scrollTop);
   }
 
   private scheduleRows(): void {
@@ -280,61 +400,138 @@ export class WaterfallApp {
     });
   }
 
-  private makeRow(): RowEls {
+  private makeSlot(): RowSlot {
     const root = el('div', 'tl-row');
     root.setAttribute('role', 'treeitem');
     const name = el('div', 'tl-name');
-    const indent = el('span', 'tl-indent');
     const twisty = el('span', 'tl-twisty');
     const flag = el('span', 'tl-flag');
+    flag.hidden = true;
     const label = el('span', 'tl-label');
     const sub = el('span', 'tl-sub');
-    append(name, indent, twisty, flag, label, sub);
+    // Text nodes are kept and their data changed: replacing them (textContent) rebuilds layout objects.
+    const twistyText = twisty.appendChild(document.createTextNode(''));
+    const flagText = flag.appendChild(document.createTextNode(''));
+    const labelText = label.appendChild(document.createTextNode(''));
+    const subText = sub.appendChild(document.createTextNode(''));
+    append(name, twisty, flag, label, sub);
     const cell = el('div', 'tl-bar-cell');
     const bar = el('div', 'tl-bar');
     const after = el('div', 'tl-after-cut');
+    after.hidden = true;
     const barLabel = el('span', 'tl-bar-label');
+    const barLabelText = barLabel.appendChild(document.createTextNode(''));
     bar.appendChild(after);
     append(cell, bar, barLabel);
     append(root, name, cell);
+    root.hidden = true;
     this.spacer.appendChild(root);
-    return { root, indent, twisty, flag, label, sub, bar, after, barLabel };
+    return {
+      root,
+      name,
+      twisty,
+      twistyText,
+      flag,
+      flagText,
+      labelText,
+      subText,
+      bar,
+      after,
+      barLabel,
+      barLabelText,
+      shown: false,
+      row: -1,
+      span: -1,
+      drawn: -1,
+      was: {},
+    };
   }
 
-  /** Draws the rows in the viewport. Writes only (no layout reads but the scroller's size). */
-  private renderRows(): void {
+  /**
+   * Draws the rows in the viewport. Row `r` lives in slot `r % pool.length`, so a row that stays
+   * in view keeps its element untouched and scrolling refills only the rows that came in.
+   * `scrollTop` is passed by callers that read it before writing (a read after writes would lay
+   * the page out again).
+   */
+  private renderRows(scrollTop?: number): void {
     const snap = this.snap;
-    const height = this.scroller.clientHeight || 600;
-    const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.rows.length, Math.ceil((this.scroller.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-    const need = Math.max(0, last - first);
-    while (this.pool.length < need) this.pool.push(this.makeRow());
-    if (!snap) {
-      for (const r of this.pool) r.root.hidden = true;
+    const spans = this.spans;
+    if (!snap || !spans) {
+      for (const s of this.pool) if (s) this.hide(s);
       return;
     }
+    const top = scrollTop ?? this.scroller.scrollTop;
+    const height = this.size.height || 600;
+    this.trackScroll(top);
+    // Overscan covers what an asynchronous (compositor) scroll may reveal before the next render:
+    // while scrolling that is ahead of the movement only, so the rows behind get one; once
+    // scrolling stops, both sides get the full overscan again (react-window's rule).
+    const over = this.overscan ? OVERSCAN : 0;
+    const behind = this.scrolling ? Math.min(1, over) : over;
+    const above = this.direction < 0 ? over : behind;
+    const below = this.direction > 0 ? over : behind;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - above);
+    const last = Math.min(this.rowCount, Math.ceil((top + height) / ROW_HEIGHT) + below);
+    // A pool sized for a screen and its overscan from the start, its elements made as rows first
+    // land in them: a pool of another size maps rows to other slots, so growing it refills every row.
+    const capacity = Math.max(last - first, Math.min(this.rowCount, Math.ceil(height / ROW_HEIGHT) + 1 + 2 * OVERSCAN));
+    if (this.pool.length < capacity) {
+      while (this.pool.length < capacity) this.pool.push(null);
+      for (const s of this.pool) if (s) s.row = -1;
+    }
+    const n = this.pool.length;
+    if (n === 0) return;
     const pos = viewedPosition(this.domain, this.ui.view);
-    const budget = snap.report.budgetMs;
-    const cut = snap.report.cutAtMs;
     const filter = this.ui.filter.toLowerCase();
-    for (let p = 0; p < this.pool.length; p++) {
-      const r = this.pool[p] as RowEls;
-      const row = first + p;
+    for (let k = 0; k < n; k++) {
+      // The one row of [first, last) that maps to slot k, if any.
+      const row = first + ((((k - first) % n) + n) % n);
+      let s = this.pool[k] ?? null;
       if (row >= last) {
-        r.root.hidden = true;
+        if (s) this.hide(s);
         continue;
       }
-      const i = this.rows[row] as number;
-      const s = snap.spans[i] as SnapshotSpan;
-      r.root.hidden = false;
-      r.root.style.transform = `translateY(${row * ROW_HEIGHT}px)`;
-      this.fillRow(r, s, i, pos, budget, cut, snap.endMs, filter);
+      if (!s) {
+        s = this.makeSlot();
+        this.pool[k] = s;
+      }
+      const i = this.spanAt(row);
+      if (s.shown && s.row === row && s.span === i && s.drawn === this.generation) continue;
+      const y = `translateY(${row * ROW_HEIGHT}px)`;
+      if (s.was['y'] !== y) s.root.style.transform = s.was['y'] = y;
+      if (!s.shown) {
+        s.shown = true;
+        s.root.hidden = false;
+      }
+      s.row = row;
+      s.span = i;
+      s.drawn = this.generation;
+      this.fillRow(s, spans, i, pos, snap.report.budgetMs, snap.report.cutAtMs, snap.endMs, filter);
     }
+  }
+
+  private trackScroll(top: number): void {
+    if (top === this.lastTop) return;
+    this.direction = top > this.lastTop ? 1 : -1;
+    this.lastTop = top;
+    this.scrolling = true;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.scrolling = false;
+      this.scheduleRows();
+    }, SCROLL_IDLE_MS);
+  }
+
+  private hide(s: RowSlot): void {
+    if (!s.shown) return;
+    s.shown = false;
+    s.row = -1;
+    s.root.hidden = true;
   }
 
   private fillRow(
-    r: RowEls,
-    s: SnapshotSpan,
+    r: RowSlot,
+    spans: SpanTable,
     i: number,
     pos: (ms: number) => number,
     budget: number | null,
@@ -342,83 +539,124 @@ export class WaterfallApp {
     traceEnd: number,
     filter: string,
   ): void {
-    const kids = hasChildren(s, i);
+    const was = r.was;
+    const style = spans.style(i);
+    const f = style.flags;
+    const startMs = spans.startMs(i);
+    const endMs = spans.endMs(i);
+    const kids = spans.hasChildren(i);
     const collapsed = this.collapsed.has(i);
-    const afterCut = cut !== null && s.endMs !== null && s.endMs > cut;
-    const flagged = s.fault || s.error || s.throttle;
+    const afterCut = cut !== null && endMs !== null && endMs > cut;
+    const fault = (f & SpanFlag.fault) !== 0;
+    const error = (f & SpanFlag.error) !== 0;
+    const throttle = (f & SpanFlag.throttle) !== 0;
+    const inProgress = (f & SpanFlag.inProgress) !== 0;
+    const flagged = fault || error || throttle;
+    const selected = i === this.selected;
     const cls =
       'tl-row' +
-      (i === this.selected ? ' selected' : '') +
+      (selected ? ' selected' : '') +
       (this.highlighted.has(i) ? ' highlight' : '') +
-      (matchesFilter(s, filter) ? ' match' : '') +
+      (matchesFilter(spans, i, filter) ? ' match' : '') +
       (flagged ? ' flagged' : '') +
       (afterCut ? ' past-cut' : '');
-    if (r.root.className !== cls) r.root.className = cls;
-    r.root.dataset['index'] = String(i);
-    r.root.setAttribute('aria-level', String(s.depth + 1));
-    r.root.setAttribute('aria-selected', i === this.selected ? 'true' : 'false');
-    if (kids) r.root.setAttribute('aria-expanded', collapsed ? 'false' : 'true');
-    else r.root.removeAttribute('aria-expanded');
-    // Deep traces: indentation stops growing at 24 levels so names stay readable.
-    r.indent.style.width = `${Math.min(s.depth, 24) * 12}px`;
-    r.twisty.textContent = kids ? (collapsed ? '▸' : '▾') : '';
-    r.twisty.className = kids ? 'tl-twisty has-kids' : 'tl-twisty';
-    const flag = s.fault ? 'fault' : s.throttle ? 'throttle' : s.error ? 'error' : s.inProgress ? 'in progress' : '';
-    r.flag.textContent = flag === 'fault' ? '5xx' : flag === 'throttle' ? '429' : flag === 'error' ? '4xx' : flag ? '…' : '';
-    r.flag.className = flag ? `tl-flag flag-${flag.replace(' ', '-')}` : 'tl-flag';
-    r.flag.title = flag;
-    r.label.textContent = s.name;
-    // Segments say what they are (two "orders-report" rows are the Lambda service and the function).
-    const origin = s.isSegment && s.origin ? s.origin.replace(/^AWS::/, '') : undefined;
-    const sub = [origin, s.aws?.operation, s.aws?.tableName, s.http?.status !== undefined && s.kind !== 'front-door' ? String(s.http.status) : undefined]
-      .filter(Boolean)
-      .join(' · ');
-    r.sub.textContent = sub;
-    r.root.title = `${s.name}${sub ? ` (${sub})` : ''}`;
-    r.bar.className = `tl-bar role-${s.role}${s.inProgress ? ' in-progress' : ''}${flagged ? ' flagged' : ''}`;
-    this.placeBar(r, s, pos, budget, cut, traceEnd);
+    const root = r.root;
+    if (was['cls'] !== cls) root.className = was['cls'] = cls;
+    const index = String(i);
+    if (was['index'] !== index) root.dataset['index'] = was['index'] = index;
+    const depth = spans.depth(i);
+    const level = String(depth + 1);
+    if (was['level'] !== level) root.setAttribute('aria-level', (was['level'] = level));
+    const sel = selected ? 'true' : 'false';
+    if (was['sel'] !== sel) root.setAttribute('aria-selected', (was['sel'] = sel));
+    const expanded = kids ? (collapsed ? 'false' : 'true') : '';
+    if (was['expanded'] !== expanded) {
+      was['expanded'] = expanded;
+      if (expanded) root.setAttribute('aria-expanded', expanded);
+      else root.removeAttribute('aria-expanded');
+    }
+    // Deep traces: indentation stops growing at 24 levels so names stay readable. The indent is
+    // the name cell's left padding: 6 px, the indent, and the 3 px gap that followed it.
+    const pad = `${9 + Math.min(depth, 24) * 12}px`;
+    if (was['pad'] !== pad) r.name.style.paddingLeft = was['pad'] = pad;
+    const twisty = kids ? (collapsed ? '▸' : '▾') : '';
+    if (was['twisty'] !== twisty) r.twistyText.data = was['twisty'] = twisty;
+    const twistyCls = kids ? 'tl-twisty has-kids' : 'tl-twisty';
+    if (was['twistyCls'] !== twistyCls) r.twisty.className = was['twistyCls'] = twistyCls;
+    const flag = fault ? 'fault' : throttle ? 'throttle' : error ? 'error' : inProgress ? 'in progress' : '';
+    if (was['flag'] !== flag) {
+      was['flag'] = flag;
+      r.flagText.data = flag === 'fault' ? '5xx' : flag === 'throttle' ? '429' : flag === 'error' ? '4xx' : flag ? '…' : '';
+      r.flag.className = flag ? `tl-flag flag-${flag.replace(' ', '-')}` : 'tl-flag';
+      r.flag.title = flag;
+      r.flag.hidden = !flag;
+    }
+    const name = spans.name(i);
+    if (was['label'] !== name) r.labelText.data = was['label'] = name;
+    const sub = spans.sub(i);
+    if (was['sub'] !== sub) r.subText.data = was['sub'] = sub;
+    const title = `${name}${sub ? ` (${sub})` : ''}`;
+    if (was['title'] !== title) root.title = was['title'] = title;
+    this.placeBar(r, startMs, endMs, style.role, inProgress, flagged, pos, budget, cut, traceEnd);
   }
 
   private placeBar(
-    r: RowEls,
-    s: SnapshotSpan,
+    r: RowSlot,
+    startMs: number,
+    endMs: number | null,
+    role: string,
+    inProgress: boolean,
+    flagged: boolean,
     pos: (ms: number) => number,
     budget: number | null,
     cut: number | null,
     traceEnd: number,
   ): void {
-    const end = s.endMs ?? traceEnd;
-    const x0 = pos(s.startMs);
+    const was = r.was;
+    const end = endMs ?? traceEnd;
+    const x0 = pos(startMs);
     const x1 = pos(end);
-    r.bar.style.left = `${x0 * 100}%`;
-    r.bar.style.width = `${Math.max(0, x1 - x0) * 100}%`;
-    if (cut !== null && end > cut) {
-      const from = Math.max(cut, s.startMs);
-      const frac = end > s.startMs ? (from - s.startMs) / (end - s.startMs) : 0;
-      r.after.hidden = false;
-      r.after.style.left = `${frac * 100}%`;
-    } else {
-      r.after.hidden = true;
+    const hatched = cut !== null && end > cut;
+    // The bar clips (to its rounded corners) only when it holds the hatching: a clip per bar costs paint.
+    const barCls = `tl-bar role-${role}${inProgress ? ' in-progress' : ''}${flagged ? ' flagged' : ''}${hatched ? ' hatched' : ''}`;
+    if (was['barCls'] !== barCls) r.bar.className = was['barCls'] = barCls;
+    const left = `${x0 * 100}%`;
+    if (was['left'] !== left) r.bar.style.left = was['left'] = left;
+    const width = `${Math.max(0, x1 - x0) * 100}%`;
+    if (was['width'] !== width) r.bar.style.width = was['width'] = width;
+    if (hatched) {
+      const from = Math.max(cut, startMs);
+      const frac = end > startMs ? (from - startMs) / (end - startMs) : 0;
+      const afterLeft = `${frac * 100}%`;
+      if (was['afterLeft'] !== afterLeft) r.after.style.left = was['afterLeft'] = afterLeft;
     }
-    const dur = s.endMs === null ? null : s.endMs - s.startMs;
+    const afterHidden = hatched ? '' : 'hidden';
+    if (was['afterHidden'] !== afterHidden) r.after.hidden = (was['afterHidden'] = afterHidden) !== '';
+    const dur = endMs === null ? null : endMs - startMs;
     const share = dur === null ? '' : formatShare(dur, budget);
     const text = dur === null ? 'in progress' : share ? `${formatMs(dur)} · ${share}` : formatMs(dur);
-    if (r.barLabel.textContent !== text) r.barLabel.textContent = text;
+    if (was['barText'] !== text) r.barLabelText.data = was['barText'] = text;
     // Label right of the bar; left of it when the bar reaches the right edge; inside it when
     // the bar spans nearly the whole width (then there is no room on either side).
+    let labelCls: string;
+    let labelLeft: string;
+    let labelRight: string;
     if (x1 < 0.8) {
-      r.barLabel.className = 'tl-bar-label';
-      r.barLabel.style.left = `${Math.max(0, x1) * 100}%`;
-      r.barLabel.style.right = '';
+      labelCls = 'tl-bar-label';
+      labelLeft = `${Math.max(0, x1) * 100}%`;
+      labelRight = '';
     } else if (x0 > 0.3) {
-      r.barLabel.className = 'tl-bar-label left';
-      r.barLabel.style.left = '';
-      r.barLabel.style.right = `${Math.min(1, 1 - x0) * 100}%`;
+      labelCls = 'tl-bar-label left';
+      labelLeft = '';
+      labelRight = `${Math.min(1, 1 - x0) * 100}%`;
     } else {
-      r.barLabel.className = 'tl-bar-label inside';
-      r.barLabel.style.left = `${Math.max(0, x0) * 100}%`;
-      r.barLabel.style.right = '';
+      labelCls = 'tl-bar-label inside';
+      labelLeft = `${Math.max(0, x0) * 100}%`;
+      labelRight = '';
     }
+    if (was['labelCls'] !== labelCls) r.barLabel.className = was['labelCls'] = labelCls;
+    if (was['labelLeft'] !== labelLeft) r.barLabel.style.left = was['labelLeft'] = labelLeft;
+    if (was['labelRight'] !== labelRight) r.barLabel.style.right = was['labelRight'] = labelRight;
   }
 
   private renderAxisAndOverlay(): void {
@@ -426,11 +664,7 @@ export class WaterfallApp {
     this.axis.replaceChildren();
     this.overlay.replaceChildren();
     if (!snap) return;
-    // The scrollbar narrows the rows; the axis and overlay must line up with them exactly.
-    const sbw = this.scroller.offsetWidth - this.scroller.clientWidth;
-    this.head.style.paddingRight = `${sbw}px`;
-    this.overlay.style.right = `${sbw}px`;
-    const width = this.axis.clientWidth || 600;
+    const width = this.size.axis || 600;
     const pos = viewedPosition(this.domain, this.ui.view);
     for (const t of ticks(this.domain, this.ui.view, Math.max(2, Math.floor(width / 90)))) {
       if (t.x < -0.001 || t.x > 1.001) continue;
@@ -498,10 +732,11 @@ export class WaterfallApp {
 
   private onKey(e: KeyboardEvent): void {
     const snap = this.snap;
-    if (!snap || this.rows.length === 0) return;
-    const row = this.selected >= 0 ? (this.rowOf[this.selected] ?? -1) : -1;
-    const pageRows = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
-    const go = (r: number): void => this.select(this.rows[Math.max(0, Math.min(this.rows.length - 1, r))] as number);
+    const spans = this.spans;
+    if (!snap || !spans || this.rowCount === 0) return;
+    const row = this.selected >= 0 ? this.rowOfSpan(this.selected) : -1;
+    const pageRows = Math.max(1, Math.floor((this.size.height || this.scroller.clientHeight) / ROW_HEIGHT) - 1);
+    const go = (r: number): void => this.select(this.spanAt(Math.max(0, Math.min(this.rowCount - 1, r))));
     switch (e.key) {
       case 'ArrowDown':
         go(row + 1);
@@ -519,20 +754,19 @@ export class WaterfallApp {
         go(0);
         break;
       case 'End':
-        go(this.rows.length - 1);
+        go(this.rowCount - 1);
         break;
       case 'ArrowRight': {
         if (this.selected < 0) return go(0);
-        const s = snap.spans[this.selected] as SnapshotSpan;
-        if (hasChildren(s, this.selected) && this.collapsed.has(this.selected)) this.toggle(this.selected);
-        else if (hasChildren(s, this.selected)) go(row + 1);
+        if (spans.hasChildren(this.selected) && this.collapsed.has(this.selected)) this.toggle(this.selected);
+        else if (spans.hasChildren(this.selected)) go(row + 1);
         break;
       }
       case 'ArrowLeft': {
         if (this.selected < 0) return go(0);
-        const s = snap.spans[this.selected] as SnapshotSpan;
-        if (hasChildren(s, this.selected) && !this.collapsed.has(this.selected)) this.toggle(this.selected);
-        else if (s.parent >= 0) this.select(s.parent);
+        const parent = spans.parent[this.selected] as number;
+        if (spans.hasChildren(this.selected) && !this.collapsed.has(this.selected)) this.toggle(this.selected);
+        else if (parent >= 0) this.select(parent);
         break;
       }
       case 'Enter':
@@ -551,8 +785,7 @@ export class WaterfallApp {
         break;
       case 'z':
         if (this.selected >= 0) {
-          const s = snap.spans[this.selected] as SnapshotSpan;
-          this.setView(viewOf(this.domain, s.startMs, s.endMs ?? snap.endMs));
+          this.setView(viewOf(this.domain, spans.startMs(this.selected), spans.endMs(this.selected) ?? snap.endMs));
         }
         break;
       default:
@@ -616,8 +849,7 @@ export class WaterfallApp {
   }
 
   private toggle(i: number): void {
-    const snap = this.snap;
-    if (!snap || !hasChildren(snap.spans[i] as SnapshotSpan, i)) return;
+    if (!this.spans || !this.spans.hasChildren(i)) return;
     if (this.collapsed.has(i)) this.collapsed.delete(i);
     else this.collapsed.add(i);
     this.recomputeRows();
@@ -627,6 +859,7 @@ export class WaterfallApp {
   private select(i: number): void {
     if (!this.snap) return;
     this.selected = i;
+    this.generation++;
     this.ensureVisible(i);
     this.renderRows();
     this.renderDetails();
@@ -635,41 +868,40 @@ export class WaterfallApp {
 
   /** Expands the ancestors of a span if needed and scrolls it into the viewport. */
   private ensureVisible(i: number): void {
-    const snap = this.snap;
-    if (!snap) return;
+    const spans = this.spans;
+    if (!spans) return;
     let changed = false;
-    for (const a of ancestorsOf(snap.spans, i)) if (this.collapsed.delete(a)) changed = true;
+    for (const a of ancestorsOf(spans, i)) if (this.collapsed.delete(a)) changed = true;
     if (changed) this.recomputeRows();
-    const row = this.rowOf[i] ?? -1;
+    const row = this.rowOfSpan(i);
     if (row < 0) return;
     const top = row * ROW_HEIGHT;
-    const h = this.scroller.clientHeight;
+    const h = this.size.height || this.scroller.clientHeight;
     if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
     else if (top + ROW_HEIGHT > this.scroller.scrollTop + h) this.scroller.scrollTop = top + ROW_HEIGHT - h;
   }
 
   private pickFinding(index: number): void {
     const snap = this.snap;
-    if (!snap) return;
+    const spans = this.spans;
+    if (!snap || !spans) return;
     const f = snap.report.findings[index];
     if (!f) return;
     const same = this.activeFinding === index;
     this.activeFinding = same ? null : index;
     this.highlighted = new Set();
+    this.generation++;
     if (!same) {
-      for (const id of f.spanIds ?? []) {
-        const i = this.idIndex.get(id);
-        if (i !== undefined) this.highlighted.add(i);
-      }
+      for (const i of snap.findingSpans[index] ?? []) if (i >= 0 && i < spans.count) this.highlighted.add(i);
       // A highlighted span hidden by the filter or a collapsed parent would be invisible: show it.
       const first = [...this.highlighted].sort((a, b) => a - b)[0];
       if (first !== undefined) {
-        if (this.ui.filter && (this.rowOf[first] ?? -1) < 0) {
+        if (this.ui.filter && this.rowOfSpan(first) < 0) {
           this.ui.filter = '';
           this.filterInput.value = '';
           this.recomputeRows();
         }
-        for (const i of this.highlighted) for (const a of ancestorsOf(snap.spans, i)) this.collapsed.delete(a);
+        for (const i of this.highlighted) for (const a of ancestorsOf(spans, i)) this.collapsed.delete(a);
         this.recomputeRows();
         this.select(first);
       }
@@ -688,13 +920,9 @@ export class WaterfallApp {
   private persistTrace(): void {
     const snap = this.snap;
     if (!snap) return;
-    const ids: string[] = [];
-    for (const i of this.collapsed) {
-      const s = snap.spans[i];
-      if (s) ids.push(s.id);
-    }
-    this.ui.collapsed = ids;
-    this.ui.selected = this.selected >= 0 ? snap.spans[this.selected]?.id ?? null : null;
+    this.ui.collapsed = [...this.collapsed];
+    this.ui.selected = this.selected >= 0 ? this.selected : null;
+    this.ui.spansKey = snap.spansKey;
     this.persisted.perTrace[snap.traceId] = this.ui;
     // Keep the persisted state small: the UI of the last 20 traces is plenty.
     const keys = Object.keys(this.persisted.perTrace);

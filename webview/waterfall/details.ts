@@ -2,9 +2,13 @@
 // annotations, metadata, and the cause with its exception stacks. Frames the host found in the
 // workspace (`file` set) are link-buttons that ask the host to open the file at the line;
 // nothing from the trace ever becomes an href or markup.
-import type { SnapshotSpan, SnapshotFrame } from '../../src/protocol';
+// The row data (name, timing, kind, flags) is at hand; the rest comes from the host on selection
+// (protocol.ts SpanDetails): until it has, the pane shows what it knows and is marked busy.
+import { SpanFlag } from '../../src/protocol';
+import type { SnapshotFrame, SpanDetails } from '../../src/protocol';
 import { append, el, linkButton } from './dom';
 import { formatMs, formatShare, formatValue } from './format';
+import type { SpanSummary } from './spans';
 
 export interface DetailsActions {
   openSource(file: string, line: number): void;
@@ -42,7 +46,8 @@ function frameNode(f: SnapshotFrame, actions: DetailsActions): HTMLElement {
 }
 
 export function renderDetails(
-  span: SnapshotSpan | null,
+  span: SpanSummary | null,
+  details: SpanDetails | null,
   budgetMs: number | null,
   cutAtMs: number | null,
   actions: DetailsActions,
@@ -58,8 +63,16 @@ export function renderDetails(
     );
     return root;
   }
+  root.setAttribute('aria-busy', details ? 'false' : 'true');
+  const { kind, origin, namespace } = span.style;
+  const f = span.style.flags;
   const dur = span.endMs === null ? null : span.endMs - span.startMs;
-  const flags = [span.fault && 'fault (5xx)', span.error && 'error (4xx)', span.throttle && 'throttled (429)', span.inProgress && 'in progress']
+  const flags = [
+    f & SpanFlag.fault && 'fault (5xx)',
+    f & SpanFlag.error && 'error (4xx)',
+    f & SpanFlag.throttle && 'throttled (429)',
+    f & SpanFlag.inProgress && 'in progress',
+  ]
     .filter(Boolean)
     .join(', ');
   append(root, el('h2', 'tl-h2 tl-detail-title', span.name));
@@ -70,14 +83,15 @@ export function renderDetails(
       ['Start', `${formatMs(span.startMs)} after the entry start`],
       ['Duration', dur === null ? 'in progress (no end time)' : `${formatMs(dur)}${budgetMs ? ` · ${formatShare(dur, budgetMs)} of budget` : ''}`],
       ['After the cut', afterCut > 0 ? `${formatMs(afterCut)} nobody waited for` : undefined],
-      ['Kind', `${span.kind}${span.origin ? ` · ${span.origin}` : ''}${span.namespace ? ` · ${span.namespace}` : ''}`],
+      ['Kind', `${kind}${origin ? ` · ${origin}` : ''}${namespace ? ` · ${namespace}` : ''}`],
       ['Flags', flags],
-      ['Id', span.id],
-      ['Resource', span.resourceArn],
-      ['Source', span.source],
+      ['Id', details?.id],
+      ['Resource', details?.resourceArn],
+      ['Source', details?.source],
     ]),
   );
-  const h = span.http;
+  if (!details) return root;
+  const h = details.http;
   if (h) {
     append(
       root,
@@ -91,11 +105,11 @@ export function renderDetails(
       ]),
     );
   }
-  const a = span.aws;
+  const a = details.aws;
   if (a) {
     const reqId = a.requestId;
     const logs =
-      reqId && (span.kind === 'function' || span.kind === 'lambda-service')
+      reqId && (kind === 'function' || kind === 'lambda-service')
         ? linkButton('Open logs of this request', `Open the CloudWatch logs of request ${reqId}`, () => actions.openLogs(reqId, span.name))
         : null;
     const extra: Array<[string, string]> = Object.entries(a.extra ?? {}).map(([k, v]) => [k, formatValue(v)]);
@@ -114,17 +128,17 @@ export function renderDetails(
       logs,
     );
   }
-  append(root, section('Annotations', Object.entries(span.annotations ?? {}).map(([k, v]) => [k, String(v)])));
-  if (span.metadata) {
+  append(root, section('Annotations', Object.entries(details.annotations ?? {}).map(([k, v]) => [k, String(v)])));
+  if (details.metadata) {
     const rows: Array<[string, string]> = [];
-    for (const [ns, v] of Object.entries(span.metadata)) {
+    for (const [ns, v] of Object.entries(details.metadata)) {
       if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) rows.push([`${ns}.${k}`, formatValue(x)]);
       else rows.push([ns, formatValue(v)]);
     }
     append(root, section('Metadata', rows));
   }
-  if (span.sql) append(root, section('SQL', Object.entries(span.sql).map(([k, v]) => [k, formatValue(v)])));
-  const c = span.cause;
+  if (details.sql) append(root, section('SQL', Object.entries(details.sql).map(([k, v]) => [k, formatValue(v)])));
+  const c = details.cause;
   if (c) {
     const s = el('section', 'tl-detail-section tl-cause');
     s.appendChild(el('h3', 'tl-h3', 'Cause'));

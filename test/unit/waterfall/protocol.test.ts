@@ -5,17 +5,19 @@ import assert from 'node:assert/strict';
 import {
   PROTOCOL_VERSION,
   isCopyTraceMessage,
+  isDetailsMessage,
   isHostMessage,
   isOpenLogsMessage,
   isOpenSourceMessage,
   isReadyMessage,
+  isRequestDetailsMessage,
   isRevealFindingMessage,
   isSelectTraceMessage,
   isSnapshotMessage,
   isWebviewMessage,
 } from '../../../src/protocol';
 import { createNonce, jsonForScript, waterfallCsp, waterfallHtml } from '../../../src/ui/waterfallHtml';
-import { buildWaterfallSnapshot } from '../../../src/ui/waterfallSnapshot';
+import { buildWaterfall, buildWaterfallSnapshot } from '../../../src/ui/waterfallSnapshot';
 import { timeoutScenario } from '../../waterfall/modelBuilder';
 
 const v = PROTOCOL_VERSION;
@@ -36,6 +38,9 @@ test('webview → host guards', () => {
   assert.ok(!isCopyTraceMessage({ type: 'copyTrace', v, traceId: 't', format: 'html' }));
   assert.ok(isSelectTraceMessage({ type: 'selectTrace', v, traceId: 't' }));
   assert.ok(isWebviewMessage({ type: 'selectTrace', v, traceId: 't' }));
+  assert.ok(isRequestDetailsMessage({ type: 'requestDetails', v, traceId: 't', index: 0 }));
+  assert.ok(isWebviewMessage({ type: 'requestDetails', v, traceId: 't', index: 41 }));
+  for (const index of [-1, 1.5, '3', null]) assert.ok(!isRequestDetailsMessage({ type: 'requestDetails', v, traceId: 't', index }), `index ${String(index)}`);
   for (const bad of [null, 1, 'ready', [], { type: 'ready' }, { type: 'snapshot', v }, { type: 'nope', v }]) assert.ok(!isWebviewMessage(bad));
 });
 
@@ -44,6 +49,14 @@ test('host → webview guards', () => {
   const snapshot = buildWaterfallSnapshot(trace, report);
   assert.ok(isSnapshotMessage({ type: 'snapshot', v, snapshot }));
   assert.ok(!isSnapshotMessage({ type: 'snapshot', v, snapshot: { ...snapshot, spans: 'x' } }));
+  assert.ok(!isSnapshotMessage({ type: 'snapshot', v, snapshot: { ...snapshot, spans: { ...snapshot.spans, startMs: [] } } }), 'a short column');
+  assert.ok(!isSnapshotMessage({ type: 'snapshot', v, snapshot: { ...snapshot, spansKey: undefined } }));
+  const details = buildWaterfall(trace, report).details(0)!;
+  assert.ok(isDetailsMessage({ type: 'details', v, traceId: 't', index: 0, details }));
+  assert.ok(isHostMessage({ type: 'details', v, traceId: 't', index: 0, details }));
+  assert.ok(!isDetailsMessage({ type: 'details', v, traceId: 't', index: -1, details }));
+  assert.ok(!isDetailsMessage({ type: 'details', v, traceId: 't', index: 0, details: { id: 'x' } }));
+  assert.ok(!isDetailsMessage({ type: 'details', v: 1, traceId: 't', index: 0, details }), 'another version is dropped');
   assert.ok(isHostMessage({ type: 'notice', v, level: 'error', text: 'x' }));
   assert.ok(!isHostMessage({ type: 'notice', v, level: 'debug', text: 'x' }));
 });
