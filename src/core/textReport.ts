@@ -239,5 +239,6 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
     for (const e of report.errors.slice(0, 20)) out.push(...wrap(`${e.source}: ${e.message}`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
     if (report.errors.length > 20) out.push(`  … ${report.errors.length - 20} more (see --json)`);
   }
-  return out.join('\n').replace(/\n+$/, '\n');
+  // One newline at the end, whatever the last section was (the skipped list ends without one).
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

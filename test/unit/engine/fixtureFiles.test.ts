@@ -90,6 +90,7 @@ test('built damaged file: every broken document reported where it was, the reque
   const text = renderTextReport(report, { width: 100, traces: new Map(analyzed.map((a) => [a.trace.traceId, a.trace])) });
   const indent = (name: string): number => (text.split('\n').find((l) => l.trimStart().startsWith(`${name} `)) ?? '').search(/\S/);
   assert.deepEqual([indent('orphan'), indent('cycle-a'), indent('cycle-b')], [0, 0, 2], text);
+  assert.ok(text.endsWith('.\n') && !text.endsWith('\n\n'), 'one newline after the list of skipped items');
 });
 
 test('the finding catalog: every id has a title and a concrete fix; makeFinding serves log-based findings', () => {
