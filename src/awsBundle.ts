@@ -6,7 +6,7 @@ export { AwsSourceError, isCancellation } from './aws/errors';
 export { listApis, listFunctions } from './aws/configSource';
 export type { ApiInfo, FunctionConfig } from './aws/configSource';
 export { trace504 } from './aws/trace504';
-export { requestEvents } from './aws/logsSource';
+export { functionLogGroup, requestEvents } from './aws/logsSource';
 export type { FollowState, Trace504Result } from './aws/trace504';
 export { followEndpoints } from './aws/liveEndpoints';
 export type { LiveUpdate } from './aws/liveEndpoints';

@@ -49,5 +49,4 @@ export const Colors = {
 
 export const ContextKeys = {
   sampleAccountRunning: 'timeoutLens.sampleAccountRunning',
-  live: 'timeoutLens.live',
 } as const;

@@ -8,7 +8,7 @@ import { analyze } from '../core/analyze';
 import type { EndpointStats } from '../core/report';
 import type { AwsClients } from './clients';
 import { isCancellation } from './errors';
-import { logsInput, readPlanLogs, reportGroup, type FollowState } from './trace504';
+import { logsInput, planGroups, readPlanLogs, type FollowState } from './trace504';
 
 /** How far back each poll reads again, for events that became searchable late. */
 export const LIVE_OVERLAP_MS = 60_000;
@@ -46,7 +46,7 @@ export function currentEndpoints(state: FollowState): EndpointStats[] {
 /** One poll: reads every group from its last read time (less the overlap) to now. */
 export async function pollOnce(clients: AwsClients, state: FollowState, now: number, signal?: AbortSignal): Promise<{ newEvents: number; warnings: string[] }> {
   const warnings: string[] = [];
-  const groups = [...state.plan.accessGroups.map((a) => a.group), ...state.plan.functions.map(reportGroup)];
+  const groups = planGroups(state.plan);
   const behind = Math.min(...groups.map((g) => state.readUntilMs.get(g) ?? now));
   if (behind < now - LIVE_MAX_CATCH_UP_MS) warnings.push(`Live updates could not read some logs for more than ${LIVE_MAX_CATCH_UP_MS / 60_000} minutes: the endpoints miss those requests.`);
   const from = Math.max(behind, now - LIVE_MAX_CATCH_UP_MS) - LIVE_OVERLAP_MS;

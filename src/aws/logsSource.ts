@@ -99,9 +99,14 @@ export async function insights(clients: AwsClients, q: InsightsQuery, depth = 0)
   }
 }
 
+/** A function's log group (its default name; Lambda writes START, END and REPORT lines there). */
+export function functionLogGroup(fn: string): string {
+  return `/aws/lambda/${fn}`;
+}
+
 /** The REPORT lines of a function (with their XRAY line) in a window. */
 export function reportLines(clients: AwsClients, fn: string, startMs: number, endMs: number, signal?: AbortSignal): AsyncGenerator<FilteredLogEvent[]> {
-  return filterEvents(clients, { group: `/aws/lambda/${fn}`, startMs, endMs, pattern: '"REPORT RequestId"', ...(signal ? { signal } : {}) });
+  return filterEvents(clients, { group: functionLogGroup(fn), startMs, endMs, pattern: '"REPORT RequestId"', ...(signal ? { signal } : {}) });
 }
 
 /** The Logs Insights query for a stage's access-log 504s. */

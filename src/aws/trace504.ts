@@ -13,7 +13,7 @@ import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, routeMatches, type ApiInfo, type RouteInfo } from './configSource';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
-import { filterEvents, reportLines } from './logsSource';
+import { filterEvents, functionLogGroup, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
 
 export interface Trace504Request {
@@ -73,9 +73,9 @@ export function collectorFor(plan: LogPlan): LogCollector {
   return new LogCollector({ nameOf: (g) => (g && stageOfGroup.has(g) ? { ...(plan.api ? { api: plan.api } : {}), stage: stageOfGroup.get(g)! } : undefined) });
 }
 
-/** The REPORT lines of a function: its group and the filter that finds them. */
-export function reportGroup(fn: string): string {
-  return `/aws/lambda/${fn}`;
+/** Every group the plan reads: the access logs, then the functions' groups. */
+export function planGroups(plan: LogPlan): string[] {
+  return [...plan.accessGroups.map((a) => a.group), ...plan.functions.map(functionLogGroup)];
 }
 
 /**
@@ -122,8 +122,8 @@ export async function readPlanLogs(
   for (const fn of plan.functions) {
     jobs.push(
       (async (): Promise<void> => {
-        for await (const page of reportLines(clients, fn, window.startMs, window.endMs, window.signal)) take(reportGroup(fn), page);
-      })().catch(failedTo(reportGroup(fn), `Could not read the REPORT lines of ${fn}`)),
+        for await (const page of reportLines(clients, fn, window.startMs, window.endMs, window.signal)) take(functionLogGroup(fn), page);
+      })().catch(failedTo(functionLogGroup(fn), `Could not read the REPORT lines of ${fn}`)),
     );
   }
   await Promise.all(jobs);
@@ -281,7 +281,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     warnings.push('X-Ray samples about 1 request per second plus 5% of the rest: more requests may have timed out than these traces show.');
   }
   const readUntilMs = new Map<string, number>();
-  if (req.includeLogs !== false) for (const g of [...plan.accessGroups.map((a) => a.group), ...plan.functions.map(reportGroup)]) readUntilMs.set(g, now);
+  if (req.includeLogs !== false) for (const g of planGroups(plan)) readUntilMs.set(g, now);
   return { report, analyzed, warnings, target, summaries: summaries.length, follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen } };
 }
 

@@ -5,7 +5,6 @@
 // again; a new Trace 504 run is followed from then on.
 import * as vscode from 'vscode';
 import type { AwsClients, FollowState, LiveUpdate } from '../awsBundle';
-import { ContextKeys } from '../constants';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
@@ -31,10 +30,6 @@ export class LiveUpdates implements vscode.Disposable {
     private readonly conn: ConnectionState,
     private readonly log: Logger,
   ) {}
-
-  get isLive(): boolean {
-    return this.live !== undefined;
-  }
 
   /**
    * A Trace 504 run finished: its logs are what live updates follow from now on. Only runs that
@@ -82,7 +77,6 @@ export class LiveUpdates implements vscode.Disposable {
     const live = { abort, clients, newTimeouts: 0 };
     this.live = live;
     const everyMs = readConfig().liveRefreshSeconds * 1000;
-    void vscode.commands.executeCommand('setContext', ContextKeys.live, true);
     this.view.message = `Live: ${run.target}, every ${everyMs / 1000} s — waiting for the first poll…`;
     this.log.info(`live updates on: ${run.target}, every ${everyMs / 1000} s`);
     void followEndpoints(clients, run.follow, {
@@ -114,7 +108,6 @@ export class LiveUpdates implements vscode.Disposable {
     this.live = undefined;
     this.view.message = undefined;
     this.view.badge = undefined;
-    void vscode.commands.executeCommand('setContext', ContextKeys.live, false);
   }
 
   dispose(): void {

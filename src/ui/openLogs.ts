@@ -34,9 +34,9 @@ export async function openRequestLogs(m: OpenLogsMessage, conn: ConnectionState,
     void vscode.window.showInformationMessage(`Timeout Lens does not know which function served request ${m.requestId}.`);
     return;
   }
-  const { AwsClients, requestEvents } = loadAwsBundle();
+  const { AwsClients, functionLogGroup, requestEvents } = loadAwsBundle();
   const clients = new AwsClients(conn.connection());
-  const group = `/aws/lambda/${m.functionName}`;
+  const group = functionLogGroup(m.functionName);
   try {
     const { startMs, endMs } = windowOf(m.traceId);
     const events = await vscode.window.withProgress(
