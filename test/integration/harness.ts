@@ -295,8 +295,9 @@ export class Workbench {
   }
 
   /** The content frame of the webview that is visible now. */
+  /** The webview in view: a panel in a background tab can keep its (hidden) iframe in the page. */
   webview(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+    return this.page.frameLocator('iframe.webview.ready >> visible=true').first().frameLocator('iframe#active-frame');
   }
 
   async webviewText(selector = 'body'): Promise<string> {
