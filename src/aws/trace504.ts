@@ -266,7 +266,11 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const configured = (entryName: string, kind: FrontDoorKind, request: { method?: string; url?: string }): number | undefined => {
     if (!api || !routes.length) return undefined;
     const stage = entryName.split('/')[1] ?? '';
-    return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (kind === 'lambda' ? Math.max(...routes.map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
+    // A trace that starts at the function (HTTP APIs are not traced) is named after the
+    // function: the longest timeout of the routes in front of it is the one it can be held to.
+    const fromFunction = kind === 'lambda' || !entryName.includes('/');
+    const own = routes.filter((r) => r.functionName === entryName);
+    return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (fromFunction ? Math.max(...(own.length ? own : routes).map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
   };
   const logs = await logsDone;
   const options: AnalyzeOptions = {

@@ -1,10 +1,10 @@
 // The pipeline every surface runs: parsed inputs → the Report of REPORT_FORMAT.md, worst request
 // first. Pure: the CLI reads files and the extension fetches from AWS, both end here.
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from './model';
-import type { Report, TraceReport, Verdict } from './report';
+import type { Report, ReportError, TraceReport, Verdict } from './report';
 import { REPORT_SCHEMA_VERSION } from './report';
-import type { BudgetOptions } from './budget';
-import { breakdownTrace, type TraceBreakdown } from './breakdown';
+import type { ApiType, BudgetOptions } from './budget';
+import { breakdownTrace, type AnalyzedTrace, type FrontDoorEvidence } from './breakdown';
 import { traceFindings } from './findings';
 import { EndpointAccumulator } from './endpoints';
 import { correlate, logFindings } from './logFindings';
@@ -27,11 +27,7 @@ export interface AnalyzeOptions extends BudgetOptions {
   functionTimeouts?: Record<string, number>;
 }
 
-export interface AnalyzedTrace {
-  trace: Trace;
-  breakdown: TraceBreakdown;
-  report: TraceReport;
-}
+export type { AnalyzedTrace } from './breakdown';
 
 const VERDICT_RANK: Record<Verdict, number> = { timeout: 0, error: 1, near: 2, ok: 3 };
 
@@ -43,8 +39,21 @@ export function compareWorstFirst(a: TraceReport, b: TraceReport): number {
   return share(b) - share(a) || b.totalMs - a.totalMs || a.traceId.localeCompare(b.traceId);
 }
 
-export function analyzeTrace(trace: Trace, options: AnalyzeOptions = {}): AnalyzedTrace {
-  const b = breakdownTrace(trace, options);
+const API_TYPE: Partial<Record<string, ApiType>> = { 'rest-api': 'rest', 'http-api': 'http', 'websocket-api': 'websocket' };
+
+/** What an access-log record says of the front door in front of a trace. */
+export function evidenceOf(r: AccessLogRecord | undefined): FrontDoorEvidence {
+  if (!r) return {};
+  const out: FrontDoorEvidence = {};
+  const apiType = r.apiType ? API_TYPE[r.apiType] : undefined;
+  if (apiType) out.apiType = apiType;
+  if (r.status !== undefined) out.status = r.status;
+  if (r.responseLatencyMs !== undefined) out.responseLatencyMs = r.responseLatencyMs;
+  return out;
+}
+
+export function analyzeTrace(trace: Trace, options: AnalyzeOptions = {}, evidence: FrontDoorEvidence = {}): AnalyzedTrace {
+  const b = breakdownTrace(trace, options, evidence);
   const report: TraceReport = {
     traceId: trace.traceId,
     entry: b.entry,
@@ -57,6 +66,7 @@ export function analyzeTrace(trace: Trace, options: AnalyzeOptions = {}): Analyz
     cutAtMs: b.cutAtMs,
     afterCutMs: b.afterCutMs,
     findings: traceFindings(trace.traceId, b),
+    startTimeMs: Math.round(b.originMs),
   };
   return { trace, breakdown: b, report };
 }
@@ -66,9 +76,15 @@ export function analyzeTrace(trace: Trace, options: AnalyzeOptions = {}): Analyz
  * logs; `analyzed` keeps the traces beside their reports, in the report's order.
  */
 export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { report: Report; analyzed: AnalyzedTrace[] } {
-  const analyzed = input.traces.filter((t) => t.entry).map((t) => analyzeTrace(t, options));
   const invocations = input.invocations ?? [];
   const accessLogs = input.accessLogs ?? [];
+  // The access log's record of a traced request says what the client got, even when the
+  // trace starts at the function (HTTP APIs are not traced by API Gateway).
+  const recordOf = new Map<string, AccessLogRecord>();
+  for (const r of accessLogs) if (r.xrayTraceId) recordOf.set(r.xrayTraceId, r);
+  const analyzed = input.traces.filter((t) => t.entry).map((t) => analyzeTrace(t, options, evidenceOf(recordOf.get(t.traceId))));
+  const damage: ReportError[] = [];
+  for (const a of analyzed) for (const [span, message] of a.breakdown.anatomy.damaged) damage.push({ source: span.source, message, kind: 'repaired' });
   const executionLogs = input.executionLogs ?? [];
   correlate(analyzed, invocations);
   analyzed.sort((x, y) => compareWorstFirst(x.report, y.report));
@@ -91,7 +107,7 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
       traces: analyzed.map((a) => a.report),
       endpoints,
       findings,
-      errors: input.errors.map((e) => ({ source: e.source, message: e.message })),
+      errors: [...input.errors.map((e): ReportError => ({ source: e.source, message: e.message, kind: e.repaired ? 'repaired' : 'skipped' })), ...damage],
     },
   };
 }

@@ -1,14 +1,17 @@
 // One trace → where its time went: gateway, cold start, handler, downstream calls, overhead,
 // against the budget; when the front door gave up (the cut) and how long the function ran on.
-// All offsets are ms from the entry span's start; all durations integer ms.
+// All offsets are ms from the request's start (`originMs`); all durations integer ms.
 import type { FrontDoorKind, Span, Trace } from './model';
-import type { DownstreamTotal, TraceEntry, TraceReport, Verdict } from './report';
-import { budgetFor, type Budget, type BudgetOptions } from './budget';
+import type { DownstreamTotal, StatusSource, TraceEntry, TraceReport, Verdict } from './report';
+import { budgetFor, type ApiType, type Budget, type BudgetOptions } from './budget';
+import { sec } from './duration';
 import { THRESHOLDS } from './thresholds';
 
 /** The spans a breakdown rests on, kept for findings and the waterfall. */
 export interface TraceAnatomy {
   entry: Span | null;
+  /** An API Gateway stage or load balancer segment: the front door left a segment of its own. */
+  gatewayEntry: boolean;
   /** The front door's call into the integration (the `Lambda` Invoke subsegment). */
   integrationCall: Span | null;
   lambdaService: Span | null;
@@ -16,17 +19,46 @@ export interface TraceAnatomy {
   init: Span | null;
   invocation: Span | null;
   overhead: Span | null;
-  /** The outermost downstream calls made by the function (or by the entry when there is none). */
+  /** The outermost downstream calls made by the function (or by the entry when there is none), orphans included. */
   downstreamCalls: Span[];
+  /** Downstream calls whose parent was lost (independent subsegments, orphans): counted, and said so. */
+  orphanCalls: Span[];
+  /** Spans whose times cannot be right (far outside their parent, a clock jump): shown, never summed. */
+  damaged: Map<Span, string>;
 }
 
 /** The report's timing fields of one trace, plus the spans and budget they rest on. */
 export interface TraceBreakdown extends Pick<TraceReport, 'entry' | 'totalMs' | 'verdict' | 'breakdown' | 'functionEndAtMs' | 'cutAtMs' | 'afterCutMs'> {
   anatomy: TraceAnatomy;
   budget: Budget;
+  /** Epoch ms every `*AtMs` offset counts from: the request's start. */
+  originMs: number;
+  /** How the client's status is known (`TraceEntry.statusSource`). */
+  statusSource: StatusSource | null;
+  /** The function segment's Invocation was still in progress: the handler time rests on its known children. */
+  handlerPartial: boolean;
+}
+
+/** One trace beside its breakdown and report. */
+export interface AnalyzedTrace {
+  trace: Trace;
+  breakdown: TraceBreakdown;
+  report: TraceReport;
+}
+
+/** What the front door's access log said of this trace's request, when it was read. */
+export interface FrontDoorEvidence {
+  apiType?: ApiType;
+  status?: number;
+  responseLatencyMs?: number;
 }
 
 const round = (x: number): number => Math.round(x);
+
+/** A child may start this long before its parent (clock skew between hosts, an Initialization before its function segment)… */
+const EARLY_TOLERANCE_MS = 60_000;
+/** …and this long after its parent ended (a function runs on after the gateway's Invoke gave up: at most Lambda's 15 minutes). */
+const LATE_TOLERANCE_MS = 900_000 + EARLY_TOLERANCE_MS;
 
 function dur(s: Span | null | undefined): number {
   return s && s.endMs !== null ? Math.max(0, s.endMs - s.startMs) : 0;
@@ -36,12 +68,13 @@ function child(s: Span | null, kind: Span['kind']): Span | null {
   return s?.children.find((c) => c.kind === kind) ?? null;
 }
 
-/** The latest end of a span and everything below it (for in-progress entries). */
-function latestEnd(s: Span): number {
+/** The latest end of a span and everything below it (for in-progress spans). */
+function latestEnd(s: Span, damaged?: Map<Span, string>): number {
   let end = s.endMs ?? s.startMs;
   const stack = [...s.children];
   while (stack.length) {
     const x = stack.pop()!;
+    if (damaged?.has(x)) continue;
     if (x.endMs !== null && x.endMs > end) end = x.endMs;
     for (const c of x.children) stack.push(c);
   }
@@ -49,12 +82,12 @@ function latestEnd(s: Span): number {
 }
 
 /** Outermost downstream calls below `root`, not descending into a downstream call (no double counting). */
-function downstreamBelow(root: Span, exclude: Span | null): Span[] {
+function downstreamBelow(root: Span, exclude: Span | null, damaged: Map<Span, string>): Span[] {
   const out: Span[] = [];
   const stack = [...root.children].reverse();
   while (stack.length) {
     const s = stack.pop()!;
-    if (s === exclude) continue;
+    if (s === exclude || damaged.has(s)) continue;
     if (s.kind === 'inferred') continue;
     if (s.kind === 'downstream') {
       out.push(s);
@@ -65,31 +98,85 @@ function downstreamBelow(root: Span, exclude: Span | null): Span[] {
   return out;
 }
 
+function contains(root: Span, x: Span): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (s === x) return true;
+    for (const c of s.children) stack.push(c);
+  }
+  return false;
+}
+
+/**
+ * Children far outside their parent's time: an Initialization hours before its function, a
+ * subsegment after its segment ended by more than a function can run. Their times are shown
+ * as they came but never summed into the breakdown.
+ */
+function damagedSpans(trace: Trace): Map<Span, string> {
+  const out = new Map<Span, string>();
+  for (const p of trace.spans) {
+    const pEnd = p.endMs ?? latestEnd(p);
+    for (const c of p.children) {
+      if (c.kind === 'inferred') continue;
+      if (c.startMs < p.startMs - EARLY_TOLERANCE_MS) {
+        out.set(c, `"${c.name}" (${c.id}) starts ${sec(p.startMs - c.startMs)} before its parent "${p.name}": a clock jump or a damaged time; its time is not counted.`);
+      } else if (c.startMs > pEnd + LATE_TOLERANCE_MS || (c.endMs !== null && c.endMs > pEnd + LATE_TOLERANCE_MS && !c.isSegment)) {
+        out.set(c, `"${c.name}" (${c.id}) runs until ${sec((c.endMs ?? c.startMs) - pEnd)} after its parent "${p.name}" ended: a clock jump or a damaged time; its time is not counted.`);
+      }
+    }
+  }
+  return out;
+}
+
+const GATEWAY_KINDS = new Set<FrontDoorKind>(['rest-api', 'http-api', 'websocket-api', 'alb']);
+
 export function anatomyOf(trace: Trace): TraceAnatomy {
   const entry = trace.entry;
+  const damaged = damagedSpans(trace);
+  const gatewayEntry = !!entry && entry.kind === 'front-door' && GATEWAY_KINDS.has(entry.frontDoor ?? 'other');
+  // A service entry (Elastic Beanstalk, EC2, ECS, …) does its own work: a function it calls is
+  // one of its downstream calls, not the integration behind a front door.
+  const serviceEntry = !!entry && !gatewayEntry && entry.kind !== 'function' && entry.kind !== 'lambda-service';
   let fn: Span | null = null;
   let lambdaService: Span | null = null;
-  // The first function in pre-order is the one the entry invoked; later ones are its callees.
-  for (const s of trace.spans) {
-    if (!fn && s.kind === 'function') fn = s;
-    if (!lambdaService && s.kind === 'lambda-service') lambdaService = s;
-    if (fn && lambdaService) break;
-  }
-  if (fn && lambdaService && fn.parentId !== lambdaService.id) {
-    const parent = trace.spans.find((s) => s.id === fn!.parentId && s.kind === 'lambda-service');
-    if (parent) lambdaService = parent;
+  if (!serviceEntry) {
+    // The first function in pre-order is the one the entry invoked; later ones are its callees.
+    for (const s of trace.spans) {
+      if (!fn && s.kind === 'function') fn = s;
+      if (!lambdaService && s.kind === 'lambda-service') lambdaService = s;
+      if (fn && lambdaService) break;
+    }
+    if (fn && lambdaService && fn.parentId !== lambdaService.id) {
+      const parent = trace.spans.find((s) => s.id === fn!.parentId && s.kind === 'lambda-service');
+      if (parent) lambdaService = parent;
+    }
   }
   let integrationCall: Span | null = null;
-  if (entry && entry.kind === 'front-door') {
+  if (entry && gatewayEntry) {
     const viaParent = lambdaService?.parentId ? entry.children.find((c) => c.id === lambdaService!.parentId) : undefined;
     integrationCall = viaParent ?? entry.children.find((c) => c.kind === 'downstream') ?? null;
   }
-  const init = child(fn, 'initialization') ?? child(fn, 'restore');
-  const invocation = child(fn, 'invocation');
-  const overhead = child(fn, 'overhead');
+  const phase = (kind: Span['kind']): Span | null => {
+    const s = child(fn, kind);
+    return s && !damaged.has(s) ? s : null;
+  };
+  const init = phase('initialization') ?? phase('restore');
+  const invocation = phase('invocation');
+  const overhead = phase('overhead');
   const scope = fn ?? entry;
-  const downstreamCalls = scope ? downstreamBelow(scope, fn ? null : integrationCall) : [];
-  return { entry, integrationCall, lambdaService, fn, init, invocation, overhead, downstreamCalls };
+  const downstreamCalls = scope ? downstreamBelow(scope, fn ? null : integrationCall, damaged) : [];
+  // Calls whose parent never arrived still happened: count them (independent subsegments of a
+  // lost function segment, a throttled retry sent on its own).
+  const orphanCalls: Span[] = [];
+  for (const r of trace.roots) {
+    if (r === entry || r.parentId === null || damaged.has(r)) continue;
+    if (scope && contains(r, scope)) continue;
+    if (r.kind === 'downstream') orphanCalls.push(r);
+    else if (r.kind !== 'inferred') orphanCalls.push(...downstreamBelow(r, null, damaged));
+  }
+  downstreamCalls.push(...orphanCalls);
+  return { entry, gatewayEntry, integrationCall, lambdaService, fn, init, invocation, overhead, downstreamCalls, orphanCalls, damaged };
 }
 
 function entryKind(entry: Span | null): FrontDoorKind {
@@ -98,6 +185,8 @@ function entryKind(entry: Span | null): FrontDoorKind {
   if (entry.kind === 'function' || entry.kind === 'lambda-service') return 'lambda';
   return 'other';
 }
+
+const KIND_OF_API: Record<ApiType, FrontDoorKind> = { rest: 'rest-api', http: 'http-api', websocket: 'websocket-api' };
 
 function groupDownstream(calls: Span[]): DownstreamTotal[] {
   const groups = new Map<string, DownstreamTotal>();
@@ -115,52 +204,98 @@ function groupDownstream(calls: Span[]): DownstreamTotal[] {
   return [...groups.values()].map((g) => ({ ...g, ms: round(g.ms) })).sort((a, b) => b.ms - a.ms || b.calls - a.calls);
 }
 
-/** The budget breakdown of one trace. Pure; never throws on a well-formed Trace. */
-export function breakdownTrace(trace: Trace, options: BudgetOptions = {}): TraceBreakdown {
+/**
+ * The budget breakdown of one trace. Pure; never throws on a well-formed Trace. `evidence` is
+ * what the front door's access log said of this request, when it was read beside the trace.
+ */
+export function breakdownTrace(trace: Trace, options: BudgetOptions = {}, evidence: FrontDoorEvidence = {}): TraceBreakdown {
   const a = anatomyOf(trace);
   const entry = a.entry;
-  const kind = entryKind(entry);
+  let kind = entryKind(entry);
+  // A trace that starts at the function says nothing of the front door: an HTTP API (which
+  // API Gateway does not trace) is known from the access log or from what the caller said.
+  const frontDoorApi = kind === 'lambda' ? (evidence.apiType ?? options.apiType) : undefined;
+  if (frontDoorApi) kind = KIND_OF_API[frontDoorApi];
   const name = entry?.name ?? '(empty trace)';
   const e: TraceEntry = { kind, name, status: entry?.http?.status ?? null };
   if (entry?.http?.method) e.method = entry.http.method;
   if (entry?.http?.url) e.url = entry.http.url;
-  const budget = budgetFor(kind, name, options, e);
-  const t0 = entry?.startMs ?? 0;
-  const totalMs = entry ? round((entry.endMs ?? latestEnd(entry)) - t0) : 0;
+  const budget = budgetFor(kind, name, frontDoorApi ? { ...options, apiType: frontDoorApi } : options, e);
+  const budgetMs = budget.budgetMs;
+
+  // The request starts with the entry, or with the Initialization that ran before a function
+  // segment that is its own entry (a function invoked directly, or behind an untraced HTTP API).
+  let originMs = entry?.startMs ?? 0;
+  if (entry && entry === a.fn && a.init && a.init.startMs < originMs) originMs = a.init.startMs;
+  const entryEnd = entry ? (entry.endMs ?? latestEnd(entry, a.damaged)) : 0;
+  const spanMs = entry ? round(entryEnd - originMs) : 0;
+  let totalMs = spanMs;
 
   const coldStartMs = round(dur(a.init));
   const overheadMs = round(dur(a.overhead));
   let handlerMs: number;
-  if (a.invocation) handlerMs = round(dur(a.invocation));
-  else if (a.fn) {
+  let handlerPartial = false;
+  if (a.invocation) {
+    handlerPartial = a.invocation.endMs === null;
+    handlerMs = round(handlerPartial ? latestEnd(a.invocation, a.damaged) - a.invocation.startMs : dur(a.invocation));
+  } else if (a.fn) {
     // Old layout (no Invocation): the function segment minus the part of init inside it and overhead.
-    const initInside = a.init && a.init.endMs !== null ? Math.max(0, Math.min(a.init.endMs, a.fn.endMs ?? a.init.endMs) - Math.max(a.init.startMs, a.fn.startMs)) : 0;
-    handlerMs = round(Math.max(0, dur(a.fn) - initInside - dur(a.overhead)));
+    const fnEnd = a.fn.endMs ?? latestEnd(a.fn, a.damaged);
+    const initInside = a.init && a.init.endMs !== null ? Math.max(0, Math.min(a.init.endMs, fnEnd) - Math.max(a.init.startMs, a.fn.startMs)) : 0;
+    handlerMs = round(Math.max(0, fnEnd - a.fn.startMs - initInside - dur(a.overhead)));
+  } else if (entry && !a.gatewayEntry && kind === 'other') {
+    // A service (Elastic Beanstalk, EC2, ECS, …): its own work is the request.
+    handlerMs = spanMs;
   } else handlerMs = 0;
   // Without the stage's Invoke subsegment (trimmed exports, other SDKs), the AWS::Lambda segment
   // right under the entry stands for the integration call.
-  const integration = a.integrationCall ?? (kind !== 'lambda' && a.lambdaService && entry && a.lambdaService.parentId === entry.id ? a.lambdaService : null);
-  const integrationMs = integration ? (integration.endMs ?? entry?.endMs ?? t0) - integration.startMs : null;
-  const gatewayMs = entry && kind !== 'lambda' ? round(Math.max(0, totalMs - (integrationMs ?? totalMs))) : 0;
+  const integration = a.gatewayEntry ? (a.integrationCall ?? (a.lambdaService && entry && a.lambdaService.parentId === entry.id ? a.lambdaService : null)) : null;
+  const integrationMs = integration ? (integration.endMs ?? entry?.endMs ?? originMs) - integration.startMs : null;
+  const gatewayMs = a.gatewayEntry ? round(Math.max(0, spanMs - (integrationMs ?? spanMs))) : 0;
 
-  const status = e.status;
-  const budgetMs = budget.budgetMs;
-  const timedOut = status === 504 && (budgetMs === null || totalMs >= THRESHOLDS.timeoutShareOfBudget * budgetMs);
+  // What the client got. A front door with a segment of its own says it; behind an untraced
+  // front door the function's status is not the client's: the access log says it, or the
+  // budget does (past it, the front door had already answered 504).
+  let status = e.status;
+  let statusSource: StatusSource | null = status !== null ? 'trace' : null;
+  if (frontDoorApi) {
+    if (evidence.status !== undefined) {
+      status = evidence.status;
+      statusSource = 'access-log';
+      if (status === 504) totalMs = round(evidence.responseLatencyMs ?? budgetMs ?? spanMs);
+    } else if (budgetMs !== null && spanMs >= budgetMs) {
+      status = 504;
+      statusSource = 'budget';
+      totalMs = budgetMs;
+    }
+    e.status = status;
+  } else if (evidence.status !== undefined && status === null) {
+    status = evidence.status;
+    statusSource = 'access-log';
+    e.status = status;
+  }
+  if (statusSource) e.statusSource = statusSource;
+
+  const timedOut = status === 504 && (budgetMs === null || statusSource !== 'trace' || totalMs >= THRESHOLDS.timeoutShareOfBudget * budgetMs);
   let verdict: Verdict;
   if (timedOut) verdict = 'timeout';
   else if (status !== null && status >= 500) verdict = 'error';
-  else if (budgetMs !== null && totalMs >= THRESHOLDS.nearShareOfBudget * budgetMs) verdict = 'near';
+  // Past the budget without a timeout is not "near": the budget assumed is not the real one.
+  else if (budgetMs !== null && totalMs >= THRESHOLDS.nearShareOfBudget * budgetMs && totalMs < budgetMs) verdict = 'near';
   else verdict = 'ok';
 
   const cutAtMs = status === 504 ? totalMs : null;
   const fnEnd = a.fn?.endMs ?? a.lambdaService?.endMs ?? null;
-  const functionEndAtMs = fnEnd !== null ? round(fnEnd - t0) : null;
+  const functionEndAtMs = fnEnd !== null ? round(fnEnd - originMs) : null;
   const afterCutMs = cutAtMs !== null && functionEndAtMs !== null ? Math.max(0, functionEndAtMs - cutAtMs) : null;
 
   return {
     anatomy: a,
     entry: e,
     budget,
+    originMs,
+    statusSource,
+    handlerPartial,
     totalMs,
     verdict,
     breakdown: {

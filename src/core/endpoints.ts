@@ -3,7 +3,7 @@
 // above) gives exact nearest-rank percentiles however many requests stream through.
 import type { AccessLogRecord, FrontDoorKind } from './model';
 import type { EndpointStats } from './report';
-import { budgetFor, type BudgetOptions } from './budget';
+import { budgetFor, REST_API_DEFAULT_BUDGET_MS, type BudgetOptions } from './budget';
 import { THRESHOLDS } from './thresholds';
 
 const DENSE_LIMIT_MS = 65_536;
@@ -51,6 +51,15 @@ export class LatencyHistogram {
     }
     return out;
   }
+
+  /** How many values are at least `ms`. */
+  countAtLeast(ms: number): number {
+    const from = Math.max(0, Math.ceil(ms));
+    let n = 0;
+    for (let v = from; v < DENSE_LIMIT_MS; v++) n += this.dense[v]!;
+    for (const [v, c] of this.sparse) if (v >= from) n += c;
+    return n;
+  }
 }
 
 interface RouteAcc {
@@ -63,6 +72,11 @@ interface RouteAcc {
   hist: LatencyHistogram;
 }
 
+/** The latency a record counts with: what the client waited, else the integration's. */
+function latencyOf(r: AccessLogRecord): number | undefined {
+  return r.responseLatencyMs ?? (r.integrationLatencyMs !== undefined && r.integrationLatencyMs >= 0 ? r.integrationLatencyMs : undefined);
+}
+
 /** Did this access-log record time out at the integration budget? (REPORT_FORMAT.md) */
 export function isIntegrationTimeout(r: AccessLogRecord, budgetMs: number): boolean {
   if (r.status !== 504) return false;
@@ -71,13 +85,27 @@ export function isIntegrationTimeout(r: AccessLogRecord, budgetMs: number): bool
   return r.integrationLatencyMs >= THRESHOLDS.timeoutShareOfBudget * budgetMs;
 }
 
-function identity(r: AccessLogRecord): { api: string; stage: string; method: string; route: string } {
+/** What a route is: one API, one stage, one method, one route template. */
+export interface RouteIdentity {
+  api: string;
+  stage: string;
+  method: string;
+  route: string;
+}
+
+/** The route an access-log record counts towards (placeholders for what the format left out). */
+export function routeIdentity(r: AccessLogRecord): RouteIdentity {
   return { api: r.api ?? r.apiId ?? '(api)', stage: r.stage ?? '(stage)', method: r.method ?? 'ANY', route: r.route ?? '(unknown route)' };
 }
 
-export function routeKey(r: AccessLogRecord): string {
-  const i = identity(r);
+/** One key per route, the same for a record, an endpoint row or a tree node. */
+export function routeIdKey(i: RouteIdentity): string {
   return `${i.api}\u0000${i.stage}\u0000${i.method}\u0000${i.route}`;
+}
+
+/** The key of the route an access-log record counts towards. */
+export function routeKey(r: AccessLogRecord): string {
+  return routeIdKey(routeIdentity(r));
 }
 
 /** One identity seen, and the route it counts towards (two may share one: `routeKey` decides). */
@@ -118,7 +146,7 @@ export class EndpointAccumulator {
   private accFor(r: AccessLogRecord): RouteAcc {
     let acc = this.find(r);
     if (acc) return acc;
-    const id = identity(r);
+    const id = routeIdentity(r);
     const key = routeKey(r);
     acc = this.routes.get(key);
     if (!acc) {
@@ -132,7 +160,7 @@ export class EndpointAccumulator {
   }
 
   add(r: AccessLogRecord): void {
-    const latency = r.responseLatencyMs ?? (r.integrationLatencyMs !== undefined && r.integrationLatencyMs >= 0 ? r.integrationLatencyMs : undefined);
+    const latency = latencyOf(r);
     if (latency === undefined) return;
     this.accFor(r).hist.add(latency);
   }
@@ -147,14 +175,20 @@ export class EndpointAccumulator {
       const kind: FrontDoorKind = a.kind ?? (options.apiType === 'http' ? 'http-api' : options.apiType === 'websocket' ? 'websocket-api' : 'rest-api');
       const b = budgetFor(kind, `${a.api}/${a.stage}`, options, { method: a.method, url: a.route });
       const [p50, p95, p99] = a.hist.percentiles([50, 95, 99]) as [number, number, number];
-      out.set(a, { api: a.api, stage: a.stage, method: a.method, route: a.route, count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max, timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs: b.budgetMs ?? 29_000 });
+      const budgetMs = b.budgetMs ?? REST_API_DEFAULT_BUDGET_MS;
+      const nearMisses = a.hist.countAtLeast(THRESHOLDS.nearShareOfBudget * budgetMs);
+      out.set(a, { api: a.api, stage: a.stage, method: a.method, route: a.route, count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max, timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs, nearMisses });
     }
     for (const r of outcomes) {
       // A record of a route no latency was counted for (none of its lines had one) has no row.
       const a = this.find(r) ?? this.routes.get(routeKey(r));
       const e = a && out.get(a);
       if (!e) continue;
-      if (isIntegrationTimeout(r, e.budgetMs)) e.timeouts++;
+      if (isIntegrationTimeout(r, e.budgetMs)) {
+        e.timeouts++;
+        // A timeout near the budget is in the histogram's top too: a near miss is one that was not.
+        if (latencyOf(r) !== undefined && latencyOf(r)! >= THRESHOLDS.nearShareOfBudget * e.budgetMs) e.nearMisses = Math.max(0, (e.nearMisses ?? 0) - 1);
+      }
       if ((r.status ?? 0) >= 500) e.errors5xx++;
       if (r.xrayTraceId && coldTraceIds.has(r.xrayTraceId)) e.coldStarts++;
     }

@@ -1,9 +1,10 @@
 // The finding catalog (ids are a public contract, REPORT_FORMAT.md) and the findings one trace
 // shows. Each finding says what happened with its numbers and a fix in the user's own terms.
-import type { Span } from './model';
 import type { Finding, FindingId, Severity } from './report';
 import type { TraceBreakdown } from './breakdown';
 import { THRESHOLDS } from './thresholds';
+import { sec } from './duration';
+import type { ExceptionInfo, FrontDoorKind, Span, StackFrame } from './model';
 
 interface CatalogEntry {
   severity: Severity;
@@ -75,6 +76,13 @@ export const FINDING_CATALOG: Record<FindingId, CatalogEntry> = {
     title: 'Some timeouts have no trace',
     fix: 'X-Ray samples 1 request per second plus 5% of the rest: add a sampling rule for this route (e.g. a higher fixed rate) to trace more of its 504s.',
   },
+  'function-error': {
+    severity: 'high',
+    title: 'The function threw an error',
+    fix:
+      'Catch the error in the handler and return a proper error response (or let it fail fast), then fix its cause at the frame ' +
+      'shown; the function’s log (the error line and its REPORT) has the whole stack.',
+  },
   'lost-subsegments': {
     severity: 'info',
     title: 'The function’s trace is incomplete',
@@ -114,7 +122,7 @@ export function makeFinding(id: FindingId, f: FindingFields): Finding {
   return out;
 }
 
-export const sec = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+export { sec };
 
 function dur(s: Span): number {
   return s.endMs !== null ? Math.max(0, s.endMs - s.startMs) : 0;
@@ -149,6 +157,50 @@ function slowFix(s: Span): string {
   return FINDING_CATALOG['slow-downstream'].fix;
 }
 
+/** The front door by the name a person knows it, as the subject of a sentence. */
+export function frontDoorName(kind: FrontDoorKind): string {
+  return kind === 'rest-api' || kind === 'websocket-api' ? 'API Gateway' : kind === 'http-api' ? 'The HTTP API' : kind === 'alb' ? 'The load balancer' : 'The front door';
+}
+
+/** What to do about a 504, in the terms of the product in front (only REST APIs can wait longer). */
+function timeoutFix(kind: FrontDoorKind): string {
+  const async =
+    'Make the slow part faster (see the findings below), or answer 202 Accepted at once and hand the work to SQS, EventBridge or Step Functions, letting the client poll or be notified.';
+  if (kind === 'http-api')
+    return `${async} An HTTP API waits at most 30 s and that cannot be raised; if the call must stay synchronous and longer, a Regional REST API can raise its integration timeout through Service Quotas.`;
+  if (kind === 'websocket-api') return `${async} A WebSocket API’s integration timeout is at most 29 s and cannot be raised: send the result later over the connection.`;
+  if (kind === 'alb') return `${async} Or raise the load balancer’s idle timeout if the client can wait that long.`;
+  return FINDING_CATALOG['integration-timeout'].fix;
+}
+
+const TIMED_OUT = /Task timed out after ([0-9.]+) seconds/;
+
+/** The function's own timeout as the trace tells it (`Sandbox.Timedout`, "Task timed out after N seconds"). */
+function ownTimeout(spans: Array<Span | null>): { ms: number | null; span: Span } | null {
+  for (const s of spans) {
+    for (const ex of s?.cause?.exceptions ?? []) {
+      const m = TIMED_OUT.exec(ex.message ?? '');
+      if (ex.type === 'Sandbox.Timedout' || m) return { ms: m ? Math.round(Number(m[1]) * 1000) : null, span: s! };
+    }
+  }
+  return null;
+}
+
+/** A frame in the user's code: not the runtime's, not Node's, not a dependency's. */
+function userFrame(stack: StackFrame[]): StackFrame | undefined {
+  return stack.find((f) => f.path && !/(^|\/)node_modules\/|^internal\/|^node:|^\/var\/runtime\/|^bootstrap/.test(f.path));
+}
+
+/** The first exception the function itself raised (not a remote one, not its own timeout). */
+function functionException(spans: Array<Span | null>): { ex: ExceptionInfo; span: Span } | null {
+  for (const s of spans) {
+    for (const ex of s?.cause?.exceptions ?? []) if (!ex.remote && ex.type !== 'Sandbox.Timedout' && !TIMED_OUT.test(ex.message ?? '')) return { ex, span: s! };
+  }
+  return null;
+}
+
+const clip = (text: string, n: number): string => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+
 /** The findings one trace shows (REPORT_FORMAT.md), from its breakdown. */
 export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
   const out: Finding[] = [];
@@ -158,12 +210,21 @@ export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
   const common = { traceId, ...(fnName ? { function: fnName } : {}) };
   const entryIds = [a.entry?.id, a.integrationCall?.id].filter((x): x is string => !!x);
 
+  const door = frontDoorName(b.entry.kind);
   if (b.verdict === 'timeout') {
+    const how =
+      b.statusSource === 'budget'
+        ? ` The trace starts at the function (${b.entry.kind === 'http-api' ? 'an HTTP API leaves no segment of its own' : 'the front door left no segment'}), which ran ${sec(b.functionEndAtMs ?? b.totalMs)}${a.entry?.http?.status !== undefined ? ` and says ${a.entry.http.status}` : ''}: the 504 is inferred from the budget (no access-log record of this request was read to confirm it).`
+        : b.statusSource === 'access-log'
+          ? ' The access log confirms the 504.'
+          : '';
     out.push(
       makeFinding('integration-timeout', {
         ...common,
-        detail: `The client waited ${sec(b.totalMs)} and got ${b.entry.status ?? 504}: the integration did not answer within the ${budget !== null ? sec(budget) : 'integration'} budget${a.fn ? `; ${a.fn.name} was still running` : ''}.`,
-        evidence: { totalMs: b.totalMs, budgetMs: budget, status: b.entry.status },
+        title: `${door === 'The front door' ? 'The front door' : door} gave up: 504 at the integration timeout`,
+        detail: `The client waited ${sec(b.totalMs)} and got ${b.entry.status ?? 504}: the integration did not answer within the ${budget !== null ? sec(budget) : 'integration'} budget${a.fn ? `; ${a.fn.name} was still running` : ''}.${how}`,
+        evidence: { totalMs: b.totalMs, budgetMs: budget, status: b.entry.status, statusSource: b.statusSource },
+        fix: timeoutFix(b.entry.kind),
         spanIds: entryIds,
       }),
     );
@@ -173,6 +234,18 @@ export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
         ...common,
         detail: `This request took ${sec(b.totalMs)}, ${Math.round((100 * b.totalMs) / budget)}% of the ${sec(budget)} budget; ${sec(budget - b.totalMs)} to spare.`,
         evidence: { totalMs: b.totalMs, budgetMs: budget, share: Math.round((1000 * b.totalMs) / budget) / 1000 },
+        spanIds: entryIds,
+      }),
+    );
+  } else if (budget !== null && b.totalMs >= budget && b.entry.status !== null && b.entry.status !== 504) {
+    // Past the budget and still answered: the budget assumed is not the one in force.
+    out.push(
+      makeFinding('approaching-budget', {
+        ...common,
+        title: 'Longer than the assumed budget, without a 504',
+        detail: `This request took ${sec(b.totalMs)}, past the ${sec(budget)} budget assumed (${b.budget.source.replace(/-/g, ' ')}), and still got ${b.entry.status}: the integration timeout in force must be longer than assumed.`,
+        evidence: { totalMs: b.totalMs, budgetMs: budget, status: b.entry.status, budgetSource: b.budget.source },
+        fix: 'Give Timeout Lens the real integration timeout (the timeoutLens.budgetMs setting, or --budget-ms), so every verdict is measured against it.',
         spanIds: entryIds,
       }),
     );
@@ -202,7 +275,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
     out.push(
       makeFinding('work-after-cut', {
         ...common,
-        detail: `API Gateway gave up at ${sec(b.cutAtMs ?? 0)}, but ${fnName ?? 'the function'} ran until ${sec(b.functionEndAtMs ?? 0)}: ${sec(b.afterCutMs)} of billed work nobody waited for${after.length ? `, including ${after.length} downstream call(s)` : ''}; a client retry repeats its side effects.`,
+        detail: `${door} gave up at ${sec(b.cutAtMs ?? 0)}${b.statusSource === 'budget' ? ' (its budget)' : ''}, but ${fnName ?? 'the function'} ran until ${sec(b.functionEndAtMs ?? 0)}: ${sec(b.afterCutMs)} of billed work nobody waited for${after.length ? `, including ${after.length} downstream call(s)` : ''}; a client retry repeats its side effects.`,
         evidence: { cutAtMs: b.cutAtMs, functionEndAtMs: b.functionEndAtMs, afterCutMs: b.afterCutMs },
         spanIds: [...(a.fn ? [a.fn.id] : []), ...after],
       }),
@@ -276,18 +349,72 @@ export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
     );
   }
 
+  // The function hit its own timeout: who answered the client depends on which limit came first.
+  const timedOut = ownTimeout([a.fn, a.invocation, a.lambdaService]);
+  if (timedOut) {
+    const limit = timedOut.ms;
+    const gatewayFirst = budget !== null && (b.verdict === 'timeout' || (limit !== null && limit >= budget));
+    const http = b.entry.kind === 'http-api';
+    out.push(
+      makeFinding('lambda-timed-out', {
+        ...common,
+        detail: gatewayFirst
+          ? `${fnName ?? 'The function'} ran into its own ${limit !== null ? `${sec(limit)} ` : ''}timeout, but ${door.replace(/^The /, 'the ')} had already answered 504 at the ${sec(budget!)} budget: the client saw the 504, and the function worked ${limit !== null ? `${sec(Math.max(0, limit - budget!))} ` : 'on '}for nobody.`
+          : `${fnName ?? 'The function'} hit its own ${limit !== null ? `${sec(limit)} ` : ''}timeout before the front door gave up${budget !== null ? ` (${sec(budget)})` : ''}: the client got ${http ? '500 (HTTP API)' : b.entry.kind === 'rest-api' ? '502 (REST API)' : '502 (REST API) or 500 (HTTP API)'}, not 504.`,
+        evidence: { functionTimeoutMs: limit, budgetMs: budget, gatewayAnsweredFirst: gatewayFirst },
+        ...(gatewayFirst && budget !== null
+          ? { fix: `Set the function timeout below the ${sec(budget)} integration timeout (e.g. ${Math.max(1, Math.floor(budget / 1000) - 1)} s) so it stops when the client is gone, and make the work faster or asynchronous.` }
+          : {}),
+        spanIds: [timedOut.span.id],
+      }),
+    );
+  }
+
+  // The function threw: the client got a 5xx that is not a timeout.
+  const thrown = (b.verdict === 'error' || a.fn?.error || a.fn?.fault) && !timedOut ? functionException([a.fn, a.invocation, a.lambdaService, ...a.downstreamCalls]) : null;
+  if (thrown) {
+    const { ex } = thrown;
+    const frame = userFrame(ex.stack);
+    const what = `${ex.type ?? 'an error'}${ex.message ? `: “${clip(ex.message, 200)}”` : ''}`;
+    out.push(
+      makeFinding('function-error', {
+        ...common,
+        title: `The function threw ${clip(ex.type ?? 'an error', 60)}`,
+        detail: `${fnName ?? 'The function'} failed with ${what}${frame ? ` at ${frame.path}${frame.line !== undefined ? `:${frame.line}` : ''}${frame.label ? ` (${clip(frame.label, 80)})` : ''}` : ''}${b.entry.status !== null && b.entry.status >= 500 ? `; the client got ${b.entry.status}` : ''}.`,
+        evidence: {
+          type: ex.type ?? null,
+          message: ex.message ? clip(ex.message, 200) : null,
+          path: frame?.path ?? null,
+          line: frame?.line ?? null,
+          status: b.entry.status,
+        },
+        spanIds: [thrown.span.id],
+      }),
+    );
+  }
+
   const lost =
     (a.fn && a.fn.inProgress) ||
     (a.lambdaService && !a.fn) ||
+    b.handlerPartial ||
+    a.orphanCalls.length > 0 ||
     (a.fn && !a.invocation && a.fn.children.every((c) => c.kind === 'initialization' || c.kind === 'restore') && b.verdict === 'timeout');
   if (lost) {
-    const which = a.fn?.inProgress ? 'its function segment is still in progress' : !a.fn ? 'the function segment is missing' : 'the handler’s subsegments are missing';
+    const which = a.fn?.inProgress
+      ? 'its function segment is still in progress'
+      : a.lambdaService && !a.fn
+        ? 'the function segment is missing'
+        : b.handlerPartial
+          ? `its Invocation is still in progress, so the handler time (${sec(b.breakdown.handlerMs)}) is what its known calls cover`
+          : a.orphanCalls.length
+            ? `${a.orphanCalls.length} call(s) arrived without their parent segment; they are counted`
+            : 'the handler’s subsegments are missing';
     out.push(
       makeFinding('lost-subsegments', {
         ...common,
         detail: `The function’s part of this trace is incomplete: ${which}. The breakdown below the function may be missing calls.`,
-        evidence: { functionInProgress: a.fn?.inProgress ?? null, functionSegment: !!a.fn },
-        spanIds: [a.fn?.id ?? a.lambdaService?.id].filter((x): x is string => !!x),
+        evidence: { functionInProgress: a.fn?.inProgress ?? null, functionSegment: !!a.fn, invocationInProgress: b.handlerPartial, orphanCalls: a.orphanCalls.length },
+        spanIds: [a.fn?.id ?? a.lambdaService?.id, ...(b.handlerPartial && a.invocation ? [a.invocation.id] : [])].filter((x): x is string => !!x),
       }),
     );
   }

@@ -4,9 +4,10 @@
 // is cut short or missing learns from its REPORT how long the function really ran.
 import type { AccessLogRecord, ExecutionLogRecord, Invocation } from './model';
 import type { EndpointStats, Finding } from './report';
-import type { AnalyzedTrace } from './analyze';
+import type { AnalyzedTrace } from './breakdown';
 import { makeFinding, sec } from './findings';
-import { isIntegrationTimeout } from './endpoints';
+import { isIntegrationTimeout, routeIdKey, routeKey as recordRouteKey } from './endpoints';
+import { REST_API_DEFAULT_BUDGET_MS } from './budget';
 import { THRESHOLDS } from './thresholds';
 
 /** The Invocation (REPORT) of each trace, by trace id. */
@@ -63,17 +64,19 @@ export interface LogFindingInput {
   defaultBudgetMs?: number;
 }
 
-const routeName = (e: { method: string; route: string }): string => `${e.method} ${e.route}`;
-
 export function logFindings(x: LogFindingInput): Finding[] {
   const out: Finding[] = [];
   const traced = new Set(x.analyzed.map((a) => a.trace.traceId));
-  const budgetOf = new Map(x.endpoints.map((e) => [`${e.api}|${e.stage}|${e.method}|${e.route}`, e]));
+  const budgetOf = new Map(x.endpoints.map((e) => [routeIdKey(e), e]));
   const invByTrace = new Map(x.invocations.filter((i) => i.xrayTraceId).map((i) => [i.xrayTraceId!, i]));
+  // Two stages (or APIs) with the same route are told apart by name.
+  const several = new Set(x.endpoints.map((e) => `${e.api}/${e.stage}`)).size > 1;
+  const routeName = (e: EndpointStats): string => `${e.method} ${e.route}${several ? ` (${e.api}/${e.stage})` : ''}`;
 
   // Per endpoint: timeouts, closeness to the budget, work after the cut.
   for (const e of x.endpoints) {
-    const records = x.accessLogs.filter((r) => (r.method ?? 'ANY') === e.method && (r.route ?? '(unknown route)') === e.route && isIntegrationTimeout(r, e.budgetMs));
+    const key = routeIdKey(e);
+    const records = x.accessLogs.filter((r) => recordRouteKey(r) === key && isIntegrationTimeout(r, e.budgetMs));
     if (e.timeouts > 0) {
       out.push(
         makeFinding('integration-timeout', {
@@ -82,6 +85,17 @@ export function logFindings(x: LogFindingInput): Finding[] {
           evidence: { timeouts: e.timeouts, count: e.count, budgetMs: e.budgetMs, p99Ms: e.p99Ms },
         }),
       );
+      // The requests that came close without timing out are the next 504s.
+      if (e.nearMisses) {
+        out.push(
+          makeFinding('approaching-budget', {
+            route: routeName(e),
+            title: 'More requests came close to the integration timeout',
+            detail: `Besides its ${e.timeouts} timeout(s), ${e.nearMisses} more request(s) to ${routeName(e)} took at least ${Math.round(100 * THRESHOLDS.nearShareOfBudget)}% of the ${sec(e.budgetMs)} budget (${sec(THRESHOLDS.nearShareOfBudget * e.budgetMs)} or more) without timing out: they are the next 504s.`,
+            evidence: { nearMisses: e.nearMisses, timeouts: e.timeouts, count: e.count, budgetMs: e.budgetMs, thresholdMs: Math.round(THRESHOLDS.nearShareOfBudget * e.budgetMs) },
+          }),
+        );
+      }
     } else if (e.p99Ms >= THRESHOLDS.nearShareOfBudget * e.budgetMs) {
       out.push(
         makeFinding('approaching-budget', {
@@ -124,15 +138,18 @@ export function logFindings(x: LogFindingInput): Finding[] {
   }
 
   // Timeouts the traces do not show: X-Ray sampled them out (or HTTP APIs are not traced).
-  const timeouts = x.accessLogs.filter((r) => {
-    const e = budgetOf.get(`${r.api ?? r.apiId ?? '(api)'}|${r.stage ?? '(stage)'}|${r.method ?? 'ANY'}|${r.route ?? '(unknown route)'}`);
-    return isIntegrationTimeout(r, e?.budgetMs ?? x.defaultBudgetMs ?? 29_000);
-  });
+  const timeouts = x.accessLogs.filter((r) => isIntegrationTimeout(r, budgetOf.get(recordRouteKey(r))?.budgetMs ?? x.defaultBudgetMs ?? REST_API_DEFAULT_BUDGET_MS));
   const untraced = timeouts.filter((r) => !r.xrayTraceId || !traced.has(r.xrayTraceId));
   if (untraced.length) {
     out.push(
       makeFinding('unsampled-timeouts', {
-        detail: `${untraced.length} of ${timeouts.length} timeouts in the access logs have no trace among the ${traced.size} given${untraced.some((r) => !r.xrayTraceId) ? ' (X-Ray did not sample them)' : ''}: the waterfalls show a sample, the endpoint table counts them all.`,
+        detail: `${untraced.length} of ${timeouts.length} timeouts in the access logs have no trace among the ${traced.size} given${
+          untraced.every((r) => !r.xrayTraceId && r.apiType === 'http-api')
+            ? ' (an HTTP API’s access log names no trace, so its 504s cannot be matched to the traces of its functions)'
+            : untraced.some((r) => !r.xrayTraceId)
+              ? ' (X-Ray did not sample them)'
+              : ''
+        }: the waterfalls show a sample, the endpoint table counts them all.`,
         evidence: { timeouts: timeouts.length, withoutTrace: untraced.length, traces: traced.size },
       }),
     );
@@ -149,23 +166,40 @@ export function logFindings(x: LogFindingInput): Finding[] {
     }
   }
 
-  // Functions that hit their own timeout: the client saw 502, not 504.
+  // Functions that hit their own timeout. Who answered the client depends on which limit came
+  // first: the function's timeout below the budget → 502 (REST) / 500 (HTTP API); above it, the
+  // front door had already answered 504 and the function ran on for nobody.
+  const frontOf = new Map<string, { budgetMs: number | null; kind: string }>();
+  for (const a of x.analyzed) {
+    const name = a.breakdown.anatomy.fn?.name ?? a.breakdown.anatomy.lambdaService?.name;
+    if (name && !frontOf.has(name)) frontOf.set(name, { budgetMs: a.report.budgetMs, kind: a.report.entry.kind });
+  }
   const byFn = new Map<string, Invocation[]>();
   for (const i of x.invocations) if (i.status === 'timeout') byFn.set(i.functionName ?? '(function)', [...(byFn.get(i.functionName ?? '(function)') ?? []), i]);
   for (const [fn, list] of byFn) {
-    const limit = list[0]!.timedOutAfterMs ?? list[0]!.durationMs;
+    // The log's own word first: a timed-out invocation's Duration is its timeout.
+    const limit = list[0]!.timedOutAfterMs ?? list[0]!.durationMs ?? x.functionTimeouts?.[fn];
+    const front = frontOf.get(fn);
+    const budget = front?.budgetMs ?? x.defaultBudgetMs ?? null;
+    const gatewayFirst = budget !== null && limit !== undefined && limit >= budget;
+    const answer = front?.kind === 'http-api' ? '500 (HTTP API)' : front?.kind === 'rest-api' ? '502 (REST API)' : '502 (REST API) or 500 (HTTP API)';
     out.push(
       makeFinding('lambda-timed-out', {
         function: fn,
-        detail: `${fn} hit its own timeout ${list.length} time(s)${limit ? ` (after ${sec(limit)})` : ''}: API Gateway answered those requests with 502 (REST) or 500 (HTTP API), not 504, because the function stopped before the gateway gave up.`,
-        evidence: { count: list.length, timeoutMs: limit ?? null, example: list[0]!.requestId },
+        detail: gatewayFirst
+          ? `${fn} hit its own timeout ${list.length} time(s) (after ${sec(limit!)}), but the ${sec(budget!)} integration timeout in front of it is shorter: the gateway had already answered those requests with 504, and the function worked ${sec(limit! - budget!)} more for nobody.`
+          : `${fn} hit its own timeout ${list.length} time(s)${limit ? ` (after ${sec(limit)})` : ''}: the function stopped before the gateway gave up${budget !== null ? ` (${sec(budget)})` : ''}, so the client got ${answer}, not 504.`,
+        evidence: { count: list.length, timeoutMs: limit ?? null, budgetMs: budget, gatewayAnsweredFirst: gatewayFirst, example: list[0]!.requestId },
+        ...(gatewayFirst
+          ? { fix: `Set the timeout of ${fn} below the ${sec(budget!)} integration timeout (e.g. ${Math.max(1, Math.floor(budget! / 1000) - 1)} s) so it stops when the client is gone, and make the work faster or asynchronous.` }
+          : {}),
       }),
     );
   }
 
   // A function allowed to run longer than the API waits.
   for (const [fn, timeoutMs] of Object.entries(x.functionTimeouts ?? {})) {
-    const budget = x.defaultBudgetMs ?? 29_000;
+    const budget = frontOf.get(fn)?.budgetMs ?? x.defaultBudgetMs ?? REST_API_DEFAULT_BUDGET_MS;
     if (timeoutMs > budget) {
       out.push(
         makeFinding('lambda-timeout-exceeds-integration', {

@@ -115,6 +115,8 @@ export interface IngestError {
   /** Where it was: `file#Traces[0].Segments[3]`, `file:120`, … */
   source: string;
   message: string;
+  /** Set when the item was used with a repair or a caveat rather than skipped. */
+  repaired?: true;
 }
 
 /** One Lambda invocation as its log lines tell it (START/END/REPORT, …). One per request id. */

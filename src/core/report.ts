@@ -19,7 +19,8 @@ export type FindingId =
   | 'lambda-timeout-exceeds-integration'
   | 'lambda-timed-out'
   | 'unsampled-timeouts'
-  | 'lost-subsegments';
+  | 'lost-subsegments'
+  | 'function-error';
 
 export interface Finding {
   id: FindingId;
@@ -62,12 +63,22 @@ export interface Breakdown {
   downstream: DownstreamTotal[];
 }
 
+/**
+ * How the client's status is known: the front door's own segment (`trace`), the access log's
+ * record of the request (`access-log`), or the budget (`budget`: a trace that starts at the
+ * function behind an untraced front door such as an HTTP API ran past the budget, so the
+ * client got a 504 at the budget whatever the function's own segment says).
+ */
+export type StatusSource = 'trace' | 'access-log' | 'budget';
+
 export interface TraceEntry {
   kind: FrontDoorKind;
   name: string;
   method?: string;
   url?: string;
   status: number | null;
+  /** Additive: how `status` is known; absent when it is not. */
+  statusSource?: StatusSource;
 }
 
 export interface TraceReport {
@@ -82,6 +93,11 @@ export interface TraceReport {
   cutAtMs: number | null;
   afterCutMs: number | null;
   findings: Finding[];
+  /**
+   * Additive: epoch ms of the request's start, which every `*AtMs` counts from: the entry span's
+   * start, or the Initialization's when the entry is a function segment that began after it.
+   */
+  startTimeMs?: number;
 }
 
 export interface EndpointStats {
@@ -98,11 +114,15 @@ export interface EndpointStats {
   errors5xx: number;
   coldStarts: number;
   budgetMs: number;
+  /** Additive: requests that took at least 80% of the budget without timing out (the next 504s). */
+  nearMisses?: number;
 }
 
 export interface ReportError {
   source: string;
   message: string;
+  /** Additive: `skipped` (left out of the analysis) or `repaired` (used, with a repair or a caveat). */
+  kind?: 'skipped' | 'repaired';
 }
 
 export interface Report {

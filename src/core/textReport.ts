@@ -2,7 +2,8 @@
 // the budget line (`|`) with the cut (`✂`) and the work after it (`░`), then the findings and
 // their fixes, then the endpoint table. Pure: Report (+ traces for the bars) → text.
 import type { Span, Trace } from './model';
-import type { EndpointStats, Finding, Report, TraceReport } from './report';
+import type { EndpointStats, Finding, Report, ReportError, TraceReport } from './report';
+import { sec } from './duration';
 
 export interface TextOptions {
   /** Total line width (default 100). */
@@ -15,7 +16,6 @@ export interface TextOptions {
   maxRows?: number;
 }
 
-const sec = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
 const VERDICT: Record<TraceReport['verdict'], string> = {
   timeout: 'TIMEOUT',
@@ -50,6 +50,18 @@ function depths(t: Trace): Map<Span, number> {
   return out;
 }
 
+const FUNCTION_KINDS = new Set<Span['kind']>(['lambda-service', 'function', 'initialization', 'restore', 'invocation', 'overhead']);
+
+/**
+ * Two spaces a level down to six levels; deeper levels one dot each (the depth in figures past
+ * twelve), so a deep chain still reads as a chain without pushing names off the label column.
+ */
+function indent(d: number): string {
+  if (d <= 6) return '  '.repeat(d);
+  const extra = d - 6;
+  return `${'  '.repeat(6)}${extra <= 6 ? '·'.repeat(extra) : `·${d}·`}`;
+}
+
 /**
  * Writes `text` beside the marker at `col` on a line of `cells`: to its left when there is room
  * (the usual case, the budget sits near the right end), else to its right, so the line keeps
@@ -65,7 +77,7 @@ function labelAt(cells: string[], col: number, text: string): void {
 function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): string[] {
   const entry = t.entry;
   if (!entry) return [];
-  const t0 = entry.startMs;
+  const t0 = r.startTimeMs ?? entry.startMs;
   // A loop, not Math.max(...spans): spreading 100 000 spans as arguments overflows the stack.
   let end = Math.max(r.totalMs, r.functionEndAtMs ?? 0, r.budgetMs ?? 0);
   let start = 0;
@@ -117,7 +129,7 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
     const flag = s.fault ? ' !' : s.throttle ? ' ~' : s.error ? ' ?' : '';
     // A long name is shortened, never its call count or flag: `DynamoDB GetI… ×380`.
     const suffix = `${row.count > 1 ? ` ×${row.count}` : ''}${flag}`;
-    const name = `${pad(`${'  '.repeat(Math.min(depth.get(s) ?? 0, 6))}${label(s)}`, labelW - suffix.length).trimEnd()}${suffix}`;
+    const name = `${pad(`${indent(depth.get(s) ?? 0)}${label(s)}`, labelW - suffix.length).trimEnd()}${suffix}`;
     const d = row.endMs !== null ? sec(row.count > 1 ? row.sumMs : row.endMs - s.startMs) : 'running';
     lines.push(`${pad(name, labelW)} ${d.padStart(durW)} ${bar.join('')}`.trimEnd());
   }
@@ -135,7 +147,9 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
   if (rows.some((row) => row.endMs === null)) legend.push('… still running');
   if (rows.some((row) => row.span.fault)) legend.push('! fault (5xx)');
   if (rows.some((row) => row.span.throttle)) legend.push('~ throttled');
-  if (rows.some((row) => !row.span.fault && !row.span.throttle && row.span.error)) legend.push('? error (4xx)');
+  // X-Ray's error flag is a 4xx on an HTTP span, but on a function's segments it means the function threw.
+  const erred = rows.filter((row) => !row.span.fault && !row.span.throttle && row.span.error).map((row) => FUNCTION_KINDS.has(row.span.kind));
+  if (erred.length) legend.push(erred.every(Boolean) ? '? error (the function threw)' : erred.some(Boolean) ? '? error (4xx, or the function threw)' : '? error (4xx)');
   if (rows.some((row) => row.count > 1)) legend.push('×N calls in a row');
   const legendText = legend.join('  ');
   // Under the bars when it fits the width, else from the left margin.
@@ -194,13 +208,20 @@ export function endpointTable(endpoints: EndpointStats[]): string[] {
   return [fmt(head), fmt(widths.map((w) => '─'.repeat(w))), ...data.map(fmt)];
 }
 
+function problemLines(errors: ReportError[], width: number): string[] {
+  const out: string[] = [];
+  for (const e of errors.slice(0, 20)) out.push(...wrap(`${e.source}: ${e.message}`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
+  if (errors.length > 20) out.push(`  … ${errors.length - 20} more (see --json)`);
+  return out;
+}
+
 export function renderTextReport(report: Report, options: TextOptions = {}): string {
   const width = options.width ?? 100;
   const maxTraces = options.maxTraces ?? 5;
   const out: string[] = [];
   const shown = report.traces.slice(0, maxTraces);
   for (const r of shown) {
-    const status = r.entry.status ?? '—';
+    const status = `${r.entry.status ?? '—'}${r.entry.statusSource === 'budget' ? ' (inferred from the budget)' : r.entry.statusSource === 'access-log' ? ' (access log)' : ''}`;
     const budget = r.budgetMs !== null ? ` of ${sec(r.budgetMs)} budget (${r.budgetSource})` : '';
     // A long URL is shortened to the width; the JSON report keeps it whole.
     const title = `${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.replace(/\s+$/, '');
@@ -234,11 +255,11 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
   const table = endpointTable(report.endpoints);
   if (table.length) out.push('Endpoints by risk (p99 against the budget):', ...table, '');
   if (!report.traces.length && !report.endpoints.length) out.push('No traces or requests found in the input.', '');
-  if (report.errors.length) {
-    out.push(`Skipped ${report.errors.length} item(s):`);
-    for (const e of report.errors.slice(0, 20)) out.push(...wrap(`${e.source}: ${e.message}`, width - 4, '  ').map((l, i) => (i ? `  ${l}` : l)));
-    if (report.errors.length > 20) out.push(`  … ${report.errors.length - 20} more (see --json)`);
-  }
+  // What was left out, apart from what was used with a repair or a caveat.
+  const skipped = report.errors.filter((e) => e.kind !== 'repaired');
+  const repaired = report.errors.filter((e) => e.kind === 'repaired');
+  if (skipped.length) out.push(`Skipped ${skipped.length} item(s):`, ...problemLines(skipped, width));
+  if (repaired.length) out.push(`${skipped.length ? '\n' : ''}Used with a repair or a caveat (${repaired.length}):`, ...problemLines(repaired, width));
   // One newline at the end, whatever the last section was (the skipped list ends without one).
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -37,16 +37,67 @@ interface Reader {
 
 const HEAD_BYTES = 8192;
 const TRACE_HINT = /"(Traces|Segments|Document|trace_id|start_time|subsegments)"\s*:/;
+/** The same keys inside a JSON string: a whole export saved as one string. */
+const ENCODED_TRACE_HINT = /\\"(Traces|Segments|Document|trace_id|start_time|subsegments)\\"\s*:/;
 const LOG_EVENTS_HINT = /"(events|logEvents|results|@message|field)"\s*:/;
 
 function firstLine(head: string): string {
   return head.split(/\r?\n/).find((l) => l.trim()) ?? '';
 }
 
+type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
+
+/**
+ * The encoding of a file from its first bytes: a byte-order mark (UTF-8, or UTF-16 as Windows
+ * PowerShell 5 writes `aws … > file`), or UTF-16 without one when every other byte is zero.
+ */
+export function sniffEncoding(b: Uint8Array): { encoding: TextEncoding; bom: number } {
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: 'utf8', bom: 3 };
+  if (b[0] === 0xff && b[1] === 0xfe) return { encoding: 'utf16le', bom: 2 };
+  if (b[0] === 0xfe && b[1] === 0xff) return { encoding: 'utf16be', bom: 2 };
+  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) return { encoding: 'utf16le', bom: 0 };
+  if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) return { encoding: 'utf16be', bom: 0 };
+  return { encoding: 'utf8', bom: 0 };
+}
+
+/** Bytes → text in the file's own encoding, without its byte-order mark. */
+export function decodeText(b: Buffer): string {
+  const { encoding, bom } = sniffEncoding(b);
+  const body = b.subarray(bom);
+  if (encoding === 'utf16be') {
+    const swapped = Buffer.from(body.subarray(0, body.length - (body.length % 2)));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return body.toString(encoding);
+}
+
+async function readText(path: string): Promise<string> {
+  return decodeText(await readFile(path));
+}
+
 /** Text logs are read line by line from a stream: a multi-GB export never sits in memory. */
 async function streamLines(path: string, into: Collector): Promise<void> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const fh = await open(path, 'r');
+  let first: Uint8Array;
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    first = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const { encoding, bom } = sniffEncoding(first);
   let n = 0;
+  if (encoding === 'utf16be') {
+    // Rare enough (no Windows tool writes it by default) to be read whole.
+    for (const line of (await readText(path)).split(/\r?\n/)) {
+      n++;
+      into.logs.push(line, { where: `${path}:${n}` });
+    }
+    return;
+  }
+  const rl = createInterface({ input: createReadStream(path, { encoding, start: bom }), crlfDelay: Infinity });
   for await (const line of rl) {
     n++;
     into.logs.push(line, { where: `${path}:${n}` });
@@ -57,9 +108,9 @@ const DAEMON_HEADER = /^\s*\{\s*"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\
 export const READERS: Reader[] = [
   {
     kind: 'X-Ray traces',
-    matches: (head) => DAEMON_HEADER.test(head) || (/^\s*[[{]/.test(head) && TRACE_HINT.test(head)),
+    matches: (head) => DAEMON_HEADER.test(head) || (/^\s*[[{]/.test(head) && TRACE_HINT.test(head)) || (/^\s*"/.test(head) && ENCODED_TRACE_HINT.test(head)),
     read: async (path, into) => {
-      const text = await readFile(path, 'utf8');
+      const text = await readText(path);
       into.segments.push(...collectSegmentsFromText(text, path, into.errors));
       // A trace file can carry the function's log events beside the segments.
       if (/"(logEvents|events)"\s*:\s*\[/.test(text)) {
@@ -77,7 +128,7 @@ export const READERS: Reader[] = [
     read: async (path, into) => {
       let value: unknown;
       try {
-        value = JSON.parse(await readFile(path, 'utf8'));
+        value = JSON.parse(await readText(path));
       } catch (e) {
         into.errors.push({ source: path, message: `Not valid JSON: ${(e as Error).message}` });
         return;
@@ -97,7 +148,7 @@ async function head(path: string): Promise<string> {
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
+    return decodeText(buf.subarray(0, bytesRead - (sniffEncoding(buf).encoding === 'utf8' ? 0 : bytesRead % 2)));
   } finally {
     await fh.close();
   }

@@ -68,13 +68,14 @@ export function parseTraceText(text: string, source: string): TraceParseResult {
  * The segment documents in a text, not yet built into traces: callers that read several files
  * collect them all first, so a parent in one file and its child in another still meet.
  */
-export function collectSegmentsFromText(text: string, source: string, errors: IngestError[]): RawSegment[] {
+export function collectSegmentsFromText(text: string, source: string, errors: IngestError[], encodings = 0): RawSegment[] {
   const raws: RawSegment[] = [];
   const trimmed = text.trim();
   if (!trimmed) {
     errors.push({ source, message: 'The file is empty.' });
     return raws;
   }
+  const lead = text.length - text.trimStart().length;
   // The daemon's UDP form: a header line, then one document (possibly pretty-printed).
   const header = /^\{\s*"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}\s*\n/.exec(trimmed);
   if (header) {
@@ -86,18 +87,33 @@ export function collectSegmentsFromText(text: string, source: string, errors: In
       // Several daemon payloads in one file: handled line by line below.
     }
   }
-  if (trimmed[0] === '{' || trimmed[0] === '[') {
+  // A whole export saved as one JSON string (stringified once more on its way to the file).
+  if (trimmed[0] === '"') {
     let value: unknown;
-    let whole = false;
     try {
       value = JSON.parse(trimmed) as unknown;
-      whole = true;
-    } catch {
-      // Not one JSON value: NDJSON, or the daemon form (header line + document).
+    } catch (e) {
+      errors.push({ source, message: `Not valid JSON: ${jsonErrorWhere(e, text, lead)}` });
+      return raws;
     }
-    if (whole) {
+    if (typeof value === 'string' && encodings < MAX_ENCODINGS) return collectSegmentsFromText(value, `${source} (a JSON string)`, errors, encodings + 1);
+    errors.push({ source, message: 'The file holds one JSON string that is not an export of traces.' });
+    return raws;
+  }
+  if (trimmed[0] === '{' || trimmed[0] === '[') {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed) as unknown;
       collect(value, source, raws, errors, undefined);
       return raws;
+    } catch (e) {
+      // Not one JSON value. NDJSON (or daemon payloads) only if the first line is a whole value
+      // by itself; otherwise the file is one document that is broken or cut short: one error
+      // that says where, not one per line.
+      if (!firstLineIsWhole(trimmed)) {
+        errors.push({ source, message: `Not valid JSON: ${jsonErrorWhere(e, text, lead)}` });
+        return raws;
+      }
     }
   }
   const lines = text.split(/\r?\n/);
@@ -137,6 +153,43 @@ export function parseTraceValue(value: unknown, source: string): TraceParseResul
   const raws: RawSegment[] = [];
   collect(value, source, raws, errors, undefined);
   return { traces: buildTraces(raws, errors), errors };
+}
+
+/** How many times a document or a file may have been JSON-encoded over again. */
+const MAX_ENCODINGS = 3;
+
+function firstLineIsWhole(trimmed: string): boolean {
+  const nl = trimmed.indexOf('\n');
+  if (nl < 0) return false;
+  const line = trimmed.slice(0, nl).trim();
+  if (/^\{"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\}/.test(line)) return true;
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A JSON.parse error as a person can act on it: line and column in the text, and whether the
+ * text simply ends there (an export cut short). `offset` is where the parsed part began.
+ */
+export function jsonErrorWhere(e: unknown, text: string, offset = 0, what: 'file' | 'document' = 'file'): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const at = /at position (\d+)/.exec(message);
+  const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  const pos = at ? offset + Number(at[1]) : /end of JSON input/i.test(message) ? offset + text.trim().length : -1;
+  if (pos < 0) return reason;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const cutShort = pos >= offset + text.trim().length - 1;
+  const ends = what === 'file' ? ' — the file ends there: it looks cut short (export it again, or check the copy was complete)' : ' — the document ends there: it was cut short';
+  return `${reason} at line ${line}, column ${pos - lineStart + 1}${cutShort ? ends : ''}.`;
 }
 
 interface Container {
@@ -179,23 +232,8 @@ function collect(value: unknown, where: string, out: RawSegment[], errors: Inges
     return;
   }
   if ('Document' in value) {
-    const docText = value.Document;
-    if (typeof docText !== 'string') {
-      errors.push({ source: where, message: 'Document is not a string.' });
-      return;
-    }
-    let doc: unknown;
-    try {
-      doc = JSON.parse(docText);
-    } catch (e) {
-      errors.push({ source: where, message: `Document is not valid JSON: ${(e as Error).message}` });
-      return;
-    }
-    if (!isRecord(doc)) {
-      errors.push({ source: where, message: 'Document is not a JSON object.' });
-      return;
-    }
-    pushRaw(doc, where, out, container);
+    const doc = documentOf(value.Document, where, errors);
+    if (doc) pushRaw(doc, where, out, container);
     return;
   }
   if (looksLikeSegment(value)) {
@@ -212,6 +250,28 @@ function pushRaw(doc: Record<string, unknown>, source: string, out: RawSegment[]
   if (c?.durationMs !== undefined) r.containerDurationMs = c.durationMs;
   if (c?.limitExceeded) r.limitExceeded = true;
   out.push(r);
+}
+
+/**
+ * A segment's `Document`: a JSON string as BatchGetTraces returns it, an object as the X-Ray
+ * console's Raw data view and Grafana's X-Ray data source give it, or a string encoded twice
+ * (an export that was stringified again on the way).
+ */
+function documentOf(v: unknown, where: string, errors: IngestError[]): Record<string, unknown> | null {
+  let doc: unknown = v;
+  for (let depth = 0; typeof doc === 'string' && depth < MAX_ENCODINGS; depth++) {
+    try {
+      doc = JSON.parse(doc) as unknown;
+    } catch (e) {
+      errors.push({ source: where, message: `Document is not valid JSON: ${jsonErrorWhere(e, doc as string, 0, 'document')}` });
+      return null;
+    }
+  }
+  if (!isRecord(doc)) {
+    errors.push({ source: where, message: `Document is ${typeName(doc)}, not a segment document (a JSON object, or a string holding one).` });
+    return null;
+  }
+  return doc;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,15 +441,16 @@ function convert(
   const inProgress = doc.in_progress === true || end === undefined;
   if (end === undefined && doc.in_progress !== true) {
     const what = doc.end_time === undefined ? 'has no end_time' : `has an end_time that is ${typeName(doc.end_time)}, not a number`;
-    errors.push({ source, message: `"${name}" (${id}) ${what} and is not marked in_progress: treated as in progress.` });
+    errors.push({ source, message: `"${name}" (${id}) ${what} and is not marked in_progress: treated as in progress.`, repaired: true });
   }
   if (doc.name !== undefined && typeof doc.name !== 'string') {
-    errors.push({ source, message: `Segment ${id} has a name that is ${typeName(doc.name)}, not a string: shown as "(unnamed)".` });
+    errors.push({ source, message: `Segment ${id} has a name that is ${typeName(doc.name)}, not a string: shown as "(unnamed)".`, repaired: true });
   }
   if (end !== undefined && (end < start || end - start > MAX_SPAN_S)) {
     errors.push({
       source,
       message: `"${name}" (${id}) has an impossible end_time (${end < start ? 'before its start' : 'more than a day after its start'}): treated as in progress.`,
+      repaired: true,
     });
     end = undefined;
   }
@@ -534,7 +595,7 @@ function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): 
   for (const s of spans) {
     const p = s.parentId ? byId.get(s.parentId)?.span : undefined;
     if (s.parentId && !p) {
-      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) names parent ${s.parentId}, which is not in the trace: shown at the top level.` });
+      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) names parent ${s.parentId}, which is not in the trace: shown at the top level.`, repaired: true });
     }
     if (p && p !== s) p.children.push(s);
     else roots.push(s);
@@ -556,7 +617,7 @@ function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): 
       if (reached.has(s)) continue;
       const p = s.parentId ? byId.get(s.parentId)?.span : undefined;
       if (p) p.children = p.children.filter((c) => c !== s);
-      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) is part of a parent cycle: the cycle was broken there.` });
+      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) is part of a parent cycle: the cycle was broken there.`, repaired: true });
       roots.push(s);
       mark(s);
     }

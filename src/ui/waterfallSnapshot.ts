@@ -228,7 +228,7 @@ function spansKeyOf(spans: readonly Span[]): string {
 export function buildWaterfall(trace: Trace, report: TraceReport, opts: SnapshotOptions = {}): WaterfallModel {
   let earliest = Infinity;
   for (const s of trace.spans) earliest = Math.min(earliest, s.startMs);
-  const origin = trace.entry?.startMs ?? (Number.isFinite(earliest) ? earliest : 0);
+  const origin = report.startTimeMs ?? trace.entry?.startMs ?? (Number.isFinite(earliest) ? earliest : 0);
   const order: Span[] = [];
   const strings = new StringTable();
   const styles = new StyleTable();

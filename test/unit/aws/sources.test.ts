@@ -51,7 +51,7 @@ test('Trace 504 on an HTTP API follows the functions behind its routes, with its
   assert.ok(r.warnings.some((w) => /HTTP API, which API Gateway does not trace/.test(w)));
   assert.ok(r.report.traces.length > 0, 'slow searches were traced');
   for (const t of r.report.traces) {
-    assert.equal(t.entry.kind, 'lambda');
+    assert.equal(t.entry.kind, 'http-api');
     assert.equal(t.budgetMs, 30_000);
   }
 });

@@ -22,6 +22,7 @@ test('cold start through API Gateway (LambdaPulse, trace 1-643aca1d-…)', () =>
     kind: 'rest-api',
     name: 'dev-todo-list-app/dev',
     status: 201,
+    statusSource: 'trace',
     method: 'POST',
     url: 'https://cm8rpw34l8.execute-api.us-east-1.amazonaws.com/dev/add-task',
   });
@@ -89,17 +90,20 @@ test('old layout (Elastic Beanstalk → Lambda, no Invocation subsegment, AWS do
   const t = report.traces[0]!;
   assert.equal(t.entry.kind, 'other');
   assert.equal(t.budgetMs, null, 'no API Gateway in front: no budget unless one is given');
-  // Scorekeep 1499473411.562 → 414.794 = 3 232 ms; its Lambda subsegment 411.629 → 414.572 = 2 943 ms.
+  // Scorekeep 1499473411.562 → 414.794 = 3 232 ms. The Elastic Beanstalk app is the service the
+  // client waited on: no gateway time, its own work is the handler, and the function it invokes is
+  // one of its downstream calls (the function's cold start and SNS call are inside that call).
   assert.equal(t.totalMs, 3_232);
-  assert.equal(t.breakdown.gatewayMs, 3_232 - 2_943);
-  // Initialization 412.064 → 412.819 = 755 ms, wholly before the function segment (412.830 → 414.570).
-  assert.equal(t.breakdown.coldStartMs, 755);
-  // No Invocation: handler = function segment 1 740 ms − init inside it (0) − overhead (none).
-  assert.equal(t.breakdown.handlerMs, 1_740);
-  // SNS Publish 413.112 → 414.071 = 959 ms; its inferred SNS segment is not counted again, and the
-  // DynamoDB call made by the Scorekeep app itself (not the function) is not the function's downstream.
-  assert.deepEqual(t.breakdown.downstream, [{ name: 'SNS', operation: 'Publish', namespace: 'aws', ms: 959, calls: 1 }]);
-  assert.equal(t.functionEndAtMs, 414_570 - 411_562);
+  assert.equal(t.breakdown.gatewayMs, 0);
+  assert.equal(t.breakdown.coldStartMs, 0);
+  assert.equal(t.breakdown.handlerMs, 3_232);
+  // Lambda Invoke 411.629 → 414.572 = 2 943 ms; DynamoDB UpdateItem (under ## UserModel.saveUser)
+  // 414.690 → 414.769 = 79 ms; the inferred DynamoDB and SNS segments are not counted again.
+  assert.deepEqual(t.breakdown.downstream, [
+    { name: 'Lambda', operation: 'Invoke', namespace: 'aws', ms: 2_943, calls: 1 },
+    { name: 'DynamoDB', operation: 'UpdateItem', namespace: 'aws', ms: 79, calls: 1 },
+  ]);
+  assert.equal(t.functionEndAtMs, null, 'the function is a callee, not the request');
 });
 
 test('the daemon UDP form (header line + pretty-printed document) and an in-progress segment', () => {
