@@ -40,7 +40,7 @@ function snapshotsOf(text: string, source: string): WaterfallSnapshot[] {
 }
 
 function fixture(name: string): string {
-  return readFileSync(`test/fixtures/xray/${name}`, 'utf8');
+  return readFileSync(`test/fixtures/real/${name}`, 'utf8');
 }
 
 async function shoot(snap: WaterfallSnapshot, name: string, theme: ThemeName, before?: (p: Awaited<ReturnType<typeof openWaterfall>>['page']) => Promise<void>): Promise<void> {

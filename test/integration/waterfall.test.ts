@@ -15,7 +15,7 @@ let workspace: string;
 
 before(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'tl-ws-'));
-  copyFileSync(join(ROOT, 'test/fixtures/xray/lambdapulse_apigw_lambda_coldstart_trace.json'), join(workspace, 'coldstart.json'));
+  copyFileSync(join(ROOT, 'test/fixtures/real/lambdapulse_apigw_lambda_coldstart_trace.json'), join(workspace, 'coldstart.json'));
   const timeout = apiTrace({
     api: 'orders-api/prod',
     path: '/prod/reports',

@@ -117,7 +117,7 @@ test('mutated real traces never make the engine throw, and losses are reported',
   let runs = 0;
   let reported = 0;
   for (const name of FIXTURES) {
-    const original = readFileSync(`test/fixtures/xray/${name}`, 'utf8');
+    const original = readFileSync(`test/fixtures/real/${name}`, 'utf8');
     for (let i = 0; i < 700; i++) {
       let text: string;
       if (rnd() < 0.15) text = original.slice(0, Math.floor(rnd() * original.length)); // truncated file

@@ -1,4 +1,4 @@
-// The engine on real traces (test/fixtures/xray, see test/fixtures/README.md), with numbers
+// The engine on real traces (test/fixtures/real, see test/fixtures/real/README.md), with numbers
 // worked out by hand from the segment documents (noted beside each assertion).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { parseTraceText } from '../../../src/ingest/xray';
 import { analyze } from '../../../src/core/analyze';
 
 function load(name: string): ReturnType<typeof analyze> & { errors: number } {
-  const path = `test/fixtures/xray/${name}`;
+  const path = `test/fixtures/real/${name}`;
   const parsed = parseTraceText(readFileSync(path, 'utf8'), path);
   return { ...analyze(parsed), errors: parsed.errors.length };
 }
@@ -72,7 +72,7 @@ test('warm invocation: no cold start', () => {
 });
 
 test('502 from a function error: verdict error, the cause kept', () => {
-  const path = 'test/fixtures/xray/lambdapulse_apigw_502_lambda_error_trace_with_logs.json';
+  const path = 'test/fixtures/real/lambdapulse_apigw_502_lambda_error_trace_with_logs.json';
   const parsed = parseTraceText(readFileSync(path, 'utf8'), path);
   const { report } = analyze(parsed);
   const t = report.traces[0]!;
@@ -110,7 +110,7 @@ test('the daemon UDP form (header line + pretty-printed document) and an in-prog
   const a = load('otel_awsxrayreceiver_serverSample.txt');
   assert.equal(a.errors, 0);
   assert.equal(a.report.traces[0]!.traceId, '1-5f2aebcc-b475d14618c51eaa28753d37');
-  const path = 'test/fixtures/xray/otel_internal_xray_minInProgress.txt';
+  const path = 'test/fixtures/real/otel_internal_xray_minInProgress.txt';
   const parsed = parseTraceText(readFileSync(path, 'utf8'), path);
   assert.equal(parsed.traces.length, 1);
   assert.equal(parsed.traces[0]!.spans[0]!.inProgress, true);
