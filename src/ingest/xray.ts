@@ -556,6 +556,12 @@ export function buildTraces(raws: RawSegment[], errors: IngestError[]): Trace[] 
   const traces: Trace[] = [];
   for (const [traceId, g] of byTrace) {
     const t = assemble(traceId, g.drafts, errors);
+    if (!t.entry && t.spans.length) {
+      errors.push({
+        source: t.spans[0]!.source,
+        message: `Trace ${traceId} holds only segments X-Ray inferred for downstream calls: the segments of the service that made the calls are missing, so there is no request to analyze.`,
+      });
+    }
     if (g.durationMs !== undefined) t.containerDurationMs = g.durationMs;
     if (g.limitExceeded) t.limitExceeded = true;
     traces.push(t);
@@ -636,7 +642,8 @@ function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): 
     roots.find((r) => r.kind === 'front-door' && r.frontDoor !== 'other') ??
     roots.find((r) => r.kind === 'front-door') ??
     roots.find((r) => r.kind === 'lambda-service' || r.kind === 'function') ??
-    roots[0] ??
+    // Segments X-Ray inferred for downstream calls are never the request itself.
+    roots.find((r) => r.kind !== 'inferred') ??
     null;
   return { traceId, roots, spans: ordered, entry };
 }
