@@ -68,13 +68,17 @@ function child(s: Span | null, kind: Span['kind']): Span | null {
   return s?.children.find((c) => c.kind === kind) ?? null;
 }
 
-/** The latest end of a span and everything below it (for in-progress spans). */
-function latestEnd(s: Span, damaged?: Map<Span, string>): number {
+/**
+ * The latest end of a span and everything below it (for in-progress spans). With `ownOnly`,
+ * only its own document's subsegments count: a callee's segments (another function invoked
+ * asynchronously) may end after the caller did.
+ */
+function latestEnd(s: Span, damaged?: Map<Span, string>, ownOnly = false): number {
   let end = s.endMs ?? s.startMs;
   const stack = [...s.children];
   while (stack.length) {
     const x = stack.pop()!;
-    if (damaged?.has(x)) continue;
+    if (damaged?.has(x) || (ownOnly && x.isSegment)) continue;
     if (x.endMs !== null && x.endMs > end) end = x.endMs;
     for (const c of x.children) stack.push(c);
   }
@@ -116,7 +120,9 @@ function contains(root: Span, x: Span): boolean {
 function damagedSpans(trace: Trace): Map<Span, string> {
   const out = new Map<Span, string>();
   for (const p of trace.spans) {
-    const pEnd = p.endMs ?? latestEnd(p);
+    // An in-progress parent has no end to be late against (and walking its subtree for one
+    // would make nested in-progress chains quadratic).
+    const pEnd = p.endMs ?? Infinity;
     for (const c of p.children) {
       if (c.kind === 'inferred') continue;
       if (c.startMs < p.startMs - EARLY_TOLERANCE_MS) {
@@ -237,7 +243,7 @@ export function breakdownTrace(trace: Trace, options: BudgetOptions = {}, eviden
   let handlerPartial = false;
   if (a.invocation) {
     handlerPartial = a.invocation.endMs === null;
-    handlerMs = round(handlerPartial ? latestEnd(a.invocation, a.damaged) - a.invocation.startMs : dur(a.invocation));
+    handlerMs = round(handlerPartial ? latestEnd(a.invocation, a.damaged, true) - a.invocation.startMs : dur(a.invocation));
   } else if (a.fn) {
     // Old layout (no Invocation): the function segment minus the part of init inside it and overhead.
     const fnEnd = a.fn.endMs ?? latestEnd(a.fn, a.damaged);
