@@ -2,8 +2,9 @@
 // and destroyed by dispose(). Credentials resolve the way the AWS CLI resolves them (env,
 // config/credentials profiles, SSO, credential_process, role assumption); an endpoint override
 // points every service at the sample account, LocalStack or a VPC endpoint. Retries are
-// adaptive and set here only. Every client carries one logging middleware: a debug line per
-// call (service, operation, HTTP status, time, error name), never a header, a URL or a key.
+// adaptive and set here only. When the connection has a logger, every client carries one
+// logging middleware: a debug line per call (service, operation, HTTP status, time, error
+// name), never a header, a URL or a key.
 // Pagination goes through the SDK's own `paginate*` functions, wrapped once here (`paginate`)
 // for cancellation and the typed errors. This module is only loaded on first use (dist/aws.js).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -128,7 +129,8 @@ export class AwsClients {
     return this.get('xray', (cfg) => new XRayClient(cfg));
   }
   logs(): CloudWatchLogsClient {
-    // Live tail streams from a `streaming-logs.` host prefix, which a local endpoint does not have.
+    // For StartLiveTail, which no feature calls yet: it streams from a `streaming-logs.` host
+    // prefix, which a local endpoint does not have. The other Logs operations have no prefix.
     return this.get('logs', (cfg) => new CloudWatchLogsClient({ ...cfg, ...(this.connection.endpoint ? { disableHostPrefix: true } : {}) }));
   }
   lambda(): LambdaClient {

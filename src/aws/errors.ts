@@ -17,7 +17,11 @@ export type AwsErrorCode =
   | 'cancelled'
   | 'service';
 
-/** The IAM action behind each operation Timeout Lens calls (all read-only). */
+/**
+ * The IAM action behind each operation Timeout Lens calls or keeps for a coming feature (all
+ * read-only), so that a denial names it. The README's policy lists only those a feature reaches
+ * (test/unit/aws/iamPolicy.test.ts).
+ */
 export const IAM_ACTIONS: Record<string, string> = {
   GetTraceSummaries: 'xray:GetTraceSummaries',
   BatchGetTraces: 'xray:BatchGetTraces',
