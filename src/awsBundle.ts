@@ -1,7 +1,7 @@
 // Entry of dist/aws.js, the second extension bundle: everything that loads the AWS SDK. The
 // extension requires it on first use (src/ui/awsBundle.ts), so activation never parses the SDK.
 export { AwsClients } from './aws/clients';
-export type { Connection } from './aws/clients';
+export type { AwsLogger, Connection } from './aws/clients';
 export { AwsSourceError, isCancellation } from './aws/errors';
 export { listApis, listFunctions } from './aws/configSource';
 export type { ApiInfo, FunctionConfig } from './aws/configSource';

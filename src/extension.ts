@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const hooks: WaterfallHooks = { log: log.child('waterfall') };
 
   const endpoints = new SlowEndpointsTree();
-  const connection = new ConnectionState(log.child('connection'));
+  const connection = new ConnectionState(log.child('connection'), log.child('aws'));
   const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
   const logDocs = new RequestLogDocuments();

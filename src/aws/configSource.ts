@@ -1,9 +1,9 @@
 // The account's configuration that turns "29 s" from a guess into the real budget: the APIs
 // (REST, HTTP, WebSocket) with their stages and routes, each route's integration timeout and
 // the Lambda behind it, the function's own timeout and memory, and the stages' log groups.
-import { GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { GetIntegrationCommand, GetStagesCommand, paginateGetResources, paginateGetRestApis } from '@aws-sdk/client-api-gateway';
 import { GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStagesCommand as GetStagesV2Command } from '@aws-sdk/client-apigatewayv2';
-import { GetFunctionConfigurationCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, paginateListFunctions } from '@aws-sdk/client-lambda';
 import type { AwsClients } from './clients';
 
 export type ApiKind = 'rest' | 'http' | 'websocket';
@@ -55,16 +55,15 @@ export async function listApis(clients: AwsClients, signal?: AbortSignal): Promi
   // REST APIs and HTTP/WebSocket APIs live in two services: ask both at once.
   const rest = async (): Promise<ApiInfo[]> => {
     const out: ApiInfo[] = [];
-    let position: string | undefined;
-    do {
-      const page = await clients.call('GetRestApis', (o) => clients.apiGateway().send(new GetRestApisCommand({ limit: 500, ...(position ? { position } : {}) }), o), signal);
+    for await (const page of clients.paginate('GetRestApis', (o) => paginateGetRestApis({ client: clients.apiGateway() }, { limit: 500 }, o), signal)) {
       for (const a of page.items ?? []) if (a.id && a.name) out.push({ id: a.id, name: a.name, kind: 'rest' });
-      position = page.position;
-    } while (position);
+    }
     return out;
   };
   const v2 = async (): Promise<ApiInfo[]> => {
     const out: ApiInfo[] = [];
+    // The only token loop left: @aws-sdk/client-apigatewayv2 has no paginateGetApis (its one
+    // paginator is ListRoutingRules), so GetApis is paged by hand.
     let token: string | undefined;
     do {
       const page = await clients.call('GetApis', (o) => clients.apiGatewayV2().send(new GetApisCommand({ MaxResults: '500', ...(token ? { NextToken: token } : {}) }), o), signal);
@@ -106,17 +105,11 @@ export async function listStages(clients: AwsClients, api: ApiInfo, signal?: Abo
 export async function listRoutes(clients: AwsClients, api: ApiInfo, signal?: AbortSignal): Promise<RouteInfo[]> {
   if (api.kind === 'rest') {
     const routes: RouteInfo[] = [];
-    let position: string | undefined;
     const resources: Array<{ id: string; path: string; methods: string[] }> = [];
-    do {
-      const page = await clients.call(
-        'GetResources',
-        (o) => clients.apiGateway().send(new GetResourcesCommand({ restApiId: api.id, limit: 500, embed: ['methods'], ...(position ? { position } : {}) }), o),
-        signal,
-      );
+    const input = { restApiId: api.id, limit: 500, embed: ['methods'] };
+    for await (const page of clients.paginate('GetResources', (o) => paginateGetResources({ client: clients.apiGateway() }, input, o), signal)) {
       for (const r of page.items ?? []) if (r.id && r.path) resources.push({ id: r.id, path: r.path, methods: Object.keys(r.resourceMethods ?? {}) });
-      position = page.position;
-    } while (position);
+    }
     // One GetIntegration per method, a few at a time (API Gateway's GET quota is 10 per second).
     const methods = resources.flatMap((r) => r.methods.filter((m) => m !== 'OPTIONS').map((method) => ({ r, method })));
     let next = 0;
@@ -162,14 +155,12 @@ export async function functionConfig(clients: AwsClients, name: string, signal?:
 /** The functions of the account and Region (paged by `Marker`), for pickers; at most `max`. */
 export async function listFunctions(clients: AwsClients, signal?: AbortSignal, max = 1000): Promise<FunctionConfig[]> {
   const out: FunctionConfig[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await clients.call('ListFunctions', (o) => clients.lambda().send(new ListFunctionsCommand({ MaxItems: 50, ...(marker ? { Marker: marker } : {}) }), o), signal);
+  for await (const page of clients.paginate('ListFunctions', (o) => paginateListFunctions({ client: clients.lambda() }, { MaxItems: 50 }, o), signal)) {
     for (const f of page.Functions ?? []) {
       if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128 });
     }
-    marker = page.NextMarker;
-  } while (marker && out.length < max);
+    if (out.length >= max) break;
+  }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -1,7 +1,11 @@
 // What went wrong talking to AWS, as a typed error with a stable code and a message a user can
 // act on: the profile and the command to log in, the exact IAM action that was denied, the
 // endpoint that could not be reached. Cancellation is not an error: it has its own code, and
-// callers check `isCancellation` before they report anything.
+// callers check `isCancellation` before they report anything. Which errors are throttling and
+// which are the network is the SDK's own classification (the one its retry strategy uses);
+// what is ours is the message that names the fix.
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import type { SdkError } from '@smithy/types';
 
 export type AwsErrorCode =
   | 'credentials-expired'
@@ -13,7 +17,11 @@ export type AwsErrorCode =
   | 'cancelled'
   | 'service';
 
-/** The IAM action behind each operation Timeout Lens calls (all read-only). */
+/**
+ * The IAM action behind each operation Timeout Lens calls or keeps for a coming feature (all
+ * read-only), so that a denial names it. The README's policy lists only those a feature reaches
+ * (test/unit/aws/iamPolicy.test.ts).
+ */
 export const IAM_ACTIONS: Record<string, string> = {
   GetTraceSummaries: 'xray:GetTraceSummaries',
   BatchGetTraces: 'xray:BatchGetTraces',
@@ -80,8 +88,21 @@ function field(e: unknown, key: string): string | undefined {
 const CREDENTIALS_EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired']);
 const CREDENTIALS_INVALID = new Set(['InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'IncompleteSignature']);
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException', 'ForbiddenException']);
-const THROTTLED = new Set(['ThrottledException', 'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'LimitExceededException', 'RequestLimitExceeded']);
-const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/** Anything thrown, in the shape the SDK's classifiers read (they only look at fields). */
+function asSdkError(e: unknown): SdkError {
+  return (e !== null && typeof e === 'object' ? e : { name: 'Error', message: String(e) }) as SdkError;
+}
+
+/**
+ * The network, not AWS: an error the SDK counts as transient (its Node timeout and network
+ * codes, TimeoutError, also found on the `cause`) that came with no HTTP answer. A transient
+ * error with an answer (500, 502, 503, 504) is the service's.
+ */
+function isNetworkError(e: unknown): boolean {
+  const err = asSdkError(e);
+  return err.$metadata?.httpStatusCode === undefined && isTransientError(err);
+}
 
 function loginHint(profile: string | undefined): string {
   const p = profile ?? 'default';
@@ -124,10 +145,10 @@ export function toAwsSourceError(e: unknown, ctx: AwsCallContext): AwsSourceErro
       action,
     );
   }
-  if (THROTTLED.has(name)) {
+  if (isThrottlingError(asSdkError(e))) {
     return new AwsSourceError('throttled', `AWS throttled ${op} and it still failed after retries. Wait a minute, or narrow the time window, and try again.`, op, e);
   }
-  if (NETWORK.has(code) || name === 'TimeoutError' || /getaddrinfo|ECONNREFUSED|socket hang up/i.test(message)) {
+  if (isNetworkError(e) || /getaddrinfo|ECONNREFUSED|socket hang up/i.test(message)) {
     if ((code === 'ENOTFOUND' || /getaddrinfo/.test(message)) && ctx.region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(ctx.region)) {
       return new AwsSourceError('unknown-region', `"${ctx.region}" is not an AWS Region. Choose one with Timeout Lens: Select Region (e.g. us-east-1).`, op, e);
     }

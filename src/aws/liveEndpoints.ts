@@ -4,6 +4,7 @@
 // reads a short overlap, because CloudWatch Logs makes events searchable some seconds after
 // their time; event ids keep each one counted once. A failed poll is a warning and the next one
 // tries again; cancellation ends the loop quietly.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { analyze } from '../core/analyze';
 import type { EndpointStats } from '../core/report';
 import type { AwsClients } from './clients';
@@ -65,13 +66,8 @@ export async function followEndpoints(clients: AwsClients, state: FollowState, o
   const clock = o.now ?? Date.now;
   let timeouts = timeoutsOf(currentEndpoints(state));
   while (!o.signal.aborted) {
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, o.everyMs);
-      o.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    // An abort ends the wait at once; the loop then ends quietly.
+    await sleep(o.everyMs, undefined, { signal: o.signal }).catch(() => undefined);
     if (o.signal.aborted) return;
     const now = clock();
     try {

@@ -1,9 +1,10 @@
-// CloudWatch Logs, read-only: FilterLogEvents pages as an async generator (empty pages that
-// still carry a token are followed), Logs Insights queries (start, poll with backoff, stop on
-// cancel; a window that hits the 10 000-row limit is split in two), and the queries Trace 504
-// needs: the access log of a stage, the REPORT lines of a function, the events of one request.
-// Live tail: a polling fallback over FilterLogEvents (StartLiveTail is not used yet).
-import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, type FilteredLogEvent, type ResultField } from '@aws-sdk/client-cloudwatch-logs';
+// CloudWatch Logs, read-only: FilterLogEvents pages as an async generator (the SDK's paginator;
+// empty pages that still carry a token are followed), and what Trace 504, Live Updates and
+// "Open logs" read with it: the REPORT lines of a function, the events of one request. Live
+// Updates poll through liveEndpoints.ts; StartLiveTail is not used. Logs Insights (`insights`,
+// start, poll with backoff, stop on cancel, split a window at the 10 000-row limit) is not
+// called by any feature yet: it is kept for the Slow Endpoints statistics (issue 21).
+import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, paginateFilterLogEvents, type FilteredLogEvent, type ResultField } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsClients } from './clients';
 import { AwsSourceError } from './errors';
 
@@ -18,36 +19,19 @@ export interface EventQuery {
 }
 
 export async function* filterEvents(clients: AwsClients, q: EventQuery): AsyncGenerator<FilteredLogEvent[]> {
-  let token: string | undefined;
   let seen = 0;
   const max = q.maxEvents ?? 50_000;
-  do {
-    const out = await clients.call(
-      'FilterLogEvents',
-      (o) =>
-        clients.logs().send(
-          new FilterLogEventsCommand({
-            logGroupName: q.group,
-            startTime: Math.floor(q.startMs),
-            endTime: Math.ceil(q.endMs),
-            ...(q.pattern ? { filterPattern: q.pattern } : {}),
-            ...(token ? { nextToken: token } : {}),
-          }),
-          o,
-        ),
-      q.signal,
-    );
+  const input = { logGroupName: q.group, startTime: Math.floor(q.startMs), endTime: Math.ceil(q.endMs), ...(q.pattern ? { filterPattern: q.pattern } : {}) };
+  for await (const out of clients.paginate('FilterLogEvents', (o) => paginateFilterLogEvents({ client: clients.logs() }, input, o), q.signal)) {
     const events = out.events ?? [];
     seen += events.length;
     yield events;
-    token = out.nextToken;
-  } while (token && seen < max);
+    if (seen >= max) return;
+  }
 }
 
 /** Logs Insights returns at most this many rows per query. */
 export const INSIGHTS_ROW_LIMIT = 10_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface InsightsQuery {
   groups: string[];
@@ -59,7 +43,7 @@ export interface InsightsQuery {
   pollMs?: number;
 }
 
-/** Rows of `{field, value}` as plain objects; windows that hit the row limit are split. */
+/** Rows of `{field, value}` as plain objects; windows that hit the row limit are split. Called by nothing yet: for the Slow Endpoints statistics (issue 21). */
 export async function insights(clients: AwsClients, q: InsightsQuery, depth = 0): Promise<Array<Record<string, string>>> {
   const started = await clients.call(
     'StartQuery',
@@ -87,7 +71,7 @@ export async function insights(clients: AwsClients, q: InsightsQuery, depth = 0)
       if (res.status === 'Failed' || res.status === 'Cancelled' || res.status === 'Timeout') {
         throw new AwsSourceError('service', `The Logs Insights query ended as ${res.status}.`, 'GetQueryResults');
       }
-      await sleep(wait);
+      await clients.wait(wait, 'GetQueryResults', q.signal);
       wait = Math.min(wait * 2, 2000);
     }
   } catch (e) {
@@ -109,7 +93,7 @@ export function reportLines(clients: AwsClients, fn: string, startMs: number, en
   return filterEvents(clients, { group: functionLogGroup(fn), startMs, endMs, pattern: '"REPORT RequestId"', ...(signal ? { signal } : {}) });
 }
 
-/** The Logs Insights query for a stage's access-log 504s. */
+/** The Logs Insights query for a stage's access-log 504s. Called by nothing yet: for the Slow Endpoints statistics (issue 21). */
 export function accessLog504Query(limit = INSIGHTS_ROW_LIMIT): string {
   return `fields @timestamp, @message | filter status = 504 or status = "504" | sort @timestamp desc | limit ${limit}`;
 }
@@ -121,32 +105,4 @@ export async function requestEvents(clients: AwsClients, groups: string[], reque
     for await (const page of filterEvents(clients, { group, startMs, endMs, pattern: `"${requestId}"`, ...(signal ? { signal } : {}) })) out.push(...page);
   }
   return out.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-}
-
-/** Live tail by polling: yields new events of the groups every `everyMs` until the signal aborts. */
-export async function* pollTail(clients: AwsClients, groups: string[], signal: AbortSignal, everyMs = 5000, pattern?: string): AsyncGenerator<FilteredLogEvent[]> {
-  let since = Date.now() - everyMs;
-  const seen = new Set<string>();
-  while (!signal.aborted) {
-    const until = Date.now();
-    const batch: FilteredLogEvent[] = [];
-    for (const group of groups) {
-      for await (const page of filterEvents(clients, { group, startMs: since - 2000, endMs: until, signal, ...(pattern ? { pattern } : {}) })) {
-        for (const e of page) if (e.eventId && !seen.has(e.eventId)) {
-          seen.add(e.eventId);
-          batch.push(e);
-        }
-      }
-    }
-    if (seen.size > 100_000) seen.clear();
-    since = until;
-    if (batch.length) yield batch;
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, everyMs);
-      signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        r();
-      }, { once: true });
-    });
-  }
 }

@@ -1,7 +1,12 @@
 // Lists the profile names the AWS CLI would offer, from ~/.aws/config and ~/.aws/credentials
-// (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). Only names: resolving credentials is the
-// SDK's job (credentials.ts). Pure file reading, so the profile picker never loads the SDK.
-import { readFile } from 'node:fs/promises';
+// (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), for the "Select AWS Profile" picker.
+// The files are read by the SDK's own shared-ini loader, the one the credential chain uses
+// (clients.ts, `fromNodeProviderChain`), so the picker and the chain agree on inline comments
+// (`region = eu-west-1 # prod` is `eu-west-1`), `[sso-session …]` and `[services …]` sections
+// (not profiles) and indented sub-sections (`s3 =` then `  region = …` is not the region).
+// Only names and a few keys: resolving credentials is the chain's job. The loader is a small
+// part of @smithy/core; the SDK's clients are not loaded here.
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,54 +19,32 @@ export interface ProfileEntry {
   region?: string;
 }
 
-async function readOrEmpty(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
+type Section = Record<string, string | undefined>;
 
-/** Section header → profile name. `[profile x]` in config, `[x]` in credentials, `[default]` in both. */
-function sections(text: string, file: 'config' | 'credentials'): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
-  let current: Map<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      const h = header[1]!;
-      let name: string | undefined;
-      if (file === 'credentials') name = h;
-      else if (h === 'default') name = 'default';
-      else if (h.startsWith('profile ')) name = h.slice('profile '.length).trim();
-      current = undefined;
-      if (name) {
-        current = out.get(name) ?? new Map<string, string>();
-        out.set(name, current);
-      }
-      continue;
-    }
-    const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
-    if (kv && current) current.set(kv[1]!.toLowerCase(), kv[2]!);
-  }
-  return out;
+/**
+ * The loader keys config sections by name: `default`, a profile's bare name, and
+ * `sso-session.corp` / `services.x` for the other section types, which are not profiles.
+ */
+function isProfileKey(key: string): boolean {
+  return !/^(sso-session|services)\./.test(key);
 }
 
 export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promise<ProfileEntry[]> {
-  const configPath = env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config');
-  const credsPath = env.AWS_SHARED_CREDENTIALS_FILE || join(homedir(), '.aws', 'credentials');
-  const [config, creds] = await Promise.all([readOrEmpty(configPath), readOrEmpty(credsPath)]);
-  const c = sections(config, 'config');
-  const k = sections(creds, 'credentials');
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({
+    configFilepath: env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config'),
+    filepath: env.AWS_SHARED_CREDENTIALS_FILE || join(homedir(), '.aws', 'credentials'),
+    // The picker shows the files as they are now, not as they were when first read.
+    ignoreCache: true,
+  });
+  const c = new Map<string, Section>(Object.entries(configFile).filter(([k]) => isProfileKey(k)));
+  const k = new Map<string, Section>(Object.entries(credentialsFile));
   const names = [...new Set([...c.keys(), ...k.keys()])].sort((a, b) =>
     a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b),
   );
   return names.map((name) => {
     const cv = c.get(name);
     const kv = k.get(name);
-    const get = (key: string): string | undefined => cv?.get(key) ?? kv?.get(key);
+    const get = (key: string): string | undefined => cv?.[key] ?? kv?.[key];
     const kind: ProfileEntry['kind'] =
       get('sso_start_url') || get('sso_session')
         ? 'sso'

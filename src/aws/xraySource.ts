@@ -1,7 +1,7 @@
 // X-Ray, read-only: trace summaries for a window and a filter expression (pages as an async
 // generator; windows longer than X-Ray's 24 h split), and whole traces in batches of 5 with
 // bounded concurrency, retrying what X-Ray leaves in UnprocessedTraceIds.
-import { BatchGetTracesCommand, GetTraceSummariesCommand, ListRetrievedTracesCommand, StartTraceRetrievalCommand, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
+import { ListRetrievedTracesCommand, StartTraceRetrievalCommand, paginateBatchGetTraces, paginateGetTraceSummaries, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation, toAwsSourceError } from './errors';
 
@@ -34,22 +34,10 @@ export interface SummaryQuery {
 export async function* traceSummaries(clients: AwsClients, q: SummaryQuery): AsyncGenerator<TraceSummary[]> {
   for (let end = q.endMs; end > q.startMs; end -= MAX_SUMMARY_WINDOW_MS) {
     const start = Math.max(q.startMs, end - MAX_SUMMARY_WINDOW_MS);
-    let token: string | undefined;
-    do {
-      const out = await clients.call(
-        'GetTraceSummaries',
-        (opts) => clients.xray().send(new GetTraceSummariesCommand({
-          StartTime: new Date(start),
-          EndTime: new Date(end),
-          TimeRangeType: 'Event',
-          ...(q.filter ? { FilterExpression: q.filter } : {}),
-          ...(token ? { NextToken: token } : {}),
-        }), opts),
-        q.signal,
-      );
+    const input = { StartTime: new Date(start), EndTime: new Date(end), TimeRangeType: 'Event' as const, ...(q.filter ? { FilterExpression: q.filter } : {}) };
+    for await (const out of clients.paginate('GetTraceSummaries', (o) => paginateGetTraceSummaries({ client: clients.xray() }, input, o), q.signal)) {
       yield out.TraceSummaries ?? [];
-      token = out.NextToken;
-    } while (token);
+    }
   }
 }
 
@@ -70,15 +58,6 @@ export interface BatchOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-
 /** Fetches whole traces, 5 ids per call, `concurrency` calls in flight. */
 export async function batchGetTraces(clients: AwsClients, ids: string[], o: BatchOptions = {}): Promise<BatchResult> {
   const unique = [...new Set(ids)];
@@ -90,25 +69,19 @@ export async function batchGetTraces(clients: AwsClients, ids: string[], o: Batc
   const fetchBatch = async (batch: string[]): Promise<void> => {
     let pending = batch;
     for (let attempt = 0; pending.length; attempt++) {
-      let token: string | undefined;
       const left: string[] = [];
-      do {
-        const out = await clients.call(
-          'BatchGetTraces',
-          (opts) => clients.xray().send(new BatchGetTracesCommand({ TraceIds: pending, ...(token ? { NextToken: token } : {}) }), opts),
-          o.signal,
-        );
+      const input = { TraceIds: pending };
+      for await (const out of clients.paginate('BatchGetTraces', (opts) => paginateBatchGetTraces({ client: clients.xray() }, input, opts), o.signal)) {
         result.traces.push(...(out.Traces ?? []));
         left.push(...(out.UnprocessedTraceIds ?? []));
-        token = out.NextToken;
-      } while (token);
+      }
       pending = left;
       if (!pending.length) break;
       if (attempt >= (o.unprocessedRetries ?? 3)) {
         result.unprocessed.push(...pending);
         break;
       }
-      await sleep(100 * 2 ** attempt, o.signal);
+      await clients.wait(100 * 2 ** attempt, 'BatchGetTraces', o.signal);
     }
     done += batch.length;
     o.onProgress?.(done, unique.length);
@@ -131,7 +104,8 @@ export async function batchGetTraces(clients: AwsClients, ids: string[], o: Batc
 /**
  * Transaction Search: with it on, most spans live in `aws/spans` and only a sample is indexed
  * for BatchGetTraces. StartTraceRetrieval → ListRetrievedTraces (polled until COMPLETE) gets the
- * rest, returned here in the BatchGetTraces shape the engine reads.
+ * rest, returned here in the BatchGetTraces shape the engine reads. Called by nothing yet: for
+ * Trace 504 on accounts with Transaction Search (issue 17).
  */
 export async function retrieveTraces(
   clients: AwsClients,
@@ -154,7 +128,7 @@ export async function retrieveTraces(
     if (out.RetrievalStatus === 'FAILED' || out.RetrievalStatus === 'CANCELLED' || out.RetrievalStatus === 'TIMEOUT') {
       throw new AwsSourceError('service', `The trace retrieval ended as ${out.RetrievalStatus}.`, 'ListRetrievedTraces');
     }
-    await sleep(wait, o.signal);
+    await clients.wait(wait, 'ListRetrievedTraces', o.signal);
     wait = Math.min(wait * 2, 4000);
   }
   throw new AwsSourceError('service', 'The trace retrieval did not complete in time; try again in a minute.', 'ListRetrievedTraces');

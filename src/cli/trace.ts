@@ -1,5 +1,5 @@
 // `timeout-lens trace (--api NAME | --function NAME) [--since 1h] [--profile P] [--region R]
-//  [--endpoint URL] [--sample] [--json]`: fetches from X-Ray (or the sample account), analyzes
+//  [--endpoint URL] [--sample] [--json] [--verbose]`: fetches from X-Ray (or the sample account), analyzes
 // with the engine and prints the same report as `analyze`, worst request first. Progress and
 // warnings go to stderr, the report to stdout.
 import { parseArgs } from 'node:util';
@@ -22,7 +22,8 @@ budget, fetches their X-Ray traces and prints where the time went, slowest first
   --region R          AWS Region (default: the profile's, then AWS_REGION)
   --endpoint URL      an AWS-compatible endpoint (LocalStack, a VPC endpoint, the sample account)
   --sample            start the built-in sample account and trace it (no AWS account needed)
-  --json              print the report as JSON`;
+  --json              print the report as JSON
+  --verbose           print each AWS call to stderr: [aws] Service.Operation status time`;
 
 export function parseDuration(s: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(s.trim());
@@ -48,6 +49,7 @@ export async function run(args: string[]): Promise<number> {
         endpoint: { type: 'string' },
         sample: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
       },
     }));
   } catch (e) {
@@ -84,11 +86,13 @@ export async function run(args: string[]): Promise<number> {
     connection.credentials = { accessKeyId: 'AKIASAMPLEACCOUNT000', secretAccessKey: 'sample-account-secret' };
     process.stderr.write(`sample account at ${account.endpoint}\n`);
   }
+  // One line per AWS call (operation, status, time; never a credential), between the progress lines.
+  if (values.verbose) connection.logger = { debug: (m) => process.stderr.write(`[aws] ${m}\n`) };
   const clients = new AwsClients(connection);
   const ac = new AbortController();
   const onSignal = (): void => ac.abort();
   process.once('SIGINT', onSignal);
-  const tty = process.stderr.isTTY;
+  const tty = process.stderr.isTTY && !values.verbose;
   let lastLen = 0;
   const progress = (m: string): void => {
     if (tty) {

@@ -1,8 +1,9 @@
 // Where Trace 504 reads from: the running sample account when the user started it, otherwise
-// the profile, Region and endpoint of the settings. Shown in the status bar.
+// the profile, Region and endpoint of the settings. Shown in the status bar. Each connection
+// carries the logger the AWS layer writes its per-call debug lines to.
 import * as vscode from 'vscode';
 import { Commands, ContextKeys } from '../constants';
-import type { Connection, SampleAccount } from '../awsBundle';
+import type { AwsLogger, Connection, SampleAccount } from '../awsBundle';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { Logger } from './logger';
@@ -15,7 +16,11 @@ export class ConnectionState implements vscode.Disposable {
   private readonly status = vscode.window.createStatusBarItem('timeoutLens.connection', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly log: Logger) {
+  /** `awsLog` receives `XRay.GetTraceSummaries 200 41 ms` for each AWS call, at debug level. */
+  constructor(
+    private readonly log: Logger,
+    private readonly awsLog: AwsLogger = log.child('aws'),
+  ) {
     this.status.name = 'Timeout Lens: AWS connection';
     this.status.command = Commands.selectProfile;
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -29,9 +34,9 @@ export class ConnectionState implements vscode.Disposable {
   }
 
   connection(): Connection {
-    if (this.sample) return { endpoint: this.sample.endpoint, region: this.sample.region, credentials: SAMPLE_CREDENTIALS };
+    if (this.sample) return { endpoint: this.sample.endpoint, region: this.sample.region, credentials: SAMPLE_CREDENTIALS, logger: this.awsLog };
     const c = readConfig();
-    const out: Connection = {};
+    const out: Connection = { logger: this.awsLog };
     if (c.profile) out.profile = c.profile;
     if (c.region) out.region = c.region;
     if (c.endpoint) out.endpoint = c.endpoint;

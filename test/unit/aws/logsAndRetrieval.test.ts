@@ -1,12 +1,12 @@
 // logsSource and Transaction Search retrieval against the sample account: Logs Insights
-// (start, poll, rows), FilterLogEvents paging, a request's events, the polling tail, and
+// (start, poll, rows), FilterLogEvents paging, a request's events, and
 // StartTraceRetrieval → ListRetrievedTraces in the shape the engine reads.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSampleAccount, type SampleAccount } from '../../../src/aws/sampleAccount/server';
 import { AwsClients } from '../../../src/aws/clients';
 import { AwsSourceError } from '../../../src/aws/errors';
-import { filterEvents, insights, pollTail, requestEvents } from '../../../src/aws/logsSource';
+import { filterEvents, insights, requestEvents } from '../../../src/aws/logsSource';
 import { retrieveTraces, traceSummaries } from '../../../src/aws/xraySource';
 import { parseTraceValue } from '../../../src/ingest/xray';
 
@@ -44,25 +44,6 @@ test('FilterLogEvents pages and a request’s events', async () => {
   const rid = /RequestId: (\S+)/.exec(report.message!)![1]!;
   const events = await requestEvents(clients, ['/aws/lambda/orders-api-reports'], rid, NOW - 1200_000, NOW);
   assert.ok(events.some((e) => e.message!.startsWith('START')) && events.some((e) => e.message!.startsWith('REPORT')));
-});
-
-test('the polling tail delivers new events until cancelled', async () => {
-  // A live clock here: the tail asks for what happened in the last seconds.
-  const live = await startSampleAccount({ port: 0, seed: 4, speed: 20 });
-  const c = new AwsClients({ endpoint: live.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIASAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 });
-  const ac = new AbortController();
-  const guard = setTimeout(() => ac.abort(), 20_000);
-  try {
-    const tail = pollTail(c, ['/aws/lambda/orders-api-get-order'], ac.signal, 200);
-    const first = await tail.next();
-    assert.ok(!first.done && first.value.length > 0, 'the tail delivered the latest events');
-    ac.abort();
-    assert.equal((await tail.next()).done, true, 'and stops when cancelled');
-  } finally {
-    clearTimeout(guard);
-    c.dispose();
-    await live.close();
-  }
 });
 
 test('Transaction Search retrieval returns traces the engine reads', async () => {

@@ -1,5 +1,6 @@
 // The parts of src/aws that need no server: the Trace 504 filter expression, error mapping
-// into messages that name the fix, route matching, integration URIs, profiles.
+// into messages that name the fix (the SDK's own throttling and transient classification),
+// route matching, integration URIs, profiles read by the SDK's shared-ini loader.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -61,7 +62,7 @@ test('profiles from the AWS CLI files, with how each gets credentials', async ()
   const dir = mkdtempSync(join(tmpdir(), 'tl-aws-'));
   writeFileSync(
     join(dir, 'config'),
-    '[default]\nregion = eu-west-1\n\n[profile dev-sso]\nsso_session = corp\nregion = us-east-2\n\n[sso-session corp]\nsso_start_url = https://x\n\n[profile ops]\nrole_arn = arn:aws:iam::1:role/ops\nsource_profile = default\n\n[profile tool]\ncredential_process = /bin/creds\n',
+    '[default]\nregion = eu-west-1\n\n[profile dev-sso]\nsso_session = corp\nregion = us-east-2\n\n[sso-session corp] ; IAM Identity Center\nsso_start_url = https://x\n\n[profile ops]\nrole_arn = arn:aws:iam::1:role/ops\nsource_profile = default\n\n[profile tool]\ncredential_process = /bin/creds\n',
   );
   writeFileSync(join(dir, 'credentials'), '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n\n[legacy]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = y\n');
   const profiles = await listProfiles({ AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') });
@@ -76,4 +77,57 @@ test('profiles from the AWS CLI files, with how each gets credentials', async ()
     ],
   );
   assert.deepEqual(await listProfiles({ AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') }), []);
+});
+
+async function profilesOf(config: string, credentials = ''): Promise<Array<[string, string, string | null]>> {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-ini-'));
+  writeFileSync(join(dir, 'config'), config);
+  writeFileSync(join(dir, 'credentials'), credentials);
+  const saved = { c: process.env.AWS_CONFIG_FILE, k: process.env.AWS_SHARED_CREDENTIALS_FILE };
+  // Through the environment, as the credential chain finds the files.
+  process.env.AWS_CONFIG_FILE = join(dir, 'config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+  try {
+    return (await listProfiles()).map((p) => [p.name, p.kind, p.region ?? null]);
+  } finally {
+    if (saved.c === undefined) delete process.env.AWS_CONFIG_FILE;
+    else process.env.AWS_CONFIG_FILE = saved.c;
+    if (saved.k === undefined) delete process.env.AWS_SHARED_CREDENTIALS_FILE;
+    else process.env.AWS_SHARED_CREDENTIALS_FILE = saved.k;
+  }
+}
+
+test('profiles: an inline comment is not part of the value', async () => {
+  assert.deepEqual(await profilesOf('[profile prod]\nregion = eu-west-1 # production\nrole_arn = arn:aws:iam::1:role/ro ; read-only\nsource_profile = default\n\n[default] # mine\nregion = us-east-2;no space, so part of the value\n'), [
+    ['default', 'other', 'us-east-2;no space, so part of the value'],
+    ['prod', 'role', 'eu-west-1'],
+  ]);
+});
+
+test('profiles: [sso-session] and [services] sections are not profiles, and a profile that uses one is SSO', async () => {
+  assert.deepEqual(
+    await profilesOf('[sso-session corp] ; IAM Identity Center\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-central-1\nregion = eu-central-1\n\n[services local]\nxray =\n  endpoint_url = http://localhost:4566\n\n[profile dev] # through corp\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nservices = local\n'),
+    [['dev', 'sso', null]],
+  );
+});
+
+test('profiles: keys in an indented sub-section belong to it, not to the profile', async () => {
+  assert.deepEqual(await profilesOf('[profile tuned]\naws_access_key_id = AKIAEXAMPLE\ns3 =\n  region = ap-south-1\n  max_concurrent_requests = 20\nregion = sa-east-1\n\n[profile nested]\ncredential_process = /bin/creds\ns3 =\n  region = ap-south-1\n'), [
+    ['nested', 'process', null],
+    ['tuned', 'keys', 'sa-east-1'],
+  ]);
+});
+
+test('the SDK’s classification decides throttling and the network; the messages still name the fix', () => {
+  const unnamed429 = toAwsSourceError({ name: 'Error', message: 'slow down', $metadata: { httpStatusCode: 429 } }, { operation: 'GetRestApis' });
+  assert.equal(unnamed429.code, 'throttled', 'a 429 is throttling whatever its name');
+  assert.match(unnamed429.message, /AWS throttled GetRestApis/);
+  assert.equal(toAwsSourceError({ name: 'RequestThrottledException', message: 'x', $metadata: { httpStatusCode: 400 } }, { operation: 'FilterLogEvents' }).code, 'throttled');
+  const wrapped = toAwsSourceError({ name: 'Error', message: 'request failed', cause: { name: 'Error', code: 'ETIMEDOUT', message: 'connect ETIMEDOUT' } }, { operation: 'GetTraceSummaries', endpoint: 'https://xray.example' });
+  assert.equal(wrapped.code, 'network', 'a timeout found on the cause');
+  assert.match(wrapped.message, /Cannot reach https:\/\/xray\.example/);
+  const unavailable = toAwsSourceError({ name: 'ServiceUnavailableException', message: 'try later', $metadata: { httpStatusCode: 503 } }, { operation: 'GetTraceSummaries' });
+  assert.equal(unavailable.code, 'service', 'a 503 came from AWS: not the network');
+  assert.match(unavailable.message, /GetTraceSummaries failed \(HTTP 503\)/);
+  assert.equal(toAwsSourceError({ name: 'TimeoutError', message: 'socket timed out' }, { operation: 'BatchGetTraces' }).code, 'network');
 });
