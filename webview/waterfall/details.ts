@@ -10,6 +10,8 @@ import { append, el, linkButton } from './dom';
 import { formatMs, formatShare, formatValue } from './format';
 import type { SpanSummary } from './spans';
 
+const FUNCTION_KINDS = new Set<string>(['lambda-service', 'function', 'initialization', 'restore', 'invocation', 'overhead']);
+
 export interface DetailsActions {
   openSource(file: string, line: number): void;
   openLogs(requestId: string, functionName: string | undefined): void;
@@ -69,7 +71,8 @@ export function renderDetails(
   const dur = span.endMs === null ? null : span.endMs - span.startMs;
   const flags = [
     f & SpanFlag.fault && 'fault (5xx)',
-    f & SpanFlag.error && 'error (4xx)',
+    // X-Ray's error flag is a 4xx on an HTTP call, but on a function's own segments the function threw.
+    f & SpanFlag.error && (FUNCTION_KINDS.has(kind) ? 'error (the function threw)' : 'error (4xx)'),
     f & SpanFlag.throttle && 'throttled (429)',
     f & SpanFlag.inProgress && 'in progress',
   ]

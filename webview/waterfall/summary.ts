@@ -52,13 +52,15 @@ export function breakdownParts(r: TraceReport): BarPart[] {
 
 function frontDoorName(r: TraceReport): string {
   const k = r.entry.kind;
-  return k === 'rest-api' || k === 'http-api' || k === 'websocket-api' ? 'API Gateway' : k === 'alb' ? 'the load balancer' : 'the front door';
+  return k === 'rest-api' || k === 'websocket-api' ? 'API Gateway' : k === 'http-api' ? 'The HTTP API' : k === 'alb' ? 'The load balancer' : 'The front door';
 }
 
 export function renderSummary(r: TraceReport): HTMLElement {
   const root = el('section', `tl-summary verdict-${r.verdict}`);
   root.setAttribute('aria-label', 'Summary');
-  const status = r.entry.status === null ? '' : String(r.entry.status);
+  // A 504 the budget implies (the trace starts at the function behind an untraced HTTP API) says so.
+  const how = r.entry.statusSource === 'budget' ? ' (inferred from the budget)' : r.entry.statusSource === 'access-log' ? ' (access log)' : '';
+  const status = r.entry.status === null ? '' : `${r.entry.status}${how}`;
   const badge = el('span', `tl-verdict verdict-${r.verdict}`, status ? `${status} · ${VERDICT_TEXT[r.verdict]}` : VERDICT_TEXT[r.verdict]);
   const title = el('span', 'tl-entry-name', r.entry.name);
   const req = el('span', 'tl-entry-req', [r.entry.method, r.entry.url].filter(Boolean).join(' '));
