@@ -276,7 +276,9 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const options: AnalyzeOptions = {
     ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
     configured,
-    ...(api ? { apiType: api.kind } : { apiType: 'rest' as const }),
+    // A function chosen on its own: its traces that start at a stage know their front door; those
+    // that start at the function have no gateway budget to be held to (only its own timeout).
+    ...(api ? { apiType: api.kind } : {}),
   };
   const { report, analyzed } = analyze({ ...parsed, ...(logs ? logsInput(logs) : {}) }, options);
   if (!ids.length && !warnings.length) {
