@@ -61,25 +61,7 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   await wb.screenshot('vscode-sample-account-504');
 });
 
-test('Trace 504 from the palette: choose the API and the window', async () => {
-  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api/g) ?? []).length;
-  const runsBefore = runs();
-  await wb.runCommand('Timeout Lens: Trace 504');
-  // The APIs and the functions load side by side: wait for both lists.
-  const items = await waitFor('the APIs and the functions in the list', async () => {
-    const l = await wb.quickPickItems();
-    return l.some((x) => /^\W*orders-api$/.test(x)) && l.some((x) => /orders-api-reports/.test(x)) ? l : undefined;
-  }, 30_000);
-  assert.ok(items.some((l) => /catalog-api/.test(l)), `the HTTP API is listed too (${items.join(' | ')})`);
-  assert.ok(items.some((l) => /catalog-search/.test(l)), `every function of the account is listed (${items.join(' | ')})`);
-  await wb.screenshot('vscode-trace504-picker');
-  await wb.pickQuickItem('orders-api');
-  await wb.pickQuickItem('Last hour');
-  await waitFor('the trace list', async () => /orders-api\/prod/.test(await wb.webviewText('body')), 60_000);
-  await waitFor('a second Trace 504 run in the log', () => (runs() > runsBefore ? true : undefined), 60_000);
-  assert.match(wb.outputChannelLog('Timeout Lens'), /trace 504 orders-api .*: \d+ trace\(s\) of \d+ slow request/);
-});
-
+// Before the orders-api run below: Live Updates follows the last API traced.
 test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at the budget', async () => {
   const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 catalog-api/g) ?? []).length;
   await wb.runCommand('Timeout Lens: Trace 504');
@@ -97,6 +79,25 @@ test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at
   assert.doesNotMatch(body, /to spare/);
   assert.match(body, /HTTP API waits at most 30 s/);
   await wb.screenshot('vscode-http-api-504');
+});
+
+test('Trace 504 from the palette: choose the API and the window', async () => {
+  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api/g) ?? []).length;
+  const runsBefore = runs();
+  await wb.runCommand('Timeout Lens: Trace 504');
+  // The APIs and the functions load side by side: wait for both lists.
+  const items = await waitFor('the APIs and the functions in the list', async () => {
+    const l = await wb.quickPickItems();
+    return l.some((x) => /^\W*orders-api$/.test(x)) && l.some((x) => /orders-api-reports/.test(x)) ? l : undefined;
+  }, 30_000);
+  assert.ok(items.some((l) => /catalog-api/.test(l)), `the HTTP API is listed too (${items.join(' | ')})`);
+  assert.ok(items.some((l) => /catalog-search/.test(l)), `every function of the account is listed (${items.join(' | ')})`);
+  await wb.screenshot('vscode-trace504-picker');
+  await wb.pickQuickItem('orders-api');
+  await wb.pickQuickItem('Last hour');
+  await waitFor('the trace list', async () => /orders-api\/prod/.test(await wb.webviewText('body')), 60_000);
+  await waitFor('a second Trace 504 run in the log', () => (runs() > runsBefore ? true : undefined), 60_000);
+  assert.match(wb.outputChannelLog('Timeout Lens'), /trace 504 orders-api .*: \d+ trace\(s\) of \d+ slow request/);
 });
 
 test('Trace 504 on a Lambda function chosen from the list', async () => {
