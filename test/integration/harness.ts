@@ -236,6 +236,14 @@ export class Workbench {
       try {
         await row.waitFor({ timeout: 5_000 });
         await row.click();
+        // Right after the click the palette's own rows and `>` input can still be shown: whatever
+        // is typed next (a path into the file dialog, a filter into a quick pick) would land in
+        // the palette. Wait until it has given way: closed, or holding the next input's value.
+        await waitFor('the command palette to give way', async () => {
+          if (!(await this.page.locator('.quick-input-widget').isVisible().catch(() => false))) return true;
+          const value = await input.inputValue().catch(() => '>');
+          return value.startsWith('>') ? undefined : true;
+        }, 15_000);
         return;
       } catch (e) {
         // A palette opened while the workbench was still restoring can lose its input: try again.
