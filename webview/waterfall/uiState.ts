@@ -3,7 +3,14 @@
 // webview's setState (UI state only, never trace data); what VS Code gives back is checked here.
 import { FULL_VIEW } from './scale';
 import type { View } from './scale';
-import type { Sort } from './traceList';
+
+export type SortKey = 'status' | 'total' | 'coldStart';
+
+/** The trace list's order. */
+export interface Sort {
+  key: SortKey;
+  desc: boolean;
+}
 
 /** What the webview persists with setState. */
 export interface PersistedState {

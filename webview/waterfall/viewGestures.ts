@@ -1,32 +1,8 @@
 // Zoom and pan by pointer: Ctrl/⌘+wheel zooms at the pointer, a horizontal (or Shift+) wheel
 // pans, dragging the axis pans with the time under the pointer following it, a double-click on
-// the axis fits. The wheel's meaning is a pure function (wheelView); the rest is listeners.
-import { FULL_VIEW, panView, zoomView } from './scale';
+// the axis fits. What a wheel means is a pure function (scale.ts wheelView); here are the listeners.
+import { FULL_VIEW, panView, wheelView } from './scale';
 import type { View } from './scale';
-
-export interface WheelInput {
-  /** Ctrl or ⌘ held: zoom. */
-  zoom: boolean;
-  shift: boolean;
-  deltaX: number;
-  deltaY: number;
-  /** Pointer position on the axis as a fraction of its width (0.5 when unknown). */
-  anchor: number;
-  /** Axis width, px. */
-  width: number;
-}
-
-/** The view after a wheel event, or null when the wheel is not ours (the list scrolls). */
-export function wheelView(view: View, w: WheelInput): View | null {
-  if (w.zoom) return zoomView(view, w.deltaY < 0 ? 1.25 : 1 / 1.25, w.anchor);
-  if (w.shift || Math.abs(w.deltaX) > Math.abs(w.deltaY)) {
-    const d = w.shift && w.deltaX === 0 ? w.deltaY : w.deltaX;
-    // Nothing to pan at the full view: let the page have the wheel.
-    if (view.end - view.start >= 1) return null;
-    return panView(view, d / Math.max(1, w.width));
-  }
-  return null;
-}
 
 export interface ViewTarget {
   /** The current view, null while no trace is shown. */
