@@ -71,16 +71,14 @@ export function createRowSlot(): RowSlot {
   return { root, name, twisty, twistyText, flag, flagText: flagTextNode, labelText, subText, bar, after, barLabel, barLabelText, was: {} };
 }
 
-/** Sets `key` of the slot through `write` when it differs from what was last written. */
-function put(r: RowSlot, key: string, value: string, write: (v: string) => void): void {
-  if (r.was[key] === value) return;
-  r.was[key] = value;
-  write(value);
-}
-
-/** Shows span `i` in slot `r`. */
+/**
+ * Shows span `i` in slot `r`. Each property is written only when it differs from what the slot
+ * last showed (`was`); written out rather than through a helper, as this runs for every row that
+ * scrolls in.
+ */
 export function paintRow(r: RowSlot, i: number, c: PaintContext): void {
   const { spans, cutAtMs: cut } = c;
+  const was = r.was;
   const root = r.root;
   const style = spans.style(i);
   const startMs = spans.startMs(i);
@@ -97,39 +95,62 @@ export function paintRow(r: RowSlot, i: number, c: PaintContext): void {
     (matchesFilter(spans, i, c.filter) ? ' match' : '') +
     (flagged ? ' flagged' : '') +
     (cut !== null && endMs !== null && endMs > cut ? ' past-cut' : '');
-  put(r, 'cls', cls, (v) => (root.className = v));
-  put(r, 'index', String(i), (v) => (root.dataset['index'] = v));
+  if (was['cls'] !== cls) root.className = was['cls'] = cls;
+  const index = String(i);
+  if (was['index'] !== index) root.dataset['index'] = was['index'] = index;
   const depth = spans.depth(i);
-  put(r, 'level', String(depth + 1), (v) => root.setAttribute('aria-level', v));
-  put(r, 'sel', selected ? 'true' : 'false', (v) => root.setAttribute('aria-selected', v));
-  put(r, 'expanded', kids ? (collapsed ? 'false' : 'true') : '', (v) => (v ? root.setAttribute('aria-expanded', v) : root.removeAttribute('aria-expanded')));
-  put(r, 'pad', `${indentPx(depth)}px`, (v) => (r.name.style.paddingLeft = v));
-  put(r, 'twisty', kids ? (collapsed ? '▸' : '▾') : '', (v) => (r.twistyText.data = v));
-  put(r, 'twistyCls', kids ? 'tl-twisty has-kids' : 'tl-twisty', (v) => (r.twisty.className = v));
-  put(r, 'flag', flag, (v) => {
+  const level = String(depth + 1);
+  if (was['level'] !== level) root.setAttribute('aria-level', (was['level'] = level));
+  const sel = selected ? 'true' : 'false';
+  if (was['sel'] !== sel) root.setAttribute('aria-selected', (was['sel'] = sel));
+  const expanded = kids ? (collapsed ? 'false' : 'true') : '';
+  if (was['expanded'] !== expanded) {
+    was['expanded'] = expanded;
+    if (expanded) root.setAttribute('aria-expanded', expanded);
+    else root.removeAttribute('aria-expanded');
+  }
+  const pad = `${indentPx(depth)}px`;
+  if (was['pad'] !== pad) r.name.style.paddingLeft = was['pad'] = pad;
+  const twisty = kids ? (collapsed ? '▸' : '▾') : '';
+  if (was['twisty'] !== twisty) r.twistyText.data = was['twisty'] = twisty;
+  const twistyCls = kids ? 'tl-twisty has-kids' : 'tl-twisty';
+  if (was['twistyCls'] !== twistyCls) r.twisty.className = was['twistyCls'] = twistyCls;
+  if (was['flag'] !== flag) {
+    was['flag'] = flag;
     r.flagText.data = flagText(flag);
-    r.flag.className = v ? `tl-flag flag-${v.replace(' ', '-')}` : 'tl-flag';
-    r.flag.title = v;
-    r.flag.hidden = !v;
-  });
+    r.flag.className = flag ? `tl-flag flag-${flag.replace(' ', '-')}` : 'tl-flag';
+    r.flag.title = flag;
+    r.flag.hidden = !flag;
+  }
   const name = spans.name(i);
-  put(r, 'label', name, (v) => (r.labelText.data = v));
+  if (was['label'] !== name) r.labelText.data = was['label'] = name;
   const sub = spans.sub(i);
-  put(r, 'sub', sub, (v) => (r.subText.data = v));
-  put(r, 'title', `${name}${sub ? ` (${sub})` : ''}`, (v) => (root.title = v));
+  if (was['sub'] !== sub) r.subText.data = was['sub'] = sub;
+  const title = `${name}${sub ? ` (${sub})` : ''}`;
+  if (was['title'] !== title) root.title = was['title'] = title;
 
   const b = layoutBar(startMs, endMs, c.pos, c.budgetMs, cut, c.traceEndMs);
   // The bar clips (to its rounded corners) only when it holds the hatching: a clip per bar costs paint.
   const barCls = `tl-bar role-${style.role}${style.flags & SpanFlag.inProgress ? ' in-progress' : ''}${flagged ? ' flagged' : ''}${b.hatched ? ' hatched' : ''}`;
-  put(r, 'barCls', barCls, (v) => (r.bar.className = v));
-  put(r, 'left', `${b.left * 100}%`, (v) => (r.bar.style.left = v));
-  put(r, 'width', `${b.width * 100}%`, (v) => (r.bar.style.width = v));
-  if (b.hatched) put(r, 'afterLeft', `${b.afterLeft * 100}%`, (v) => (r.after.style.left = v));
-  put(r, 'afterHidden', b.hatched ? '' : 'hidden', (v) => (r.after.hidden = v !== ''));
-  put(r, 'barText', b.label, (v) => (r.barLabelText.data = v));
-  put(r, 'labelCls', b.labelSide === 'right' ? 'tl-bar-label' : `tl-bar-label ${b.labelSide}`, (v) => (r.barLabel.className = v));
-  put(r, 'labelLeft', b.labelSide === 'left' ? '' : `${b.labelAt * 100}%`, (v) => (r.barLabel.style.left = v));
-  put(r, 'labelRight', b.labelSide === 'left' ? `${b.labelAt * 100}%` : '', (v) => (r.barLabel.style.right = v));
+  if (was['barCls'] !== barCls) r.bar.className = was['barCls'] = barCls;
+  const left = `${b.left * 100}%`;
+  if (was['left'] !== left) r.bar.style.left = was['left'] = left;
+  const width = `${b.width * 100}%`;
+  if (was['width'] !== width) r.bar.style.width = was['width'] = width;
+  if (b.hatched) {
+    const afterLeft = `${b.afterLeft * 100}%`;
+    if (was['afterLeft'] !== afterLeft) r.after.style.left = was['afterLeft'] = afterLeft;
+  }
+  const afterHidden = b.hatched ? '' : 'hidden';
+  if (was['afterHidden'] !== afterHidden) r.after.hidden = (was['afterHidden'] = afterHidden) !== '';
+  if (was['barText'] !== b.label) r.barLabelText.data = was['barText'] = b.label;
+  const labelCls = b.labelSide === 'right' ? 'tl-bar-label' : `tl-bar-label ${b.labelSide}`;
+  if (was['labelCls'] !== labelCls) r.barLabel.className = was['labelCls'] = labelCls;
+  const at = `${b.labelAt * 100}%`;
+  const labelLeft = b.labelSide === 'left' ? '' : at;
+  if (was['labelLeft'] !== labelLeft) r.barLabel.style.left = was['labelLeft'] = labelLeft;
+  const labelRight = b.labelSide === 'left' ? at : '';
+  if (was['labelRight'] !== labelRight) r.barLabel.style.right = was['labelRight'] = labelRight;
 }
 
 /** The span of the row an event hit, and whether it hit the twisty; null off the rows. */
