@@ -11,6 +11,9 @@
 import type { HttpInfo, Namespace, SpanKind } from './core/model';
 import type { TraceReport, Verdict } from './core/report';
 
+/** The report types the webview draws, re-exported so that it reaches the host only through this file. */
+export type { Finding, TraceReport } from './core/report';
+
 /** Bumped when a message's meaning changes; both sides drop messages of another version. */
 export const PROTOCOL_VERSION = 2;
 

@@ -5,8 +5,7 @@ import { INITIAL_STATE_ELEMENT_ID, PROTOCOL_VERSION, isHostMessage } from '../sr
 import type { WaterfallSnapshot, WebviewMessage } from '../src/protocol';
 import css from './styles.css';
 import { WaterfallApp } from './waterfall/app';
-import type { PersistedState, TraceUi } from './waterfall/app';
-import type { Sort } from './waterfall/traceList';
+import { restoredState } from './waterfall/uiState';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -25,51 +24,6 @@ function readInitial(): WaterfallSnapshot | null {
   } catch {
     return null;
   }
-}
-
-type Loose = Record<string, unknown>;
-
-function isLoose(x: unknown): x is Loose {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isSort(x: unknown): x is Sort {
-  return isLoose(x) && (x['key'] === 'status' || x['key'] === 'total' || x['key'] === 'coldStart') && typeof x['desc'] === 'boolean';
-}
-
-function viewOf(x: unknown): TraceUi['view'] | null {
-  return isLoose(x) && typeof x['start'] === 'number' && typeof x['end'] === 'number' ? { start: x['start'], end: x['end'] } : null;
-}
-
-/**
- * What VS Code kept of the last session, checked (it is only as trustworthy as our last write).
- * Version 1 kept collapsed and selected spans by id; version 2 keeps indices with the snapshot's
- * spansKey, so a version 1 state keeps its trace, sort, views and filters, not its collapse and
- * selection.
- */
-function restoredState(x: unknown): PersistedState | null {
-  if (!isLoose(x) || (x['v'] !== 1 && x['v'] !== 2) || !isLoose(x['perTrace'])) return null;
-  const perTrace: Record<string, TraceUi> = {};
-  for (const [traceId, raw] of Object.entries(x['perTrace'])) {
-    if (!isLoose(raw)) continue;
-    const view = viewOf(raw['view']);
-    if (!view) continue;
-    const ui: TraceUi = { collapsed: [], selected: null, spansKey: '', view, filter: typeof raw['filter'] === 'string' ? raw['filter'] : '' };
-    if (x['v'] === 2 && typeof raw['spansKey'] === 'string' && Array.isArray(raw['collapsed'])) {
-      ui.spansKey = raw['spansKey'];
-      ui.collapsed = raw['collapsed'].filter((i): i is number => typeof i === 'number');
-      ui.selected = typeof raw['selected'] === 'number' ? raw['selected'] : null;
-    }
-    perTrace[traceId] = ui;
-  }
-  const state: PersistedState = {
-    v: 2,
-    traceId: typeof x['traceId'] === 'string' ? x['traceId'] : null,
-    sort: isSort(x['sort']) ? x['sort'] : { key: 'total', desc: true },
-    perTrace,
-  };
-  if (typeof x['restoreKey'] === 'string') state.restoreKey = x['restoreKey'];
-  return state;
 }
 
 function boot(): void {

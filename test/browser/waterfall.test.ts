@@ -13,7 +13,7 @@ import { traceDomain, viewedPosition, FULL_VIEW } from '../../webview/waterfall/
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { applyTheme, closeHarness, launch, openWaterfall, themeVariables } from '../waterfall/pageHarness';
 import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../waterfall/modelBuilder';
-import { table } from '../waterfall/snapshotView';
+import { names, table } from '../waterfall/snapshotView';
 
 let browser: Browser;
 before(async () => {
@@ -547,19 +547,45 @@ test('persisted indices apply only to the spans they were saved with; a version 
   }
 });
 
-test('screenshots: the 504 with work after the cut (3 themes), the cold start, a big trace', async () => {
-  const shots: Array<[string, WaterfallSnapshot, 'dark' | 'light' | 'high-contrast', string | null]> = [
-    ['waterfall-504-dark', timeoutSnapshot(), 'dark', null],
-    ['waterfall-504-light', timeoutSnapshot(), 'light', 'work-after-cut'],
-    ['waterfall-504-hc', timeoutSnapshot(), 'high-contrast', null],
-    ['waterfall-coldstart-dark', ((c) => buildWaterfallSnapshot(c.trace, c.report))(coldStartScenario()), 'dark', null],
-    ['waterfall-big-dark', ((b) => buildWaterfallSnapshot(b.trace, b.report))(bigScenario(100_000)), 'dark', null],
+test('screenshots: the 504 with work after the cut (3 themes), the cold start, a big trace; each shows what it is named for', async () => {
+  const timeout504 = ['orders-api/prod', 'Lambda', 'orders-report', 'orders-report', 'Invocation', 'DynamoDB', 'DynamoDB', 'api.partner.example', 'SQS', 'Overhead'];
+  const cold = ((c) => buildWaterfallSnapshot(c.trace, c.report))(coldStartScenario());
+  const big = ((b) => buildWaterfallSnapshot(b.trace, b.report))(bigScenario(100_000));
+  const bigNames = ((t) => Array.from({ length: 10 }, (_, i) => t.name(i)))(table(big));
+  interface Shot {
+    name: string;
+    snap: WaterfallSnapshot;
+    theme: 'dark' | 'light' | 'high-contrast';
+    finding: string | null;
+    verdict: string;
+    /** The first rows on screen, top to bottom. */
+    rows: string[];
+    /** Whether the cut line and after-cut hatching are drawn. */
+    cut: boolean;
+  }
+  const shots: Shot[] = [
+    { name: 'waterfall-504-dark', snap: timeoutSnapshot(), theme: 'dark', finding: null, verdict: '504 · Timed out', rows: timeout504, cut: true },
+    { name: 'waterfall-504-light', snap: timeoutSnapshot(), theme: 'light', finding: 'work-after-cut', verdict: '504 · Timed out', rows: timeout504, cut: true },
+    { name: 'waterfall-504-hc', snap: timeoutSnapshot(), theme: 'high-contrast', finding: null, verdict: '504 · Timed out', rows: timeout504, cut: true },
+    { name: 'waterfall-coldstart-dark', snap: cold, theme: 'dark', finding: null, verdict: '201 · OK', rows: names(cold).slice(0, 4), cut: false },
+    { name: 'waterfall-big-dark', snap: big, theme: 'dark', finding: null, verdict: '504 · Timed out', rows: bigNames, cut: true },
   ];
-  for (const [name, snap, theme, finding] of shots) {
-    const { page } = await openWaterfall(browser, snap, { theme });
+  for (const shot of shots) {
+    const { page, violations } = await openWaterfall(browser, shot.snap, { theme: shot.theme });
     try {
-      if (finding) await page.locator('.tl-finding', { hasText: 'after the gateway' }).click();
-      await page.screenshot({ path: `test-results/${name}.png` });
+      if (shot.finding) await page.locator('.tl-finding', { hasText: 'after the gateway' }).click();
+      await page.screenshot({ path: `test-results/${shot.name}.png` });
+      // What the picture shows, asserted: the theme, the verdict, the rows in order, the budget
+      // and cut marks, the hatching after the cut, the finding's highlight.
+      assert.ok(await page.locator(`body.vscode-${shot.theme}`).count(), `${shot.name}: theme`);
+      assert.ok(((await page.locator('.tl-verdict').textContent()) ?? '').startsWith(shot.verdict), `${shot.name}: verdict`);
+      assert.deepEqual((await rowNames(page)).slice(0, shot.rows.length), shot.rows, `${shot.name}: rows`);
+      assert.equal(await page.locator('.tl-cut-line').count(), shot.cut ? 1 : 0, `${shot.name}: cut line`);
+      assert.equal((await page.locator('.tl-row:not([hidden]) .tl-after-cut:not([hidden])').count()) > 0, shot.cut, `${shot.name}: hatching after the cut`);
+      if (shot.cut) assert.match((await page.locator('.tl-axis-mark').first().textContent()) ?? '', /budget 29\.0 s · gave up at 29\.0 s/, `${shot.name}: budget and cut label`);
+      assert.equal(await page.locator('.tl-row.highlight:not([hidden])').count(), shot.finding ? 2 : 0, `${shot.name}: highlighted spans`);
+      if (shot.finding) assert.match((await page.locator('.tl-finding.active').textContent()) ?? '', /after the gateway/);
+      assert.deepEqual(await violations(), [], `${shot.name}: CSP`);
     } finally {
       await page.close();
     }

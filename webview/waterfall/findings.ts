@@ -1,6 +1,6 @@
 // The findings panel: each finding with its numbers and its fix. Clicking one asks the app to
 // highlight the spans it is about (Finding.spanIds).
-import type { Finding } from '../../src/core/report';
+import type { Finding } from '../../src/protocol';
 import { append, el } from './dom';
 import { formatValue } from './format';
 

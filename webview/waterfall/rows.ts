@@ -58,3 +58,43 @@ export function ancestorsOf(spans: SpanTable, index: number): number[] {
 export function hasChildren(spans: SpanTable, index: number): boolean {
   return spans.hasChildren(index);
 }
+
+/**
+ * The rows on show: the span of each row and the row of each span. `rows` null means every span
+ * in order (nothing collapsed or filtered, as when a trace opens: then there is nothing to
+ * compute before the first paint).
+ */
+export class RowOrder {
+  readonly count: number;
+  /** Row of each span (-1 when hidden), made when first asked for. */
+  private rowOfSpan: Int32Array | null = null;
+
+  constructor(
+    private readonly spanCount: number,
+    private readonly rows: Int32Array | null,
+  ) {
+    this.count = rows ? rows.length : spanCount;
+  }
+
+  /** The rows for (spans, UI state); `filter` as typed (it is matched lower-cased). */
+  static of(spans: SpanTable, collapsed: ReadonlySet<number>, filter: string): RowOrder {
+    const f = filter.toLowerCase();
+    return new RowOrder(spans.count, collapsed.size === 0 && f === '' ? null : visibleRows(spans, { collapsed, filter: f }));
+  }
+
+  /** The span shown at row `r` (0 ≤ r < count). */
+  spanAt(r: number): number {
+    return this.rows ? (this.rows[r] as number) : r;
+  }
+
+  /** The row showing span `i`, -1 when it is hidden (collapsed away or filtered out). */
+  rowOf(i: number): number {
+    if (!this.rows) return i >= 0 && i < this.count ? i : -1;
+    if (!this.rowOfSpan) {
+      const rowOf = new Int32Array(this.spanCount).fill(-1);
+      for (let r = 0; r < this.rows.length; r++) rowOf[this.rows[r] as number] = r;
+      this.rowOfSpan = rowOf;
+    }
+    return this.rowOfSpan[i] ?? -1;
+  }
+}

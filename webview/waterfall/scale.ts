@@ -73,6 +73,30 @@ export function panView(view: View, delta: number): View {
   return clampView(view.start + delta * width, width);
 }
 
+export interface WheelInput {
+  /** Ctrl or ⌘ held: zoom. */
+  zoom: boolean;
+  shift: boolean;
+  deltaX: number;
+  deltaY: number;
+  /** Pointer position on the axis as a fraction of its width (0.5 when unknown). */
+  anchor: number;
+  /** Axis width, px. */
+  width: number;
+}
+
+/** The view after a wheel event, or null when the wheel is not ours (the list scrolls). */
+export function wheelView(view: View, w: WheelInput): View | null {
+  if (w.zoom) return zoomView(view, w.deltaY < 0 ? 1.25 : 1 / 1.25, w.anchor);
+  if (w.shift || Math.abs(w.deltaX) > Math.abs(w.deltaY)) {
+    const d = w.shift && w.deltaX === 0 ? w.deltaY : w.deltaX;
+    // Nothing to pan at the full view: let the page have the wheel.
+    if (view.end - view.start >= 1) return null;
+    return panView(view, d / Math.max(1, w.width));
+  }
+  return null;
+}
+
 /** A view that shows [fromMs, toMs] with a little margin. */
 export function viewOf(domain: Domain, fromMs: number, toMs: number): View {
   const d = domain.endMs - domain.startMs;

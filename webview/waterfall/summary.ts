@@ -1,8 +1,7 @@
 // The strip on top: what the client got, total against the budget, headroom or overrun, and the
 // breakdown as one stacked bar (gateway | cold start | handler split by downstream | overhead)
 // with the budget marked on it, so "where did the time go" is answered before any row is read.
-import type { TraceReport } from '../../src/core/report';
-import type { SpanRole } from '../../src/protocol';
+import type { SpanRole, TraceReport } from '../../src/protocol';
 import { append, el } from './dom';
 import { formatMs, formatShare } from './format';
 

@@ -3,12 +3,7 @@
 import type { TraceListItem } from '../../src/protocol';
 import { append, el } from './dom';
 import { formatMs } from './format';
-
-export type SortKey = 'status' | 'total' | 'coldStart';
-export interface Sort {
-  key: SortKey;
-  desc: boolean;
-}
+import type { Sort, SortKey } from './uiState';
 
 const VERDICT_RANK: Record<TraceListItem['verdict'], number> = { timeout: 3, error: 2, near: 1, ok: 0 };
 

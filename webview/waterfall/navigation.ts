@@ -1,0 +1,83 @@
+// Where a list key (keys.ts) takes the selection through the tree of rows, or the view along
+// the time axis: pure functions of the selection, the row order, the tree and the view, so the
+// handler only applies the answer.
+import type { KeyAction } from './keys';
+import { FULL_VIEW, viewOf, zoomView } from './scale';
+import type { Domain, View } from './scale';
+import type { RowOrder } from './rows';
+import type { SpanTable } from './spans';
+
+export interface TreeCursor {
+  /** Selected span, -1 for none. */
+  selected: number;
+  order: RowOrder;
+  spans: SpanTable;
+  collapsed: ReadonlySet<number>;
+  /** Rows a page moves. */
+  pageRows: number;
+}
+
+export interface Move {
+  /** Span to select. */
+  select?: number;
+  /** Span to collapse or expand. */
+  toggle?: number;
+  /** The key is left to the browser as well (not prevented). */
+  pass?: boolean;
+}
+
+const NAVIGATION = new Set<KeyAction>(['next', 'previous', 'pageDown', 'pageUp', 'first', 'last', 'expandOrChild', 'collapseOrParent', 'toggle']);
+
+/** Whether the action moves through the rows (the others act on the view). */
+export function isNavigation(action: KeyAction): boolean {
+  return NAVIGATION.has(action);
+}
+
+/** What a navigation action does from `c`; `{}` when it does nothing. */
+export function navigate(action: KeyAction, c: TreeCursor): Move {
+  const { order, spans } = c;
+  const row = c.selected >= 0 ? order.rowOf(c.selected) : -1;
+  const go = (r: number): Move => ({ select: order.spanAt(Math.max(0, Math.min(order.count - 1, r))) });
+  const s = c.selected;
+  switch (action) {
+    case 'next':
+      return go(row + 1);
+    case 'previous':
+      return go(row === -1 ? 0 : row - 1);
+    case 'pageDown':
+      return go(row + c.pageRows);
+    case 'pageUp':
+      return go(row - c.pageRows);
+    case 'first':
+      return go(0);
+    case 'last':
+      return go(order.count - 1);
+    case 'expandOrChild':
+      if (s < 0) return { ...go(0), pass: true };
+      if (spans.hasChildren(s)) return c.collapsed.has(s) ? { toggle: s } : go(row + 1);
+      return {};
+    case 'collapseOrParent':
+      if (s < 0) return { ...go(0), pass: true };
+      if (spans.hasChildren(s) && !c.collapsed.has(s)) return { toggle: s };
+      return (spans.parent[s] as number) >= 0 ? { select: spans.parent[s] as number } : {};
+    case 'toggle':
+      return s >= 0 ? { toggle: s } : {};
+    default:
+      return {};
+  }
+}
+
+/** One zoom key or button press zooms by this factor, about the middle of the view. */
+export const ZOOM_STEP = 1.6;
+
+/**
+ * The view after a view action (zoom in/out, fit, zoom to the selected span, given as its
+ * [start, end] in ms); null when the action does not change the view.
+ */
+export function viewAfter(action: KeyAction, view: View, domain: Domain, span: readonly [number, number] | null): View | null {
+  if (action === 'zoomIn') return zoomView(view, ZOOM_STEP, 0.5);
+  if (action === 'zoomOut') return zoomView(view, 1 / ZOOM_STEP, 0.5);
+  if (action === 'fit') return FULL_VIEW;
+  if (action === 'zoomToSpan' && span) return viewOf(domain, span[0], span[1]);
+  return null;
+}
