@@ -3,7 +3,7 @@
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from './model';
 import type { Report, ReportError, TraceReport, Verdict } from './report';
 import { REPORT_SCHEMA_VERSION } from './report';
-import type { ApiType, BudgetOptions } from './budget';
+import { apiTypeOf, type BudgetOptions } from './budget';
 import { breakdownTrace, type AnalyzedTrace, type FrontDoorEvidence } from './breakdown';
 import { traceFindings } from './findings';
 import { EndpointAccumulator } from './endpoints';
@@ -39,13 +39,11 @@ export function compareWorstFirst(a: TraceReport, b: TraceReport): number {
   return share(b) - share(a) || b.totalMs - a.totalMs || a.traceId.localeCompare(b.traceId);
 }
 
-const API_TYPE: Partial<Record<string, ApiType>> = { 'rest-api': 'rest', 'http-api': 'http', 'websocket-api': 'websocket' };
-
 /** What an access-log record says of the front door in front of a trace. */
 export function evidenceOf(r: AccessLogRecord | undefined): FrontDoorEvidence {
   if (!r) return {};
   const out: FrontDoorEvidence = {};
-  const apiType = r.apiType ? API_TYPE[r.apiType] : undefined;
+  const apiType = r.apiType ? apiTypeOf(r.apiType) : undefined;
   if (apiType) out.apiType = apiType;
   if (r.status !== undefined) out.status = r.status;
   if (r.responseLatencyMs !== undefined) out.responseLatencyMs = r.responseLatencyMs;

@@ -3,7 +3,7 @@
 // All offsets are ms from the request's start (`originMs`); all durations integer ms.
 import type { FrontDoorKind, Span, Trace } from './model';
 import type { DownstreamTotal, StatusSource, TraceEntry, TraceReport, Verdict } from './report';
-import { budgetFor, type ApiType, type Budget, type BudgetOptions } from './budget';
+import { budgetFor, kindOfApi, type ApiType, type Budget, type BudgetOptions } from './budget';
 import { sec } from './duration';
 import { THRESHOLDS } from './thresholds';
 
@@ -192,7 +192,6 @@ function entryKind(entry: Span | null): FrontDoorKind {
   return 'other';
 }
 
-const KIND_OF_API: Record<ApiType, FrontDoorKind> = { rest: 'rest-api', http: 'http-api', websocket: 'websocket-api' };
 
 function groupDownstream(calls: Span[]): DownstreamTotal[] {
   const groups = new Map<string, DownstreamTotal>();
@@ -221,7 +220,7 @@ export function breakdownTrace(trace: Trace, options: BudgetOptions = {}, eviden
   // A trace that starts at the function says nothing of the front door: an HTTP API (which
   // API Gateway does not trace) is known from the access log or from what the caller said.
   const frontDoorApi = kind === 'lambda' ? (evidence.apiType ?? options.apiType) : undefined;
-  if (frontDoorApi) kind = KIND_OF_API[frontDoorApi];
+  if (frontDoorApi) kind = kindOfApi(frontDoorApi);
   const name = entry?.name ?? '(empty trace)';
   const e: TraceEntry = { kind, name, status: entry?.http?.status ?? null };
   if (entry?.http?.method) e.method = entry.http.method;

@@ -33,6 +33,11 @@ const DEFAULTS: Record<ApiType, Budget> = {
   websocket: { budgetMs: WEBSOCKET_API_DEFAULT_BUDGET_MS, source: 'websocket-api-default' },
 };
 
+/** The front-door kind of an API type (the inverse of `apiTypeOf`). */
+export function kindOfApi(type: ApiType): FrontDoorKind {
+  return type === 'rest' ? 'rest-api' : type === 'http' ? 'http-api' : 'websocket-api';
+}
+
 export function apiTypeOf(kind: FrontDoorKind): ApiType | undefined {
   return kind === 'rest-api' ? 'rest' : kind === 'http-api' ? 'http' : kind === 'websocket-api' ? 'websocket' : undefined;
 }

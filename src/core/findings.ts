@@ -122,8 +122,6 @@ export function makeFinding(id: FindingId, f: FindingFields): Finding {
   return out;
 }
 
-export { sec };
-
 function dur(s: Span): number {
   return s.endMs !== null ? Math.max(0, s.endMs - s.startMs) : 0;
 }

@@ -5,7 +5,8 @@
 import type { AccessLogRecord, ExecutionLogRecord, Invocation } from './model';
 import type { EndpointStats, Finding } from './report';
 import type { AnalyzedTrace } from './breakdown';
-import { makeFinding, sec } from './findings';
+import { makeFinding } from './findings';
+import { sec } from './duration';
 import { isIntegrationTimeout, routeIdKey, routeKey as recordRouteKey } from './endpoints';
 import { REST_API_DEFAULT_BUDGET_MS } from './budget';
 import { THRESHOLDS } from './thresholds';
