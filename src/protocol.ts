@@ -61,6 +61,12 @@ export interface SnapshotAws {
   extra?: Record<string, unknown>;
 }
 
+/**
+ * The spans of a function's own life. X-Ray's `error` flag on them means the function threw,
+ * not a 4xx as on an HTTP call.
+ */
+export const FUNCTION_SPAN_KINDS: ReadonlySet<string> = new Set(['lambda-service', 'function', 'initialization', 'restore', 'invocation', 'overhead']);
+
 /** Bits of `SpanStyle.flags`. */
 export const SpanFlag = {
   segment: 1,

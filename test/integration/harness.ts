@@ -308,6 +308,21 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready >> visible=true').first().frameLocator('iframe#active-frame');
   }
 
+  /**
+   * The text of every webview in view (two editor groups can each show a waterfall, and a new
+   * panel can open beside the one `webview()` reads): for a test that waits for one of them.
+   */
+  async webviewTexts(selector = 'body'): Promise<string[]> {
+    const frames = 'iframe.webview.ready >> visible=true';
+    const n = await this.page.locator(frames).count();
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const loc = this.page.frameLocator(frames).nth(i).frameLocator('iframe#active-frame').locator(selector).first();
+      out.push(await loc.innerText({ timeout: 2_000 }).catch(() => ''));
+    }
+    return out;
+  }
+
   async webviewText(selector = 'body'): Promise<string> {
     const loc = this.webview().locator(selector).first();
     await loc.waitFor({ timeout: 20_000 });

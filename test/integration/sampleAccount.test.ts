@@ -61,6 +61,30 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   await wb.screenshot('vscode-sample-account-504');
 });
 
+// Before the orders-api run below: Live Updates follows the last API traced.
+test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at the budget', async () => {
+  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 catalog-api/g) ?? []).length;
+  await wb.runCommand('Timeout Lens: Trace 504');
+  await waitFor('the HTTP API in the list', async () => (await wb.quickPickItems()).some((l) => /^\W*catalog-api/.test(l)), 30_000);
+  await wb.pickQuickItem('catalog-api');
+  await wb.pickQuickItem('Last hour');
+  await waitFor('a Trace 504 run on catalog-api in the log', () => (runs() > 0 ? true : undefined), 60_000);
+  // The new panel can open in either editor group (the request log of the test before sits in the second).
+  const body = await waitFor('the HTTP API’s 504 in a waterfall', async () => {
+    const all = await wb.webviewTexts('body');
+    return all.find((t) => /catalog-search/.test(t) && /504 \(inferred from the budget\)/.test(t));
+  }, 60_000).catch(async (e: unknown) => {
+    await wb.screenshot('vscode-http-api-504-failed');
+    throw e;
+  });
+  assert.match(body, /Timed out/);
+  assert.match(body, /The HTTP API gave up at 30[.,]0/);
+  assert.doesNotMatch(body, /Near the budget/);
+  assert.doesNotMatch(body, /to spare/);
+  assert.match(body, /HTTP API waits at most 30 s/);
+  await wb.screenshot('vscode-http-api-504');
+});
+
 test('Trace 504 from the palette: choose the API and the window', async () => {
   const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api/g) ?? []).length;
   const runsBefore = runs();

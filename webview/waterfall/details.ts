@@ -4,13 +4,12 @@
 // nothing from the trace ever becomes an href or markup.
 // The row data (name, timing, kind, flags) is at hand; the rest comes from the host on selection
 // (protocol.ts SpanDetails): until it has, the pane shows what it knows and is marked busy.
-import { SpanFlag } from '../../src/protocol';
+import { FUNCTION_SPAN_KINDS, SpanFlag } from '../../src/protocol';
 import type { SnapshotFrame, SpanDetails } from '../../src/protocol';
 import { append, el, linkButton } from './dom';
 import { formatMs, formatShare, formatValue } from './format';
 import type { SpanSummary } from './spans';
 
-const FUNCTION_KINDS = new Set<string>(['lambda-service', 'function', 'initialization', 'restore', 'invocation', 'overhead']);
 
 export interface DetailsActions {
   openSource(file: string, line: number): void;
@@ -72,7 +71,7 @@ export function renderDetails(
   const flags = [
     f & SpanFlag.fault && 'fault (5xx)',
     // X-Ray's error flag is a 4xx on an HTTP call, but on a function's own segments the function threw.
-    f & SpanFlag.error && (FUNCTION_KINDS.has(kind) ? 'error (the function threw)' : 'error (4xx)'),
+    f & SpanFlag.error && (FUNCTION_SPAN_KINDS.has(kind) ? 'error (the function threw)' : 'error (4xx)'),
     f & SpanFlag.throttle && 'throttled (429)',
     f & SpanFlag.inProgress && 'in progress',
   ]

@@ -1,7 +1,7 @@
 // Where a row's bar, its after-cut hatching and its label go, and what its flag and indent are:
 // pure functions of the span's times and the view (positions are fractions of the timeline
 // width, as scale.ts gives them), so the painter only writes them and Node tests check them.
-import { SpanFlag } from '../../src/protocol';
+import { FUNCTION_SPAN_KINDS, SpanFlag } from '../../src/protocol';
 import { formatMs, formatShare } from './format';
 
 export interface BarLayout {
@@ -59,9 +59,10 @@ export function rowFlag(flags: number): RowFlag {
   return '';
 }
 
-/** The flag's badge text. */
-export function flagText(flag: RowFlag): string {
-  return flag === 'fault' ? '5xx' : flag === 'throttle' ? '429' : flag === 'error' ? '4xx' : flag ? '…' : '';
+/** The flag's badge text; `kind` tells a function's error (it threw) from an HTTP call's 4xx. */
+export function flagText(flag: RowFlag, kind?: string): string {
+  if (flag === 'error') return kind !== undefined && FUNCTION_SPAN_KINDS.has(kind) ? 'error' : '4xx';
+  return flag === 'fault' ? '5xx' : flag === 'throttle' ? '429' : flag ? '…' : '';
 }
 
 /** Deep traces: indentation stops growing at this depth so names stay readable. */

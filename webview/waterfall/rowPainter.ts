@@ -117,7 +117,7 @@ export function paintRow(r: RowSlot, i: number, c: PaintContext): void {
   if (was['twistyCls'] !== twistyCls) r.twisty.className = was['twistyCls'] = twistyCls;
   if (was['flag'] !== flag) {
     was['flag'] = flag;
-    r.flagText.data = flagText(flag);
+    r.flagText.data = flagText(flag, style.kind);
     r.flag.className = flag ? `tl-flag flag-${flag.replace(' ', '-')}` : 'tl-flag';
     r.flag.title = flag;
     r.flag.hidden = !flag;

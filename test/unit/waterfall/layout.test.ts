@@ -60,6 +60,10 @@ test('one flag per row, the gravest first; indentation stops at 24 levels', () =
   assert.equal(rowFlag(SpanFlag.inProgress), 'in progress');
   assert.equal(rowFlag(0), '');
   assert.deepEqual(['fault', 'throttle', 'error', 'in progress', ''].map((f) => flagText(f as Parameters<typeof flagText>[0])), ['5xx', '429', '4xx', '…', '']);
+  // On a function's own segments X-Ray's error flag means the function threw: never "4xx".
+  assert.equal(flagText('error', 'function'), 'error');
+  assert.equal(flagText('error', 'invocation'), 'error');
+  assert.equal(flagText('error', 'downstream'), '4xx');
   assert.equal(indentPx(0), 9);
   assert.equal(indentPx(4), 57);
   assert.equal(indentPx(24), indentPx(100));
