@@ -1,4 +1,5 @@
-// Bundles the three entry points: the extension host, the CLI and the webview.
+// Bundles the four entry points — the extension host (no AWS SDK), the AWS layer loaded on first
+// use (src/awsBundle.ts → dist/aws.js), the CLI and the webview — and the extension-host test suite.
 // `--watch` rebuilds on change; `--production` minifies. Prints each bundle's size.
 import * as esbuild from 'esbuild';
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Every id the extension contributes, in one place: commands, views, settings, colors, context keys.
-// package.json must agree; test/unit/manifest.test.ts checks that it does.
+// package.json must agree; test/unit/foundation/manifest.test.ts checks that it does.
 
 export const EXTENSION_ID = 'timeout-lens.timeout-lens';
 export const OUTPUT_CHANNEL_NAME = 'Timeout Lens';

@@ -4,6 +4,7 @@
 import { ListRetrievedTracesCommand, StartTraceRetrievalCommand, paginateBatchGetTraces, paginateGetTraceSummaries, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation, toAwsSourceError } from './errors';
+import { THRESHOLDS } from '../core/thresholds';
 
 /** X-Ray answers GetTraceSummaries for at most 24 hours at a time. */
 export const MAX_SUMMARY_WINDOW_MS = 24 * 3600 * 1000;
@@ -18,7 +19,7 @@ function quote(s: string): string {
  * The filter Trace 504 asks X-Ray for: the requests of a service that got a 504 or came near
  * the budget, e.g. `service("orders-api/prod") { http.status = 504 OR responsetime >= 23.2 }`.
  */
-export function trace504Filter(service: string, budgetMs: number, nearShare = 0.8): string {
+export function trace504Filter(service: string, budgetMs: number, nearShare: number = THRESHOLDS.nearShareOfBudget): string {
   const near = Math.round((budgetMs * nearShare) / 100) / 10; // seconds, one decimal
   return `service(${quote(service)}) { http.status = 504 OR fault OR responsetime >= ${near} }`;
 }

@@ -1,8 +1,8 @@
 // The pipeline every surface runs: parsed inputs → the Report of REPORT_FORMAT.md, worst request
 // first. Pure: the CLI reads files and the extension fetches from AWS, both end here.
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from './model';
-import type { Report, ReportError, TraceReport, Verdict } from './report';
-import { REPORT_SCHEMA_VERSION } from './report';
+import type { Report, ReportError, TraceReport } from './report';
+import { REPORT_SCHEMA_VERSION, VERDICT_SEVERITY } from './report';
 import { apiTypeOf, type BudgetOptions } from './budget';
 import { breakdownTrace, type AnalyzedTrace, type FrontDoorEvidence } from './breakdown';
 import { traceFindings } from './findings';
@@ -29,11 +29,10 @@ export interface AnalyzeOptions extends BudgetOptions {
 
 export type { AnalyzedTrace } from './breakdown';
 
-const VERDICT_RANK: Record<Verdict, number> = { timeout: 0, error: 1, near: 2, ok: 3 };
 
 /** Worst first: timeouts, then other 5xx, then near the budget; within each, the biggest share of the budget. */
 export function compareWorstFirst(a: TraceReport, b: TraceReport): number {
-  const v = VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict];
+  const v = VERDICT_SEVERITY[b.verdict] - VERDICT_SEVERITY[a.verdict];
   if (v) return v;
   const share = (r: TraceReport): number => (r.budgetMs ? r.totalMs / r.budgetMs : r.totalMs / 1e9);
   return share(b) - share(a) || b.totalMs - a.totalMs || a.traceId.localeCompare(b.traceId);

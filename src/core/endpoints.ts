@@ -192,9 +192,18 @@ export class EndpointAccumulator {
       if ((r.status ?? 0) >= 500) e.errors5xx++;
       if (r.xrayTraceId && coldTraceIds.has(r.xrayTraceId)) e.coldStarts++;
     }
-    const risk = (e: EndpointStats): number => e.p99Ms / (e.budgetMs || 1);
-    return [...out.values()].sort((x, y) => risk(y) - risk(x) || y.timeouts - x.timeouts);
+    return [...out.values()].sort(byRisk);
   }
+}
+
+/** An endpoint's risk: its p99 as a share of its budget. */
+export function endpointRisk(e: EndpointStats): number {
+  return e.budgetMs > 0 ? e.p99Ms / e.budgetMs : 0;
+}
+
+/** Riskiest first, then most timeouts: the one order of every endpoint list. */
+export function byRisk(a: EndpointStats, b: EndpointStats): number {
+  return endpointRisk(b) - endpointRisk(a) || b.timeouts - a.timeouts;
 }
 
 /** Whether a record must be kept beyond the histogram: its outcome or its trace matters later. */

@@ -46,6 +46,9 @@ export type BudgetSource =
 
 export type Verdict = 'timeout' | 'near' | 'error' | 'ok';
 
+/** How grave a verdict is, higher is worse: the one order every list of requests sorts by. */
+export const VERDICT_SEVERITY: Readonly<Record<Verdict, number>> = { timeout: 3, error: 2, near: 1, ok: 0 };
+
 export interface DownstreamTotal {
   name: string;
   operation?: string;

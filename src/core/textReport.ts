@@ -4,6 +4,7 @@
 import type { Span, Trace } from './model';
 import type { EndpointStats, Finding, Report, ReportError, TraceReport } from './report';
 import { sec } from './duration';
+import { byRisk, endpointRisk } from './endpoints';
 
 export interface TextOptions {
   /** Total line width (default 100). */
@@ -187,8 +188,7 @@ function wrap(text: string, width: number, indent: string): string[] {
 
 export function endpointTable(endpoints: EndpointStats[]): string[] {
   if (!endpoints.length) return [];
-  const risk = (e: EndpointStats): number => (e.budgetMs ? e.p99Ms / e.budgetMs : 0);
-  const rows = [...endpoints].sort((a, b) => risk(b) - risk(a) || b.timeouts - a.timeouts);
+  const rows = [...endpoints].sort(byRisk);
   const head = ['route', 'count', 'p50', 'p95', 'p99', 'max', 'budget', 'p99/budget', '504s', '5xx', 'cold'];
   const data = rows.map((e) => [
     `${e.api}/${e.stage} ${e.method} ${e.route}`,
@@ -198,7 +198,7 @@ export function endpointTable(endpoints: EndpointStats[]): string[] {
     sec(e.p99Ms),
     sec(e.maxMs),
     sec(e.budgetMs),
-    `${Math.round(risk(e) * 100)}%`,
+    `${Math.round(endpointRisk(e) * 100)}%`,
     String(e.timeouts),
     String(e.errors5xx),
     String(e.coldStarts),

@@ -218,8 +218,8 @@ export function compileAccessLogFormat(format: string): (line: string) => Record
     const p = parts[i]!;
     if (p.startsWith('$context.')) {
       names.push(p.slice('$context.'.length).replace(/\.$/, ''));
-      // A value runs to the next literal: lazy when one follows, greedy at the end.
-      re += i === parts.length - 1 || parts[i + 1] === '' ? '(.*?)' : '(.*?)';
+      // Each value runs lazily to the next literal; the closing `$` makes the last one take the rest.
+      re += '(.*?)';
     } else {
       re += p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
     }

@@ -2,10 +2,8 @@
 // Empty until a source has produced endpoint stats; the view's welcome content shows then.
 import * as vscode from 'vscode';
 import type { EndpointStats } from '../core/report';
-
-function risk(e: EndpointStats): number {
-  return e.budgetMs > 0 ? e.p99Ms / e.budgetMs : 0;
-}
+import { byRisk, endpointRisk as risk } from '../core/endpoints';
+import { THRESHOLDS } from '../core/thresholds';
 
 export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointStats>, vscode.Disposable {
   private endpoints: EndpointStats[] = [];
@@ -14,7 +12,7 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointStats>
 
   /** Replaces the shown endpoints (a complete snapshot, never a delta). */
   setEndpoints(endpoints: EndpointStats[]): void {
-    this.endpoints = [...endpoints].sort((a, b) => risk(b) - risk(a) || b.timeouts - a.timeouts);
+    this.endpoints = [...endpoints].sort(byRisk);
     this.changed.fire(undefined);
   }
 
@@ -42,8 +40,8 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointStats>
       ].join('\n'),
     );
     item.iconPath = new vscode.ThemeIcon(
-      e.timeouts > 0 ? 'error' : pct >= 80 ? 'warning' : 'pass',
-      new vscode.ThemeColor(e.timeouts > 0 ? 'errorForeground' : pct >= 80 ? 'editorWarning.foreground' : 'testing.iconPassed'),
+      e.timeouts > 0 ? 'error' : risk(e) >= THRESHOLDS.nearShareOfBudget ? 'warning' : 'pass',
+      new vscode.ThemeColor(e.timeouts > 0 ? 'errorForeground' : risk(e) >= THRESHOLDS.nearShareOfBudget ? 'editorWarning.foreground' : 'testing.iconPassed'),
     );
     item.contextValue = 'endpoint';
     return item;

@@ -231,7 +231,7 @@ export function showWaterfall(context: vscode.ExtensionContext, input: Waterfall
   return panel;
 }
 
-/** What the webview persisted (webview/waterfall/app.ts PersistedState), as far as the host reads it. */
+/** What the webview persisted (webview/waterfall/uiState.ts PersistedState), as far as the host reads it. */
 function restoreInfo(state: unknown): { traceId: string | null; restoreKey: string | undefined } {
   if (typeof state !== 'object' || state === null) return { traceId: null, restoreKey: undefined };
   const s = state as { traceId?: unknown; restoreKey?: unknown };

@@ -1,16 +1,14 @@
 // The trace list, shown when several traces were fetched: sortable by status, total and cold
 // start; choosing a row asks the host for that trace's snapshot.
-import type { TraceListItem } from '../../src/protocol';
+import { VERDICT_SEVERITY, type TraceListItem } from '../../src/protocol';
 import { append, el } from './dom';
 import { formatMs } from './format';
 import type { Sort, SortKey } from './uiState';
 
-const VERDICT_RANK: Record<TraceListItem['verdict'], number> = { timeout: 3, error: 2, near: 1, ok: 0 };
-
 /** Sorted copy; ties keep a stable, meaningful order (slowest first). */
 export function sortTraces(items: readonly TraceListItem[], sort: Sort): TraceListItem[] {
   const key = (t: TraceListItem): number =>
-    sort.key === 'total' ? t.totalMs : sort.key === 'coldStart' ? t.coldStartMs : VERDICT_RANK[t.verdict] * 1000 + (t.status ?? 0);
+    sort.key === 'total' ? t.totalMs : sort.key === 'coldStart' ? t.coldStartMs : VERDICT_SEVERITY[t.verdict] * 1000 + (t.status ?? 0);
   return [...items].sort((a, b) => (sort.desc ? key(b) - key(a) : key(a) - key(b)) || b.totalMs - a.totalMs);
 }
 
