@@ -180,17 +180,28 @@ export interface NoticeMessage {
   text: string;
 }
 
-/** The details of one span, in answer to `requestDetails`. */
+/** The details of one span, in answer to `requestDetails` (same `requestId`). */
 export interface DetailsMessage {
   type: 'details';
   v: typeof PROTOCOL_VERSION;
+  requestId: number;
   traceId: string;
   /** Index of the span in the snapshot's `spans`. */
   index: number;
   details: SpanDetails;
 }
 
-export type HostMessage = SnapshotMessage | NoticeMessage | DetailsMessage;
+/** A `requestDetails` the host could not answer: the pane says why instead of staying busy. */
+export interface DetailsErrorMessage {
+  type: 'detailsError';
+  v: typeof PROTOCOL_VERSION;
+  requestId: number;
+  traceId: string;
+  index: number;
+  message: string;
+}
+
+export type HostMessage = SnapshotMessage | NoticeMessage | DetailsMessage | DetailsErrorMessage;
 
 // ---- webview → host --------------------------------------------------------------------------
 
@@ -239,10 +250,12 @@ export interface SelectTraceMessage {
   traceId: string;
 }
 
-/** The details pane needs a span's details (`details` answers). */
+/** The details pane needs a span's details (`details` or `detailsError` answers, with the same `requestId`). */
 export interface RequestDetailsMessage {
   type: 'requestDetails';
   v: typeof PROTOCOL_VERSION;
+  /** Chosen by the webview, unique per request; the answer carries it back. */
+  requestId: number;
   traceId: string;
   /** Index of the span in the snapshot's `spans`. */
   index: number;
@@ -317,13 +330,17 @@ export function isNoticeMessage(x: unknown): x is NoticeMessage {
 }
 
 export function isDetailsMessage(x: unknown): x is DetailsMessage {
-  if (!envelope(x, 'details') || !str(x['traceId']) || !isIndex(x['index'])) return false;
+  if (!envelope(x, 'details') || !isIndex(x['requestId']) || !str(x['traceId']) || !isIndex(x['index'])) return false;
   const d = x['details'];
   return isObj(d) && str(d['id']) && str(d['source']);
 }
 
+export function isDetailsErrorMessage(x: unknown): x is DetailsErrorMessage {
+  return envelope(x, 'detailsError') && isIndex(x['requestId']) && str(x['traceId']) && isIndex(x['index']) && str(x['message']);
+}
+
 export function isHostMessage(x: unknown): x is HostMessage {
-  return isSnapshotMessage(x) || isNoticeMessage(x) || isDetailsMessage(x);
+  return isSnapshotMessage(x) || isNoticeMessage(x) || isDetailsMessage(x) || isDetailsErrorMessage(x);
 }
 
 export function isReadyMessage(x: unknown): x is ReadyMessage {
@@ -331,7 +348,7 @@ export function isReadyMessage(x: unknown): x is ReadyMessage {
 }
 
 export function isRequestDetailsMessage(x: unknown): x is RequestDetailsMessage {
-  return envelope(x, 'requestDetails') && str(x['traceId']) && isIndex(x['index']);
+  return envelope(x, 'requestDetails') && isIndex(x['requestId']) && str(x['traceId']) && isIndex(x['index']);
 }
 
 export function isOpenSourceMessage(x: unknown): x is OpenSourceMessage {

@@ -52,7 +52,8 @@ function boot(): void {
     const m = e.data;
     if (!isHostMessage(m)) return;
     if (m.type === 'snapshot') app.setSnapshot(m.snapshot);
-    else if (m.type === 'details') app.setDetails(m.traceId, m.index, m.details);
+    else if (m.type === 'details') app.setDetails(m.requestId, m.traceId, m.index, m.details);
+    else if (m.type === 'detailsError') app.detailsFailed(m.requestId, m.traceId, m.index, m.message);
     else app.showNotice(m.level, m.text);
   });
   vscode.postMessage({ type: 'ready', v: PROTOCOL_VERSION, traceId: initial?.traceId ?? null } satisfies WebviewMessage);

@@ -7,6 +7,7 @@ import { analyze } from '../core/analyze';
 import type { Report } from '../core/report';
 import { readConfig } from './config';
 import type { Logger } from './logger';
+import type { Services } from './services';
 import type { WaterfallInput } from './waterfallPanel';
 
 export interface LoadedFiles {
@@ -58,4 +59,23 @@ export async function pickTraceFiles(): Promise<string[] | undefined> {
     filters: { 'Traces and logs': ['json', 'ndjson', 'jsonl', 'txt', 'log'], 'All files': ['*'] },
   });
   return uris?.map((u) => u.fsPath);
+}
+
+/**
+ * The command: the files given (the Explorer's selection, a path) or chosen in the dialog, read
+ * with progress in the status bar, their endpoints into Slow Endpoints, the worst trace opened.
+ */
+export async function openTraceFiles(services: Services, arg?: vscode.Uri | string, all?: vscode.Uri[]): Promise<void> {
+  const log = services.log.child('open');
+  const paths = all?.length ? all.map((u) => u.fsPath) : arg instanceof vscode.Uri ? [arg.fsPath] : typeof arg === 'string' ? [arg] : await pickTraceFiles();
+  if (!paths?.length) return;
+  const loaded = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Timeout Lens: reading traces…' },
+    () => loadTraceFiles(paths),
+  );
+  log.info(`read ${loaded.files.map((f) => `${f.path} (${f.kind})`).join(', ') || 'nothing'}: ${loaded.report.traces.length} trace(s)`);
+  if (loaded.report.endpoints.length) services.endpoints.setEndpoints(loaded.report.endpoints);
+  reportSkipped(loaded.report, log);
+  if (loaded.input) services.waterfalls.show(loaded.input);
+  else if (!loaded.report.errors.length) void vscode.window.showInformationMessage('Timeout Lens found no traces in the chosen file(s).');
 }

@@ -7,9 +7,7 @@ import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
 import type { Logger } from './logger';
-import type { LiveUpdates } from './liveUpdates';
-import type { SlowEndpointsTree } from './slowEndpointsTree';
-import { showWaterfall, type WaterfallHooks } from './waterfallPanel';
+import type { Services } from './services';
 
 interface Target {
   api?: string;
@@ -99,15 +97,16 @@ async function pickWindow(): Promise<number | undefined> {
   return pick?.minutes;
 }
 
-export async function runTrace504(
-  context: vscode.ExtensionContext,
-  conn: ConnectionState,
-  endpoints: SlowEndpointsTree,
-  hooks: WaterfallHooks,
-  log: Logger,
-  preset?: { api?: string; functionName?: string; minutes?: number },
-  live?: LiveUpdates,
-): Promise<void> {
+/** What a caller can settle in advance (the sample account's own run, a tree node's route). */
+export interface Trace504Preset {
+  api?: string;
+  functionName?: string;
+  minutes?: number;
+}
+
+export async function runTrace504(services: Services, preset?: Trace504Preset): Promise<void> {
+  const { connection: conn, endpoints, live, waterfalls } = services;
+  const log = services.log.child('trace504');
   const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(conn, log);
   if (!target) return;
   const minutes = preset?.minutes ?? (await pickWindow());
@@ -135,11 +134,11 @@ export async function runTrace504(
     for (const w of result.warnings) log.warn(w);
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     if (result.report.endpoints.length) endpoints.setEndpoints(result.report.endpoints);
-    live?.followRun(result.follow, result.target);
+    live.followRun(result.follow, result.target);
     const entries = result.analyzed.map((a) => ({ trace: a.trace, report: a.report }));
     const worst = entries[0];
     if (worst) {
-      showWaterfall(context, { ...worst, others: entries }, hooks);
+      waterfalls.show({ ...worst, others: entries });
       const problems = result.warnings.filter((w) => !/^X-Ray samples/.test(w));
       if (problems.length) {
         void vscode.window.showWarningMessage(`Trace 504: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, 'Show Log').then((c) => {

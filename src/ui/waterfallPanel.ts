@@ -3,7 +3,8 @@
 // paint needs no round trip), the webview's messages checked by the protocol's guards, and a
 // serializer so a panel survives a window reload (the webview persists only UI state plus the
 // opaque restore key; the caller's `reopen` turns that key back into traces). The snapshot holds
-// the rows; a span's details are built when the webview asks for them (`requestDetails`).
+// the rows; a span's details are built when the webview asks for them (`requestDetails`, answered
+// by `details` or `detailsError`). `WaterfallPanels` owns the panels and each panel its listeners.
 import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
 import type { Trace } from '../core/model';
@@ -15,7 +16,7 @@ import type { HostMessage, OpenLogsMessage, RequestDetailsMessage, WaterfallSnap
 import type { Logger } from './logger';
 import { workspaceFrameResolver } from './frameResolver';
 import { createNonce, waterfallHtml } from './waterfallHtml';
-import { buildWaterfall } from './waterfallSnapshot';
+import { buildWaterfall, detailsReply } from './waterfallSnapshot';
 import type { SnapshotOptions, WaterfallModel } from './waterfallSnapshot';
 
 /** View type of the panel; package.json's `onWebviewPanel:` activation event must match. */
@@ -40,10 +41,8 @@ export interface WaterfallHooks {
   log?: Logger;
   /** "Open the logs of this request"; without it the user is told logs are not available yet. */
   openLogs?: (request: OpenLogsMessage) => void | Promise<void>;
-  /** A finding was clicked in the webview (e.g. to reveal it in code). */
+  /** A finding was clicked in the webview: kept for the code hints (issue 14), which reveal it in the handler. */
   revealFinding?: (traceId: string, findingIndex: number, report: TraceReport) => void | Promise<void>;
-  /** The text report for "Copy report"; default: the CLI's text report of this trace. */
-  textReport?: (entry: WaterfallEntry, snapshot: WaterfallSnapshot) => string;
 }
 
 interface OpenPanel {
@@ -53,17 +52,12 @@ interface OpenPanel {
   /** The snapshot of `current` and the spans behind its rows (for `requestDetails`). */
   model: WaterfallModel;
   restoreKey: string | undefined;
-}
-
-/** Open panels by the trace id they show. */
-const panels = new Map<string, OpenPanel>();
-
-function distRoot(context: vscode.ExtensionContext): vscode.Uri {
-  return vscode.Uri.joinPath(context.extensionUri, 'dist');
+  /** This panel's own listeners: disposed with the panel, never left in the extension's subscriptions. */
+  subs: vscode.Disposable[];
 }
 
 function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return { enableScripts: true, localResourceRoots: [distRoot(context)], enableFindWidget: true };
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')], enableFindWidget: true };
 }
 
 function workspaceFolders(): string[] {
@@ -85,118 +79,8 @@ function titleOf(snap: WaterfallSnapshot): string {
   return `${status !== null ? `${status} ` : ''}${snap.report.entry.name} · ${(snap.report.totalMs / 1000).toFixed(1)} s`;
 }
 
-function render(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, snap: WaterfallSnapshot | null): void {
-  const scriptUri = panel.webview.asWebviewUri(vscode.Uri.joinPath(distRoot(context), 'webview.js')).toString();
-  panel.webview.html = waterfallHtml({ cspSource: panel.webview.cspSource, scriptUri, nonce: createNonce(), snapshot: snap });
-  if (snap) panel.title = titleOf(snap);
-}
-
 function post(panel: vscode.WebviewPanel, message: HostMessage): void {
   void panel.webview.postMessage(message);
-}
-
-function show(open: OpenPanel, traceId: string): void {
-  panels.delete(open.current);
-  open.current = traceId;
-  open.model = modelOf(open, traceId);
-  panels.set(traceId, open);
-  open.panel.title = titleOf(open.model.snapshot);
-  post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
-}
-
-/** Answers a details request for the shown trace; one for a trace no longer shown is stale: dropped. */
-function answerDetails(open: OpenPanel, m: RequestDetailsMessage): void {
-  if (m.traceId !== open.current) return;
-  const details = open.model.details(m.index);
-  if (!details) return;
-  post(open.panel, { type: 'details', v: PROTOCOL_VERSION, traceId: m.traceId, index: m.index, details });
-}
-
-async function onMessage(open: OpenPanel, raw: unknown, hooks: WaterfallHooks): Promise<void> {
-  if (!isWebviewMessage(raw)) {
-    hooks.log?.warn(`ignored a message the protocol does not know: ${JSON.stringify(raw)?.slice(0, 200)}`);
-    return;
-  }
-  const m: WebviewMessage = raw;
-  switch (m.type) {
-    case 'ready':
-      // The webview boots from the html's inline snapshot; after an in-panel trace switch the
-      // html is older than what the panel shows, so send the current one.
-      if (m.traceId !== open.current) post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
-      return;
-    case 'requestDetails':
-      answerDetails(open, m);
-      return;
-    case 'openSource': {
-      const uri = vscode.Uri.file(m.file);
-      // The message is untrusted input: open only files of the workspace.
-      if (!vscode.workspace.getWorkspaceFolder(uri)) {
-        hooks.log?.warn(`refused to open ${m.file}: not in the workspace`);
-        return;
-      }
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const line = Math.max(0, Math.min(doc.lineCount - 1, m.line - 1));
-      await vscode.window.showTextDocument(doc, {
-        viewColumn: vscode.ViewColumn.One,
-        preview: true,
-        selection: new vscode.Range(line, 0, line, 0),
-      });
-      return;
-    }
-    case 'openLogs':
-      if (hooks.openLogs) await hooks.openLogs(m);
-      else void vscode.window.showInformationMessage(`Logs for request ${m.requestId} are not available from this panel yet.`);
-      return;
-    case 'revealFinding': {
-      const entry = open.traces.get(m.traceId);
-      if (entry && hooks.revealFinding) await hooks.revealFinding(m.traceId, m.index, entry.report);
-      return;
-    }
-    case 'copyTrace': {
-      const entry = open.traces.get(m.traceId);
-      if (!entry) return;
-      const snap = m.traceId === open.current ? open.model.snapshot : modelOf(open, m.traceId).snapshot;
-      const text =
-        m.format === 'json'
-          ? JSON.stringify({ report: entry.report, spans: entry.trace.spans.map(({ children: _c, ...rest }) => rest) }, null, 2)
-          : (hooks.textReport ?? defaultTextReport)(entry, snap);
-      await vscode.env.clipboard.writeText(text);
-      void vscode.window.setStatusBarMessage(`Timeout Lens: trace copied as ${m.format === 'json' ? 'JSON' : 'text'}`, 3000);
-      return;
-    }
-    case 'selectTrace':
-      if (open.traces.has(m.traceId)) {
-        const elsewhere = panels.get(m.traceId);
-        if (elsewhere && elsewhere !== open) elsewhere.panel.dispose();
-        show(open, m.traceId);
-      } else post(open.panel, { type: 'notice', v: PROTOCOL_VERSION, level: 'error', text: `Trace ${m.traceId} is not loaded.` });
-      return;
-  }
-}
-
-/** The same text `timeout-lens analyze` prints for this one trace, with its waterfall. */
-function defaultTextReport(entry: WaterfallEntry): string {
-  return renderTextReport(
-    { schemaVersion: REPORT_SCHEMA_VERSION, traces: [entry.report], endpoints: [], findings: [], errors: [] },
-    { traces: new Map([[entry.trace.traceId, entry.trace]]), maxRows: 200 },
-  );
-}
-
-function wire(context: vscode.ExtensionContext, open: OpenPanel, hooks: WaterfallHooks): void {
-  const subs: vscode.Disposable[] = [];
-  subs.push(
-    open.panel.webview.onDidReceiveMessage((raw: unknown) => {
-      onMessage(open, raw, hooks).catch((e: unknown) => {
-        hooks.log?.error(e instanceof Error ? e : String(e));
-        void vscode.window.showErrorMessage(`Timeout Lens: ${e instanceof Error ? e.message : String(e)}`);
-      });
-    }),
-    open.panel.onDidDispose(() => {
-      if (panels.get(open.current) === open) panels.delete(open.current);
-      for (const s of subs) s.dispose();
-    }),
-  );
-  context.subscriptions.push(...subs);
 }
 
 function entriesOf(input: WaterfallInput): Map<string, WaterfallEntry> {
@@ -206,29 +90,12 @@ function entriesOf(input: WaterfallInput): Map<string, WaterfallEntry> {
   return traces;
 }
 
-/**
- * Shows a trace as a waterfall. A panel already showing this trace id is re-focused (with
- * the new data) instead of opening a second one.
- */
-export function showWaterfall(context: vscode.ExtensionContext, input: WaterfallInput, hooks: WaterfallHooks = {}): vscode.WebviewPanel {
-  const traceId = input.trace.traceId;
-  const existing = panels.get(traceId);
-  if (existing) {
-    existing.traces = entriesOf(input);
-    existing.restoreKey = input.restoreKey;
-    show(existing, traceId);
-    existing.panel.reveal();
-    return existing.panel;
-  }
-  const panel = vscode.window.createWebviewPanel(WATERFALL_VIEW_TYPE, 'Trace', vscode.ViewColumn.Active, webviewOptions(context));
-  const traces = entriesOf(input);
-  const model = modelOf({ traces, restoreKey: input.restoreKey }, traceId);
-  const open: OpenPanel = { panel, traces, current: traceId, restoreKey: input.restoreKey, model };
-  panels.set(traceId, open);
-  render(context, panel, model.snapshot);
-  wire(context, open, hooks);
-  hooks.log?.info(`waterfall opened: ${traceId} (${model.snapshot.spans.count} spans)`);
-  return panel;
+/** The same text `timeout-lens analyze` prints for this one trace, with its waterfall ("Copy report"). */
+function textReportOf(entry: WaterfallEntry): string {
+  return renderTextReport(
+    { schemaVersion: REPORT_SCHEMA_VERSION, traces: [entry.report], endpoints: [], findings: [], errors: [] },
+    { traces: new Map([[entry.trace.traceId, entry.trace]]), maxRows: 200 },
+  );
 }
 
 /** What the webview persisted (webview/waterfall/uiState.ts PersistedState), as far as the host reads it. */
@@ -242,54 +109,184 @@ function restoreInfo(state: unknown): { traceId: string | null; restoreKey: stri
 }
 
 /**
- * Brings waterfall panels back after a window reload. `reopen` gets the key the panel was
- * opened with (WaterfallInput.restoreKey) and the trace id it last showed, and returns the
- * input again (e.g. by re-reading the file), or undefined when it is gone.
+ * Every open waterfall panel, one per trace id (re-focused, never duplicated). Each panel owns
+ * its listeners and lets go of them when it closes; disposing this lets go of all of them.
  */
-export function registerWaterfallSerializer(
-  context: vscode.ExtensionContext,
-  reopen: (restoreKey: string, traceId: string | null) => Promise<WaterfallInput | undefined>,
-  hooks: WaterfallHooks = {},
-): vscode.Disposable {
-  const d = vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-      panel.webview.options = webviewOptions(context);
-      const { traceId, restoreKey } = restoreInfo(state);
-      let input: WaterfallInput | undefined;
-      try {
-        input = restoreKey ? await reopen(restoreKey, traceId) : undefined;
-      } catch (e) {
-        hooks.log?.warn(`could not reopen ${restoreKey ?? '(no key)'}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      if (!input) {
-        render(context, panel, null);
-        panel.title = 'Trace (closed)';
+export class WaterfallPanels implements vscode.Disposable {
+  /** Open panels by the trace id they show. */
+  private readonly panels = new Map<string, OpenPanel>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly hooks: WaterfallHooks = {},
+  ) {}
+
+  /**
+   * Shows a trace as a waterfall. A panel already showing this trace id is re-focused (with
+   * the new data) instead of opening a second one.
+   */
+  show(input: WaterfallInput): vscode.WebviewPanel {
+    const traceId = input.trace.traceId;
+    const existing = this.panels.get(traceId);
+    if (existing) {
+      existing.traces = entriesOf(input);
+      existing.restoreKey = input.restoreKey;
+      this.switchTo(existing, traceId);
+      existing.panel.reveal();
+      return existing.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(WATERFALL_VIEW_TYPE, 'Trace', vscode.ViewColumn.Active, webviewOptions(this.context));
+    const open = this.adopt(panel, entriesOf(input), traceId, input.restoreKey);
+    this.hooks.log?.info(`waterfall opened: ${traceId} (${open.model.snapshot.spans.count} spans)`);
+    return panel;
+  }
+
+  /**
+   * Brings waterfall panels back after a window reload. `reopen` gets the key the panel was
+   * opened with (WaterfallInput.restoreKey) and the trace id it last showed, and returns the
+   * input again (e.g. by re-reading the file), or undefined when it is gone.
+   */
+  registerSerializer(reopen: (restoreKey: string, traceId: string | null) => Promise<WaterfallInput | undefined>): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        panel.webview.options = webviewOptions(this.context);
+        const { traceId, restoreKey } = restoreInfo(state);
+        let input: WaterfallInput | undefined;
+        try {
+          input = restoreKey ? await reopen(restoreKey, traceId) : undefined;
+        } catch (e) {
+          this.hooks.log?.warn(`could not reopen ${restoreKey ?? '(no key)'}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (!input) {
+          this.render(panel, null);
+          panel.title = 'Trace (closed)';
+          return;
+        }
+        const traces = entriesOf(input);
+        const current = traceId && traces.has(traceId) ? traceId : input.trace.traceId;
+        const already = this.panels.get(current);
+        if (already && already.panel !== panel) {
+          // The same trace is already open elsewhere: keep one panel per trace.
+          panel.dispose();
+          already.panel.reveal();
+          return;
+        }
+        this.adopt(panel, traces, current, input.restoreKey ?? restoreKey);
+        this.hooks.log?.info(`waterfall restored: ${current}`);
+      },
+    });
+  }
+
+  /** For tests and the integration harness: the trace ids with an open panel. */
+  traceIds(): string[] {
+    return [...this.panels.keys()];
+  }
+
+  dispose(): void {
+    for (const open of [...this.panels.values()]) for (const s of open.subs.splice(0)) s.dispose();
+    this.panels.clear();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, traces: Map<string, WaterfallEntry>, current: string, restoreKey: string | undefined): OpenPanel {
+    const model = modelOf({ traces, restoreKey }, current);
+    const open: OpenPanel = { panel, traces, current, restoreKey, model, subs: [] };
+    this.panels.set(current, open);
+    this.render(panel, model.snapshot);
+    open.subs.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        this.onMessage(open, raw).catch((e: unknown) => {
+          this.hooks.log?.error(e instanceof Error ? e : String(e));
+          void vscode.window.showErrorMessage(`Timeout Lens: ${e instanceof Error ? e.message : String(e)}`);
+        });
+      }),
+      panel.onDidDispose(() => {
+        if (this.panels.get(open.current) === open) this.panels.delete(open.current);
+        for (const s of open.subs.splice(0)) s.dispose();
+      }),
+    );
+    return open;
+  }
+
+  private render(panel: vscode.WebviewPanel, snap: WaterfallSnapshot | null): void {
+    const scriptUri = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js')).toString();
+    panel.webview.html = waterfallHtml({ cspSource: panel.webview.cspSource, scriptUri, nonce: createNonce(), snapshot: snap });
+    if (snap) panel.title = titleOf(snap);
+  }
+
+  private switchTo(open: OpenPanel, traceId: string): void {
+    this.panels.delete(open.current);
+    open.current = traceId;
+    open.model = modelOf(open, traceId);
+    this.panels.set(traceId, open);
+    open.panel.title = titleOf(open.model.snapshot);
+    post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
+  }
+
+  /** Answers a details request with the details, or with why not: the pane never stays busy. */
+  private answerDetails(open: OpenPanel, m: RequestDetailsMessage): void {
+    const reply = detailsReply(open.model, m);
+    if (reply.type === 'detailsError') this.hooks.log?.warn(`details of span ${m.index} of ${m.traceId}: ${reply.message}`);
+    post(open.panel, reply);
+  }
+
+  private async onMessage(open: OpenPanel, raw: unknown): Promise<void> {
+    if (!isWebviewMessage(raw)) {
+      this.hooks.log?.warn(`ignored a message the protocol does not know: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    const m: WebviewMessage = raw;
+    switch (m.type) {
+      case 'ready':
+        // The webview boots from the html's inline snapshot; after an in-panel trace switch the
+        // html is older than what the panel shows, so send the current one.
+        if (m.traceId !== open.current) post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
+        return;
+      case 'requestDetails':
+        this.answerDetails(open, m);
+        return;
+      case 'openSource': {
+        const uri = vscode.Uri.file(m.file);
+        // The message is untrusted input: open only files of the workspace.
+        if (!vscode.workspace.getWorkspaceFolder(uri)) {
+          this.hooks.log?.warn(`refused to open ${m.file}: not in the workspace`);
+          return;
+        }
+        const doc = await vscode.workspace.openTextDocument(uri);
+        const line = Math.max(0, Math.min(doc.lineCount - 1, m.line - 1));
+        await vscode.window.showTextDocument(doc, {
+          viewColumn: vscode.ViewColumn.One,
+          preview: true,
+          selection: new vscode.Range(line, 0, line, 0),
+        });
         return;
       }
-      const traces = entriesOf(input);
-      const current = traceId && traces.has(traceId) ? traceId : input.trace.traceId;
-      const already = panels.get(current);
-      if (already && already.panel !== panel) {
-        // The same trace is already open elsewhere: keep one panel per trace.
-        panel.dispose();
-        already.panel.reveal();
+      case 'openLogs':
+        if (this.hooks.openLogs) await this.hooks.openLogs(m);
+        else void vscode.window.showInformationMessage(`Logs for request ${m.requestId} are not available from this panel yet.`);
+        return;
+      case 'revealFinding': {
+        const entry = open.traces.get(m.traceId);
+        if (entry && this.hooks.revealFinding) await this.hooks.revealFinding(m.traceId, m.index, entry.report);
         return;
       }
-      const key = input.restoreKey ?? restoreKey;
-      const model = modelOf({ traces, restoreKey: key }, current);
-      const open: OpenPanel = { panel, traces, current, restoreKey: key, model };
-      panels.set(current, open);
-      render(context, panel, model.snapshot);
-      wire(context, open, hooks);
-      hooks.log?.info(`waterfall restored: ${current}`);
-    },
-  });
-  context.subscriptions.push(d);
-  return d;
+      case 'copyTrace': {
+        const entry = open.traces.get(m.traceId);
+        if (!entry) return;
+        const text =
+          m.format === 'json'
+            ? JSON.stringify({ report: entry.report, spans: entry.trace.spans.map(({ children: _c, ...rest }) => rest) }, null, 2)
+            : textReportOf(entry);
+        await vscode.env.clipboard.writeText(text);
+        void vscode.window.setStatusBarMessage(`Timeout Lens: trace copied as ${m.format === 'json' ? 'JSON' : 'text'}`, 3000);
+        return;
+      }
+      case 'selectTrace':
+        if (open.traces.has(m.traceId)) {
+          const elsewhere = this.panels.get(m.traceId);
+          if (elsewhere && elsewhere !== open) elsewhere.panel.dispose();
+          this.switchTo(open, m.traceId);
+        } else post(open.panel, { type: 'notice', v: PROTOCOL_VERSION, level: 'error', text: `Trace ${m.traceId} is not loaded.` });
+        return;
+    }
+  }
 }
-
-/** For tests and the integration harness: the trace ids with an open panel. */
-export function openWaterfallTraceIds(): string[] {
-  return [...panels.keys()];
-}
-

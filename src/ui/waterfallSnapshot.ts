@@ -7,8 +7,11 @@
 // webview asks for them (spanDetails), from the span list the model keeps on the host.
 import type { Span, SpanKind, Trace } from '../core/model';
 import type { TraceReport } from '../core/report';
-import { SpanFlag } from '../protocol';
+import { PROTOCOL_VERSION, SpanFlag } from '../protocol';
 import type {
+  DetailsErrorMessage,
+  DetailsMessage,
+  RequestDetailsMessage,
   SnapshotCause,
   SnapshotSpans,
   SpanDetails,
@@ -35,6 +38,23 @@ export interface WaterfallModel {
   spans: readonly Span[];
   /** The details of span `index` (with the build's frame resolver), undefined out of range. */
   details(index: number): SpanDetails | undefined;
+}
+
+/**
+ * The answer to a `requestDetails`: the span's details, or why there are none, with the
+ * request's id, so the details pane never waits for an answer that will not come.
+ */
+export function detailsReply(model: WaterfallModel, m: RequestDetailsMessage): DetailsMessage | DetailsErrorMessage {
+  const fail = (message: string): DetailsErrorMessage => ({ type: 'detailsError', v: PROTOCOL_VERSION, requestId: m.requestId, traceId: m.traceId, index: m.index, message });
+  if (m.traceId !== model.snapshot.traceId) return fail('this panel now shows another trace.');
+  let details: SpanDetails | undefined;
+  try {
+    details = model.details(m.index);
+  } catch (e) {
+    return fail(`building them failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!details) return fail(`the trace has no span ${m.index}.`);
+  return { type: 'details', v: PROTOCOL_VERSION, requestId: m.requestId, traceId: m.traceId, index: m.index, details };
 }
 
 const ROLE_BY_KIND: Record<SpanKind, SpanRole> = {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../../src/protocol';
-import type { WaterfallSnapshot } from '../../src/protocol';
-import { buildWaterfall, buildWaterfallSnapshot } from '../../src/ui/waterfallSnapshot';
+import type { RequestDetailsMessage, WaterfallSnapshot } from '../../src/protocol';
+import { buildWaterfall, buildWaterfallSnapshot, detailsReply } from '../../src/ui/waterfallSnapshot';
 import { traceDomain, viewedPosition, FULL_VIEW } from '../../webview/waterfall/scale';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { applyTheme, closeHarness, launch, openWaterfall, themeVariables } from '../waterfall/pageHarness';
@@ -268,7 +268,7 @@ test('details: http, aws, annotations, metadata, cause; workspace frames open th
   try {
     await (await rowOf(page, 'checkout')).click();
     // What the row knows shows at once; the rest is the host's answer to requestDetails.
-    assert.deepEqual((await posted()).find((m) => m.type === 'requestDetails'), { type: 'requestDetails', v: PROTOCOL_VERSION, traceId: t.traceId, index: 0 });
+    assert.deepEqual((await posted()).find((m) => m.type === 'requestDetails'), { type: 'requestDetails', v: PROTOCOL_VERSION, requestId: 1, traceId: t.traceId, index: 0 });
     await waitForDetails();
     const text = (await page.locator('.tl-details').textContent()) ?? '';
     for (const s of ['https://shop.example/checkout', '502', 'Invoke', 'carts', 'Retries2', 'tenantacme', 'default.cart{"items":3}', 'TypeError: x is undefined', 'node:internal:1']) {
@@ -486,24 +486,53 @@ test('details on demand: what the row knows at once, the rest when the host answ
     assert.match(pending, /Duration3\.05 s · 11 % of budget/);
     assert.match(pending, /Kinddownstream · aws/);
     assert.ok(!pending.includes('SendMessage') && !pending.includes('a000000000000008'), 'no details before the host answers');
-    assert.deepEqual((await posted()).at(-1), { type: 'requestDetails', v: PROTOCOL_VERSION, traceId: snap.traceId, index: sqs });
+    const request = (await posted()).at(-1) as unknown as { requestId: number };
+    assert.deepEqual(request, { type: 'requestDetails', v: PROTOCOL_VERSION, requestId: request.requestId, traceId: snap.traceId, index: sqs });
     const details = model.details(sqs)!;
     const send = (m: unknown): Promise<void> => page.evaluate((x) => (globalThis as unknown as WinLike).postMessage(x, '*'), m);
-    await send({ type: 'details', v: PROTOCOL_VERSION, traceId: 'another-trace', index: sqs, details });
-    await send({ type: 'details', v: PROTOCOL_VERSION, traceId: snap.traceId, index: 0, details: model.details(0) });
+    const id = request.requestId;
+    await send({ type: 'details', v: PROTOCOL_VERSION, requestId: id, traceId: 'another-trace', index: sqs, details });
+    await send({ type: 'details', v: PROTOCOL_VERSION, requestId: id, traceId: snap.traceId, index: 0, details: model.details(0) });
+    await send({ type: 'details', v: PROTOCOL_VERSION, requestId: id + 100, traceId: snap.traceId, index: sqs, details });
     await page.waitForTimeout(50);
-    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'true', 'answers for another trace or span change nothing');
-    await send({ type: 'details', v: PROTOCOL_VERSION, traceId: snap.traceId, index: sqs, details });
+    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'true', 'answers for another trace, span or request change nothing');
+    await send({ type: 'details', v: PROTOCOL_VERSION, requestId: id, traceId: snap.traceId, index: sqs, details });
     await page.waitForSelector('.tl-details[aria-busy="false"]');
     const text = (await page.locator('.tl-details').textContent()) ?? '';
     assert.ok(text.includes('SendMessage') && text.includes('a000000000000008'), text);
-    // Details that arrived are kept: selecting the stage (answered above) and SQS again asks nothing.
+    // An answer nobody asked for (the stage's, above) was not kept: selecting the stage asks for it.
     const asked = (await posted()).filter((m) => m.type === 'requestDetails').length;
     await page.locator('.tl-row[data-index="0"]').click();
-    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'false');
+    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'true');
+    assert.equal((await posted()).filter((m) => m.type === 'requestDetails').length, asked + 1);
+    // Details that arrived for a request are kept: selecting SQS again asks nothing.
     await page.locator(`.tl-row[data-index="${sqs}"]`).click();
     assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'false');
-    assert.equal((await posted()).filter((m) => m.type === 'requestDetails').length, asked);
+    assert.equal((await posted()).filter((m) => m.type === 'requestDetails').length, asked + 1);
+  } finally {
+    await page.close();
+  }
+});
+
+test('details the host cannot send: the pane says why and stops waiting, and does not ask again', async () => {
+  const model = timeoutModel();
+  const snap = model.snapshot;
+  const { page, posted } = await openWaterfall(browser, snap);
+  try {
+    const sqs = table(snap).count - 2;
+    await page.locator(`.tl-row[data-index="${sqs}"]`).click();
+    assert.equal(await page.locator('.tl-details').getAttribute('aria-busy'), 'true');
+    const request = (await posted()).at(-1) as unknown as { type: string; requestId: number };
+    assert.equal(request.type, 'requestDetails');
+    // The host's own reply to a request it cannot serve (the panel moved to another trace).
+    const reply = detailsReply(model, { ...(request as unknown as RequestDetailsMessage), traceId: '1-00000000-000000000000000000000000' });
+    assert.equal(reply.type, 'detailsError');
+    await page.evaluate((x) => (globalThis as unknown as WinLike).postMessage(x, '*'), { ...reply, traceId: snap.traceId });
+    await page.waitForSelector('.tl-details[aria-busy="false"]');
+    assert.match((await page.locator('.tl-details-error').textContent()) ?? '', /could not be loaded: this panel now shows another trace/);
+    await page.locator('.tl-row[data-index="0"]').click();
+    await page.locator(`.tl-row[data-index="${sqs}"]`).click();
+    assert.equal((await posted()).filter((m) => m.type === 'requestDetails' && (m as { index?: number }).index === sqs).length, 1, 'the failed span is not asked again');
   } finally {
     await page.close();
   }

@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { PROTOCOL_VERSION, isRequestDetailsMessage } from '../../src/protocol';
-import type { DetailsMessage, WaterfallSnapshot } from '../../src/protocol';
-import type { WaterfallModel } from '../../src/ui/waterfallSnapshot';
+import { isRequestDetailsMessage } from '../../src/protocol';
+import type { WaterfallSnapshot } from '../../src/protocol';
+import { detailsReply, type WaterfallModel } from '../../src/ui/waterfallSnapshot';
 import type { WinLike } from './browserGlobals';
 import { createNonce, waterfallHtml } from '../../src/ui/waterfallHtml';
 
@@ -227,10 +227,9 @@ export async function openWaterfall(browser: Browser, shown: WaterfallSnapshot |
   const snapshot = model ? model.snapshot : (shown as WaterfallSnapshot | null);
   if (model) {
     await page.exposeBinding('__tlHost', async (_source, m: unknown) => {
-      if (!isRequestDetailsMessage(m) || m.traceId !== model.snapshot.traceId) return;
-      const details = model.details(m.index);
-      if (!details) return;
-      const reply: DetailsMessage = { type: 'details', v: PROTOCOL_VERSION, traceId: m.traceId, index: m.index, details };
+      if (!isRequestDetailsMessage(m)) return;
+      // The host's own answer: the details, or why there are none.
+      const reply = detailsReply(model, m);
       await page.evaluate((r) => (globalThis as unknown as WinLike).postMessage(r, '*'), reply).catch(() => undefined);
     });
   }

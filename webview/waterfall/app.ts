@@ -121,8 +121,12 @@ export class WaterfallApp {
   }
 
   /** Details of a span, from the host (answering `requestDetails`). */
-  setDetails(traceId: string, index: number, details: SpanDetails): void {
-    if (this.details.receive(this.snap, this.spans, traceId, index, details) && index === this.state.selected) this.renderDetails();
+  setDetails(requestId: number, traceId: string, index: number, details: SpanDetails): void {
+    if (this.details.receive(this.snap, this.spans, requestId, traceId, index, details) && index === this.state.selected) this.renderDetails();
+  }
+
+  detailsFailed(requestId: number, traceId: string, index: number, message: string): void {
+    if (this.details.fail(this.snap, this.spans, requestId, traceId, index, message) && index === this.state.selected) this.renderDetails();
   }
 
   showNotice(level: 'info' | 'error', text: string): void {

@@ -8,6 +8,7 @@ import { FUNCTION_SPAN_KINDS, SpanFlag } from '../../src/protocol';
 import type { SnapshotFrame, SpanDetails } from '../../src/protocol';
 import { append, el, linkButton } from './dom';
 import { formatMs, formatShare, formatValue } from './format';
+import { keyHelp } from './keys';
 import type { SpanSummary } from './spans';
 
 
@@ -52,6 +53,8 @@ export function renderDetails(
   budgetMs: number | null,
   cutAtMs: number | null,
   actions: DetailsActions,
+  /** Why the host could not send the details (they are not coming: the pane is not busy). */
+  error?: string,
 ): HTMLElement {
   const root = el('section', 'tl-details');
   root.setAttribute('aria-label', 'Span details');
@@ -60,11 +63,11 @@ export function renderDetails(
       root,
       el('h2', 'tl-h2', 'Details'),
       el('p', 'tl-muted', 'Select a span (click, or ↑/↓ in the list) to see its details.'),
-      el('p', 'tl-muted', 'Keys: ←/→ collapse or expand · Enter toggle · / filter · +/− zoom · z zoom to the span · 0 fit. Drag the time axis to pan.'),
+      el('p', 'tl-muted', `Keys: ${keyHelp().split('\n').join(' · ')}. Drag the time axis to pan.`),
     );
     return root;
   }
-  root.setAttribute('aria-busy', details ? 'false' : 'true');
+  root.setAttribute('aria-busy', details || error ? 'false' : 'true');
   const { kind, origin, namespace } = span.style;
   const f = span.style.flags;
   const dur = span.endMs === null ? null : span.endMs - span.startMs;
@@ -92,6 +95,7 @@ export function renderDetails(
       ['Source', details?.source],
     ]),
   );
+  if (error) append(root, el('p', 'tl-details-error', `The rest of this span’s details could not be loaded: ${error}`));
   if (!details) return root;
   const h = details.http;
   if (h) {

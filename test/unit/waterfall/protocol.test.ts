@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   PROTOCOL_VERSION,
   isCopyTraceMessage,
+  isDetailsErrorMessage,
   isDetailsMessage,
   isHostMessage,
   isOpenLogsMessage,
@@ -17,7 +18,7 @@ import {
   isWebviewMessage,
 } from '../../../src/protocol';
 import { createNonce, jsonForScript, waterfallCsp, waterfallHtml } from '../../../src/ui/waterfallHtml';
-import { buildWaterfall, buildWaterfallSnapshot } from '../../../src/ui/waterfallSnapshot';
+import { buildWaterfall, buildWaterfallSnapshot, detailsReply } from '../../../src/ui/waterfallSnapshot';
 import { timeoutScenario } from '../../waterfall/modelBuilder';
 
 const v = PROTOCOL_VERSION;
@@ -38,9 +39,10 @@ test('webview → host guards', () => {
   assert.ok(!isCopyTraceMessage({ type: 'copyTrace', v, traceId: 't', format: 'html' }));
   assert.ok(isSelectTraceMessage({ type: 'selectTrace', v, traceId: 't' }));
   assert.ok(isWebviewMessage({ type: 'selectTrace', v, traceId: 't' }));
-  assert.ok(isRequestDetailsMessage({ type: 'requestDetails', v, traceId: 't', index: 0 }));
-  assert.ok(isWebviewMessage({ type: 'requestDetails', v, traceId: 't', index: 41 }));
-  for (const index of [-1, 1.5, '3', null]) assert.ok(!isRequestDetailsMessage({ type: 'requestDetails', v, traceId: 't', index }), `index ${String(index)}`);
+  assert.ok(isRequestDetailsMessage({ type: 'requestDetails', v, requestId: 1, traceId: 't', index: 0 }));
+  assert.ok(isWebviewMessage({ type: 'requestDetails', v, requestId: 1, traceId: 't', index: 41 }));
+  for (const index of [-1, 1.5, '3', null]) assert.ok(!isRequestDetailsMessage({ type: 'requestDetails', v, requestId: 1, traceId: 't', index }), `index ${String(index)}`);
+  assert.ok(!isRequestDetailsMessage({ type: 'requestDetails', v, traceId: 't', index: 0 }), 'a request without an id cannot be answered');
   for (const bad of [null, 1, 'ready', [], { type: 'ready' }, { type: 'snapshot', v }, { type: 'nope', v }]) assert.ok(!isWebviewMessage(bad));
 });
 
@@ -52,11 +54,14 @@ test('host → webview guards', () => {
   assert.ok(!isSnapshotMessage({ type: 'snapshot', v, snapshot: { ...snapshot, spans: { ...snapshot.spans, startMs: [] } } }), 'a short column');
   assert.ok(!isSnapshotMessage({ type: 'snapshot', v, snapshot: { ...snapshot, spansKey: undefined } }));
   const details = buildWaterfall(trace, report).details(0)!;
-  assert.ok(isDetailsMessage({ type: 'details', v, traceId: 't', index: 0, details }));
-  assert.ok(isHostMessage({ type: 'details', v, traceId: 't', index: 0, details }));
-  assert.ok(!isDetailsMessage({ type: 'details', v, traceId: 't', index: -1, details }));
-  assert.ok(!isDetailsMessage({ type: 'details', v, traceId: 't', index: 0, details: { id: 'x' } }));
-  assert.ok(!isDetailsMessage({ type: 'details', v: 1, traceId: 't', index: 0, details }), 'another version is dropped');
+  assert.ok(isDetailsMessage({ type: 'details', v, requestId: 1, traceId: 't', index: 0, details }));
+  assert.ok(isHostMessage({ type: 'details', v, requestId: 1, traceId: 't', index: 0, details }));
+  assert.ok(!isDetailsMessage({ type: 'details', v, requestId: 1, traceId: 't', index: -1, details }));
+  assert.ok(!isDetailsMessage({ type: 'details', v, requestId: 1, traceId: 't', index: 0, details: { id: 'x' } }));
+  assert.ok(!isDetailsMessage({ type: 'details', v: 1, requestId: 1, traceId: 't', index: 0, details }), 'another version is dropped');
+  assert.ok(!isDetailsMessage({ type: 'details', v, traceId: 't', index: 0, details }), 'an answer without its request id');
+  assert.ok(isHostMessage({ type: 'detailsError', v, requestId: 2, traceId: 't', index: 0, message: 'gone' }));
+  assert.ok(!isDetailsErrorMessage({ type: 'detailsError', v, requestId: 2, traceId: 't', index: 0 }), 'an error says why');
   assert.ok(isHostMessage({ type: 'notice', v, level: 'error', text: 'x' }));
   assert.ok(!isHostMessage({ type: 'notice', v, level: 'debug', text: 'x' }));
 });
@@ -80,4 +85,20 @@ test('the page carries the strict CSP, a fresh nonce on its script, and no inlin
   assert.match(html, new RegExp(`<script nonce="${n1.replace(/[+/=]/g, (c) => `\\${c}`)}" src="https://x/dist/webview.js">`));
   assert.ok(!/unsafe-inline/.test(html));
   assert.ok(!/style=/.test(html) && !/<style/.test(html));
+});
+
+test('a details request is answered with the details or with why not, under its id', () => {
+  const { trace, report } = timeoutScenario();
+  const model = buildWaterfall(trace, report);
+  const ask = (traceId: string, index: number): ReturnType<typeof detailsReply> => detailsReply(model, { type: 'requestDetails', v, requestId: 7, traceId, index });
+  const ok = ask(trace.traceId, 0);
+  assert.equal(ok.type, 'details');
+  assert.equal(ok.requestId, 7);
+  const stale = ask('1-00000000-000000000000000000000000', 0);
+  assert.equal(stale.type, 'detailsError');
+  assert.equal(stale.requestId, 7);
+  assert.match((stale as { message: string }).message, /another trace/);
+  const out = ask(trace.traceId, model.snapshot.spans.count);
+  assert.equal(out.type, 'detailsError');
+  assert.match((out as { message: string }).message, /no span/);
 });

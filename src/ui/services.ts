@@ -1,0 +1,20 @@
+// What every command module works with, made once in the composition root (extension.ts) and
+// passed whole: no module takes six positional arguments, and nothing is wired in after creation.
+import type * as vscode from 'vscode';
+import type { ConnectionState } from './connection';
+import type { LiveUpdates } from './liveUpdates';
+import type { Logger } from './logger';
+import type { SlowEndpointsTree } from './slowEndpointsTree';
+import type { WaterfallPanels } from './waterfallPanel';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  /** The extension's logger; each module takes its own `child`. */
+  log: Logger;
+  /** Where AWS calls go: the settings' profile and Region, or the running sample account. */
+  connection: ConnectionState;
+  /** The Slow Endpoints view's data. */
+  endpoints: SlowEndpointsTree;
+  live: LiveUpdates;
+  waterfalls: WaterfallPanels;
+}
