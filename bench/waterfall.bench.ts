@@ -19,7 +19,7 @@ import type { Browser } from 'playwright-core';
 import type { WaterfallSnapshot } from '../src/protocol';
 import { buildWaterfallSnapshot } from '../src/ui/waterfallSnapshot';
 import type { WinLike } from '../test/waterfall/browserGlobals';
-import { bigScenario } from '../test/waterfall/modelBuilder';
+import { bigScenario } from '../test/builders/modelBuilder';
 import { closeHarness, launch, openWaterfall } from '../test/waterfall/pageHarness';
 
 interface Paint {

@@ -12,7 +12,7 @@ import { buildWaterfall, buildWaterfallSnapshot, detailsReply } from '../../src/
 import { traceDomain, viewedPosition, FULL_VIEW } from '../../webview/waterfall/scale';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { applyTheme, closeHarness, launch, openWaterfall, themeVariables } from '../waterfall/pageHarness';
-import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../waterfall/modelBuilder';
+import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../builders/modelBuilder';
 import { names, table } from '../waterfall/snapshotView';
 
 let browser: Browser;

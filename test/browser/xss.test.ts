@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION } from '../../src/protocol';
 import { buildWaterfall } from '../../src/ui/waterfallSnapshot';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { closeHarness, launch, openWaterfall } from '../waterfall/pageHarness';
-import { finding, report, span, trace } from '../waterfall/modelBuilder';
+import { finding, report, span, trace } from '../builders/modelBuilder';
 
 const IMG = '<img src=x onerror="window.__pwned=1;alert(1)">';
 const SCRIPT = '<script>window.__pwned=2</script>';

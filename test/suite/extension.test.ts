@@ -3,6 +3,18 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { describe, it, before } from 'mocha';
 import { Commands, EXTENSION_ID, Settings, Views } from '../../src/constants';
+import { AWS_REGIONS } from '../../src/aws/regions';
+
+/** Polls `fn` until it gives a value (the quick pick opens, a setting is written), at most 10 s. */
+async function waitUntil<T>(fn: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+  }
+}
 
 interface ManifestCommand {
   command: string;
@@ -39,11 +51,19 @@ describe('Timeout Lens in the extension host', () => {
     assert.equal(c.get(Settings.budgetMs), null);
   });
 
-  it('writes the region setting where the pickers write it', async () => {
-    const c = vscode.workspace.getConfiguration(Settings.section);
-    await c.update(Settings.region, 'eu-central-1', vscode.ConfigurationTarget.Global);
-    assert.equal(vscode.workspace.getConfiguration(Settings.section).get(Settings.region), 'eu-central-1');
-    await c.update(Settings.region, undefined, vscode.ConfigurationTarget.Global);
+  it('Select Region: the picker, driven by its keys, writes the chosen Region', async () => {
+    const c = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(Settings.section);
+    await c().update(Settings.region, undefined, vscode.ConfigurationTarget.Global);
+    const done = vscode.commands.executeCommand(Commands.selectRegion);
+    // The picker opens on the first Region (no API tells when it is shown: give it a moment);
+    // one step down is the second, then Enter.
+    await new Promise((r) => setTimeout(r, 1_000));
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await done;
+    const chosen = await waitUntil(() => c().get<string>(Settings.region) || undefined);
+    assert.equal(chosen, AWS_REGIONS[1]!.id);
+    await c().update(Settings.region, undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('contributes the Slow Endpoints view in its own container', () => {

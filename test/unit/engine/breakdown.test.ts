@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseTraceText, parseTraceValue, normalizeTraceId } from '../../../src/ingest/xray';
 import { analyze } from '../../../src/core/analyze';
 import type { TraceReport } from '../../../src/core/report';
-import { apiTrace, batchGetTraces, sequential, segId, sub, T0_S, type BuiltTrace } from '../../builders/traceBuilder';
+import { apiTrace, batchGetTraces, reportsTimeout, segId, sub, T0_S, type BuiltTrace } from '../../builders/traceBuilder';
 
 function one(t: BuiltTrace, opts: Parameters<typeof analyze>[1] = {}): TraceReport {
   const { report } = analyze(parseTraceText(batchGetTraces(t), 'built.json'), opts);
@@ -17,13 +17,7 @@ const ids = (r: TraceReport): string[] => r.findings.map((f) => f.id).sort();
 test('a 504 at 29 s while the Lambda runs on: cut, function end, work after the cut', () => {
   // N+1: 380 GetItem calls of 80 ms, one after another, from 2 300 ms: they end at 32 700 ms,
   // inside the function (which ends at 33 490 ms).
-  const t = apiTrace({
-    status: 504,
-    gatewayEnd: 29_012,
-    functionEnd: 33_490,
-    initMs: 2_250,
-    calls: sequential(380, 80, 2_300, { name: 'DynamoDB', namespace: 'aws', operation: 'GetItem', table: 'orders' }),
-  });
+  const t = reportsTimeout();
   const r = one(t);
   assert.equal(r.verdict, 'timeout');
   assert.equal(r.totalMs, 29_012);

@@ -12,7 +12,7 @@ import { FULL_VIEW, wheelView } from '../../../webview/waterfall/scale';
 import { SpanTable } from '../../../webview/waterfall/spans';
 import { UiState, restoredState } from '../../../webview/waterfall/uiState';
 import type { PersistedState } from '../../../webview/waterfall/uiState';
-import { timeoutScenario } from '../../waterfall/modelBuilder';
+import { timeoutScenario } from '../../builders/modelBuilder';
 import { indexOf } from '../../waterfall/snapshotView';
 
 const snap = (): ReturnType<typeof buildWaterfallSnapshot> => {

@@ -19,7 +19,7 @@ import {
 } from '../../../src/protocol';
 import { createNonce, jsonForScript, waterfallCsp, waterfallHtml } from '../../../src/ui/waterfallHtml';
 import { buildWaterfall, buildWaterfallSnapshot, detailsReply } from '../../../src/ui/waterfallSnapshot';
-import { timeoutScenario } from '../../waterfall/modelBuilder';
+import { timeoutScenario } from '../../builders/modelBuilder';
 
 const v = PROTOCOL_VERSION;
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { buildWaterfallSnapshot } from '../../../src/ui/waterfallSnapshot';
 import { ancestorsOf, hasChildren, matchesFilter, visibleRows } from '../../../webview/waterfall/rows';
 import { SpanTable } from '../../../webview/waterfall/spans';
-import { bigScenario, span, timeoutScenario, trace, report } from '../../waterfall/modelBuilder';
+import { bigScenario, span, timeoutScenario, trace, report } from '../../builders/modelBuilder';
 import { indexOf } from '../../waterfall/snapshotView';
 
 const snap = (): ReturnType<typeof buildWaterfallSnapshot> => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpanFlag } from '../../../src/protocol';
 import { buildWaterfall, buildWaterfallSnapshot, roleOf, spanDetails } from '../../../src/ui/waterfallSnapshot';
-import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../../waterfall/modelBuilder';
+import { bigScenario, coldStartScenario, span, timeoutScenario, trace, report } from '../../builders/modelBuilder';
 import { indexOf, names, table } from '../../waterfall/snapshotView';
 
 test('spans are pre-order with parent index, depth and contiguous subtrees', () => {
