@@ -111,12 +111,24 @@ function loginHint(profile: string | undefined): string {
     : 'Sign in again (`aws sso login`), or set fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then retry.';
 }
 
+/**
+ * A message from AWS, the SDK or a proxy with anything that looks like a credential taken out:
+ * access key ids, signatures and tokens in a quoted URL, a secret or token written as a field.
+ */
+export function scrubSecrets(message: string): string {
+  return message
+    .replace(/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '[access key id]')
+    .replace(/(X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential|Signature|Credential)=[^&\s,;"']+/gi, '$1=[redacted]')
+    .replace(/(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|SecretAccessKey|SessionToken)(["']?\s*[:=]\s*["']?)[^\s"',;}]+/g, '$1$2[redacted]');
+}
+
 /** Maps anything the SDK or the network threw into an AwsSourceError (secrets never included). */
 export function toAwsSourceError(e: unknown, ctx: AwsCallContext): AwsSourceError {
   if (AwsSourceError.is(e)) return e;
   const name = field(e, 'name') ?? '';
   const code = field(e, 'code') ?? field((e as { cause?: unknown } | null)?.cause, 'code') ?? '';
-  const message = field(e, 'message') ?? String(e);
+  // The only text of the error that reaches a message; what AWS or a proxy wrote can quote a request.
+  const message = scrubSecrets(field(e, 'message') ?? String(e));
   const op = ctx.operation;
   const who = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
   if (name === 'AbortError') return new AwsSourceError('cancelled', `${op} was cancelled.`, op, e);

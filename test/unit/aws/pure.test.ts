@@ -42,6 +42,22 @@ test('SDK errors become messages that name the fix', () => {
   assert.ok(isCancellation(abort));
   assert.ok(AwsSourceError.is(abort));
   for (const e of [expired, denied, throttled, net, missing]) assert.doesNotMatch(e.message, /secret|AKIA/i);
+  // Errors whose text quotes credentials (a proxy echoing the signed URL, an SDK message naming a key):
+  // none of it reaches the message a user sees or the log.
+  const key = 'AKIAIOSFODNN7EXAMPLE';
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  const token = 'IQoJb3JpZ2luX2VjEXAMPLETOKEN';
+  const quoting = [
+    { name: 'InternalFailure', message: `proxy refused https://xray.us-east-1.amazonaws.com/Traces?X-Amz-Credential=${key}%2F20261201&X-Amz-Security-Token=${token}&X-Amz-Signature=abc123` },
+    { name: 'ValidationException', message: `bad request: {"secretAccessKey": "${secret}", "sessionToken": "${token}"}` },
+    { name: 'Error', message: `Region is missing for ${key} (aws_secret_access_key=${secret})` },
+    { name: 'ExpiredTokenException', message: `The security token ${token} included in the request is expired` },
+  ];
+  for (const raw of quoting) {
+    const e = toAwsSourceError(raw, { operation: 'BatchGetTraces', region: 'us-east-1' });
+    for (const s of [key, secret, token]) assert.ok(!e.message.includes(s), `${e.code}: ${e.message}`);
+  }
+  assert.match(toAwsSourceError(quoting[0], { operation: 'BatchGetTraces' }).message, /InternalFailure: proxy refused .*X-Amz-Credential=\[redacted\]/);
 });
 
 test('route templates and integration URIs', () => {
