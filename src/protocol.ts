@@ -9,6 +9,7 @@
 // (`requestDetails` → `details`). The snapshot is inlined in the page and parsed before the
 // first paint: at 10 000 spans one object per span made it 1.9 MB, the columns an eighth of that.
 import type { HttpInfo, Namespace, SpanKind } from './core/model';
+import type { AwsInfo } from './core/model';
 import type { TraceReport, Verdict } from './core/report';
 export { VERDICT_SEVERITY } from './core/report';
 
@@ -51,16 +52,8 @@ export interface SnapshotCause {
   exceptions: SnapshotException[];
 }
 
-export interface SnapshotAws {
-  operation?: string;
-  tableName?: string;
-  retries?: number;
-  requestId?: string;
-  region?: string;
-  functionArn?: string;
-  resourceNames?: string[];
-  extra?: Record<string, unknown>;
-}
+/** A span's `aws` facts, as the engine keeps them (operation, table, retries, request id, …). */
+export type SnapshotAws = AwsInfo;
 
 /**
  * The spans of a function's own life. X-Ray's `error` flag on them means the function threw,
@@ -352,14 +345,8 @@ export function isRequestDetailsMessage(x: unknown): x is RequestDetailsMessage 
 }
 
 export function isOpenSourceMessage(x: unknown): x is OpenSourceMessage {
-  return (
-    envelope(x, 'openSource') &&
-    str(x['file']) &&
-    x['file'].length > 0 &&
-    typeof x['line'] === 'number' &&
-    Number.isInteger(x['line']) &&
-    x['line'] >= 1
-  );
+  // Lines are 1-based, as X-Ray writes them.
+  return envelope(x, 'openSource') && str(x['file']) && x['file'].length > 0 && isIndex(x['line']) && x['line'] >= 1;
 }
 
 export function isOpenLogsMessage(x: unknown): x is OpenLogsMessage {
@@ -367,13 +354,7 @@ export function isOpenLogsMessage(x: unknown): x is OpenLogsMessage {
 }
 
 export function isRevealFindingMessage(x: unknown): x is RevealFindingMessage {
-  return (
-    envelope(x, 'revealFinding') &&
-    str(x['traceId']) &&
-    str(x['findingId']) &&
-    typeof x['index'] === 'number' &&
-    Number.isInteger(x['index'])
-  );
+  return envelope(x, 'revealFinding') && str(x['traceId']) && str(x['findingId']) && isIndex(x['index']);
 }
 
 export function isCopyTraceMessage(x: unknown): x is CopyTraceMessage {
