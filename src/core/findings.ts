@@ -219,7 +219,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
     out.push(
       makeFinding('integration-timeout', {
         ...common,
-        title: `${door === 'The front door' ? 'The front door' : door} gave up: 504 at the integration timeout`,
+        title: `${door} gave up: 504 at the integration timeout`,
         detail: `The client waited ${sec(b.totalMs)} and got ${b.entry.status ?? 504}: the integration did not answer within the ${budget !== null ? sec(budget) : 'integration'} budget${a.fn ? `; ${a.fn.name} was still running` : ''}.${how}`,
         evidence: { totalMs: b.totalMs, budgetMs: budget, status: b.entry.status, statusSource: b.statusSource },
         fix: timeoutFix(b.entry.kind),
