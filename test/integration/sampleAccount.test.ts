@@ -72,7 +72,7 @@ test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at
   // The new panel can open in either editor group (the request log of the test before sits in the second).
   const body = await waitFor('the HTTP API’s 504 in a waterfall', async () => {
     const all = await wb.webviewTexts('body');
-    return all.find((t) => /catalog-search/.test(t) && /504 \(inferred from the budget\)/.test(t));
+    return all.find((t) => /catalog-api-prod-search/.test(t) && /504 \(inferred from the budget\)/.test(t));
   }, 60_000).catch(async (e: unknown) => {
     await wb.screenshot('vscode-http-api-504-failed');
     throw e;
@@ -95,7 +95,7 @@ test('Trace 504 from the palette: choose the API and the window', async () => {
     return l.some((x) => /^\W*orders-api$/.test(x)) && l.some((x) => /orders-api-reports/.test(x)) ? l : undefined;
   }, 30_000);
   assert.ok(items.some((l) => /catalog-api/.test(l)), `the HTTP API is listed too (${items.join(' | ')})`);
-  assert.ok(items.some((l) => /catalog-search/.test(l)), `every function of the account is listed (${items.join(' | ')})`);
+  assert.ok(items.some((l) => /catalog-api-prod-search/.test(l)), `every function of the account is listed (${items.join(' | ')})`);
   await wb.screenshot('vscode-trace504-picker');
   await wb.pickQuickItem('orders-api');
   await wb.pickQuickItem('Last hour');

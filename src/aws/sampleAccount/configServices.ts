@@ -16,7 +16,7 @@ function fnConfig(name: string): Record<string, unknown> {
     FunctionName: f.name,
     FunctionArn: functionArn(f),
     Runtime: f.runtime,
-    Role: `arn:aws:iam::${ACCOUNT_ID}:role/${f.name}-role`,
+    Role: `arn:aws:iam::${ACCOUNT_ID}:role/${f.role ?? `${f.name}-role`}`,
     Handler: f.handler,
     CodeSize: 48_213,
     Timeout: f.timeoutS,

@@ -120,6 +120,14 @@ export function segmentDocuments(r: SampleRequest): Doc[] {
   return docs.map((d) => JSON.parse(JSON.stringify(d)) as Doc); // drop undefined fields, as JSON would
 }
 
+/** The INIT_START line's runtime version and its ARN, per runtime (`nodejs20.x`, `python3.12`). */
+function runtimeVersion(runtime: string): string {
+  const [version, hash] = runtime.startsWith('python')
+    ? [`python:${runtime.slice('python'.length)}.v38`, '7a3f5c2e9b8d41f6a0c4e7d2b9f1a6c3e8d5b2f7a4c1e9d6b3f0a7c4e1d8b5f2']
+    : [`nodejs:${runtime.replace(/^nodejs|\.x$/g, '')}.v32`, '0a25e3e7a1cc9ce404bc435eeb2ad358d8fa64338e618d0c224fe509403583ca'];
+  return `Runtime Version: ${version}\tRuntime Version ARN: arn:aws:lambda:${REGION}::runtime:${hash}`;
+}
+
 /** The Lambda log events of a request, in /aws/lambda/<function>. */
 export function lambdaEvents(r: SampleRequest): LogEvent[] {
   const group = lambdaLogGroup(r.route.fn);
@@ -127,7 +135,7 @@ export function lambdaEvents(r: SampleRequest): LogEvent[] {
   const ev = (ms: number, message: string): LogEvent => ({ group, stream: r.stream, timestamp: at(ms), message });
   const id = r.lambdaRequestId;
   const out: LogEvent[] = [];
-  if (r.cold) out.push(ev(r.fnStart, `INIT_START Runtime Version: nodejs:20.v32\tRuntime Version ARN: arn:aws:lambda:${REGION}::runtime:0a25e3e7a1cc9ce404bc435eeb2ad358d8fa64338e618d0c224fe509403583ca\n`));
+  if (r.cold) out.push(ev(r.fnStart, `INIT_START ${runtimeVersion(r.route.fn.runtime)}\n`));
   out.push(ev(r.invStart, `START RequestId: ${id} Version: $LATEST\n`));
   const iso = (ms: number): string => new Date(at(ms)).toISOString();
   if (r.route.kind === 'reports') out.push(ev(r.invStart + 5, `${iso(r.invStart + 5)}\t${id}\tINFO\tBuilding report for ${r.calls.length - 1} orders\n`));

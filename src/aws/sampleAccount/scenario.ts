@@ -1,8 +1,8 @@
 // The living scenario behind the sample account: an `orders-api` REST API (a healthy route, one
 // near its budget, and POST /reports, whose N+1 DynamoDB reads run past the 29 s the gateway
-// waits, on a function with a 60 s timeout) and a `catalog-api` HTTP API (30 s). Requests are
-// generated deterministically per minute from a seed, so any window can be (re)built on demand
-// without timers; each request yields consistent X-Ray documents and log lines (same ids, same
+// waits, on a function with a 60 s timeout) and a `catalog-api` HTTP API (30 s) in front of a
+// Python function whose 35 s timeout outlasts it. Requests are generated deterministically per
+// minute from a seed, so any window can be (re)built on demand without timers; each request yields consistent X-Ray documents and log lines (same ids, same
 // durations). X-Ray samples the first request of each second and 5% of the rest.
 
 export const ACCOUNT_ID = '123456789012';
@@ -14,6 +14,8 @@ export interface FunctionDef {
   memoryMb: number;
   runtime: string;
   handler: string;
+  /** The execution role's name, when not `<name>-role` (the Serverless Framework shares one per service and stage). */
+  role?: string;
 }
 
 export interface RouteDef {
@@ -39,7 +41,9 @@ export const FUNCTIONS: FunctionDef[] = [
   { name: 'orders-api-get-order', timeoutS: 10, memoryMb: 512, runtime: 'nodejs20.x', handler: 'src/orders.getOrder' },
   { name: 'orders-api-list-orders', timeoutS: 28, memoryMb: 1024, runtime: 'nodejs20.x', handler: 'src/orders.listOrders' },
   { name: 'orders-api-reports', timeoutS: 60, memoryMb: 2048, runtime: 'nodejs20.x', handler: 'src/reports.handler' },
-  { name: 'catalog-search', timeoutS: 35, memoryMb: 1024, runtime: 'nodejs20.x', handler: 'src/search.handler' },
+  // The catalog team's Python function, deployed with the Serverless Framework (demo/catalog-api):
+  // <service>-<stage>-<key>, and the provider's 35 s timeout, longer than the HTTP API's 30 s.
+  { name: 'catalog-api-prod-search', timeoutS: 35, memoryMb: 1024, runtime: 'python3.12', handler: 'handler.search', role: 'catalog-api-prod-us-east-1-lambdaRole' },
 ];
 
 const fn = (name: string): FunctionDef => FUNCTIONS.find((f) => f.name === name)!;
@@ -53,7 +57,7 @@ export const ROUTES: RouteDef[] = [
   { api: APIS[0]!, method: 'GET', path: '/orders/{id}', fn: fn('orders-api-get-order'), timeoutMs: 29_000, perMinute: 40, kind: 'healthy' },
   { api: APIS[0]!, method: 'GET', path: '/orders', fn: fn('orders-api-list-orders'), timeoutMs: 29_000, perMinute: 3, kind: 'near' },
   { api: APIS[0]!, method: 'POST', path: '/reports', fn: fn('orders-api-reports'), timeoutMs: 29_000, perMinute: 1, kind: 'reports' },
-  { api: APIS[1]!, method: 'GET', path: '/search', fn: fn('catalog-search'), timeoutMs: 30_000, perMinute: 6, kind: 'search' },
+  { api: APIS[1]!, method: 'GET', path: '/search', fn: fn('catalog-api-prod-search'), timeoutMs: 30_000, perMinute: 6, kind: 'search' },
 ];
 
 export function accessLogGroup(api: ApiDef): string {
@@ -201,7 +205,8 @@ function makeRequest(route: RouteDef, startMs: number, rnd: () => number): Sampl
         name: 'search.partner.example',
         namespace: 'remote',
         operation: 'GET',
-        url: 'https://search.partner.example/v2/query',
+        // As the Python X-Ray SDK's requests patch records it: the URL without its query string.
+        url: 'https://search.partner.example/v1/search',
         duration: rnd() < 0.15 ? 26_000 + Math.round(rnd() * 10_000) : 300 + Math.round(rnd() * 2_500),
         status: 200,
       });

@@ -70,7 +70,7 @@ test('route templates and integration URIs', () => {
     functionNameOfUri('arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-api-reports/invocations'),
     'orders-api-reports',
   );
-  assert.equal(functionNameOfUri('arn:aws:lambda:us-east-1:123456789012:function:catalog-search:live'), 'catalog-search');
+  assert.equal(functionNameOfUri('arn:aws:lambda:us-east-1:123456789012:function:catalog-api-prod-search:live'), 'catalog-api-prod-search');
   assert.equal(functionNameOfUri(undefined), undefined);
 });
 

@@ -39,7 +39,7 @@ function sampleRequest(kind: SampleRequest['route']['kind'], match: (r: SampleRe
 }
 
 test('HTTP API past its 30 s budget: a 504 at the budget, inferred, with the work after the cut', () => {
-  // A catalog-search request whose partner call ran past 30 s without the function timing out.
+  // A catalog-api-prod-search request whose partner call ran past 30 s without the function timing out.
   const r = sampleRequest('search', (x) => x.status === 504 && !x.fnTimedOut);
   const docs = segmentDocuments(r);
   assert.ok(!docs.some((d) => d.origin === 'AWS::ApiGateway::Stage'), 'an HTTP API leaves no stage segment');
@@ -63,7 +63,7 @@ test('HTTP API past its 30 s budget: a 504 at the budget, inferred, with the wor
   assert.doesNotMatch(timeout.fix, /^Raising the REST API/);
   assert.ok(!t.findings.some((f) => /to spare/.test(f.detail)), 'nothing over the budget is "near"');
   const text = renderTextReport(report);
-  assert.match(text, /^TIMEOUT {2}catalog-search/m);
+  assert.match(text, /^TIMEOUT {2}catalog-api-prod-search/m);
   assert.match(text, /status 504 \(inferred from the budget\)/);
 });
 
@@ -102,7 +102,7 @@ test('a function invoked on its own has no gateway budget; under the budget it i
 });
 
 test('a function that hit its own timeout: below the budget a 502, above it the gateway answered 504 first', () => {
-  // catalog-search times out at 35 s behind a 30 s HTTP API: the client had its 504 at 30 s.
+  // catalog-api-prod-search times out at 35 s behind a 30 s HTTP API: the client had its 504 at 30 s.
   const r = sampleRequest('search', (x) => x.fnTimedOut);
   const above = analyze(parseTraceValue(segmentDocuments(r), 'fn.json'), { apiType: 'http' }).report.traces[0]!;
   assert.equal(above.verdict, 'timeout');

@@ -56,6 +56,25 @@ test('a POST /reports 504: the engine sees the cut at 29 s and the function runn
   }
 });
 
+test('the catalog-api search function is the Python team’s: its name, partner URL and runtime in traces and logs', () => {
+  const reqs = account.store.requests(NOW - 3600_000, NOW).filter((r) => r.route.kind === 'search');
+  assert.ok(reqs.length > 0);
+  for (const r of reqs) {
+    assert.equal(r.route.fn.name, 'catalog-api-prod-search', 'the Serverless Framework’s <service>-<stage>-<key>');
+    const docs = segmentDocuments(r);
+    assert.ok(docs.filter((d) => d.origin === 'AWS::Lambda' || d.origin === 'AWS::Lambda::Function').every((d) => d.name === 'catalog-api-prod-search'));
+    const partner = r.calls.find((c) => c.name === 'search.partner.example');
+    // The Python X-Ray SDK's requests patch records the URL without its query string.
+    if (partner) assert.equal(partner.url, 'https://search.partner.example/v1/search');
+    const events = lambdaEvents(r);
+    assert.ok(events.every((e) => e.group === '/aws/lambda/catalog-api-prod-search'));
+    const init = events.find((e) => e.message.startsWith('INIT_START'));
+    assert.equal(Boolean(init), r.cold);
+    if (init) assert.match(init.message, /^INIT_START Runtime Version: python:3\.12\.v\d+\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}\n$/);
+  }
+  assert.ok(reqs.some((r) => r.cold) && reqs.some((r) => r.calls.some((c) => c.name === 'search.partner.example')), 'cold starts and partner calls among them');
+});
+
 test('the access logs hold 504s that X-Ray did not sample', () => {
   const reqs = account.store.requests(NOW - 3600_000, NOW);
   const unsampled = reqs.filter((r) => r.status === 504 && !r.sampled);

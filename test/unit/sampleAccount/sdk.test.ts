@@ -101,6 +101,9 @@ test('Lambda and API Gateway: the real integration timeouts and the functions be
   const reports = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'orders-api-reports' }));
   assert.equal(reports.Timeout, 60);
   assert.equal(reports.MemorySize, 2048);
+  const search = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'catalog-api-prod-search' }));
+  assert.deepEqual([search.Runtime, search.Handler, search.Timeout, search.LoggingConfig?.LogGroup], ['python3.12', 'handler.search', 35, '/aws/lambda/catalog-api-prod-search']);
+  assert.match(search.Role!, /:role\/catalog-api-prod-us-east-1-lambdaRole$/);
   await assert.rejects(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'nope' })), { name: 'ResourceNotFoundException' });
   const apigw = new APIGatewayClient(cfg);
   const apis = await apigw.send(new GetRestApisCommand({}));
