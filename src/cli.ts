@@ -18,6 +18,11 @@ const COMMANDS: Record<string, Subcommand> = {
     usage: 'timeout-lens trace (--api NAME | --function NAME) [--since 1h] [--profile P] [--region R] [--endpoint URL] [--sample] [--json]',
     load: () => import('./cli/trace'),
   },
+  calls: {
+    summary: 'list the handlers of a handler file and the AWS and HTTP calls it makes, with their loops',
+    usage: 'timeout-lens calls <file>... [--json]',
+    load: () => import('./cli/calls'),
+  },
   'sample-account': {
     summary: 'serve the built-in sample account: a local AWS endpoint with a living 504 scenario',
     usage: 'timeout-lens sample-account [--port N] [--speed N] [--seed N] [--history MINUTES]',

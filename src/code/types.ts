@@ -103,6 +103,12 @@ export interface CallSite {
   kind: 'aws' | 'http';
   /** The X-Ray subsegment's name for an AWS call: `DynamoDB`, `S3`, `SQS`, `SNS`, `Lambda`, … */
   service?: string;
+  /**
+   * The subsegment's name as the library's own X-Ray SDK writes it, when it differs in form from
+   * `service`: SDK v2 and boto3 use the lower-case service id (`dynamodb`, boto3 the endpoint
+   * prefix: `states` for SFN). Equal to `service` for SDK v3.
+   */
+  subsegmentName?: string;
   /** The X-Ray `aws.operation`: `GetItem`, `Query`, `PutObject`, … (lib-dynamodb `GetCommand` → `GetItem`). */
   operation?: string;
   /** For an HTTP call with a literal (or template-literal) URL: its host name. */
