@@ -1,7 +1,7 @@
 // A handler string (`src/reports.handler`, `pkg.mod.lambda_handler`) → the source file it names,
 // by the runtime's own rule, checked with the caller's `fileExists` (the reader stays pure).
 // Strings from a template are untrusted: a path that leaves the workspace root is not followed.
-import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 
 export const NODE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx'] as const;
 
@@ -97,5 +97,5 @@ function stem(p: string): string {
 /** A code folder from a template value: relative to the template's folder unless absolute. */
 export function codeDirFrom(templateDir: string, value: string | undefined): string {
   if (!value || /^s3:\/\//i.test(value)) return templateDir;
-  return isAbsolute(value) ? normalize(value) : join(templateDir, value);
+  return resolve(templateDir, value);
 }

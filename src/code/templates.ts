@@ -4,7 +4,7 @@
 // that is written, the routes in front of it with their integration timeouts, and the names it
 // has once deployed. Pure: what the reader cannot see itself (other files, the stack's name)
 // comes in the context. Never throws on content: a broken template is a problem, not a crash.
-import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { isMap, isSeq } from 'yaml';
 import type { Node, Pair } from 'yaml';
@@ -200,7 +200,7 @@ function readCfnFunction(r: CfnReader, f: Resource, globals: Node | undefined, r
   let inline = false;
   const assetPath = text(field(t, metadata, 'aws:asset:path'));
   if (assetPath !== undefined) {
-    codeDir = isAbsolute(assetPath) ? normalize(assetPath) : join(r.templateDir, assetPath);
+    codeDir = resolve(r.templateDir, assetPath);
   } else if (sam) {
     const uri = field(t, p, 'CodeUri') ?? field(t, globals, 'CodeUri');
     const s = text(uri);

@@ -166,6 +166,12 @@ const TEMPLATE_NAME = /\.ya?ml$|(^|[\\/])template\.json$|\.template\.json$/i;
 /** Folders a walk never enters: dependencies (their templates are not the user's). Dot folders (`.aws-sam`, `.git`) are skipped too. */
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
+/**
+ * Files a folder walk leaves alone: source code and project files beside the templates (a handler,
+ * samconfig.toml) are never traces or logs. Named on the command line, they are still reported.
+ */
+const SOURCE_FILE = /\.(m?[jt]sx?|c[jt]s|py|pyc|rb|go|java|cs|toml|md|map|lock)$/i;
+
 async function expand(path: string, out: string[], errors: IngestError[]): Promise<void> {
   let st;
   try {
@@ -182,7 +188,7 @@ async function expand(path: string, out: string[], errors: IngestError[]): Promi
       for (const n of names) if (n.endsWith('.template.json')) out.push(join(path, n));
       return;
     }
-    for (const n of names) await expand(join(path, n), out, errors);
+    for (const n of names) if (!SOURCE_FILE.test(n)) await expand(join(path, n), out, errors);
   } else if (st.isFile()) out.push(path);
 }
 
