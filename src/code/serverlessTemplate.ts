@@ -5,7 +5,7 @@
 // has no literal fallback stays unresolved and is reported where it is written.
 import { dirname } from 'node:path';
 import type { Node } from 'yaml';
-import { isSeq } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 import type { FunctionDecl, TemplateIndex, TemplateProblem, TemplateRoute, TimeoutSetting } from './types';
 import { entries, field, num, spanOf, text, type ParsedTemplate } from './templateNodes';
 import { languageOfRuntime, lookupHandler } from './handlerFiles';
@@ -134,6 +134,8 @@ export function readServerless(t: ParsedTemplate, context: ServerlessContext): T
   const functions: FunctionDecl[] = [];
   for (const f of entries(t, field(t, root, 'functions'))) {
     const def = f.value;
+    // `${file(fns.yml):create}` and friends: the definition is elsewhere.
+    if (!isMap(def)) continue;
     const timeoutNode = field(t, def, 'timeout');
     let timeout = providerTimeout;
     if (timeoutNode !== undefined) {

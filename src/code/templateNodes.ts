@@ -28,6 +28,7 @@ export interface ParsedTemplate {
   doc: Document.Parsed;
   lines: LineCounter;
   file: string;
+  text: string;
   /** The first syntax error, 0-based, when the text is not YAML (or JSON) at all. */
   error?: { message: string; line: number; column: number };
 }
@@ -36,7 +37,7 @@ export interface ParsedTemplate {
 export function parseTemplateText(file: string, text: string): ParsedTemplate {
   const lines = new LineCounter();
   const doc = parseDocument(text, { customTags: CUSTOM_TAGS, lineCounter: lines, uniqueKeys: false, prettyErrors: false });
-  const out: ParsedTemplate = { doc, lines, file };
+  const out: ParsedTemplate = { doc, lines, file, text };
   const e = doc.errors[0];
   if (e) {
     const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
@@ -45,11 +46,22 @@ export function parseTemplateText(file: string, text: string): ParsedTemplate {
   return out;
 }
 
-/** The node's place: from its first character to the end of its value (comments excluded). */
+/**
+ * The node's place: from its first character to the end of its value (comments excluded). A
+ * short-form intrinsic's place starts at its tag (`!Ref X`, not `X`): replacing the span replaces
+ * the whole value.
+ */
 export function spanOf(t: ParsedTemplate, node: Node | Pair['key'] | null | undefined): SourceSpan {
   const r = node && typeof node === 'object' && 'range' in node ? (node as { range?: [number, number, number] | null }).range : undefined;
   const range: [number, number, number] = r ?? [0, 0, 0];
-  const a = t.lines.linePos(range[0]);
+  let start = range[0];
+  const tag = node && typeof node === 'object' ? (node as { tag?: string }).tag : undefined;
+  if (tag?.startsWith('!')) {
+    let i = start;
+    while (i > 0 && /\s/.test(t.text[i - 1]!)) i--;
+    if (t.text.slice(i - tag.length, i) === tag) start = i - tag.length;
+  }
+  const a = t.lines.linePos(start);
   const b = t.lines.linePos(range[1]);
   return { file: t.file, line: a.line - 1, column: a.col - 1, endLine: b.line - 1, endColumn: b.col - 1 };
 }
@@ -171,28 +183,36 @@ const SUB_REF = /\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g;
 
 /**
  * The logical ids a value mentions through `Ref`, `Fn::GetAtt` and `${Id}`/`${Id.Attr}` in
- * `Fn::Sub` strings, anywhere inside it (a `Fn::Join` of them, a `Fn::If`, …). Bounded depth.
+ * `Fn::Sub` strings, anywhere inside it (a `Fn::Join` of them, a `Fn::If`, …). Aliases are not
+ * followed (CloudFormation has none, and an alias bomb would make the walk exponential), and the
+ * walk stops after a fixed number of nodes: linear in the template, whatever it holds.
  */
-export function referencedIds(t: ParsedTemplate, node: unknown, depth = 0, out: Set<string> = new Set()): Set<string> {
-  if (depth > 20) return out;
+export function referencedIds(t: ParsedTemplate, node: unknown): Set<string> {
+  const out = new Set<string>();
+  const budget = { nodes: 10_000 };
+  collectIds(t, node, 0, out, budget);
+  return out;
+}
+
+function collectIds(t: ParsedTemplate, node: unknown, depth: number, out: Set<string>, budget: { nodes: number }): void {
+  if (depth > 32 || --budget.nodes < 0 || isAlias(node)) return;
   const n = deref(t, node);
-  if (!n) return out;
+  if (!n) return;
   const i = intrinsic(t, n);
   if (i) {
     if (i.fn === 'Ref') {
       const s = i.short ? intrinsicText(i) : text(i.arg);
       if (s) out.add(s);
-      return out;
+      return;
     }
     if (i.fn === 'Fn::GetAtt') {
       const s = i.short ? intrinsicText(i) : text(i.arg);
       if (s) out.add(s.split('.')[0]!);
       else {
-        const first = intrinsicItems(t, i)[0];
-        const id = text(first);
+        const id = text(intrinsicItems(t, i)[0]);
         if (id) out.add(id);
       }
-      return out;
+      return;
     }
     if (i.fn === 'Fn::Sub') {
       const s = i.short ? intrinsicText(i) : text(i.arg);
@@ -200,18 +220,17 @@ export function referencedIds(t: ParsedTemplate, node: unknown, depth = 0, out: 
       const template = s ?? text(items[0]);
       if (template) for (const m of template.matchAll(SUB_REF)) if (!m[1]!.startsWith('AWS')) out.add(m[1]!);
       // The variables map of the two-item form may hold more references.
-      if (items[1]) referencedIds(t, items[1], depth + 1, out);
-      return out;
+      if (items[1]) collectIds(t, items[1], depth + 1, out, budget);
+      return;
     }
     // Any other function: whatever its argument mentions.
     if (i.short) {
-      if (isSeq(i.arg) || isMap(i.arg)) for (const x of (i.arg as YAMLSeq | YAMLMap).items) referencedIds(t, isMapPair(x) ? x.value : x, depth + 1, out);
-    } else referencedIds(t, i.arg, depth + 1, out);
-    return out;
+      if (isSeq(i.arg) || isMap(i.arg)) for (const x of (i.arg as YAMLSeq | YAMLMap).items) collectIds(t, isMapPair(x) ? x.value : x, depth + 1, out, budget);
+    } else collectIds(t, i.arg, depth + 1, out, budget);
+    return;
   }
-  if (isSeq(n)) for (const x of n.items) referencedIds(t, x, depth + 1, out);
-  else if (isMap(n)) for (const p of n.items) referencedIds(t, p.value, depth + 1, out);
-  return out;
+  if (isSeq(n)) for (const x of n.items) collectIds(t, x, depth + 1, out, budget);
+  else if (isMap(n)) for (const p of n.items) collectIds(t, p.value, depth + 1, out, budget);
 }
 
 function isMapPair(x: unknown): x is Pair {

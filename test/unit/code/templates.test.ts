@@ -334,3 +334,51 @@ test('long-form intrinsics in YAML, GetAtt as a list, an HTTP API integration wi
   assert.deepEqual(f.routes.map((r) => `${r.apiType} ${r.method} ${r.path} ${r.budgetMs} ${r.eventName}`), ['http ANY $default 30000 Route']);
   assert.equal(templateFindings([index]).length, 1);
 });
+
+test('a timeout the template does not state as a number: information at the value, Globals instead', () => {
+  const yaml = [
+    'Transform: AWS::Serverless-2016-10-31',
+    'Globals:',
+    '  Function:',
+    '    Timeout: 20',
+    'Resources:',
+    '  Fn:',
+    '    Type: AWS::Serverless::Function',
+    '    Properties:',
+    '      Handler: app.handler',
+    '      Runtime: java21',
+    '      Timeout: !FindInMap [Timeouts, !Ref Stage, Seconds]',
+  ].join('\n');
+  const index = readTemplate('/w/template.yaml', yaml, { fileExists: () => false });
+  assert.ok(index);
+  const f = index.functions[0]!;
+  assert.deepEqual([f.timeout.seconds, f.timeout.from, f.timeout.span?.line], [20, 'globals', 3]);
+  // Java: no handler file to look for, so no problem about it; only the unresolved value (line 10, after `Timeout: `).
+  assert.deepEqual(index.problems.map((p) => [p.code, p.severity, p.span.line, p.span.column]), [['unresolved-value', 'information', 10, '      Timeout: '.length]]);
+  assert.equal(f.handlerExport, undefined);
+});
+
+test('an alias bomb in an integration URI stays cheap', () => {
+  const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  const yaml = [
+    ...levels.map((l) => `# ${l}`),
+    'Bomb:',
+    ...levels.map((l) => `  ${l}`),
+    'Resources:',
+    '  Fn:',
+    '    Type: AWS::Lambda::Function',
+    '    Properties: { Handler: a.b, Runtime: nodejs20.x, Code: { ZipFile: x } }',
+    '  M:',
+    '    Type: AWS::ApiGateway::Method',
+    '    Properties:',
+    '      HttpMethod: GET',
+    '      Integration:',
+    '        Uri: [*a8, *a8, !GetAtt Fn.Arn]',
+  ].join('\n');
+  const started = Date.now();
+  const index = readTemplate('/w/template.yaml', yaml, { fileExists: () => false });
+  assert.ok(index);
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(index.functions[0]!.routes.length, 1);
+});
