@@ -9,8 +9,8 @@ interface Subcommand {
 
 const COMMANDS: Record<string, Subcommand> = {
   analyze: {
-    summary: 'analyze X-Ray trace files: where each request spent its API Gateway budget',
-    usage: 'timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket]',
+    summary: 'analyze X-Ray trace files, logs and templates: where each request spent its API Gateway budget',
+    usage: 'timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket] [--fail-on high|elevated|info]',
     load: () => import('./cli/analyze'),
   },
   trace: {

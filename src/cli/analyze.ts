@@ -1,17 +1,23 @@
-// `timeout-lens analyze <files or dirs...> [--json] [--budget-ms N] [--api-type rest|http|websocket]`
-// Reads trace and log files (kinds sniffed by content), analyzes them and prints the report.
+// `timeout-lens analyze <files or dirs...> [--json] [--budget-ms N] [--api-type rest|http|websocket] [--fail-on S]`
+// Reads trace and log files (kinds sniffed by content) and templates, analyzes them and prints the report.
 import { parseArgs } from 'node:util';
+import { isAbsolute, relative, sep } from 'node:path';
 import { readInputs } from '../ingest/files';
 import { analyze } from '../core/analyze';
 import type { ApiType } from '../core/budget';
 import { renderTextReport } from '../core/textReport';
+import { SEVERITY_RANK, type Finding, type Report, type Severity } from '../core/report';
+import { templateFindings, templateProblems } from '../code/templateFindings';
 
-export const ANALYZE_USAGE = `Usage: timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket]
+export const ANALYZE_USAGE = `Usage: timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket] [--fail-on high|elevated|info]
 
 Reads X-Ray traces (BatchGetTraces output, segment documents as JSON, NDJSON or the daemon's
 UDP form) and logs (Lambda REPORT lines, API Gateway access and execution logs, as text,
 FilterLogEvents/GetLogEvents JSON or Logs Insights rows), joins them, and prints where each
 request's time went against its API Gateway budget, worst first, then the endpoints by risk.
+Templates (SAM/CloudFormation template.yaml|json, CDK cdk.out/*.template.json, serverless.yml)
+are read too: a function whose timeout is longer than the API in front of it waits is a
+finding at the line that sets the timeout.
 
   --json              print the report as JSON (the documented, stable format)
   --budget-ms N       use N ms as the integration budget instead of the API type's default
@@ -19,7 +25,22 @@ request's time went against its API Gateway budget, worst first, then the endpoi
   --access-log-format F   the stage's access-log format, for text access logs
                           (e.g. '$context.requestId $context.status $context.responseLatency …')
   --function-timeout NAME=SECONDS   a function's configured timeout (repeatable)
-  --width N           width of the text report (default: the terminal's, or 100)`;
+  --width N           width of the text report (default: the terminal's, or 100)
+  --fail-on S         exit with 1 when a finding is of severity S or worse (high > elevated > info),
+                      for CI; without it the exit code does not depend on the findings`;
+
+const SEVERITIES = Object.keys(SEVERITY_RANK) as Severity[];
+
+/** Every finding of the report: across requests and per trace. */
+function allFindings(report: Report): Finding[] {
+  return [...report.findings, ...report.traces.flatMap((t) => t.findings)];
+}
+
+/** A path as the user would type it from here: relative when under the working folder. */
+function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : path;
+}
 
 export async function run(args: string[]): Promise<number> {
   let parsed;
@@ -34,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
         width: { type: 'string' },
         'access-log-format': { type: 'string' },
         'function-timeout': { type: 'string', multiple: true },
+        'fail-on': { type: 'string' },
       },
     });
   } catch (e) {
@@ -55,6 +77,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`timeout-lens analyze: --api-type is rest, http or websocket\n`);
     return 2;
   }
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && !(SEVERITIES as string[]).includes(failOn)) {
+    process.stderr.write(`timeout-lens analyze: --fail-on is ${SEVERITIES.join(', ')} (got ${failOn})\n`);
+    return 2;
+  }
   const functionTimeouts: Record<string, number> = {};
   for (const ft of values['function-timeout'] ?? []) {
     const m = /^([A-Za-z0-9-_]+)=(\d+(?:\.\d+)?)$/.exec(ft);
@@ -71,11 +98,22 @@ export async function run(args: string[]): Promise<number> {
     ...(apiType ? { apiType: apiType as ApiType } : {}),
     ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
   });
+  report.findings.push(...templateFindings(inputs.templates));
+  report.errors.push(...templateProblems(inputs.templates));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const width = values.width ? Number(values.width) : process.stdout.columns || 100;
-    process.stdout.write(renderTextReport(report, { width, traces: new Map(analyzed.map((a) => [a.trace.traceId, a.trace])) }));
+    const forText: Report = {
+      ...report,
+      findings: report.findings.map((f) => (f.location ? { ...f, location: { ...f.location, file: shown(f.location.file) } } : f)),
+      errors: report.errors.map((e) => (e.source.startsWith(`${process.cwd()}${sep}`) ? { ...e, source: e.source.slice(process.cwd().length + 1) } : e)),
+    };
+    process.stdout.write(renderTextReport(forText, { width, traces: new Map(analyzed.map((a) => [a.trace.traceId, a.trace])) }));
+  }
+  if (failOn !== undefined) {
+    const bar = SEVERITY_RANK[failOn as Severity];
+    if (allFindings(report).some((f) => SEVERITY_RANK[f.severity] >= bar)) return 1;
   }
   return 0;
 }

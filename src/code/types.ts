@@ -76,6 +76,10 @@ export interface FunctionDecl {
   /** The exported name the handler string ends with (`handler`, `lambda_handler`). */
   handlerExport?: string;
   routes: TemplateRoute[];
+  /** Additive: the stack the generated name prefixes were made from (SAM, CloudFormation, CDK; absent when unknown). */
+  stackName?: string;
+  /** Additive: CDK's construct path of the function (`Metadata` `aws:cdk:path`, e.g. `MyStack/Reports/Resource`). */
+  constructPath?: string;
 }
 
 /** One template's reading: its functions and what went wrong. */
@@ -84,6 +88,8 @@ export interface TemplateIndex {
   kind: TemplateKind;
   functions: FunctionDecl[];
   problems: TemplateProblem[];
+  /** Additive: set when the file was not read (over 2 MB): the reason. Then `functions` and `problems` are empty. */
+  skipped?: string;
 }
 
 /** A language the call-site finder reads. */

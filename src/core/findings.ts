@@ -1,6 +1,6 @@
 // The finding catalog (ids are a public contract, REPORT_FORMAT.md) and the findings one trace
 // shows. Each finding says what happened with its numbers and a fix in the user's own terms.
-import type { Finding, FindingId, Severity } from './report';
+import type { Finding, FindingId, FindingLocation, Severity } from './report';
 import type { TraceBreakdown } from './breakdown';
 import { THRESHOLDS } from './thresholds';
 import { sec } from './duration';
@@ -102,6 +102,7 @@ export interface FindingFields {
   route?: string;
   function?: string;
   spanIds?: string[];
+  location?: FindingLocation;
 }
 
 /** A finding of the catalog, with its own detail and evidence. */
@@ -119,6 +120,7 @@ export function makeFinding(id: FindingId, f: FindingFields): Finding {
   if (f.route) out.route = f.route;
   if (f.function) out.function = f.function;
   if (f.spanIds?.length) out.spanIds = f.spanIds;
+  if (f.location) out.location = f.location;
   return out;
 }
 

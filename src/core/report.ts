@@ -8,6 +8,9 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export type Severity = 'high' | 'elevated' | 'info';
 
+/** How grave a severity is, higher is worse (`--fail-on` compares with it). */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { high: 3, elevated: 2, info: 1 };
+
 export type FindingId =
   | 'integration-timeout'
   | 'approaching-budget'
@@ -34,6 +37,18 @@ export interface Finding {
   function?: string;
   /** Span ids this finding is about (the waterfall highlights them). Additive field. */
   spanIds?: string[];
+  /**
+   * Additive: the place in a file the finding is about (a template's `Timeout: 60`), 1-based line
+   * and column as editors and compilers print them; `file` as the reader was given it.
+   */
+  location?: FindingLocation;
+}
+
+/** A place in a file, 1-based. */
+export interface FindingLocation {
+  file: string;
+  line: number;
+  column: number;
 }
 
 export type BudgetSource =

@@ -170,7 +170,8 @@ function breakdownLine(r: TraceReport): string {
 
 function findingLines(f: Finding, width: number): string[] {
   const sev = f.severity === 'high' ? 'HIGH' : f.severity === 'elevated' ? 'ELEVATED' : 'INFO';
-  return [`  [${sev}] ${f.title} (${f.id})`, ...wrap(f.detail, width - 4, '    '), ...wrap(`Fix: ${f.fix}`, width - 4, '    ')];
+  const at = f.location ? [`    at ${f.location.file}:${f.location.line}:${f.location.column}`] : [];
+  return [`  [${sev}] ${f.title} (${f.id})`, ...at, ...wrap(f.detail, width - 4, '    '), ...wrap(`Fix: ${f.fix}`, width - 4, '    ')];
 }
 
 function wrap(text: string, width: number, indent: string): string[] {
@@ -248,13 +249,13 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
     out.push('');
   }
   if (report.findings.length) {
-    out.push('Findings across requests:');
+    out.push(report.traces.length || report.endpoints.length ? 'Findings across requests:' : 'Findings:');
     for (const f of report.findings) out.push(...findingLines(f, width));
     out.push('');
   }
   const table = endpointTable(report.endpoints);
   if (table.length) out.push('Endpoints by risk (p99 against the budget):', ...table, '');
-  if (!report.traces.length && !report.endpoints.length) out.push('No traces or requests found in the input.', '');
+  if (!report.traces.length && !report.endpoints.length && !report.findings.length) out.push('No traces or requests found in the input.', '');
   // What was left out, apart from what was used with a repair or a caveat.
   const skipped = report.errors.filter((e) => e.kind !== 'repaired');
   const repaired = report.errors.filter((e) => e.kind === 'repaired');

@@ -1,14 +1,18 @@
 // Reads the files and folders given to `analyze` (or opened in the extension), tells each
 // file's kind from its content — never its name — and hands it to the parser for that kind.
-// Adding a kind is one row in READERS.
+// Adding a kind is one row in READERS. Templates (SAM, CloudFormation, CDK output, serverless.yml)
+// are the one exception: a YAML file or a `template.json`/`*.template.json` is offered to the
+// template reader first (which reads the content and says whether it is one), since a template's
+// head looks like any other JSON or YAML.
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from '../core/model';
 import { buildTraces, collectSegmentsFromText, type RawSegment } from './xray';
 import { LogCollector, collectLogEvents, isKnownLogLine } from './logs';
 import type { EndpointAccumulator } from '../core/endpoints';
+import type { TemplateIndex } from '../code/types';
 
 export interface Inputs {
   traces: Trace[];
@@ -17,6 +21,8 @@ export interface Inputs {
   routeLatencies: EndpointAccumulator;
   executionLogs: ExecutionLogRecord[];
   errors: IngestError[];
+  /** Templates read (SAM, CloudFormation, CDK output, serverless.yml): their functions, routes, problems. */
+  templates: TemplateIndex[];
   /** Files read, with the kind each was read as (to tell the user what was understood). */
   files: Array<{ path: string; kind: string }>;
 }
@@ -154,6 +160,18 @@ async function head(path: string): Promise<string> {
   }
 }
 
+/** Names a template may have: any YAML file, `template.json`, CDK's `<stack>.template.json`. */
+const TEMPLATE_NAME = /\.ya?ml$|(^|[\\/])template\.json$|\.template\.json$/i;
+
+/** Folders a walk never enters: dependencies (their templates are not the user's). Dot folders (`.aws-sam`, `.git`) are skipped too. */
+const SKIPPED_FOLDERS = new Set(['node_modules']);
+
+/**
+ * Files a folder walk leaves alone: source code and project files beside the templates (a handler,
+ * samconfig.toml) are never traces or logs. Named on the command line, they are still reported.
+ */
+const SOURCE_FILE = /\.(m?[jt]sx?|c[jt]s|py|pyc|rb|go|java|cs|toml|md|map|lock)$/i;
+
 async function expand(path: string, out: string[], errors: IngestError[]): Promise<void> {
   let st;
   try {
@@ -164,8 +182,13 @@ async function expand(path: string, out: string[], errors: IngestError[]): Promi
     return;
   }
   if (st.isDirectory()) {
-    const names = (await readdir(path)).filter((n) => !n.startsWith('.')).sort();
-    for (const n of names) await expand(join(path, n), out, errors);
+    const names = (await readdir(path)).filter((n) => !n.startsWith('.') && !SKIPPED_FOLDERS.has(n)).sort();
+    // CDK's output folder: only its templates (the rest is assets, manifests and the construct tree).
+    if (basename(path) === 'cdk.out') {
+      for (const n of names) if (n.endsWith('.template.json')) out.push(join(path, n));
+      return;
+    }
+    for (const n of names) if (!SOURCE_FILE.test(n)) await expand(join(path, n), out, errors);
   } else if (st.isFile()) out.push(path);
 }
 
@@ -178,9 +201,25 @@ export interface ReadOptions {
 export async function readInputs(paths: string[], options: ReadOptions = {}): Promise<Inputs> {
   const c: Collector = { segments: [], logs: new LogCollector(options), errors: [] };
   const files: Inputs['files'] = [];
+  const templates: TemplateIndex[] = [];
   const all: string[] = [];
   for (const p of paths) await expand(p, all, c.errors);
   for (const f of all) {
+    if (TEMPLATE_NAME.test(f)) {
+      try {
+        // Loaded on first use: the YAML parser stays out of a run that reads only traces.
+        const { readTemplateFile } = await import('../code/templateFiles');
+        const index = await readTemplateFile(f);
+        if (index) {
+          templates.push(index);
+          files.push({ path: f, kind: `template (${index.kind})` });
+          continue;
+        }
+      } catch (e) {
+        c.errors.push({ source: f, message: `Cannot read: ${(e as Error).message}` });
+        continue;
+      }
+    }
     let h: string;
     try {
       h = await head(f);
@@ -190,7 +229,7 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
     }
     const reader = READERS.find((r) => r.matches(h)) ?? (options.accessLogFormat ? READERS[READERS.length - 1] : undefined);
     if (!reader) {
-      c.errors.push({ source: f, message: 'Not a format Timeout Lens reads (X-Ray traces, Lambda logs, API Gateway access or execution logs): skipped.' });
+      c.errors.push({ source: f, message: 'Not a format Timeout Lens reads (X-Ray traces, Lambda logs, API Gateway access or execution logs, SAM/CloudFormation/CDK templates, serverless.yml): skipped.' });
       continue;
     }
     try {
@@ -208,6 +247,7 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
     routeLatencies: logs.routeLatencies,
     executionLogs: logs.executionLogs,
     errors: [...c.errors, ...logs.errors],
+    templates,
     files,
   };
 }

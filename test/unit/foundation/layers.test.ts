@@ -1,6 +1,7 @@
 // The layer rule of ARCHITECTURE.md, checked on the real import graph: nothing reachable from
-// src/core or src/ingest imports `vscode` or the AWS SDK; core imports no other layer; the
-// webview reaches only src/protocol.ts outside its own folder.
+// src/core, src/ingest or src/code imports `vscode` or the AWS SDK; core imports no other layer;
+// src/code imports only core (and yaml, smol-toml, web-tree-sitter); the webview reaches only
+// src/protocol.ts outside its own folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -75,6 +76,30 @@ test('nothing reachable from src/core and src/ingest imports vscode or the AWS S
   for (const f of files) {
     for (const [pkg, chain] of reachable(f)) {
       if (pkg === 'vscode' || pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/')) offences.push(`${pkg} via ${chain.join(' → ')}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});
+
+test('nothing reachable from src/code imports vscode or the AWS SDK; src/code imports only src/core and its parsers', () => {
+  const files = tsFiles(join(ROOT, 'src/code'));
+  assert.ok(files.length > 0, 'src/code has modules');
+  const offences: string[] = [];
+  const allowedPackages = /^(node:|yaml$|smol-toml$|web-tree-sitter$)/;
+  for (const f of files) {
+    for (const [pkg, chain] of reachable(f)) {
+      if (pkg === 'vscode' || pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/')) offences.push(`${pkg} via ${chain.join(' → ')}`);
+    }
+    // Types included: src/code is a layer beside ingest and aws, knowing only core.
+    for (const spec of importsOf(readFileSync(f, 'utf8'), true)) {
+      if (!spec.startsWith('.')) {
+        if (!allowedPackages.test(spec)) offences.push(`${relative(ROOT, f)} imports package ${spec}`);
+        continue;
+      }
+      const target = resolveLocal(f, spec);
+      if (!target) continue;
+      const rel = relative(ROOT, target);
+      if (!rel.startsWith('src/code/') && !rel.startsWith('src/core/')) offences.push(`${relative(ROOT, f)} → ${rel}`);
     }
   }
   assert.deepEqual(offences, []);
