@@ -12,6 +12,8 @@ export const Commands = {
   trySampleAccount: 'timeoutLens.trySampleAccount',
   toggleLiveUpdates: 'timeoutLens.toggleLiveUpdates',
   showOutput: 'timeoutLens.showOutput',
+  openWorstRequest: 'timeoutLens.openWorstRequest',
+  linkHandler: 'timeoutLens.linkHandler',
 } as const;
 
 export const Views = {
@@ -33,6 +35,7 @@ export const Settings = {
   traceWindowMinutes: 'traceWindowMinutes',
   maxTraces: 'maxTraces',
   liveRefreshSeconds: 'liveRefreshSeconds',
+  inlineHints: 'codeHints.inline',
 } as const;
 
 /** Contributed theme colors; the webview sees them as `--vscode-timeoutLens-<name>`. */

@@ -13,6 +13,8 @@ import { runTrace504, type Trace504Preset } from './ui/trace504Command';
 import { RequestLogDocuments, openRequestLogs } from './ui/openLogs';
 import { LiveUpdates } from './ui/liveUpdates';
 import type { Services } from './ui/services';
+import { EvidenceStore } from './ui/code/evidenceStore';
+import { CodeHintsController } from './ui/code/codeHintsController';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -29,8 +31,12 @@ export function activate(context: vscode.ExtensionContext): void {
     log: log.child('waterfall'),
     openLogs: (m) => openRequestLogs(m, connection, logDocs, log.child('logs')),
   });
-  const services: Services = { context, log, connection, endpoints, live, waterfalls };
+  const evidence = new EvidenceStore(context.workspaceState);
+  const services: Services = { context, log, connection, endpoints, live, waterfalls, evidence };
   context.subscriptions.push(
+    evidence,
+    endpoints.onDidSetEndpoints((e) => evidence.updateEndpoints(e)),
+    new CodeHintsController(context, evidence, waterfalls, log.child('code')),
     endpoints,
     endpointsView,
     live,

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { isAbsolute, relative, sep } from 'node:path';
 import { readInputs } from '../ingest/files';
+import { readTemplateFile } from '../code/templateFiles';
 import { analyze } from '../core/analyze';
 import type { ApiType } from '../core/budget';
 import { renderTextReport } from '../core/textReport';
@@ -92,7 +93,7 @@ export async function run(args: string[]): Promise<number> {
     functionTimeouts[m[1]!] = Number(m[2]) * 1000;
   }
   const format = values['access-log-format'];
-  const inputs = await readInputs(positionals, format ? { accessLogFormat: format } : {});
+  const inputs = await readInputs(positionals, { readTemplate: readTemplateFile, ...(format ? { accessLogFormat: format } : {}) });
   const { report, analyzed } = analyze(inputs, {
     ...(budget !== undefined ? { overrideMs: budget } : {}),
     ...(apiType ? { apiType: apiType as ApiType } : {}),

@@ -15,6 +15,7 @@
 //   follows the same rule: `logical_id[:24]`, the stack name cut to fill the rest.
 // Since the rule is observed, not promised, `matchesDeployedName` also accepts any 64-character
 // name made of a prefix of the stack name, a prefix of the logical id and an alphanumeric suffix.
+import type { FunctionDecl } from './types';
 
 const MAX_NAME = 64;
 const LOGICAL_ID_CUT = 24;
@@ -60,4 +61,14 @@ export function isGeneratedName(name: string, stackName: string, logicalId: stri
     if (id && logicalId.startsWith(id)) return true;
   }
   return false;
+}
+
+/**
+ * Whether a deployed function (by name, or by ARN `arn:aws:lambda:…:function:NAME[:qualifier]`)
+ * is this declaration: an explicit name, or a name CloudFormation generated for it (see deployedNames.ts).
+ */
+export function matchesDeployedName(fn: FunctionDecl, name: string): boolean {
+  const n = functionNameOf(name.trim());
+  if (fn.deployedNames.includes(n)) return true;
+  return !!fn.stackName && fn.deployedNamePrefixes.length > 0 && isGeneratedName(n, fn.stackName, fn.logicalId);
 }

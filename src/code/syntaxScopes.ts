@@ -41,7 +41,7 @@ export function hostOfHostOption(value: string): string | undefined {
 
 /** What an expression holds, as far as finding calls goes. */
 export type CodeValue =
-  /** A module (`require('x')`, `import * as x`, `import boto3`) or a name reached from it: `path` is the member chain. */
+  /** A module (a `require` of a package, `import * as x`, `import boto3`) or a name reached from it: `path` is the member chain. */
   | { kind: 'module'; module: string; path: string[] }
   /** A client object whose methods make calls. */
   | { kind: 'client'; client: ClientKind; service?: ServiceName; host?: string; async?: boolean }

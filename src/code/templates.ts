@@ -23,7 +23,7 @@ import {
   type ParsedTemplate,
 } from './templateNodes';
 import { codeDirFrom, isInside, languageOfRuntime, lookupHandler, type HandlerLanguage } from './handlerFiles';
-import { functionNameOf, generatedNamePrefixes, isGeneratedName } from './deployedNames';
+import { generatedNamePrefixes } from './deployedNames';
 import { readServerless } from './serverlessTemplate';
 import { HTTP_API_DEFAULT_BUDGET_MS, REST_API_DEFAULT_BUDGET_MS } from '../core/budget';
 
@@ -392,15 +392,7 @@ function restPath(r: CfnReader, resourceId: Node | undefined): string | undefine
 // ---------------------------------------------------------------------------------------------
 // Names, stacks
 
-/**
- * Whether a deployed function (by name, or by ARN `arn:aws:lambda:…:function:NAME[:qualifier]`)
- * is this declaration: an explicit name, or a name CloudFormation generated for it (see deployedNames.ts).
- */
-export function matchesDeployedName(fn: FunctionDecl, name: string): boolean {
-  const n = functionNameOf(name.trim());
-  if (fn.deployedNames.includes(n)) return true;
-  return !!fn.stackName && fn.deployedNamePrefixes.length > 0 && isGeneratedName(n, fn.stackName, fn.logicalId);
-}
+export { matchesDeployedName } from './deployedNames';
 
 /** `stack_name` from samconfig.toml: `[<env>.deploy.parameters]`, then `[<env>.global.parameters]`. */
 export function readSamconfigStackName(tomlText: string, env = 'default'): string | undefined {

@@ -195,6 +195,12 @@ async function expand(path: string, out: string[], errors: IngestError[]): Promi
 export interface ReadOptions {
   /** The access-log format string, for text access logs ($context.requestId $context.status …). */
   accessLogFormat?: string;
+  /**
+   * Reads a template-named file as a template (null: it is not one). The CLI passes
+   * `readTemplateFile` (src/code/templateFiles.ts); without it templates are not looked for, so
+   * the YAML parser stays out of the extension's bundle and of a run that reads only traces.
+   */
+  readTemplate?: (path: string) => Promise<TemplateIndex | null>;
 }
 
 /** Reads every file (folders recursively) and merges what they hold; never throws on content. */
@@ -205,11 +211,9 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
   const all: string[] = [];
   for (const p of paths) await expand(p, all, c.errors);
   for (const f of all) {
-    if (TEMPLATE_NAME.test(f)) {
+    if (options.readTemplate && TEMPLATE_NAME.test(f)) {
       try {
-        // Loaded on first use: the YAML parser stays out of a run that reads only traces.
-        const { readTemplateFile } = await import('../code/templateFiles');
-        const index = await readTemplateFile(f);
+        const index = await options.readTemplate(f);
         if (index) {
           templates.push(index);
           files.push({ path: f, kind: `template (${index.kind})` });

@@ -2,9 +2,11 @@
 // the daemon form) into the waterfall, worst request first, the others in its trace list.
 // What could not be read is said in a warning, with the details in the output channel.
 import * as vscode from 'vscode';
+import { basename } from 'node:path';
 import { readInputs } from '../ingest/files';
 import { analyze } from '../core/analyze';
 import type { Report } from '../core/report';
+import type { AnalyzedTrace } from '../core/breakdown';
 import { readConfig } from './config';
 import type { Logger } from './logger';
 import type { Services } from './services';
@@ -13,6 +15,7 @@ import type { WaterfallInput } from './waterfallPanel';
 export interface LoadedFiles {
   input: WaterfallInput | undefined;
   report: Report;
+  analyzed: AnalyzedTrace[];
   files: Array<{ path: string; kind: string }>;
 }
 
@@ -24,7 +27,7 @@ export async function loadTraceFiles(paths: string[], traceId?: string | null): 
   const entries = analyzed.map((a) => ({ trace: a.trace, report: a.report }));
   const chosen = entries.find((e) => e.trace.traceId === traceId) ?? entries[0];
   const input: WaterfallInput | undefined = chosen ? { ...chosen, others: entries, restoreKey: JSON.stringify({ files: paths }) } : undefined;
-  return { input, report, files: inputs.files };
+  return { input, report, analyzed, files: inputs.files };
 }
 
 /** The paths behind a restore key written by loadTraceFiles. */
@@ -75,6 +78,12 @@ export async function openTraceFiles(services: Services, arg?: vscode.Uri | stri
   );
   log.info(`read ${loaded.files.map((f) => `${f.path} (${f.kind})`).join(', ') || 'nothing'}: ${loaded.report.traces.length} trace(s)`);
   if (loaded.report.endpoints.length) services.endpoints.setEndpoints(loaded.report.endpoints);
+  services.evidence.addAnalyzed(
+    loaded.analyzed,
+    loaded.report.endpoints,
+    { source: loaded.files.map((f) => basename(f.path)).join(', ') || 'trace files', capturedAtMs: Date.now() },
+    loaded.input?.restoreKey,
+  );
   reportSkipped(loaded.report, log);
   if (loaded.input) services.waterfalls.show(loaded.input);
   else if (!loaded.report.errors.length) void vscode.window.showInformationMessage('Timeout Lens found no traces in the chosen file(s).');

@@ -1,6 +1,7 @@
 // What every command module works with, made once in the composition root (extension.ts) and
 // passed whole: no module takes six positional arguments, and nothing is wired in after creation.
 import type * as vscode from 'vscode';
+import type { EvidenceStore } from './code/evidenceStore';
 import type { ConnectionState } from './connection';
 import type { LiveUpdates } from './liveUpdates';
 import type { Logger } from './logger';
@@ -17,4 +18,6 @@ export interface Services {
   endpoints: SlowEndpointsTree;
   live: LiveUpdates;
   waterfalls: WaterfallPanels;
+  /** What the traces and logs read so far say about each function: the code hints' data. */
+  evidence: EvidenceStore;
 }

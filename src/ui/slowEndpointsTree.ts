@@ -9,11 +9,15 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointStats>
   private endpoints: EndpointStats[] = [];
   private readonly changed = new vscode.EventEmitter<EndpointStats | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly set = new vscode.EventEmitter<readonly EndpointStats[]>();
+  /** Fires with each new snapshot (the code hints take Live Updates' numbers from it). */
+  readonly onDidSetEndpoints = this.set.event;
 
   /** Replaces the shown endpoints (a complete snapshot, never a delta). */
   setEndpoints(endpoints: EndpointStats[]): void {
     this.endpoints = [...endpoints].sort(byRisk);
     this.changed.fire(undefined);
+    this.set.fire(this.endpoints);
   }
 
   getChildren(element?: EndpointStats): EndpointStats[] {
@@ -49,5 +53,6 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointStats>
 
   dispose(): void {
     this.changed.dispose();
+    this.set.dispose();
   }
 }

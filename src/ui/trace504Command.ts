@@ -105,7 +105,7 @@ export interface Trace504Preset {
 }
 
 export async function runTrace504(services: Services, preset?: Trace504Preset): Promise<void> {
-  const { connection: conn, endpoints, live, waterfalls } = services;
+  const { connection: conn, endpoints, live, waterfalls, evidence } = services;
   const log = services.log.child('trace504');
   const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(conn, log);
   if (!target) return;
@@ -135,6 +135,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     if (result.report.endpoints.length) endpoints.setEndpoints(result.report.endpoints);
     live.followRun(result.follow, result.target);
+    evidence.addAnalyzed(result.analyzed, result.report.endpoints, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes });
     const entries = result.analyzed.map((a) => ({ trace: a.trace, report: a.report }));
     const worst = entries[0];
     if (worst) {

@@ -1,0 +1,326 @@
+// What the traces and logs the user already has say about each function, in a small JSON shape
+// that survives a reload (workspace state) and that the code hints read: the routes in front of
+// the function with their latency from the logs, the traced requests, the worst one's breakdown,
+// and every kind of downstream call with its counts and durations. Pure: no vscode.
+import type { AnalyzedTrace } from '../core/breakdown';
+import type { Span } from '../core/model';
+import type { EndpointStats, Verdict } from '../core/report';
+import { VERDICT_SEVERITY } from '../core/report';
+
+/** A route in front of the function, with what its access log said over the window. */
+export interface RouteEvidence {
+  api: string;
+  stage: string;
+  method: string;
+  route: string;
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  timeouts: number;
+  coldStarts: number;
+  budgetMs: number;
+}
+
+/** One kind of downstream call (service and operation, or remote host) the function made. */
+export interface CallEvidence {
+  namespace: 'aws' | 'remote' | null;
+  /** The subsegment's name: `DynamoDB`, `S3`, or a remote call's host. */
+  name: string;
+  operation?: string;
+  /** A remote call's host (from its URL, else its name). */
+  host?: string;
+  /** Calls of this kind in the worst request, and the time they took together (their own durations summed). */
+  worstCalls: number;
+  worstMs: number;
+  /** The worst request's budget, for the share (`worstMs / budgetMs`); null when none is known. */
+  budgetMs: number | null;
+  /** Every call of this kind over all the traces: how many, and their durations' p50/p95/max. */
+  calls: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** Traces that made at least one such call. */
+  traces: number;
+  /** The most such calls in one trace. */
+  maxPerTrace: number;
+  /** Throttles and faults seen on these calls. */
+  throttled: number;
+  faults: number;
+  /** Where a stack frame of these calls' exceptions says the code is (`/var/task/src/x.js`, line 1-based). */
+  frames: Array<{ path: string; line: number; workingDirectory?: string }>;
+}
+
+/** The worst request of a function, as a small table. */
+export interface WorstRequest {
+  traceId: string;
+  totalMs: number;
+  verdict: Verdict;
+  status: number | null;
+  budgetMs: number | null;
+  afterCutMs: number | null;
+  /** Gateway, cold start, handler, each downstream kind, overhead: label and ms, in that order. */
+  rows: Array<{ label: string; ms: number }>;
+  /** Its most severe finding, with the fix. */
+  finding?: { id: string; title: string; detail: string; fix: string };
+}
+
+/** Everything known about one function, from one source of data. */
+export interface FunctionEvidence {
+  functionName: string;
+  /** What the data came from, for the hover: `Trace 504 on orders-api (last 60 min)`, `traces.json`. */
+  source: string;
+  /** When it was read (epoch ms). */
+  capturedAtMs: number;
+  /** The window the data covers, when it is a Trace 504 run. */
+  windowMinutes?: number;
+  routes: RouteEvidence[];
+  /** Over the traced requests (a Trace 504 run fetches the slow ones: not a sample of all). */
+  traced: {
+    count: number;
+    p50Ms: number;
+    p95Ms: number;
+    p99Ms: number;
+    timeouts: number;
+    coldStarts: number;
+    /** The mean time a cold start added, over the traces that had one. */
+    coldStartMeanMs: number;
+    budgetMs: number | null;
+  };
+  worst: WorstRequest;
+  calls: CallEvidence[];
+}
+
+/** Where the evidence came from, for the hover and the store. */
+export interface EvidenceMeta {
+  source: string;
+  capturedAtMs: number;
+  windowMinutes?: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function pct(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const duration = (s: Span): number => (s.endMs === null ? 0 : Math.max(0, s.endMs - s.startMs));
+
+/** A remote call's host: from its URL, else its name when that looks like a host. */
+export function hostOf(s: Pick<Span, 'name' | 'http'>): string | undefined {
+  const url = s.http?.url;
+  if (url) {
+    try {
+      return new URL(url).hostname.toLowerCase();
+    } catch {
+      // fall through to the name
+    }
+  }
+  return /^[A-Za-z0-9.-]+$/.test(s.name) && s.name.includes('.') ? s.name.toLowerCase() : undefined;
+}
+
+/** The function an analyzed trace ran: its function segment's name (the deployed name). */
+export function functionOf(a: AnalyzedTrace): string | undefined {
+  const fn = a.breakdown.anatomy.fn;
+  if (fn) return fn.name;
+  const svc = a.breakdown.anatomy.lambdaService;
+  return svc?.name;
+}
+
+/** Does a route template (`/orders/{id}`, `/files/{proxy+}`) match a request path? */
+export function routeMatches(template: string, path: string): boolean {
+  const t = template.split('/').filter(Boolean);
+  const p = path.split('/').filter(Boolean);
+  for (let i = 0; i < t.length; i++) {
+    const seg = t[i]!;
+    if (/^\{[^}]+\+\}$/.test(seg)) return p.length > i;
+    if (p[i] === undefined) return false;
+    if (!/^\{[^}]+\}$/.test(seg) && seg !== p[i]) return false;
+  }
+  return t.length === p.length;
+}
+
+/** The request path of a trace's entry without the stage (REST URLs carry it: `/prod/reports`). */
+function entryPath(a: AnalyzedTrace): { api?: string; stage?: string; method?: string; path?: string } {
+  const e = a.report.entry;
+  let path: string | undefined;
+  try {
+    path = e.url ? new URL(e.url).pathname : undefined;
+  } catch {
+    path = undefined;
+  }
+  const [api, stage] = e.kind === 'rest-api' || e.kind === 'websocket-api' ? e.name.split('/') : [undefined, undefined];
+  if (path && stage && path.split('/')[1] === stage) path = path.slice(stage.length + 1) || '/';
+  return { ...(api ? { api } : {}), ...(stage ? { stage } : {}), ...(e.method ? { method: e.method.toUpperCase() } : {}), ...(path ? { path } : {}) };
+}
+
+/** The endpoint rows a trace's request counts towards. */
+function endpointsOfTrace(a: AnalyzedTrace, endpoints: readonly EndpointStats[]): EndpointStats[] {
+  const { api, stage, method, path } = entryPath(a);
+  if (!path) return [];
+  return endpoints.filter(
+    (e) =>
+      (!api || e.api === api) &&
+      (!stage || e.stage === stage) &&
+      (!method || e.method === method || e.method === 'ANY') &&
+      routeMatches(e.route, path),
+  );
+}
+
+function callKey(s: Span): string {
+  return s.namespace === 'remote' ? `remote\u0000${hostOf(s) ?? s.name}` : `${s.namespace ?? ''}\u0000${s.name}\u0000${s.aws?.operation ?? ''}`;
+}
+
+interface CallAcc {
+  sample: Span;
+  durations: number[];
+  traces: number;
+  maxPerTrace: number;
+  throttled: number;
+  faults: number;
+  worstCalls: number;
+  worstMs: number;
+  frames: CallEvidence['frames'];
+}
+
+/** The rows of the worst request's table. */
+function worstRows(a: AnalyzedTrace): WorstRequest['rows'] {
+  const b = a.report.breakdown;
+  const rows: WorstRequest['rows'] = [];
+  if (b.gatewayMs) rows.push({ label: 'Gateway', ms: b.gatewayMs });
+  if (b.coldStartMs) rows.push({ label: b.coldStartKind === 'restore' ? 'Cold start (Restore)' : 'Cold start (Init)', ms: b.coldStartMs });
+  rows.push({ label: 'Handler', ms: b.handlerMs });
+  for (const d of b.downstream) rows.push({ label: `${d.name}${d.operation ? ` ${d.operation}` : ''} × ${d.calls}`, ms: d.ms });
+  if (b.overheadMs) rows.push({ label: 'Overhead', ms: b.overheadMs });
+  return rows;
+}
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { high: 3, elevated: 2, info: 1 };
+
+/**
+ * The evidence per function in a set of analyzed traces (worst first or not) and the endpoint
+ * rows the same run read from the logs. Traces without a function (a service entry) are left out.
+ */
+export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: readonly EndpointStats[], meta: EvidenceMeta): FunctionEvidence[] {
+  const byFn = new Map<string, AnalyzedTrace[]>();
+  for (const a of analyzed) {
+    const fn = functionOf(a);
+    if (!fn) continue;
+    const list = byFn.get(fn) ?? [];
+    list.push(a);
+    byFn.set(fn, list);
+  }
+  const out: FunctionEvidence[] = [];
+  for (const [functionName, list] of byFn) {
+    const worst = [...list].sort(
+      (x, y) => VERDICT_SEVERITY[y.report.verdict] - VERDICT_SEVERITY[x.report.verdict] || y.report.totalMs - x.report.totalMs,
+    )[0]!;
+    const totals = list.map((a) => a.report.totalMs).sort((x, y) => x - y);
+    const colds = list.filter((a) => a.report.breakdown.coldStartMs > 0);
+    const routes = new Map<string, RouteEvidence>();
+    for (const a of list) {
+      for (const e of endpointsOfTrace(a, endpoints)) {
+        routes.set(`${e.api}\u0000${e.stage}\u0000${e.method}\u0000${e.route}`, {
+          api: e.api,
+          stage: e.stage,
+          method: e.method,
+          route: e.route,
+          count: e.count,
+          p50Ms: e.p50Ms,
+          p95Ms: e.p95Ms,
+          p99Ms: e.p99Ms,
+          timeouts: e.timeouts,
+          coldStarts: e.coldStarts,
+          budgetMs: e.budgetMs,
+        });
+      }
+    }
+    const calls = new Map<string, CallAcc>();
+    for (const a of list) {
+      const perTrace = new Map<string, number>();
+      for (const s of a.breakdown.anatomy.downstreamCalls) {
+        const key = callKey(s);
+        let acc = calls.get(key);
+        if (!acc) {
+          acc = { sample: s, durations: [], traces: 0, maxPerTrace: 0, throttled: 0, faults: 0, worstCalls: 0, worstMs: 0, frames: [] };
+          calls.set(key, acc);
+        }
+        const ms = duration(s);
+        acc.durations.push(ms);
+        if (s.throttle) acc.throttled++;
+        if (s.fault) acc.faults++;
+        if (a === worst) {
+          acc.worstCalls++;
+          acc.worstMs += ms;
+        }
+        perTrace.set(key, (perTrace.get(key) ?? 0) + 1);
+        for (const ex of s.cause?.exceptions ?? []) {
+          for (const f of ex.stack) {
+            if (f.path && f.line && acc.frames.length < 5 && !acc.frames.some((x) => x.path === f.path && x.line === f.line)) {
+              acc.frames.push({ path: f.path, line: f.line, ...(s.cause?.workingDirectory ? { workingDirectory: s.cause.workingDirectory } : {}) });
+            }
+          }
+        }
+      }
+      for (const [key, n] of perTrace) {
+        const acc = calls.get(key)!;
+        acc.traces++;
+        acc.maxPerTrace = Math.max(acc.maxPerTrace, n);
+      }
+    }
+    const finding = [...worst.report.findings].sort((x, y) => (SEVERITY_RANK[y.severity] ?? 0) - (SEVERITY_RANK[x.severity] ?? 0))[0];
+    out.push({
+      functionName,
+      source: meta.source,
+      capturedAtMs: meta.capturedAtMs,
+      ...(meta.windowMinutes !== undefined ? { windowMinutes: meta.windowMinutes } : {}),
+      routes: [...routes.values()],
+      traced: {
+        count: list.length,
+        p50Ms: pct(totals, 50),
+        p95Ms: pct(totals, 95),
+        p99Ms: pct(totals, 99),
+        timeouts: list.filter((a) => a.report.verdict === 'timeout').length,
+        coldStarts: colds.length,
+        coldStartMeanMs: colds.length ? Math.round(colds.reduce((t, a) => t + a.report.breakdown.coldStartMs, 0) / colds.length) : 0,
+        budgetMs: worst.report.budgetMs,
+      },
+      worst: {
+        traceId: worst.report.traceId,
+        totalMs: worst.report.totalMs,
+        verdict: worst.report.verdict,
+        status: worst.report.entry.status,
+        budgetMs: worst.report.budgetMs,
+        afterCutMs: worst.report.afterCutMs,
+        rows: worstRows(worst),
+        ...(finding ? { finding: { id: finding.id, title: finding.title, detail: finding.detail, fix: finding.fix } } : {}),
+      },
+      calls: [...calls.values()]
+        .map((acc): CallEvidence => {
+          const d = acc.durations.sort((x, y) => x - y);
+          const s = acc.sample;
+          const host = s.namespace === 'remote' ? hostOf(s) : undefined;
+          return {
+            namespace: s.namespace ?? null,
+            name: s.name,
+            ...(s.aws?.operation ? { operation: s.aws.operation } : {}),
+            ...(host ? { host } : {}),
+            worstCalls: acc.worstCalls,
+            worstMs: acc.worstMs,
+            budgetMs: worst.report.budgetMs,
+            calls: d.length,
+            p50Ms: pct(d, 50),
+            p95Ms: pct(d, 95),
+            maxMs: d[d.length - 1] ?? 0,
+            traces: acc.traces,
+            maxPerTrace: acc.maxPerTrace,
+            throttled: acc.throttled,
+            faults: acc.faults,
+            frames: acc.frames,
+          };
+        })
+        .sort((x, y) => y.worstMs - x.worstMs || y.calls - x.calls),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,209 @@
+// The hints in handler code: a CodeLens over each handler the workspace knows (from a template or
+// a link the user made), its hover, a hint at the end of each call line the traces saw and that
+// line's hover. Everything reads the evidence store and the handler index and refreshes when
+// either changes. Nothing is parsed until a handler file is looked at.
+import * as vscode from 'vscode';
+import { relative } from 'node:path';
+import type { FunctionEvidence } from '../../code/evidence';
+import { callHoverMarkdown, handlerHoverMarkdown, inlineHintText, lensText, matchCalls, type MatchedCall } from '../../code/hints';
+import { matchesDeployedName } from '../../code/deployedNames';
+import type { CodeOutline, FunctionDecl, HandlerDef } from '../../code/types';
+import { sec } from '../../core/duration';
+import { Commands, Settings } from '../../constants';
+import { workspaceFrameResolver } from '../frameResolver';
+import type { EvidenceStore } from './evidenceStore';
+import type { HandlerLinks } from './handlerLinks';
+import type { Outlines } from './outlines';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/** The files hints are offered in. */
+export const HANDLER_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'javascript' },
+  { scheme: 'file', language: 'typescript' },
+  { scheme: 'file', language: 'javascriptreact' },
+  { scheme: 'file', language: 'typescriptreact' },
+  { scheme: 'file', language: 'python' },
+];
+
+/** One handler of a file, with what is known of it. */
+export interface HandlerHint {
+  def: HandlerDef;
+  decl?: FunctionDecl;
+  /** The deployed function's name, when known (template, link or evidence). */
+  functionName?: string;
+  evidence?: FunctionEvidence;
+}
+
+/** What a file's hints rest on. */
+interface FileHints {
+  outline: CodeOutline;
+  handlers: HandlerHint[];
+  calls: Array<MatchedCall & { functionName: string; evidenceOf: FunctionEvidence }>;
+}
+
+export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.InlayHintsProvider, vscode.Disposable {
+  private readonly lensChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensChanged.event;
+  private readonly inlayChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeInlayHints = this.inlayChanged.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly store: EvidenceStore,
+    private readonly links: HandlerLinks,
+    private readonly outlines: Outlines,
+  ) {
+    const refresh = (): void => {
+      this.lensChanged.fire();
+      this.inlayChanged.fire();
+    };
+    this.subscriptions.push(
+      index.onDidChange(refresh),
+      store.onDidChange(refresh),
+      links.onDidChange(refresh),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${Settings.section}.${Settings.inlineHints}`)) this.inlayChanged.fire();
+      }),
+    );
+  }
+
+  /** The handlers of a document and the evidence for each, or undefined when it holds none the workspace knows. */
+  async fileHints(doc: vscode.TextDocument): Promise<FileHints | undefined> {
+    if (!this.outlines.readable(doc)) return undefined;
+    await this.index.start();
+    const file = doc.uri.fsPath;
+    const decls = this.index.functionsOfFile(file);
+    const linked = this.links.ofFile(file);
+    const evidenceByFrames = this.evidenceWithFramesIn(file);
+    if (!decls.length && !linked.length && !evidenceByFrames.length) return undefined;
+    const outline = await this.outlines.outline(doc);
+    if (!outline || outline.skipped) return undefined;
+    const handlers: HandlerHint[] = [];
+    for (const def of outline.handlers) {
+      const decl = decls.find((d) => d.handlerExport === def.name);
+      const link = linked.find((l) => l.exportName === def.name);
+      if (!decl && !link) continue;
+      const evidence = link ? this.store.get(link.functionName) : decl ? this.store.all().find((e) => matchesDeployedName(decl, e.functionName)) : undefined;
+      const functionName = link?.functionName ?? evidence?.functionName ?? decl?.deployedNames[0];
+      handlers.push({ def, ...(decl ? { decl } : {}), ...(functionName ? { functionName } : {}), ...(evidence ? { evidence } : {}) });
+    }
+    // A trace whose exceptions name this file, with no template or link: its function's handler is
+    // the file's first handler (a file read by one function is the usual case).
+    if (!handlers.length && evidenceByFrames.length && outline.handlers.length) {
+      const evidence = evidenceByFrames[0]!;
+      handlers.push({ def: outline.handlers[0]!, functionName: evidence.functionName, evidence });
+    }
+    const calls: FileHints['calls'] = [];
+    const resolve = workspaceFrameResolver((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    const seen = new Set<FunctionEvidence>();
+    for (const h of handlers) {
+      const ev = h.evidence;
+      if (!ev || seen.has(ev)) continue;
+      seen.add(ev);
+      const frameLines = (c: FunctionEvidence['calls'][number]): number[] =>
+        c.frames.filter((f) => resolve(f.path, f.workingDirectory) === file).map((f) => f.line - 1);
+      for (const m of matchCalls(outline.calls, ev.calls, frameLines)) calls.push({ ...m, functionName: ev.functionName, evidenceOf: ev });
+    }
+    return { outline, handlers, calls };
+  }
+
+  private evidenceWithFramesIn(file: string): FunctionEvidence[] {
+    const resolve = workspaceFrameResolver((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    return this.store.all().filter((ev) => ev.calls.some((c) => c.frames.some((f) => resolve(f.path, f.workingDirectory) === file)));
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const hints = await this.fileHints(doc);
+    if (!hints) return [];
+    return hints.handlers.map((h) => {
+      const range = toRange(h.def.span);
+      if (h.evidence) {
+        return new vscode.CodeLens(range, {
+          title: lensText(h.evidence),
+          tooltip: `Open the worst request of ${h.evidence.functionName} in the waterfall`,
+          command: Commands.openWorstRequest,
+          arguments: [h.evidence.functionName],
+        });
+      }
+      if (h.functionName) {
+        return new vscode.CodeLens(range, {
+          title: '⏱ Trace 504 for this function',
+          tooltip: `Fetch the slow requests of ${h.functionName} from X-Ray and CloudWatch Logs`,
+          command: Commands.trace504,
+          arguments: [{ functionName: h.functionName }],
+        });
+      }
+      return new vscode.CodeLens(range, {
+        title: '⏱ Link this handler to a function…',
+        tooltip: 'Tell Timeout Lens which deployed Lambda function runs this handler',
+        command: Commands.linkHandler,
+        arguments: [doc.uri, h.def.name],
+      });
+    });
+  }
+
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const hints = await this.fileHints(doc);
+    if (!hints) return undefined;
+    const handler = hints.handlers.find((h) => toRange(h.def.span).contains(position));
+    if (handler) return new vscode.Hover(trusted(handlerHover(handler)), toRange(handler.def.span));
+    const call = hints.calls.find((c) => position.line >= c.site.span.line && position.line <= c.site.span.endLine);
+    if (call) return new vscode.Hover(trusted(callHoverMarkdown(call, hints.outline.language, call.evidenceOf)), toRange(call.site.span));
+    return undefined;
+  }
+
+  async provideInlayHints(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.InlayHint[]> {
+    if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.inlineHints, true)) return [];
+    const hints = await this.fileHints(doc);
+    if (!hints) return [];
+    const out: vscode.InlayHint[] = [];
+    const lines = new Set<number>();
+    for (const c of hints.calls) {
+      const line = c.site.span.line;
+      if (line < range.start.line || line > range.end.line || lines.has(line)) continue;
+      lines.add(line);
+      const hint = new vscode.InlayHint(doc.lineAt(line).range.end, `⏱ ${inlineHintText(c)}`);
+      hint.paddingLeft = true;
+      hint.tooltip = new vscode.MarkdownString(`${c.functionName}: hover the line for the calls' distribution and the fix.`);
+      out.push(hint);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.lensChanged.dispose();
+    this.inlayChanged.dispose();
+  }
+}
+
+function toRange(s: { line: number; column: number; endLine: number; endColumn: number }): vscode.Range {
+  return new vscode.Range(s.line, s.column, s.endLine, s.endColumn);
+}
+
+/** Markdown whose command links may run the extension's own commands, and nothing else. */
+function trusted(md: string): vscode.MarkdownString {
+  const m = new vscode.MarkdownString(md);
+  m.isTrusted = { enabledCommands: [Commands.openWorstRequest, Commands.trace504, Commands.linkHandler] };
+  m.supportThemeIcons = false;
+  return m;
+}
+
+/** A handler's hover: the evidence when there is some, else what the template says. */
+function handlerHover(h: HandlerHint): string {
+  if (h.evidence) return handlerHoverMarkdown(h.evidence, { openWorst: Commands.openWorstRequest, trace504: Commands.trace504 });
+  const lines = [`**Timeout Lens — ${h.functionName ?? h.def.name}**`, ''];
+  const d = h.decl;
+  if (d) {
+    for (const r of d.routes) {
+      lines.push(`- ${r.method} ${r.path} · ${r.apiType === 'http' ? 'HTTP API' : 'REST API'} · budget ${sec(r.budgetMs)}${r.budgetSource === 'default' ? ' (the default)' : ''}`);
+    }
+    lines.push('', `Timeout ${d.timeout.seconds} s (${d.timeout.from === 'default' ? 'Lambda’s default' : `set in ${relative(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(d.templateFile))?.uri.fsPath ?? '', d.templateFile)}`}).`);
+    const budget = Math.min(...d.routes.map((r) => r.budgetMs));
+    if (d.routes.length && d.timeout.seconds * 1000 > budget) lines.push('', `The function may run ${d.timeout.seconds} s, but the API waits ${sec(budget)}: past that it works for a client that got a 504.`);
+  }
+  lines.push('', 'No traces of this function yet.');
+  if (h.functionName) lines.push('', `[Trace 504 for ${h.functionName}](command:${Commands.trace504}?${encodeURIComponent(JSON.stringify([{ functionName: h.functionName }]))})`);
+  return lines.join('\n');
+}
