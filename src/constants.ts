@@ -48,6 +48,7 @@ export const Colors = {
   overhead: 'timeoutLens.overhead',
   inferred: 'timeoutLens.inferred',
   overBudget: 'timeoutLens.overBudget',
+  inlineHint: 'timeoutLens.inlineHint',
 } as const;
 
 export const ContextKeys = {

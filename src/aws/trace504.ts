@@ -43,6 +43,8 @@ export interface Trace504Result {
   summaries: number;
   /** What Live Updates needs to go on reading the same logs from where this run stopped. */
   follow: FollowState;
+  /** The routes read from the account, with the function behind each (additive). */
+  routes: Array<RouteInfo & { api: string }>;
 }
 
 /** The log groups a Trace 504 run reads beside the traces. */
@@ -133,6 +135,32 @@ export async function readPlanLogs(
 /** Summaries looked at, at most, before choosing the slowest. */
 const MAX_SUMMARIES = 2000;
 
+/** At most this many APIs are searched for the one in front of a function (REST APIs cost a call per method). */
+const MAX_APIS_SEARCHED = 12;
+
+/**
+ * The API whose routes invoke a function (HTTP APIs first: two calls each), its routes to that
+ * function, and the names of other APIs in front of it; undefined when none of the first
+ * MAX_APIS_SEARCHED APIs is.
+ */
+async function apiInFrontOf(clients: AwsClients, fn: string, signal?: AbortSignal): Promise<{ api: ApiInfo; routes: RouteInfo[]; others: string[] } | undefined> {
+  const apis = (await listApis(clients, signal)).sort((a, b) => Number(b.kind === 'http') - Number(a.kind === 'http')).slice(0, MAX_APIS_SEARCHED);
+  let found: { api: ApiInfo; routes: RouteInfo[]; others: string[] } | undefined;
+  for (const a of apis) {
+    let routes: RouteInfo[];
+    try {
+      routes = (await listRoutes(clients, a, signal)).filter((r) => r.functionName === fn);
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+      continue; // one API that cannot be read does not hide the others
+    }
+    if (!routes.length) continue;
+    if (found) found.others.push(a.name);
+    else found = { api: a, routes, others: [] };
+  }
+  return found;
+}
+
 function warn(warnings: string[], e: unknown, what: string): void {
   if (isCancellation(e)) throw e;
   warnings.push(`${what}: ${AwsSourceError.is(e) ? e.message : e instanceof Error ? e.message : String(e)}`);
@@ -202,15 +230,35 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     }
     target = `${api.name} (${api.kind.toUpperCase()} API${stages.length ? `, stage${stages.length > 1 ? 's' : ''} ${stages.join(', ')}` : ''})`;
   } else if (req.functionName) {
-    services.push(req.functionName);
-    filterBudget = req.budgetOverrideMs ?? REST_API_DEFAULT_BUDGET_MS;
-    try {
-      const cfg = await functionConfig(clients, req.functionName, req.signal);
-      if (!req.budgetOverrideMs && cfg.timeoutMs < filterBudget) filterBudget = cfg.timeoutMs;
-    } catch (e) {
-      warn(warnings, e, `Could not read the configuration of ${req.functionName}`);
+    const fn = req.functionName;
+    services.push(fn);
+    // The API in front of the function holds it to its budget: without it a function that ran past
+    // an untraced HTTP API's 30 s would read as answered.
+    progress(`Looking for the API in front of ${fn}…`);
+    const [cfgResult, frontResult] = await Promise.allSettled([functionConfig(clients, fn, req.signal), apiInFrontOf(clients, fn, req.signal)]);
+    if (frontResult.status === 'fulfilled' && frontResult.value) {
+      const front = frontResult.value;
+      api = front.api;
+      routes = front.routes;
+      if (front.others.length) warnings.push(`${fn} is behind more than one API (${[api.name, ...front.others].join(', ')}): these are its traces against ${api.name}'s budget.`);
+      try {
+        for (const st of await listStages(clients, api, req.signal)) {
+          stages.push(st.name);
+          if (st.accessLogGroup) accessGroups.push({ group: st.accessLogGroup, stage: st.name });
+        }
+      } catch (e) {
+        warn(warnings, e, `Could not list the stages of ${api.name}`);
+      }
+      if (api.kind === 'http') warnings.push(`${api.name} is an HTTP API, which API Gateway does not trace: its 504s are inferred from the budget, and best counted from its access logs.`);
+    } else if (frontResult.status === 'rejected') {
+      warn(warnings, frontResult.reason, `Could not look for the API in front of ${fn} (its traces that start at the function have no budget)`);
     }
-    target = `function ${req.functionName}`;
+    const defaultBudget = api?.kind === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS;
+    filterBudget = req.budgetOverrideMs ?? Math.min(...routes.map((r) => r.timeoutMs ?? defaultBudget), defaultBudget);
+    if (cfgResult.status === 'fulfilled') {
+      if (!req.budgetOverrideMs && cfgResult.value.timeoutMs < filterBudget) filterBudget = cfgResult.value.timeoutMs;
+    } else warn(warnings, cfgResult.reason, `Could not read the configuration of ${fn}`);
+    target = `function ${fn}${api ? ` (behind ${api.name}, ${api.kind.toUpperCase()} API)` : ''}`;
   } else {
     throw new AwsSourceError('service', 'Trace 504 needs an API or a function to trace.', 'GetTraceSummaries');
   }
@@ -288,7 +336,15 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   }
   const readUntilMs = new Map<string, number>();
   if (req.includeLogs !== false) for (const g of planGroups(plan)) readUntilMs.set(g, now);
-  return { report, analyzed, warnings, target, summaries: summaries.length, follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen } };
+  return {
+    report,
+    analyzed,
+    warnings,
+    target,
+    summaries: summaries.length,
+    follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen },
+    routes: api ? routes.map((r) => ({ ...r, api: api.name })) : [],
+  };
 }
 
 /** What the engine takes from a collector's result. */

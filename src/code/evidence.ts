@@ -30,10 +30,15 @@ export interface CallEvidence {
   operation?: string;
   /** A remote call's host (from its URL, else its name). */
   host?: string;
-  /** Calls of this kind in the worst request, and the time they took together (their own durations summed). */
+  /**
+   * The request where these calls took the longest together: how many it made and their own
+   * durations summed (the worst request for an N+1; for a call the worst request did not finish,
+   * the request where it did).
+   */
   worstCalls: number;
   worstMs: number;
-  /** The worst request's budget, for the share (`worstMs / budgetMs`); null when none is known. */
+  /** That request's trace id and budget (for the share `worstMs / budgetMs`; null when none is known). */
+  worstTraceId: string;
   budgetMs: number | null;
   /** Every call of this kind over all the traces: how many, and their durations' p50/p95/max. */
   calls: number;
@@ -96,6 +101,11 @@ export interface EvidenceMeta {
   source: string;
   capturedAtMs: number;
   windowMinutes?: number;
+  /**
+   * The routes the account says invoke each function: how a trace that starts at the function
+   * (an HTTP API's, which API Gateway does not trace) finds the endpoint rows of its routes.
+   */
+  routes?: ReadonlyArray<{ api: string; method: string; path: string; functionName?: string }>;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -180,6 +190,8 @@ interface CallAcc {
   faults: number;
   worstCalls: number;
   worstMs: number;
+  worstTraceId: string;
+  worstBudgetMs: number | null;
   frames: CallEvidence['frames'];
 }
 
@@ -218,8 +230,10 @@ export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: 
     const totals = list.map((a) => a.report.totalMs).sort((x, y) => x - y);
     const colds = list.filter((a) => a.report.breakdown.coldStartMs > 0);
     const routes = new Map<string, RouteEvidence>();
+    const own = (meta.routes ?? []).filter((r) => r.functionName === functionName);
+    const byRoute = endpoints.filter((e) => own.some((r) => r.api === e.api && (r.method === e.method || r.method === 'ANY' || e.method === 'ANY') && r.path === e.route));
     for (const a of list) {
-      for (const e of endpointsOfTrace(a, endpoints)) {
+      for (const e of [...endpointsOfTrace(a, endpoints), ...byRoute]) {
         routes.set(`${e.api}\u0000${e.stage}\u0000${e.method}\u0000${e.route}`, {
           api: e.api,
           stage: e.stage,
@@ -237,23 +251,20 @@ export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: 
     }
     const calls = new Map<string, CallAcc>();
     for (const a of list) {
-      const perTrace = new Map<string, number>();
+      const perTrace = new Map<string, { n: number; ms: number }>();
       for (const s of a.breakdown.anatomy.downstreamCalls) {
         const key = callKey(s);
         let acc = calls.get(key);
         if (!acc) {
-          acc = { sample: s, durations: [], traces: 0, maxPerTrace: 0, throttled: 0, faults: 0, worstCalls: 0, worstMs: 0, frames: [] };
+          acc = { sample: s, durations: [], traces: 0, maxPerTrace: 0, throttled: 0, faults: 0, worstCalls: 0, worstMs: -1, worstTraceId: '', worstBudgetMs: null, frames: [] };
           calls.set(key, acc);
         }
         const ms = duration(s);
         acc.durations.push(ms);
         if (s.throttle) acc.throttled++;
         if (s.fault) acc.faults++;
-        if (a === worst) {
-          acc.worstCalls++;
-          acc.worstMs += ms;
-        }
-        perTrace.set(key, (perTrace.get(key) ?? 0) + 1);
+        const t = perTrace.get(key) ?? { n: 0, ms: 0 };
+        perTrace.set(key, { n: t.n + 1, ms: t.ms + ms });
         for (const ex of s.cause?.exceptions ?? []) {
           for (const f of ex.stack) {
             if (f.path && f.line && acc.frames.length < 5 && !acc.frames.some((x) => x.path === f.path && x.line === f.line)) {
@@ -262,10 +273,17 @@ export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: 
           }
         }
       }
-      for (const [key, n] of perTrace) {
+      for (const [key, t] of perTrace) {
         const acc = calls.get(key)!;
         acc.traces++;
-        acc.maxPerTrace = Math.max(acc.maxPerTrace, n);
+        acc.maxPerTrace = Math.max(acc.maxPerTrace, t.n);
+        // Ties go to the worst request.
+        if (t.ms > acc.worstMs || (t.ms === acc.worstMs && a === worst)) {
+          acc.worstMs = t.ms;
+          acc.worstCalls = t.n;
+          acc.worstTraceId = a.report.traceId;
+          acc.worstBudgetMs = a.report.budgetMs;
+        }
       }
     }
     const finding = [...worst.report.findings].sort((x, y) => (SEVERITY_RANK[y.severity] ?? 0) - (SEVERITY_RANK[x.severity] ?? 0))[0];
@@ -306,8 +324,9 @@ export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: 
             ...(s.aws?.operation ? { operation: s.aws.operation } : {}),
             ...(host ? { host } : {}),
             worstCalls: acc.worstCalls,
-            worstMs: acc.worstMs,
-            budgetMs: worst.report.budgetMs,
+            worstMs: Math.max(0, acc.worstMs),
+            worstTraceId: acc.worstTraceId,
+            budgetMs: acc.worstBudgetMs,
             calls: d.length,
             p50Ms: pct(d, 50),
             p95Ms: pct(d, 95),

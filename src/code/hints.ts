@@ -29,13 +29,16 @@ function scopeText(ev: FunctionEvidence): string {
   return ev.windowMinutes !== undefined ? windowText(ev.windowMinutes) : ev.source;
 }
 
-/** The CodeLens over a handler: `⏱ p99 24.8 s of 29 s · 7 × 504 (1 h) · cold start +2.3 s`. */
-export function lensText(ev: FunctionEvidence): string {
+/**
+ * The CodeLens over a handler: `⏱ p99 24.8 s of 29 s · 7 × 504 (1 h) · cold start +2.3 s`. The
+ * editor passes its own stopwatch icon (`$(watch)`): not every font has the emoji.
+ */
+export function lensText(ev: FunctionEvidence, icon = '⏱'): string {
   const route = headlineRoute(ev);
   const p99 = route ? route.p99Ms : ev.traced.p99Ms;
   const budget = route ? route.budgetMs : ev.traced.budgetMs;
   const timeouts = route ? ev.routes.reduce((t, r) => t + r.timeouts, 0) : ev.traced.timeouts;
-  const parts = [`⏱ p99 ${sec(p99)}${budget ? ` of ${budgetSec(budget)}` : ''}${route ? '' : ` (${ev.traced.count} traced)`}`];
+  const parts = [`${icon} p99 ${sec(p99)}${budget ? ` of ${budgetSec(budget)}` : ''}${route ? '' : ` (${ev.traced.count} traced)`}`];
   parts.push(`${timeouts} × 504 (${scopeText(ev)})`);
   if (ev.traced.coldStarts) parts.push(`cold start +${sec(ev.traced.coldStartMeanMs)}`);
   return parts.join(' · ');
@@ -168,7 +171,7 @@ export function callHoverMarkdown(m: MatchedCall, language: CodeLanguage, ev: Fu
   const c = m.evidence;
   const lines = [`**${cell(callLabel(c))}** — ${cell(ev.functionName)} (${cell(scopeText(ev))})`, ''];
   lines.push(
-    `In the worst request: **${c.worstCalls} call(s), ${sec(c.worstMs)}**${c.budgetMs ? ` (${Math.round((c.worstMs / c.budgetMs) * 100)} % of the ${budgetSec(c.budgetMs)} budget)` : ''}${m.site.loops.length ? `, from inside a loop${m.site.loops.some((l) => l.sequential) ? ' that waits for each call' : ''}` : ''}.`,
+    `In the request where they took longest${c.worstTraceId === ev.worst.traceId ? ' (the worst)' : ''}: **${c.worstCalls} call(s), ${sec(c.worstMs)}**${c.budgetMs ? ` (${Math.round((c.worstMs / c.budgetMs) * 100)} % of the ${budgetSec(c.budgetMs)} budget)` : ''}${m.site.loops.length ? `, from inside a loop${m.site.loops.some((l) => l.sequential) ? ' that waits for each call' : ''}` : ''}.`,
     '',
     '| over the traces | |',
     '|---|---|',

@@ -135,7 +135,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     if (result.report.endpoints.length) endpoints.setEndpoints(result.report.endpoints);
     live.followRun(result.follow, result.target);
-    evidence.addAnalyzed(result.analyzed, result.report.endpoints, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes });
+    evidence.addAnalyzed(result.analyzed, result.report.endpoints, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
     const entries = result.analyzed.map((a) => ({ trace: a.trace, report: a.report }));
     const worst = entries[0];
     if (worst) {

@@ -331,12 +331,28 @@ export class Workbench {
 
   /** Opens a workspace file with Quick Open. */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'visible' });
-    await this.page.keyboard.type(name);
-    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor();
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+    const base = name.split('/').pop()!;
+    for (let attempt = 1; ; attempt++) {
+      // From the editor area: Ctrl+P from a panel (Problems) can be taken by the panel.
+      await this.page.locator('.part.editor').click({ position: { x: 200, y: 8 } }).catch(() => undefined);
+      await this.page.keyboard.press('Control+P');
+      const input = this.page.locator('.quick-input-widget .quick-input-box input');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(name);
+        // The file search answers late on a busy machine, and the recently opened files show
+        // first: wait until the focused row is this file's.
+        await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: base }).first().waitFor({ timeout: 15_000 });
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: 10_000 });
+        await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+        return;
+      } catch (e) {
+        await this.screenshot(`open-file-${base}-attempt-${attempt}`).catch(() => undefined);
+        await this.page.keyboard.press('Escape');
+        if (attempt >= 3) throw e;
+      }
+    }
   }
 
   /** Hovers the first occurrence of `word` in the active editor and returns the hover's text. */

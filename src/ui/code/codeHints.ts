@@ -9,11 +9,12 @@ import { callHoverMarkdown, handlerHoverMarkdown, inlineHintText, lensText, matc
 import { matchesDeployedName } from '../../code/deployedNames';
 import type { CodeOutline, FunctionDecl, HandlerDef } from '../../code/types';
 import { sec } from '../../core/duration';
-import { Commands, Settings } from '../../constants';
+import { Colors, Commands, Settings } from '../../constants';
 import { workspaceFrameResolver } from '../frameResolver';
 import type { EvidenceStore } from './evidenceStore';
 import type { HandlerLinks } from './handlerLinks';
 import type { Outlines } from './outlines';
+import type { Logger } from '../logger';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** The files hints are offered in. */
@@ -41,35 +42,58 @@ interface FileHints {
   calls: Array<MatchedCall & { functionName: string; evidenceOf: FunctionEvidence }>;
 }
 
-export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.InlayHintsProvider, vscode.Disposable {
+export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
   private readonly lensChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.lensChanged.event;
-  private readonly inlayChanged = new vscode.EventEmitter<void>();
-  readonly onDidChangeInlayHints = this.inlayChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly decoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor(Colors.inlineHint), fontStyle: 'italic' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private typing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly store: EvidenceStore,
     private readonly links: HandlerLinks,
     private readonly outlines: Outlines,
+    private readonly log: Logger,
   ) {
     const refresh = (): void => {
       this.lensChanged.fire();
-      this.inlayChanged.fire();
+      this.decorateVisible();
     };
     this.subscriptions.push(
+      this.decoration,
       index.onDidChange(refresh),
       store.onDidChange(refresh),
       links.onDidChange(refresh),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.decorateVisible()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!vscode.window.visibleTextEditors.some((x) => x.document === e.document)) return;
+        clearTimeout(this.typing);
+        this.typing = setTimeout(() => this.decorateVisible(), 400);
+      }),
+      { dispose: () => clearTimeout(this.typing) },
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${Settings.section}.${Settings.inlineHints}`)) this.inlayChanged.fire();
+        if (e.affectsConfiguration(`${Settings.section}.${Settings.inlineHints}`)) this.decorateVisible();
       }),
     );
+    this.decorateVisible();
   }
 
   /** The handlers of a document and the evidence for each, or undefined when it holds none the workspace knows. */
   async fileHints(doc: vscode.TextDocument): Promise<FileHints | undefined> {
+    try {
+      return await this.readFileHints(doc);
+    } catch (e) {
+      // A provider that throws shows nothing and says nothing: say it in the log.
+      this.log.error(`code hints for ${vscode.workspace.asRelativePath(doc.uri)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return undefined;
+    }
+  }
+
+  private async readFileHints(doc: vscode.TextDocument): Promise<FileHints | undefined> {
     if (!this.outlines.readable(doc)) return undefined;
     await this.index.start();
     const file = doc.uri.fsPath;
@@ -120,7 +144,7 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
       const range = toRange(h.def.span);
       if (h.evidence) {
         return new vscode.CodeLens(range, {
-          title: lensText(h.evidence),
+          title: lensText(h.evidence, '$(watch)'),
           tooltip: `Open the worst request of ${h.evidence.functionName} in the waterfall`,
           command: Commands.openWorstRequest,
           arguments: [h.evidence.functionName],
@@ -128,14 +152,14 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
       }
       if (h.functionName) {
         return new vscode.CodeLens(range, {
-          title: '⏱ Trace 504 for this function',
+          title: '$(watch) Trace 504 for this function',
           tooltip: `Fetch the slow requests of ${h.functionName} from X-Ray and CloudWatch Logs`,
           command: Commands.trace504,
           arguments: [{ functionName: h.functionName }],
         });
       }
       return new vscode.CodeLens(range, {
-        title: '⏱ Link this handler to a function…',
+        title: '$(link) Link this handler to a function…',
         tooltip: 'Tell Timeout Lens which deployed Lambda function runs this handler',
         command: Commands.linkHandler,
         arguments: [doc.uri, h.def.name],
@@ -153,28 +177,36 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
     return undefined;
   }
 
-  async provideInlayHints(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.InlayHint[]> {
-    if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.inlineHints, true)) return [];
-    const hints = await this.fileHints(doc);
-    if (!hints) return [];
-    const out: vscode.InlayHint[] = [];
+  /**
+   * The hints at the end of call lines, as decorations (like GitLens' blame): an inlay hint is cut
+   * to 43 characters by default, and these read as one sentence. Every visible handler editor is
+   * redrawn when the data, the index, the links or the text change.
+   */
+  private async decorate(editor: vscode.TextEditor): Promise<void> {
+    const doc = editor.document;
+    const version = doc.version;
+    const on = vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.inlineHints, true);
+    const hints = on ? await this.fileHints(doc) : undefined;
+    if (doc.version !== version) return; // typed meanwhile: the next round draws
+    const options: vscode.DecorationOptions[] = [];
     const lines = new Set<number>();
-    for (const c of hints.calls) {
+    for (const c of hints?.calls ?? []) {
       const line = c.site.span.line;
-      if (line < range.start.line || line > range.end.line || lines.has(line)) continue;
+      if (lines.has(line) || line >= doc.lineCount) continue;
       lines.add(line);
-      const hint = new vscode.InlayHint(doc.lineAt(line).range.end, `⏱ ${inlineHintText(c)}`);
-      hint.paddingLeft = true;
-      hint.tooltip = new vscode.MarkdownString(`${c.functionName}: hover the line for the calls' distribution and the fix.`);
-      out.push(hint);
+      const end = doc.lineAt(line).range.end;
+      options.push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: inlineHintText(c) } } });
     }
-    return out;
+    editor.setDecorations(this.decoration, options);
+  }
+
+  private decorateVisible(): void {
+    for (const e of vscode.window.visibleTextEditors) if (vscode.languages.match(HANDLER_SELECTOR, e.document)) void this.decorate(e);
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.lensChanged.dispose();
-    this.inlayChanged.dispose();
   }
 }
 

@@ -1,6 +1,6 @@
 // Puts the code hints together: the evidence store (fed by Trace 504, opened trace files and Live
 // Updates), the handler index, the links the user made, the outlines; registers the CodeLens,
-// hover and inlay-hint providers for handler files and the diagnostics for templates, and the two
+// hover providers and the end-of-line call hints for handler files and the diagnostics for templates, and the two
 // commands the hints run. Cheap at activation: the index reads the templates after activation,
 // and tree-sitter loads when a handler file is first looked at.
 import * as vscode from 'vscode';
@@ -33,7 +33,7 @@ export class CodeHintsController implements vscode.Disposable {
     this.index = new WorkspaceIndex(log.child('index'));
     this.links = new HandlerLinks(context.workspaceState);
     const outlines = new Outlines(log.child('outline'));
-    this.hints = new CodeHints(this.index, store, this.links, outlines);
+    this.hints = new CodeHints(this.index, store, this.links, outlines, log.child('hints'));
     const diagnostics = new TemplateDiagnostics(this.index, store);
     this.subscriptions.push(
       this.index,
@@ -43,7 +43,6 @@ export class CodeHintsController implements vscode.Disposable {
       diagnostics,
       vscode.languages.registerCodeLensProvider(HANDLER_SELECTOR, this.hints),
       vscode.languages.registerHoverProvider(HANDLER_SELECTOR, this.hints),
-      vscode.languages.registerInlayHintsProvider(HANDLER_SELECTOR, this.hints),
       vscode.languages.registerCodeActionsProvider(TEMPLATE_SELECTOR, diagnostics, { providedCodeActionKinds: TemplateDiagnostics.providedCodeActionKinds }),
       vscode.commands.registerCommand(Commands.openWorstRequest, (fn?: string) => this.openWorst(fn)),
       vscode.commands.registerCommand(Commands.linkHandler, (uri?: vscode.Uri, exportName?: string, functionName?: string) =>

@@ -74,7 +74,7 @@ export class TemplateDiagnostics implements vscode.CodeActionProvider, vscode.Di
       if (seen && seen.p99Ms > fn.timeout.seconds * 1000) {
         const d = new vscode.Diagnostic(
           toRange(span ?? fn.span),
-          `${fn.logicalId}'s timeout (${fn.timeout.seconds} s) is below the p99 the traces saw (${sec(seen.p99Ms)}, ${seen.source}): those requests end with the function's own timeout (502 from a REST API, 500 from an HTTP API).`,
+          `${fn.logicalId}'s timeout (${fn.timeout.seconds} s) is below the p99 the traces saw (${sec(seen.p99Ms)}, ${seen.source}): the slowest requests end at the function's own timeout (a 502 from a REST API, a 500 from an HTTP API). Make the work faster or asynchronous; raise the timeout only while it stays below the integration timeout.`,
           vscode.DiagnosticSeverity.Information,
         );
         d.source = DIAGNOSTIC_SOURCE;

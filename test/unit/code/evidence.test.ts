@@ -124,3 +124,18 @@ test('the handler hover carries the route table, the worst request and links to 
   const links = [...md.matchAll(/\]\(command:([\w.]+)\?/g)].map((m) => m[1]);
   assert.deepEqual(links, ['timeoutLens.openWorstRequest', 'timeoutLens.trace504']);
 });
+
+test('a trace that starts at the function (an HTTP API is not traced) finds its route through the account’s routes', () => {
+  const t = apiTrace({ functionName: 'catalog-api-prod-search', gatewayEnd: 31_000, functionEnd: 35_000 });
+  // Without the stage and the Lambda service's segments, the function's own segment is the entry.
+  t.docs = t.docs.slice(2);
+  const search: EndpointStats = { ...POST_REPORTS, api: 'catalog-api', stage: '$default', method: 'GET', route: '/search', budgetMs: 30_000 };
+  const without = functionEvidence(analyzed(t), [search], META)[0]!;
+  assert.equal(without.routes.length, 0, 'no URL, no route: nothing is guessed');
+  const routes = [
+    { api: 'catalog-api', method: 'GET', path: '/search', functionName: 'catalog-api-prod-search' },
+    { api: 'catalog-api', method: 'GET', path: '/health', functionName: 'catalog-api-health' },
+  ];
+  const withRoutes = functionEvidence(analyzed(t), [search, { ...search, route: '/health' }], { ...META, routes })[0]!;
+  assert.deepEqual(withRoutes.routes.map((r) => `${r.api} ${r.method} ${r.route}`), ['catalog-api GET /search']);
+});

@@ -1,0 +1,181 @@
+// Hints where the code is, in the real VS Code on a copy of the demo folder (the orders team's
+// SAM app and the catalog team's Serverless Framework Python service): the template's 60 s
+// timeout behind a 29 s API is a warning with a quick fix that sets 28 s, and serverless.yml's
+// 35 s behind the 30 s HTTP API another; after Trace 504 on the sample account the handler in
+// src/reports.js carries a CodeLens and a hover with the worst request's breakdown, and the
+// GetItem line inside the loop the loop hint; the Python handler gets the same from its CodeLens.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startVSCode, waitFor, Workbench, type VSCodeServer } from './harness';
+
+let server: VSCodeServer;
+let wb: Workbench;
+
+before(async () => {
+  // A copy: the quick fix edits the template.
+  const workspace = join(mkdtempSync(join(tmpdir(), 'tl-code-')), 'demo');
+  cpSync(join(process.cwd(), 'demo'), workspace, { recursive: true });
+  server = await startVSCode({ workspace, settings: { 'editor.inlayHints.enabled': 'on' } });
+  wb = await Workbench.open(server);
+});
+
+after(async () => {
+  if (process.env.TL_DEBUG_LOG) console.log(wb?.outputChannelLog('Timeout Lens'));
+  await wb?.close();
+  await server?.stop();
+});
+
+/** The text of the active editor's lines (Monaco writes spaces as non-breaking ones). */
+async function editorText(): Promise<string> {
+  return (await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** The CodeLens texts in the active editor. */
+async function codeLenses(): Promise<string[]> {
+  return (await wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' ').trim());
+}
+
+/**
+ * The text at the end of the editor line that contains `text`: the line's own text and what the
+ * decorations put after it (drawn by CSS `::after`, as a person sees it, not in the DOM's text).
+ */
+async function lineWithHints(text: string): Promise<string> {
+  const line = wb.page.locator('.editor-instance .monaco-editor .view-line', { hasText: text }).first();
+  const own = (await line.innerText()).replace(/\u00a0/g, ' ');
+  const after = await line.evaluate((el) =>
+    [...el.querySelectorAll('span')]
+      // In the page: the test's tsconfig has no DOM types.
+      .map((s) => (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } }).getComputedStyle(s, '::after').content)
+      .filter((c) => c && c !== 'none' && c !== 'normal')
+      .map((c) => c.replace(/^"|"$/g, ''))
+      .join(' '),
+  );
+  return `${own} ${after}`.replace(/\u00a0/g, ' ');
+}
+
+/** Hovers the editor line that contains `text` (clicks into it, then Ctrl+K Ctrl+I). */
+async function hoverLine(text: string, at?: string, screenshot?: string): Promise<string> {
+  const line = wb.page.locator('.editor-instance .monaco-editor .view-line', { hasText: text }).first();
+  const token = at ? line.locator('span', { hasText: at }).last() : line;
+  await token.click();
+  await wb.page.keyboard.press('Control+K');
+  await wb.page.keyboard.press('Control+I');
+  // Every provider's part (the language's own hover, ours) in the one hover widget.
+  const hover = wb.page.locator('.monaco-hover-content:visible').first();
+  await hover.waitFor({ timeout: 10_000 });
+  await waitFor('our part of the hover', async () => (/Timeout Lens|DynamoDB/.test(await hover.innerText()) ? true : undefined), 10_000).catch(() => undefined);
+  const t = await hover.innerText();
+  if (screenshot) await wb.screenshot(screenshot);
+  await wb.page.keyboard.press('Escape');
+  return t;
+}
+
+test('the template: a 60 s function behind the 29 s API is a warning, and its quick fix sets 28 s', async () => {
+  await wb.openFile('template.yaml');
+  const rows = await waitFor('the Problems row of ReportsFunction', async () => {
+    const r = await wb.problems();
+    return r.some((x) => /ReportsFunction/.test(x) && /29/.test(x)) ? r : undefined;
+  }, 60_000);
+  const row = rows.find((x) => /ReportsFunction/.test(x))!;
+  assert.match(row, /longer than the API waits|may run 60/);
+  // The line that sets the timeout: `Timeout: 60` in ReportsFunction (line 49, counted in the file).
+  assert.match(row, /\[Ln 49, Col 16\]/);
+  assert.ok(!rows.some((x) => /ListOrdersFunction|GetOrderFunction/.test(x)), `28 s and 10 s fit in 29 s (${rows.join(' | ')})`);
+  // serverless.yml: the provider's 35 s timeout (line 14, the value at column 12) behind the HTTP API's 30 s.
+  const sls = rows.find((x) => /\bsearch\b/.test(x) && /30/.test(x));
+  assert.ok(sls, `a row for the catalog's search function (${rows.join(' | ')})`);
+  assert.match(sls, /\[Ln 14, Col 12\]/);
+  await wb.screenshot('vscode-code-template-warning');
+  // The quick fix, by keyboard: go to the line and column the row names, Ctrl+. and the fix.
+  await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await wb.page.keyboard.press('Control+G');
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'visible' });
+  await wb.page.keyboard.type('49:16');
+  await wb.page.keyboard.press('Enter');
+  await wb.page.keyboard.press('Control+.');
+  // The preferred fix is the focused row: Enter applies it.
+  const fix = wb.page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Set the timeout to 28 s' }).first();
+  await fix.waitFor({ timeout: 15_000 });
+  await wb.screenshot('vscode-code-template-quick-fix');
+  await wb.page.keyboard.press('Enter');
+  const text = await waitFor('Timeout: 28 in the editor', async () => {
+    const t = await editorText();
+    return /Timeout: 28\b/.test(t) && !/Timeout: 60\b/.test(t) ? t : undefined;
+  }, 15_000);
+  assert.match(text, /Timeout: 28/);
+  await waitFor('the warning gone', async () => ((await wb.problems()).some((x) => /ReportsFunction/.test(x)) ? undefined : true), 20_000);
+});
+
+test('before any trace the handler offers Trace 504; after it, the CodeLens, the hover and the loop hint', async () => {
+  await wb.openFile('reports.js');
+  const before = await waitFor('a CodeLens on the handler', async () => {
+    const l = await codeLenses();
+    return l.length ? l : undefined;
+  }, 60_000);
+  assert.equal(before.length, 1);
+  assert.match(before[0]!, /^\W*Trace 504 for this function$/);
+  // The sample account's own run: Trace 504 on orders-api over the last hour.
+  await wb.runCommand('Timeout Lens: Try the Sample Account');
+  await waitFor('the waterfall of the 504', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api\/prod/.test(t)) ? true : undefined), 90_000);
+  await wb.openFile('reports.js');
+  const lens = await waitFor('the CodeLens with the numbers', async () => (await codeLenses()).find((l) => /p99/.test(l)), 30_000);
+  // p99 of POST /reports against its 29 s budget, its 504s over the hour, its cold starts.
+  assert.match(lens, /^\W*p99 \d+\.\d s of 29 s · \d+ × 504 \(1 h\)( · cold start \+[\d.]+ (s|ms))?$/);
+  const hint = await waitFor('the loop hint on the GetItem line', async () => {
+    const line = await lineWithHints('ddb.send');
+    return /DynamoDB GetItem · \d+× in a loop/.test(line) ? line : undefined;
+  }, 30_000);
+  assert.match(hint, /DynamoDB GetItem · \d+× in a loop · \d+\.\d s · \d+ % of budget/);
+  // Room for the line and its hint, as on a wide screen, for the pictures.
+  await wb.page.setViewportSize({ width: 1900, height: 900 });
+  await wb.page.keyboard.press('Control+J');
+  await wb.page.waitForTimeout(500);
+  await wb.screenshot('vscode-code-handler-hints');
+  const handlerHover = await hoverLine('exports.handler', 'handler', 'vscode-code-handler-hover');
+  assert.match(handlerHover, /orders-api-reports/);
+  assert.match(handlerHover, /POST \/reports/);
+  assert.match(handlerHover, /Worst request/);
+  assert.match(handlerHover, /DynamoDB GetItem × \d+/);
+  assert.match(handlerHover, /Fix:/);
+  const callHover = await hoverLine('ddb.send', 'send', 'vscode-code-call-hover');
+  assert.match(callHover, /DynamoDB GetItem/);
+  assert.match(callHover, /inside a loop/);
+  assert.match(callHover, /BatchGetItemCommand/);
+  await wb.page.setViewportSize({ width: 1400, height: 900 });
+  // The CodeLens opens the worst request.
+  await wb.page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: 'p99' }).first().click();
+  await waitFor('the waterfall of orders-api-reports', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api-reports/.test(t) && /504/.test(t)) ? true : undefined), 30_000);
+});
+
+test('the Python handler of the Serverless Framework service: its CodeLens runs Trace 504, then the hints follow', async () => {
+  await wb.openFile('handler.py');
+  const lens = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: 'Trace 504 for this function' }).first();
+  await lens.waitFor({ timeout: 60_000 });
+  await lens.click();
+  // The function's deployed name comes from serverless.yml: <service>-<stage>-<key>.
+  await waitFor('the window quick pick', async () => ((await wb.quickPickItems()).some((l) => /Last hour/.test(l)) ? true : undefined), 20_000);
+  await wb.pickQuickItem('Last hour');
+  await waitFor('the waterfall of the function', async () => ((await wb.webviewTexts('body')).some((t) => /catalog-api-prod-search/.test(t)) ? true : undefined), 90_000);
+  await wb.openFile('handler.py');
+  const text = await waitFor('the CodeLens with the numbers', async () => (await codeLenses()).find((l) => /p99/.test(l)), 90_000);
+  // The HTTP API's 30 s budget, which API Gateway never traces: the 504s are inferred from it.
+  assert.match(text, /^\W*p99 \d+\.\d s of 30 s · \d+ × 504 \(1 h\)/);
+  const partner = await waitFor('the hint on the partner call', async () => {
+    const line = await lineWithHints('requests.get');
+    return /search\.partner\.example · 1× · \d+\.\d s · \d+ % of budget/.test(line) ? line : undefined;
+  }, 30_000);
+  assert.doesNotMatch(partner, /in a loop/);
+  await wb.page.setViewportSize({ width: 1900, height: 900 });
+  await wb.screenshot('vscode-code-python-hints');
+  const callHover = await hoverLine('requests.get', 'get', 'vscode-code-python-call-hover');
+  assert.match(callHover, /search\.partner\.example/);
+  // The fix in the handler's language.
+  assert.match(callHover, /requests\.get\(url, timeout=/);
+  const handlerHover = await hoverLine('def search', 'search');
+  assert.match(handlerHover, /catalog-api-prod-search/);
+  assert.match(handlerHover, /GET \/search/);
+  assert.match(handlerHover, /30 s/);
+});
