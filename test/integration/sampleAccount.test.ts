@@ -61,7 +61,7 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   await wb.screenshot('vscode-sample-account-504');
 });
 
-// Before the orders-api run below: Live Updates follows the last API traced.
+// Runs in order: Live Updates (the last test) follow the last run that has an access log.
 test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at the budget', async () => {
   const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 catalog-api/g) ?? []).length;
   await wb.runCommand('Timeout Lens: Trace 504');
@@ -129,13 +129,15 @@ test('Toggle Live Updates keeps Slow Endpoints current from the living account',
   const log = (): string => wb.outputChannelLog('Timeout Lens');
   const polls = (): number => (log().match(/live update: \d+ new log event/g) ?? []).length;
   await wb.runCommand('Timeout Lens: Toggle Live Updates');
-  await waitFor('live updates on orders-api in the log', () => (/live updates on: orders-api .*every 5 s/.test(log()) ? true : undefined), 20_000);
+  // The last run traced the function orders-api-reports, and found the API in front of it: Live
+  // Updates follow that API's access log.
+  await waitFor('live updates on the function behind orders-api in the log', () => (/live updates on: function orders-api-reports \(behind orders-api, REST API\), every 5 s/.test(log()) ? true : undefined), 20_000);
   await waitFor('two live polls', () => (polls() >= 2 ? true : undefined), 60_000);
   await wb.openViewContainer('Timeout Lens');
   const pane = wb.viewPane('Slow Endpoints');
   const text = await waitFor('the live message above the endpoints', async () => {
     const t = await pane.innerText().catch(() => '');
-    return /Live: orders-api .* updated /.test(t) && /POST \/reports/.test(t) ? t : undefined;
+    return /Live: function orders-api-reports .* updated /.test(t) && /POST \/reports/.test(t) ? t : undefined;
   }, 30_000);
   assert.match(text, /GET \/orders\/\{id\}/);
   await wb.screenshot('vscode-live-updates');

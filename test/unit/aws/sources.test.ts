@@ -61,7 +61,33 @@ test('Trace 504 on a function by name', async () => {
   const r = await trace504(c, { functionName: 'orders-api-reports', sinceMs: NOW - 3600_000, nowMs: NOW, maxTraces: 3 });
   c.dispose();
   assert.equal(r.report.traces.length, 3);
-  assert.match(r.target, /function orders-api-reports/);
+  assert.match(r.target, /function orders-api-reports \(behind orders-api, REST API\)/);
+  assert.deepEqual(r.routes, [{ api: 'orders-api', method: 'POST', path: '/reports', timeoutMs: 29_000, functionName: 'orders-api-reports' }]);
+});
+
+test('Trace 504 on a function behind an HTTP API holds it to the API’s 30 s: past it, a 504 at the budget', async () => {
+  const c = clients();
+  const r = await trace504(c, { functionName: 'catalog-api-prod-search', sinceMs: NOW - 3600_000, nowMs: NOW, maxTraces: 8 });
+  c.dispose();
+  assert.match(r.target, /function catalog-api-prod-search \(behind catalog-api, HTTP API\)/);
+  assert.deepEqual(r.follow.plan.accessGroups.map((g) => g.stage), ['$default'], 'its stage’s access log is read');
+  assert.ok(r.report.endpoints.some((e) => e.route === '/search' && e.budgetMs === 30_000));
+  const past = r.report.traces.filter((t) => t.entry.kind === 'http-api' && t.totalMs >= 30_000);
+  assert.ok(past.length > 0, 'slow searches were traced');
+  // The function's own timeout is 35 s: the API answered 504 at 30 s first, never "OK".
+  for (const t of past) {
+    assert.equal(t.verdict, 'timeout');
+    assert.equal(t.entry.status, 504);
+    assert.equal(t.budgetMs, 30_000);
+  }
+});
+
+test('Trace 504 on a function no API invokes: no budget but its own timeout, and no error', async () => {
+  const c = clients();
+  const r = await trace504(c, { functionName: 'nightly-export', sinceMs: NOW - 3600_000, nowMs: NOW, maxTraces: 3 });
+  c.dispose();
+  assert.equal(r.target, 'function nightly-export');
+  assert.deepEqual(r.routes, []);
 });
 
 test('summaries page as an async generator; traces come in batches of 5 with retried partial batches', async () => {
