@@ -27,16 +27,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
   const logDocs = new RequestLogDocuments();
+  const evidence = new EvidenceStore(context.workspaceState);
+  // The code hints open waterfalls, and the waterfall asks them where a call is in the code.
+  const code = new CodeHintsController(context, evidence, (input) => waterfalls.show(input), log.child('code'));
   const waterfalls = new WaterfallPanels(context, {
     log: log.child('waterfall'),
     openLogs: (m) => openRequestLogs(m, connection, logDocs, log.child('logs')),
+    callSiteOf: (span, fn) => code.hints.callSiteOf(span, fn),
   });
-  const evidence = new EvidenceStore(context.workspaceState);
   const services: Services = { context, log, connection, endpoints, live, waterfalls, evidence };
   context.subscriptions.push(
     evidence,
     endpoints.onDidSetEndpoints((e) => evidence.updateEndpoints(e)),
-    new CodeHintsController(context, evidence, waterfalls, log.child('code')),
+    code,
     endpoints,
     endpointsView,
     live,

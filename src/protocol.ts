@@ -119,6 +119,20 @@ export interface SpanDetails {
   metadata?: Record<string, unknown>;
   cause?: SnapshotCause;
   sql?: Record<string, unknown>;
+  /**
+   * Additive: the line of the handler's code that makes this call, when the workspace holds the
+   * handler (a template or a link names it) and its call sites match the span. `line` is 1-based.
+   */
+  callSite?: CallSiteRef;
+}
+
+/** A call's place in the workspace: what "Go to code" opens. */
+export interface CallSiteRef {
+  /** Absolute path of a workspace file. */
+  file: string;
+  line: number;
+  /** The call's source on one line, shortened. */
+  text: string;
 }
 
 /** One row of the trace list. */

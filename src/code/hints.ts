@@ -45,7 +45,7 @@ export function lensText(ev: FunctionEvidence, icon = '⏱'): string {
 }
 
 /** Does a call site of the file make the calls of this evidence? */
-export function callMatches(site: CallSite, ev: CallEvidence): boolean {
+export function callMatches(site: CallSite, ev: Pick<CallEvidence, 'namespace' | 'name' | 'operation' | 'host'>): boolean {
   if (site.kind === 'aws') {
     // The subsegment's name depends on the SDK that wrote it (v3 `DynamoDB`, v2 and boto3 `dynamodb`,
     // boto3 `states` for Step Functions): either of the site's names will do, in any case.

@@ -7,12 +7,12 @@
 // by `details` or `detailsError`). `WaterfallPanels` owns the panels and each panel its listeners.
 import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
-import type { Trace } from '../core/model';
+import type { Span, Trace } from '../core/model';
 import type { TraceReport } from '../core/report';
 import { REPORT_SCHEMA_VERSION } from '../core/report';
 import { renderTextReport } from '../core/textReport';
 import { PROTOCOL_VERSION, isWebviewMessage } from '../protocol';
-import type { HostMessage, OpenLogsMessage, RequestDetailsMessage, WaterfallSnapshot, WebviewMessage } from '../protocol';
+import type { CallSiteRef, HostMessage, OpenLogsMessage, RequestDetailsMessage, WaterfallSnapshot, WebviewMessage } from '../protocol';
 import type { Logger } from './logger';
 import { workspaceFrameResolver } from './frameResolver';
 import { createNonce, waterfallHtml } from './waterfallHtml';
@@ -37,10 +37,24 @@ export interface WaterfallInput extends WaterfallEntry {
   restoreKey?: string;
 }
 
+/** The function a span ran in: its nearest ancestor that is a function's own segment. */
+function functionOfSpan(span: Span, spans: readonly Span[]): string | undefined {
+  const byId = new Map<string, Span>();
+  for (const s of spans) byId.set(s.id, s);
+  let s: Span | undefined = span;
+  for (let hops = 0; s && hops < 64; hops++) {
+    if (s.kind === 'function') return s.name;
+    s = s.parentId ? byId.get(s.parentId) : undefined;
+  }
+  return spans.find((x) => x.kind === 'function')?.name;
+}
+
 export interface WaterfallHooks {
   log?: Logger;
   /** "Open the logs of this request"; without it the user is told logs are not available yet. */
   openLogs?: (request: OpenLogsMessage) => void | Promise<void>;
+  /** The line of the handler's code that makes a downstream call (the code hints know the workspace's handlers). */
+  callSiteOf?: (span: Span, functionName: string | undefined) => Promise<CallSiteRef | undefined>;
   /** A finding was clicked in the webview: kept for the code hints (issue 14), which reveal it in the handler. */
   revealFinding?: (traceId: string, findingIndex: number, report: TraceReport) => void | Promise<void>;
 }
@@ -223,9 +237,20 @@ export class WaterfallPanels implements vscode.Disposable {
   }
 
   /** Answers a details request with the details, or with why not: the pane never stays busy. */
-  private answerDetails(open: OpenPanel, m: RequestDetailsMessage): void {
-    const reply = detailsReply(open.model, m);
+  private async answerDetails(open: OpenPanel, m: RequestDetailsMessage): Promise<void> {
+    const model = open.model;
+    const reply = detailsReply(model, m);
     if (reply.type === 'detailsError') this.hooks.log?.warn(`details of span ${m.index} of ${m.traceId}: ${reply.message}`);
+    const span = model.spans[m.index];
+    if (reply.type === 'details' && span?.kind === 'downstream' && this.hooks.callSiteOf) {
+      try {
+        const site = await this.hooks.callSiteOf(span, functionOfSpan(span, model.spans));
+        if (site) reply.details = { ...reply.details, callSite: site };
+      } catch (e) {
+        // The details still go: only the link to the code is missing.
+        this.hooks.log?.warn(`no call site for span ${m.index} of ${m.traceId}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     post(open.panel, reply);
   }
 
@@ -242,7 +267,7 @@ export class WaterfallPanels implements vscode.Disposable {
         if (m.traceId !== open.current) post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
         return;
       case 'requestDetails':
-        this.answerDetails(open, m);
+        await this.answerDetails(open, m);
         return;
       case 'openSource': {
         const uri = vscode.Uri.file(m.file);

@@ -148,6 +148,18 @@ test('before any trace the handler offers Trace 504; after it, the CodeLens, the
   // The CodeLens opens the worst request.
   await wb.page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: 'p99' }).first().click();
   await waitFor('the waterfall of orders-api-reports', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api-reports/.test(t) && /504/.test(t)) ? true : undefined), 30_000);
+  // Both directions: a GetItem span's details offer "Go to code", which opens the call's line.
+  await wb.webview().locator('.tl-row', { hasText: 'GetItem' }).first().click();
+  const go = wb.webview().locator('button, a', { hasText: 'Go to code' }).first();
+  await go.waitFor({ timeout: 20_000 });
+  assert.match(await wb.webview().locator('.tl-details').first().innerText(), /reports\.js:13/);
+  await wb.screenshot('vscode-code-go-to-code');
+  await go.click();
+  await waitFor('reports.js at the GetItem line', async () => {
+    const status = await wb.page.locator('.statusbar').innerText();
+    const tab = await wb.page.locator('.tabs-container .tab.active').allInnerTexts();
+    return /Ln 13,/.test(status) && tab.some((t) => /reports\.js/.test(t)) ? true : undefined;
+  }, 20_000);
 });
 
 test('the Python handler of the Serverless Framework service: its CodeLens runs Trace 504, then the hints follow', async () => {

@@ -97,6 +97,18 @@ export function renderDetails(
   );
   if (error) append(root, el('p', 'tl-details-error', `The rest of this span’s details could not be loaded: ${error}`));
   if (!details) return root;
+  const site = details.callSite;
+  if (site && site.line >= 1) {
+    const where = `${site.file.split(/[\\/]/).pop() ?? site.file}:${site.line}`;
+    const code = el('section', 'tl-detail-section');
+    append(
+      code,
+      el('h3', 'tl-h3', 'Code'),
+      linkButton('Go to code', `Go to the call in ${where}`, () => actions.openSource(site.file, site.line)),
+      el('p', 'tl-muted tl-call-text', `${where} · ${site.text}`),
+    );
+    append(root, code);
+  }
   const h = details.http;
   if (h) {
     append(

@@ -4,8 +4,10 @@
 // either changes. Nothing is parsed until a handler file is looked at.
 import * as vscode from 'vscode';
 import { relative } from 'node:path';
-import type { FunctionEvidence } from '../../code/evidence';
-import { callHoverMarkdown, handlerHoverMarkdown, inlineHintText, lensText, matchCalls, type MatchedCall } from '../../code/hints';
+import { hostOf, type FunctionEvidence } from '../../code/evidence';
+import { callHoverMarkdown, callMatches, handlerHoverMarkdown, inlineHintText, lensText, matchCalls, type MatchedCall } from '../../code/hints';
+import type { Span } from '../../core/model';
+import type { CallSiteRef } from '../../protocol';
 import { matchesDeployedName } from '../../code/deployedNames';
 import type { CodeOutline, FunctionDecl, HandlerDef } from '../../code/types';
 import { sec } from '../../core/duration';
@@ -130,6 +132,43 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
       for (const m of matchCalls(outline.calls, ev.calls, frameLines)) calls.push({ ...m, functionName: ev.functionName, evidenceOf: ev });
     }
     return { outline, handlers, calls };
+  }
+
+  /**
+   * The line of the workspace's code that makes a span's call ("Go to code" in the waterfall):
+   * in the handler files of the span's function (its template's or its link's), the call site
+   * that matches the span's service and operation or host. A stack frame of the span wins.
+   */
+  async callSiteOf(span: Span, functionName: string | undefined): Promise<CallSiteRef | undefined> {
+    await this.index.start();
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const resolve = workspaceFrameResolver(folders);
+    for (const ex of span.cause?.exceptions ?? []) {
+      for (const f of ex.stack) {
+        const file = f.path ? resolve(f.path, span.cause?.workingDirectory) : undefined;
+        if (file && f.line) return { file, line: f.line, text: f.label ?? `${f.path}:${f.line}` };
+      }
+    }
+    if (!functionName) return undefined;
+    const files = new Set<string>();
+    for (const d of this.index.functions()) if (d.handlerFile && matchesDeployedName(d, functionName)) files.add(d.handlerFile);
+    for (const l of this.links.all()) {
+      const file = l.functionName === functionName ? this.links.fileOf(l) : undefined;
+      if (file) files.add(file);
+    }
+    const wanted = { namespace: span.namespace ?? null, name: span.name, ...(span.aws?.operation ? { operation: span.aws.operation } : {}), ...(hostOf(span) ? { host: hostOf(span)! } : {}) };
+    for (const file of files) {
+      let doc: vscode.TextDocument;
+      try {
+        doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      } catch {
+        continue; // deleted since the index read it
+      }
+      const outline = await this.outlines.outline(doc);
+      const site = outline?.calls.find((c) => callMatches(c, wanted));
+      if (site) return { file, line: site.span.line + 1, text: site.text };
+    }
+    return undefined;
   }
 
   private evidenceWithFramesIn(file: string): FunctionEvidence[] {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import type { Logger } from '../logger';
-import type { WaterfallPanels } from '../waterfallPanel';
+import type { WaterfallInput } from '../waterfallPanel';
 import { CodeHints, HANDLER_SELECTOR } from './codeHints';
 import type { EvidenceStore } from './evidenceStore';
 import { HandlerLinks, linkHandler } from './handlerLinks';
@@ -27,7 +27,7 @@ export class CodeHintsController implements vscode.Disposable {
   constructor(
     context: vscode.ExtensionContext,
     readonly store: EvidenceStore,
-    private readonly waterfalls: WaterfallPanels,
+    private readonly showWaterfall: (input: WaterfallInput) => void,
     log: Logger,
   ) {
     this.index = new WorkspaceIndex(log.child('index'));
@@ -74,7 +74,7 @@ export class CodeHintsController implements vscode.Disposable {
     }
     const input = this.store.waterfallOf(functionName);
     if (input) {
-      this.waterfalls.show(input);
+      this.showWaterfall(input);
       return;
     }
     const ev = this.store.get(functionName);

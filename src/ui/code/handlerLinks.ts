@@ -32,6 +32,15 @@ export class HandlerLinks implements vscode.Disposable {
     return this.all().filter((l) => l.file === rel);
   }
 
+  /** The absolute path of a link's file: its path starts with its workspace folder's name. */
+  fileOf(link: HandlerLink): string | undefined {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const [head, ...rest] = link.file.split('/');
+    const folder = folders.find((f) => f.name === head);
+    if (folder && rest.length) return vscode.Uri.joinPath(folder.uri, ...rest).fsPath;
+    return folders[0] ? vscode.Uri.joinPath(folders[0].uri, ...link.file.split('/')).fsPath : undefined;
+  }
+
   async set(link: HandlerLink): Promise<void> {
     const rest = this.all().filter((l) => !(l.file === link.file && l.exportName === link.exportName));
     await this.state.update(STATE_KEY, [...rest, link]);
