@@ -28,51 +28,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** The text of the active editor's lines (Monaco writes spaces as non-breaking ones). */
-async function editorText(): Promise<string> {
-  return (await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
-}
-
-/** The CodeLens texts in the active editor. */
-async function codeLenses(): Promise<string[]> {
-  return (await wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' ').trim());
-}
-
-/**
- * The text at the end of the editor line that contains `text`: the line's own text and what the
- * decorations put after it (drawn by CSS `::after`, as a person sees it, not in the DOM's text).
- */
-async function lineWithHints(text: string): Promise<string> {
-  const line = wb.page.locator('.editor-instance .monaco-editor .view-line', { hasText: text }).first();
-  const own = (await line.innerText()).replace(/\u00a0/g, ' ');
-  const after = await line.evaluate((el) =>
-    [...el.querySelectorAll('span')]
-      // In the page: the test's tsconfig has no DOM types.
-      .map((s) => (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } }).getComputedStyle(s, '::after').content)
-      .filter((c) => c && c !== 'none' && c !== 'normal')
-      .map((c) => c.replace(/^"|"$/g, ''))
-      .join(' '),
-  );
-  return `${own} ${after}`.replace(/\u00a0/g, ' ');
-}
-
-/** Hovers the editor line that contains `text` (clicks into it, then Ctrl+K Ctrl+I). */
-async function hoverLine(text: string, at?: string, screenshot?: string): Promise<string> {
-  const line = wb.page.locator('.editor-instance .monaco-editor .view-line', { hasText: text }).first();
-  const token = at ? line.locator('span', { hasText: at }).last() : line;
-  await token.click();
-  await wb.page.keyboard.press('Control+K');
-  await wb.page.keyboard.press('Control+I');
-  // Every provider's part (the language's own hover, ours) in the one hover widget.
-  const hover = wb.page.locator('.monaco-hover-content:visible').first();
-  await hover.waitFor({ timeout: 10_000 });
-  await waitFor('our part of the hover', async () => (/Timeout Lens|DynamoDB/.test(await hover.innerText()) ? true : undefined), 10_000).catch(() => undefined);
-  const t = await hover.innerText();
-  if (screenshot) await wb.screenshot(screenshot);
-  await wb.page.keyboard.press('Escape');
-  return t;
-}
-
 test('the template: a 60 s function behind the 29 s API is a warning, and its quick fix sets 28 s', async () => {
   await wb.openFile('template.yaml');
   const rows = await waitFor('the Problems row of ReportsFunction', async () => {
@@ -102,7 +57,7 @@ test('the template: a 60 s function behind the 29 s API is a warning, and its qu
   await wb.screenshot('vscode-code-template-quick-fix');
   await wb.page.keyboard.press('Enter');
   const text = await waitFor('Timeout: 28 in the editor', async () => {
-    const t = await editorText();
+    const t = await wb.editorText();
     return /Timeout: 28\b/.test(t) && !/Timeout: 60\b/.test(t) ? t : undefined;
   }, 15_000);
   assert.match(text, /Timeout: 28/);
@@ -112,7 +67,7 @@ test('the template: a 60 s function behind the 29 s API is a warning, and its qu
 test('before any trace the handler offers Trace 504; after it, the CodeLens, the hover and the loop hint', async () => {
   await wb.openFile('reports.js');
   const before = await waitFor('a CodeLens on the handler', async () => {
-    const l = await codeLenses();
+    const l = await wb.codeLenses();
     return l.length ? l : undefined;
   }, 60_000);
   assert.equal(before.length, 1);
@@ -121,11 +76,11 @@ test('before any trace the handler offers Trace 504; after it, the CodeLens, the
   await wb.runCommand('Timeout Lens: Try the Sample Account');
   await waitFor('the waterfall of the 504', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api\/prod/.test(t)) ? true : undefined), 90_000);
   await wb.openFile('reports.js');
-  const lens = await waitFor('the CodeLens with the numbers', async () => (await codeLenses()).find((l) => /p99/.test(l)), 30_000);
+  const lens = await waitFor('the CodeLens with the numbers', async () => (await wb.codeLenses()).find((l) => /p99/.test(l)), 30_000);
   // p99 of POST /reports against its 29 s budget, its 504s over the hour, its cold starts.
   assert.match(lens, /^\W*p99 \d+\.\d s of 29 s · \d+ × 504 \(1 h\)( · cold start \+[\d.]+ (s|ms))?$/);
   const hint = await waitFor('the loop hint on the GetItem line', async () => {
-    const line = await lineWithHints('ddb.send');
+    const line = await wb.lineWithHints('ddb.send');
     return /DynamoDB GetItem · \d+× in a loop/.test(line) ? line : undefined;
   }, 30_000);
   assert.match(hint, /DynamoDB GetItem · \d+× in a loop · \d+\.\d s · \d+ % of budget/);
@@ -134,13 +89,13 @@ test('before any trace the handler offers Trace 504; after it, the CodeLens, the
   await wb.page.keyboard.press('Control+J');
   await wb.page.waitForTimeout(500);
   await wb.screenshot('vscode-code-handler-hints');
-  const handlerHover = await hoverLine('exports.handler', 'handler', 'vscode-code-handler-hover');
+  const handlerHover = await wb.hoverLine('exports.handler', 'handler', 'vscode-code-handler-hover');
   assert.match(handlerHover, /orders-api-reports/);
   assert.match(handlerHover, /POST \/reports/);
   assert.match(handlerHover, /Worst request/);
   assert.match(handlerHover, /DynamoDB GetItem × \d+/);
   assert.match(handlerHover, /Fix:/);
-  const callHover = await hoverLine('ddb.send', 'send', 'vscode-code-call-hover');
+  const callHover = await wb.hoverLine('ddb.send', 'send', 'vscode-code-call-hover');
   assert.match(callHover, /DynamoDB GetItem/);
   assert.match(callHover, /inside a loop/);
   assert.match(callHover, /BatchGetItemCommand/);
@@ -172,21 +127,21 @@ test('the Python handler of the Serverless Framework service: its CodeLens runs 
   await wb.pickQuickItem('Last hour');
   await waitFor('the waterfall of the function', async () => ((await wb.webviewTexts('body')).some((t) => /catalog-api-prod-search/.test(t)) ? true : undefined), 90_000);
   await wb.openFile('handler.py');
-  const text = await waitFor('the CodeLens with the numbers', async () => (await codeLenses()).find((l) => /p99/.test(l)), 90_000);
+  const text = await waitFor('the CodeLens with the numbers', async () => (await wb.codeLenses()).find((l) => /p99/.test(l)), 90_000);
   // The HTTP API's 30 s budget, which API Gateway never traces: the 504s are inferred from it.
   assert.match(text, /^\W*p99 \d+\.\d s of 30 s · \d+ × 504 \(1 h\)/);
   const partner = await waitFor('the hint on the partner call', async () => {
-    const line = await lineWithHints('requests.get');
+    const line = await wb.lineWithHints('requests.get');
     return /search\.partner\.example · 1× · \d+\.\d s · \d+ % of budget/.test(line) ? line : undefined;
   }, 30_000);
   assert.doesNotMatch(partner, /in a loop/);
   await wb.page.setViewportSize({ width: 1900, height: 900 });
   await wb.screenshot('vscode-code-python-hints');
-  const callHover = await hoverLine('requests.get', 'get', 'vscode-code-python-call-hover');
+  const callHover = await wb.hoverLine('requests.get', 'get', 'vscode-code-python-call-hover');
   assert.match(callHover, /search\.partner\.example/);
   // The fix in the handler's language.
   assert.match(callHover, /requests\.get\(url, timeout=/);
-  const handlerHover = await hoverLine('def search', 'search');
+  const handlerHover = await wb.hoverLine('def search', 'search');
   assert.match(handlerHover, /catalog-api-prod-search/);
   assert.match(handlerHover, /GET \/search/);
   assert.match(handlerHover, /30 s/);

@@ -355,6 +355,75 @@ export class Workbench {
     }
   }
 
+  /** "Timeout Lens: Open Trace File…" through VS Code's own (simple) file dialog: a quick input holding a path. */
+  async openTraceFile(target: string): Promise<void> {
+    await this.runCommand('Timeout Lens: Open Trace File…');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    // The dialog fills in its folder when it has read it, which can come after (and overwrite) a
+    // path typed too early, most of all on a busy machine: type until the path stays.
+    const typed = async (): Promise<boolean> => {
+      if ((await input.inputValue().catch(() => '')) !== target) await input.fill(target);
+      await this.page.waitForTimeout(400);
+      return (await input.inputValue().catch(() => '')) === target;
+    };
+    await waitFor('the path to stay in the file dialog', async () => ((await typed()) ? true : undefined), 20_000);
+    await this.page.keyboard.press('Enter');
+    // The simple dialog can still be completing the typed path when Enter comes, and then stays
+    // open on it: make sure the path is there and accept again until it closes.
+    const widget = this.page.locator('.quick-input-widget');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await widget.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) return;
+      await typed();
+      await this.page.keyboard.press('Enter');
+    }
+  }
+
+  /** The text of the active editor's lines (Monaco writes spaces as non-breaking ones). */
+  async editorText(): Promise<string> {
+    return (await this.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** The CodeLens texts in the active editor. */
+  async codeLenses(): Promise<string[]> {
+    return (await this.page.locator('.editor-instance .monaco-editor .codelens-decoration').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' ').trim());
+  }
+
+  /**
+   * The text at the end of the editor line that contains `text`: the line's own text and what the
+   * decorations put after it (drawn by CSS `::after`, as a person sees it, not in the DOM's text).
+   */
+  async lineWithHints(text: string): Promise<string> {
+    const line = this.page.locator('.editor-instance .monaco-editor .view-line', { hasText: text }).first();
+    const own = (await line.innerText()).replace(/\u00a0/g, ' ');
+    const after = await line.evaluate((el) =>
+      [...el.querySelectorAll('span')]
+        // In the page: the test's tsconfig has no DOM types.
+        .map((s) => (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } }).getComputedStyle(s, '::after').content)
+        .filter((c) => c && c !== 'none' && c !== 'normal')
+        .map((c) => c.replace(/^"|"$/g, ''))
+        .join(' '),
+    );
+    return `${own} ${after}`.replace(/\u00a0/g, ' ');
+  }
+
+  /** Hovers the editor line that contains `text` (clicks into it, then Ctrl+K Ctrl+I). */
+  async hoverLine(text: string, at?: string, screenshot?: string): Promise<string> {
+    const line = this.page.locator('.editor-instance .monaco-editor .view-line', { hasText: text }).first();
+    const token = at ? line.locator('span', { hasText: at }).last() : line;
+    await token.click();
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+I');
+    // Every provider's part (the language's own hover, ours) in the one hover widget.
+    const hover = this.page.locator('.monaco-hover-content:visible').first();
+    await hover.waitFor({ timeout: 10_000 });
+    await waitFor('our part of the hover', async () => (/Timeout Lens|Fix:/.test(await hover.innerText()) ? true : undefined), 10_000).catch(() => undefined);
+    const t = await hover.innerText();
+    if (screenshot) await this.screenshot(screenshot);
+    await this.page.keyboard.press('Escape');
+    return t;
+  }
+
   /** Hovers the first occurrence of `word` in the active editor and returns the hover's text. */
   async hoverWord(word: string): Promise<string> {
     const token = this.page.locator('.monaco-editor .view-lines span', { hasText: word }).first();

@@ -37,28 +37,7 @@ after(async () => {
 });
 
 async function openThroughDialog(file: string): Promise<void> {
-  await wb.runCommand('Timeout Lens: Open Trace File…');
-  // VS Code's own (simple) file dialog: a quick input holding a path.
-  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  const target = join(workspace, file);
-  // The dialog fills in its folder when it has read it, which can come after (and overwrite) a
-  // path typed too early, most of all on a busy machine: type until the path stays.
-  const typed = async (): Promise<boolean> => {
-    if ((await input.inputValue().catch(() => '')) !== target) await input.fill(target);
-    await wb.page.waitForTimeout(400);
-    return (await input.inputValue().catch(() => '')) === target;
-  };
-  await waitFor('the path to stay in the file dialog', async () => ((await typed()) ? true : undefined), 20_000);
-  await wb.page.keyboard.press('Enter');
-  // The simple dialog can still be completing the typed path when Enter comes, and then stays
-  // open on it: make sure the path is there and accept again until it closes.
-  const widget = wb.page.locator('.quick-input-widget');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await widget.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) return;
-    await typed();
-    await wb.page.keyboard.press('Enter');
-  }
+  await wb.openTraceFile(join(workspace, file));
 }
 
 test('Open Trace File shows a 504 at 29 s as a waterfall with its findings', async () => {
