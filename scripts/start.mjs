@@ -1,6 +1,7 @@
 // `npm start`: the product on the sample account. Builds and packages the extension, starts the
 // sample account (a local AWS-compatible endpoint with a living orders-api), and opens VS Code
-// (code-server = VS Code 1.100.3, installed once) on demo/orders-api with Timeout Lens installed
+// (code-server = VS Code 1.100.3, installed once) on demo/ (the orders team's SAM app and the
+// catalog team's Serverless Framework service) with Timeout Lens installed
 // and pointed at it — through the ordinary endpoint setting, as it would be at LocalStack.
 // `npm start -- --desktop` opens desktop VS Code instead (`code` on the PATH).
 // `npm start -- --port 8080` picks the port (default: 8080, or a free one when taken).
@@ -16,7 +17,7 @@ const args = process.argv.slice(2);
 const desktop = args.includes('--desktop');
 const portArg = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : 8080;
 const root = resolve('.');
-const workspace = join(root, 'demo', 'orders-api');
+const workspace = join(root, 'demo');
 const children = [];
 
 function stopAll() {
@@ -132,7 +133,8 @@ if (desktop) {
   console.log(`  Timeout Lens in VS Code:  http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   console.log(`  Sample account (AWS API): ${endpoint}`);
   console.log('');
-  console.log('  Open the URL, then run "Timeout Lens: Trace 504" and choose orders-api. Ctrl+C stops everything.');
+  console.log('  Open the URL, then run "Timeout Lens: Trace 504" and choose orders-api, or open orders-api/src/reports.js');
+  console.log('  and click "Trace 504 for this function" above its handler. Ctrl+C stops everything.');
   server.once('exit', (c) => {
     console.log(`[start] VS Code exited (${c})`);
     stopAll();

@@ -170,7 +170,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules']);
  * Files a folder walk leaves alone: source code and project files beside the templates (a handler,
  * samconfig.toml) are never traces or logs. Named on the command line, they are still reported.
  */
-const SOURCE_FILE = /\.(m?[jt]sx?|c[jt]s|py|pyc|rb|go|java|cs|toml|md|map|lock)$/i;
+const SOURCE_FILE = /\.(m?[jt]sx?|c[jt]s|py|pyc|rb|go|java|cs|toml|md|map|lock)$|(^|[\\/])requirements[\w.-]*\.txt$/i;
 
 async function expand(path: string, out: string[], errors: IngestError[]): Promise<void> {
   let st;
