@@ -37,6 +37,8 @@ export interface FunctionConfig {
   name: string;
   timeoutMs: number;
   memoryMb: number;
+  /** `nodejs20.x`, `python3.12`, …; absent for a container image. */
+  runtime?: string;
 }
 
 /** `arn:aws:apigateway:…:lambda:path/2015-03-31/functions/arn:aws:lambda:…:function:NAME/invocations` → NAME. */
@@ -149,7 +151,7 @@ export async function listRoutes(clients: AwsClients, api: ApiInfo, signal?: Abo
 
 export async function functionConfig(clients: AwsClients, name: string, signal?: AbortSignal): Promise<FunctionConfig> {
   const out = await clients.call('GetFunctionConfiguration', (o) => clients.lambda().send(new GetFunctionConfigurationCommand({ FunctionName: name }), o), signal);
-  return { name: out.FunctionName ?? name, timeoutMs: (out.Timeout ?? 3) * 1000, memoryMb: out.MemorySize ?? 128 };
+  return { name: out.FunctionName ?? name, timeoutMs: (out.Timeout ?? 3) * 1000, memoryMb: out.MemorySize ?? 128, ...(out.Runtime ? { runtime: out.Runtime } : {}) };
 }
 
 /** The functions of the account and Region (paged by `Marker`), for pickers; at most `max`. */
@@ -157,7 +159,7 @@ export async function listFunctions(clients: AwsClients, signal?: AbortSignal, m
   const out: FunctionConfig[] = [];
   for await (const page of clients.paginate('ListFunctions', (o) => paginateListFunctions({ client: clients.lambda() }, { MaxItems: 50 }, o), signal)) {
     for (const f of page.Functions ?? []) {
-      if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128 });
+      if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128, ...(f.Runtime ? { runtime: f.Runtime } : {}) });
     }
     if (out.length >= max) break;
   }

@@ -94,7 +94,11 @@ export async function run(args: string[]): Promise<number> {
   }
   const format = values['access-log-format'];
   const inputs = await readInputs(positionals, { readTemplate: readTemplateFile, ...(format ? { accessLogFormat: format } : {}) });
+  // Templates given beside the traces name each function's runtime: the fixes speak its language.
+  const functionRuntimes: Record<string, string> = {};
+  for (const t of inputs.templates) for (const f of t.functions) if (f.runtime) for (const n of f.deployedNames) functionRuntimes[n] = f.runtime;
   const { report, analyzed } = analyze(inputs, {
+    ...(Object.keys(functionRuntimes).length ? { functionRuntimes } : {}),
     ...(budget !== undefined ? { overrideMs: budget } : {}),
     ...(apiType ? { apiType: apiType as ApiType } : {}),
     ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),

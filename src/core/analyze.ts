@@ -25,6 +25,8 @@ export interface AnalyzeInput {
 export interface AnalyzeOptions extends BudgetOptions {
   /** Function name → its configured timeout in ms, when known. */
   functionTimeouts?: Record<string, number>;
+  /** Function name → its Lambda runtime (`nodejs20.x`, `python3.12`), when known: fixes are worded for its language. */
+  functionRuntimes?: Record<string, string>;
 }
 
 export type { AnalyzedTrace } from './breakdown';
@@ -49,6 +51,13 @@ export function evidenceOf(r: AccessLogRecord | undefined): FrontDoorEvidence {
   return out;
 }
 
+/** The runtime of the function a trace ran, when the options know it. */
+function runtimeOf(b: ReturnType<typeof breakdownTrace>, options: AnalyzeOptions): { runtime?: string } {
+  const fn = b.anatomy.fn?.name ?? b.anatomy.lambdaService?.name;
+  const runtime = fn ? options.functionRuntimes?.[fn] : undefined;
+  return runtime ? { runtime } : {};
+}
+
 export function analyzeTrace(trace: Trace, options: AnalyzeOptions = {}, evidence: FrontDoorEvidence = {}): AnalyzedTrace {
   const b = breakdownTrace(trace, options, evidence);
   const report: TraceReport = {
@@ -62,7 +71,7 @@ export function analyzeTrace(trace: Trace, options: AnalyzeOptions = {}, evidenc
     functionEndAtMs: b.functionEndAtMs,
     cutAtMs: b.cutAtMs,
     afterCutMs: b.afterCutMs,
-    findings: traceFindings(trace.traceId, b),
+    findings: traceFindings(trace.traceId, b, runtimeOf(b, options)),
     startTimeMs: Math.round(b.originMs),
   };
   return { trace, breakdown: b, report };

@@ -133,19 +133,76 @@ function target(s: Span): string {
   return op ? `${s.name} ${op}` : s.name;
 }
 
-/** What to do about many sequential calls, in the terms of the API being called. */
-function sequentialFix(name: string, operation: string | undefined): string {
+/** The language a Lambda runtime id (`nodejs20.x`, `python3.12`, `java21`, …) runs, for fixes in its terms. */
+export type RuntimeLanguage = 'node' | 'python' | 'java' | 'dotnet' | 'ruby';
+
+export function languageOfRuntime(runtime: string | undefined): RuntimeLanguage | undefined {
+  const r = (runtime ?? '').toLowerCase();
+  if (r.startsWith('nodejs')) return 'node';
+  if (r.startsWith('python')) return 'python';
+  if (r.startsWith('java')) return 'java';
+  if (r.startsWith('dotnet')) return 'dotnet';
+  if (r.startsWith('ruby')) return 'ruby';
+  return undefined;
+}
+
+/** How calls run together, in the function's language (Promise.all when it is not known: the fixes were written for Node first). */
+function concurrently(lang: RuntimeLanguage | undefined): string {
+  switch (lang) {
+    case 'python':
+      return 'concurrently with asyncio.gather (an async client such as aioboto3) or a concurrent.futures.ThreadPoolExecutor';
+    case 'java':
+      return 'concurrently with the SDK’s async client and CompletableFuture.allOf';
+    case 'dotnet':
+      return 'concurrently with Task.WhenAll';
+    case 'ruby':
+      return 'concurrently with threads (a bounded pool)';
+    default:
+      return 'concurrently with Promise.all';
+  }
+}
+
+/** An operation's name as the function's SDK spells it (boto3: `batch_get_item`; the others: `BatchGetItem`). */
+function opName(op: string, lang: RuntimeLanguage | undefined): string {
+  return lang === 'python' ? op.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase() : op;
+}
+
+/** What to do about many sequential calls, in the terms of the API being called and of the function's language. */
+function sequentialFix(name: string, operation: string | undefined, lang?: RuntimeLanguage): string {
   const op = (operation ?? '').toLowerCase();
+  const together = concurrently(lang);
   if (/dynamodb/i.test(name) && op === 'getitem')
-    return 'Fetch the items with one BatchGetItem (up to 100 keys per call) instead of a GetItem per item, or run the GetItem calls concurrently with Promise.all.';
+    return `Fetch the items with one ${opName('BatchGetItem', lang)} (up to 100 keys per call) instead of a ${opName('GetItem', lang)} per item, or run the ${opName('GetItem', lang)} calls ${together}.`;
   if (/dynamodb/i.test(name) && (op === 'putitem' || op === 'deleteitem'))
-    return 'Write with BatchWriteItem (up to 25 items per call) instead of one call per item, or run them concurrently with Promise.all.';
+    return `Write with ${opName('BatchWriteItem', lang)} (up to 25 items per call${lang === 'python' ? ', or the resource’s table.batch_writer()' : ''}) instead of one call per item, or run them ${together}.`;
   if (/dynamodb/i.test(name) && op === 'query')
-    return 'Combine the queries (one Query on a GSI that covers the items), or run them concurrently with Promise.all.';
-  if (/s3/i.test(name) && op === 'getobject') return 'Fetch the objects concurrently (Promise.all with a bounded pool) or store them together.';
-  if (/sqs/i.test(name) && op === 'sendmessage') return 'Use SendMessageBatch (up to 10 messages per call).';
-  if (/sns/i.test(name) && op === 'publish') return 'Use PublishBatch (up to 10 messages per call).';
-  return 'Batch the calls into one request if the API allows it, or run them concurrently with Promise.all (bounded concurrency).';
+    return `Combine the queries (one Query on a GSI that covers the items), or run them ${together}.`;
+  if (/s3/i.test(name) && op === 'getobject') return `Fetch the objects ${together} (a bounded pool), or store them together.`;
+  if (/sqs/i.test(name) && op === 'sendmessage') return `Use ${opName('SendMessageBatch', lang)} (up to 10 messages per call).`;
+  if (/sns/i.test(name) && op === 'publish') return `Use ${opName('PublishBatch', lang)} (up to 10 messages per call).`;
+  return `Batch the calls into one request if the API allows it, or run them ${together} (bounded concurrency).`;
+}
+
+/** A deadline from the Lambda context, as the function's language reads it. */
+function remainingTime(lang: RuntimeLanguage | undefined): string {
+  switch (lang) {
+    case 'python':
+      return 'context.get_remaining_time_in_millis()';
+    case 'java':
+      return 'context.getRemainingTimeInMillis()';
+    case 'dotnet':
+      return 'context.RemainingTime';
+    case 'ruby':
+      return 'context.get_remaining_time_in_millis';
+    default:
+      return 'context.getRemainingTimeInMillis()';
+  }
+}
+
+/** The catalog's fix in the terms of the function's language and of the front door (an HTTP API waits 30 s). */
+function workAfterCutFix(lang: RuntimeLanguage | undefined, kind: FrontDoorKind): string {
+  const fix = FINDING_CATALOG['work-after-cut'].fix.replace('context.getRemainingTimeInMillis()', remainingTime(lang));
+  return kind === 'http-api' ? fix.replace('(e.g. 28 s behind a 29 s REST API)', '(e.g. 29 s behind the HTTP API’s 30 s)') : fix;
 }
 
 function slowFix(s: Span): string {
@@ -202,7 +259,8 @@ function functionException(spans: Array<Span | null>): { ex: ExceptionInfo; span
 const clip = (text: string, n: number): string => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
 /** The findings one trace shows (REPORT_FORMAT.md), from its breakdown. */
-export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
+export function traceFindings(traceId: string, b: TraceBreakdown, options: { runtime?: string } = {}): Finding[] {
+  const lang = languageOfRuntime(options.runtime);
   const out: Finding[] = [];
   const a = b.anatomy;
   const budget = b.budget.budgetMs;
@@ -277,6 +335,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
         ...common,
         detail: `${door} gave up at ${sec(b.cutAtMs ?? 0)}${b.statusSource === 'budget' ? ' (its budget)' : ''}, but ${fnName ?? 'the function'} ran until ${sec(b.functionEndAtMs ?? 0)}: ${sec(b.afterCutMs)} of billed work nobody waited for${after.length ? `, including ${after.length} downstream call(s)` : ''}; a client retry repeats its side effects.`,
         evidence: { cutAtMs: b.cutAtMs, functionEndAtMs: b.functionEndAtMs, afterCutMs: b.afterCutMs },
+        fix: workAfterCutFix(lang, b.entry.kind),
         spanIds: [...(a.fn ? [a.fn.id] : []), ...after],
       }),
     );
@@ -329,7 +388,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown): Finding[] {
         title: `${sorted.length} ${name} calls one after another`,
         detail: `${sorted.length} calls to ${name}${first.aws?.tableName ? ` on table ${first.aws.tableName}` : ''} ran one after another, ${sec(total)} in all (${Math.round((100 * total) / handler)}% of the handler, ${sec(total / sorted.length)} each on average).`,
         evidence: { target: name, calls: sorted.length, ms: Math.round(total), handlerMs: handler },
-        fix: sequentialFix(first.name, first.aws?.operation),
+        fix: sequentialFix(first.name, first.aws?.operation, lang),
         spanIds: sorted.map((s) => s.id),
       }),
     );

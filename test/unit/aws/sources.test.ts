@@ -80,6 +80,12 @@ test('Trace 504 on a function behind an HTTP API holds it to the API’s 30 s: p
     assert.equal(t.entry.status, 504);
     assert.equal(t.budgetMs, 30_000);
   }
+  // Its runtime is python3.12 (GetFunctionConfiguration): the fix reads the deadline the Python way,
+  // and gives the HTTP API's own example.
+  const after = r.report.traces.flatMap((t) => t.findings).find((f) => f.id === 'work-after-cut');
+  assert.ok(after, 'the function ran on after the cut');
+  assert.match(after.fix, /context\.get_remaining_time_in_millis\(\)/);
+  assert.match(after.fix, /29 s behind the HTTP API’s 30 s/);
 });
 
 test('Trace 504 on a function no API invokes: no budget but its own timeout, and no error', async () => {
@@ -214,7 +220,8 @@ test('the configuration: stages, log groups, integration timeouts, functions beh
   assert.deepEqual(routes.find((r) => r.path === '/reports'), { method: 'POST', path: '/reports', timeoutMs: 29_000, functionName: 'orders-api-reports' });
   const catalog = apis.find((a) => a.name === 'catalog-api')!;
   assert.deepEqual(await listRoutes(c, catalog), [{ method: 'GET', path: '/search', timeoutMs: 30_000, functionName: 'catalog-api-prod-search' }]);
-  assert.deepEqual(await functionConfig(c, 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048 });
+  assert.deepEqual(await functionConfig(c, 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048, runtime: 'nodejs20.x' });
+  assert.equal((await functionConfig(c, 'catalog-api-prod-search')).runtime, 'python3.12');
   c.dispose();
 });
 
@@ -223,7 +230,7 @@ test('the functions of the account, through every ListFunctions page', async () 
   const before = account.calls().ListFunctions ?? 0;
   const fns = await listFunctions(c);
   assert.deepEqual(fns.map((f) => f.name), ['catalog-api-prod-search', 'orders-api-get-order', 'orders-api-list-orders', 'orders-api-reports']);
-  assert.deepEqual(fns.find((f) => f.name === 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048 });
+  assert.deepEqual(fns.find((f) => f.name === 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048, runtime: 'nodejs20.x' });
   assert.equal((account.calls().ListFunctions ?? 0) - before, 1, 'one page holds four functions');
   // Two per page: the Marker chain goes on until the last page, which has none.
   const lambda = c.lambda();

@@ -101,3 +101,19 @@ test('a folder: templates found under it, node_modules, dot folders and source f
   assert.ok(report.errors.every((e) => !/Not a format/.test(e.message)), JSON.stringify(report.errors, null, 1));
   assert.ok(report.errors.some((e) => /broken\/template\.yaml:\d+:\d+$/.test(e.source)));
 });
+
+test('a template beside the traces names the function’s runtime: the fixes read in Python', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { reportsTimeout, batchGetTraces } = await import('../../builders/traceBuilder');
+  // serverless.yml: service reports-svc, stage prod, function createReport → reports-svc-prod-createReport, python3.12.
+  const dir = mkdtempSync(join(tmpdir(), 'tl-runtime-'));
+  const traces = join(dir, 'traces.json');
+  writeFileSync(traces, batchGetTraces(reportsTimeout({ functionName: 'reports-svc-prod-createReport' })));
+  const withTemplate = JSON.parse((await cli([traces, SLS, '--json'])).out) as Report;
+  const fix = withTemplate.traces[0]!.findings.find((f) => f.id === 'sequential-calls')!.fix;
+  assert.match(fix, /batch_get_item/);
+  const alone = JSON.parse((await cli([traces, '--json'])).out) as Report;
+  assert.match(alone.traces[0]!.findings.find((f) => f.id === 'sequential-calls')!.fix, /BatchGetItem .* Promise\.all/);
+});

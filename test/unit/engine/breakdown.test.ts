@@ -221,3 +221,23 @@ test('worst request first', () => {
     ['timeout', 'error', 'near', 'ok'],
   );
 });
+
+test('fixes speak the function’s language when its runtime is known, and Node’s otherwise', () => {
+  const t = reportsTimeout();
+  const text = batchGetTraces(t);
+  const fixes = (runtime?: string): Record<string, string> => {
+    const { report } = analyze(parseTraceText(text, 'built.json'), runtime ? { functionRuntimes: { 'orders-fn': runtime } } : {});
+    return Object.fromEntries(report.traces[0]!.findings.map((f) => [f.id, f.fix]));
+  };
+  const node = fixes();
+  assert.match(node['sequential-calls']!, /one BatchGetItem .* GetItem calls concurrently with Promise\.all/);
+  assert.match(node['work-after-cut']!, /context\.getRemainingTimeInMillis\(\)/);
+  assert.deepEqual(fixes('nodejs20.x'), node, 'a Node runtime reads as the default');
+  const py = fixes('python3.12');
+  assert.match(py['sequential-calls']!, /one batch_get_item \(up to 100 keys per call\) instead of a get_item per item/);
+  assert.match(py['sequential-calls']!, /asyncio\.gather|ThreadPoolExecutor/);
+  assert.doesNotMatch(py['sequential-calls']!, /Promise\.all/);
+  assert.match(py['work-after-cut']!, /context\.get_remaining_time_in_millis\(\)/);
+  assert.match(fixes('java21')['sequential-calls']!, /CompletableFuture\.allOf/);
+  assert.match(fixes('dotnet8')['work-after-cut']!, /context\.RemainingTime/);
+});
