@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const logDocs = new RequestLogDocuments();
   const evidence = new EvidenceStore(context.workspaceState);
   // The code hints open waterfalls, and the waterfall asks them where a call is in the code.
-  const code = new CodeHintsController(context, evidence, (input) => waterfalls.show(input), log.child('code'));
+  const code = new CodeHintsController(context, evidence, (input) => waterfalls.show(input), connection, log.child('code'));
   const waterfalls = new WaterfallPanels(context, {
     log: log.child('waterfall'),
     openLogs: (m) => openRequestLogs(m, connection, logDocs, log.child('logs')),

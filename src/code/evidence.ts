@@ -129,6 +129,18 @@ export function hostOf(s: Pick<Span, 'name' | 'http'>): string | undefined {
   return /^[A-Za-z0-9.-]+$/.test(s.name) && s.name.includes('.') ? s.name.toLowerCase() : undefined;
 }
 
+/**
+ * Where OpenTelemetry says a call was made: the `code.filepath` and `code.lineno` attributes of
+ * its span, which the X-Ray exporter writes as annotations (dots as underscores) or metadata.
+ */
+export function otelCodeFrame(s: Pick<Span, 'annotations' | 'metadata'>): { path: string; line: number } | undefined {
+  const meta = (s.metadata?.['default'] ?? {}) as Record<string, unknown>;
+  const get = (k: string): unknown => s.annotations[k] ?? s.annotations[k.replace(/\./g, '_')] ?? meta[k];
+  const path = get('code.filepath');
+  const line = Number(get('code.lineno'));
+  return typeof path === 'string' && path.length > 0 && path.length < 1024 && Number.isInteger(line) && line >= 1 ? { path, line } : undefined;
+}
+
 /** The function an analyzed trace ran: its function segment's name (the deployed name). */
 export function functionOf(a: AnalyzedTrace): string | undefined {
   const fn = a.breakdown.anatomy.fn;
@@ -265,6 +277,8 @@ export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: 
         if (s.fault) acc.faults++;
         const t = perTrace.get(key) ?? { n: 0, ms: 0 };
         perTrace.set(key, { n: t.n + 1, ms: t.ms + ms });
+        const otel = otelCodeFrame(s);
+        if (otel && acc.frames.length < 5 && !acc.frames.some((x) => x.path === otel.path && x.line === otel.line)) acc.frames.push(otel);
         for (const ex of s.cause?.exceptions ?? []) {
           for (const f of ex.stack) {
             if (f.path && f.line && acc.frames.length < 5 && !acc.frames.some((x) => x.path === f.path && x.line === f.line)) {

@@ -4,7 +4,7 @@
 // either changes. Nothing is parsed until a handler file is looked at.
 import * as vscode from 'vscode';
 import { relative } from 'node:path';
-import { hostOf, type FunctionEvidence } from '../../code/evidence';
+import { hostOf, otelCodeFrame, type FunctionEvidence } from '../../code/evidence';
 import { callHoverMarkdown, callMatches, handlerHoverMarkdown, inlineHintText, lensText, matchCalls, type MatchedCall } from '../../code/hints';
 import type { Span } from '../../core/model';
 import type { CallSiteRef } from '../../protocol';
@@ -60,6 +60,11 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
     private readonly links: HandlerLinks,
     private readonly outlines: Outlines,
     private readonly log: Logger,
+    /**
+     * The account's function names (ListFunctions), for functions a template leaves CloudFormation
+     * to name (`<stack>-<LogicalId>-<suffix>`): asked only when such a handler is looked at.
+     */
+    private readonly accountFunctions: () => Promise<string[]> = async () => [],
   ) {
     const refresh = (): void => {
       this.lensChanged.fire();
@@ -111,7 +116,7 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
       const link = linked.find((l) => l.exportName === def.name);
       if (!decl && !link) continue;
       const evidence = link ? this.store.get(link.functionName) : decl ? this.store.all().find((e) => matchesDeployedName(decl, e.functionName)) : undefined;
-      const functionName = link?.functionName ?? evidence?.functionName ?? decl?.deployedNames[0];
+      const functionName = link?.functionName ?? evidence?.functionName ?? decl?.deployedNames[0] ?? (decl ? await this.generatedName(decl) : undefined);
       handlers.push({ def, ...(decl ? { decl } : {}), ...(functionName ? { functionName } : {}), ...(evidence ? { evidence } : {}) });
     }
     // A trace whose exceptions name this file, with no template or link: its function's handler is
@@ -143,6 +148,9 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
     await this.index.start();
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const resolve = workspaceFrameResolver(folders);
+    const otel = otelCodeFrame(span);
+    const otelFile = otel ? resolve(otel.path, undefined) : undefined;
+    if (otel && otelFile) return { file: otelFile, line: otel.line, text: `${otel.path}:${otel.line}` };
     for (const ex of span.cause?.exceptions ?? []) {
       for (const f of ex.stack) {
         const file = f.path ? resolve(f.path, span.cause?.workingDirectory) : undefined;
@@ -169,6 +177,22 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
       if (site) return { file, line: site.span.line + 1, text: site.text };
     }
     return undefined;
+  }
+
+  private names: { at: number; names: Promise<string[]> } | undefined;
+
+  /** The deployed name of a function CloudFormation named, found among the account's functions. */
+  private async generatedName(decl: FunctionDecl): Promise<string | undefined> {
+    if (!decl.deployedNamePrefixes.length) return undefined;
+    // One ListFunctions for ten minutes at most, shared by every handler.
+    if (!this.names || Date.now() - this.names.at > 600_000) {
+      const names = this.accountFunctions().catch((e: unknown) => {
+        this.log.warn(`could not list the account's functions to find ${decl.logicalId}'s deployed name: ${e instanceof Error ? e.message : String(e)}`);
+        return [];
+      });
+      this.names = { at: Date.now(), names };
+    }
+    return (await this.names.names).find((n) => matchesDeployedName(decl, n));
   }
 
   private evidenceWithFramesIn(file: string): FunctionEvidence[] {

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import type { Logger } from '../logger';
+import { loadAwsBundle } from '../awsBundle';
+import type { ConnectionState } from '../connection';
 import type { WaterfallInput } from '../waterfallPanel';
 import { CodeHints, HANDLER_SELECTOR } from './codeHints';
 import type { EvidenceStore } from './evidenceStore';
@@ -28,12 +30,21 @@ export class CodeHintsController implements vscode.Disposable {
     context: vscode.ExtensionContext,
     readonly store: EvidenceStore,
     private readonly showWaterfall: (input: WaterfallInput) => void,
+    connection: ConnectionState,
     log: Logger,
   ) {
     this.index = new WorkspaceIndex(log.child('index'));
     this.links = new HandlerLinks(context.workspaceState);
     const outlines = new Outlines(log.child('outline'));
-    this.hints = new CodeHints(this.index, store, this.links, outlines, log.child('hints'));
+    this.hints = new CodeHints(this.index, store, this.links, outlines, log.child('hints'), async () => {
+      const { AwsClients, listFunctions } = loadAwsBundle();
+      const clients = new AwsClients(connection.connection());
+      try {
+        return (await listFunctions(clients)).map((f) => f.name);
+      } finally {
+        clients.dispose();
+      }
+    });
     const diagnostics = new TemplateDiagnostics(this.index, store);
     this.subscriptions.push(
       this.index,

@@ -139,3 +139,21 @@ test('a trace that starts at the function (an HTTP API is not traced) finds its 
   const withRoutes = functionEvidence(analyzed(t), [search, { ...search, route: '/health' }], { ...META, routes })[0]!;
   assert.deepEqual(withRoutes.routes.map((r) => `${r.api} ${r.method} ${r.route}`), ['catalog-api GET /search']);
 });
+
+test('OpenTelemetry’s code.filepath and code.lineno name the line of a call, and that line wins', () => {
+  const t = apiTrace({
+    functionName: 'fn',
+    gatewayEnd: 5_000,
+    calls: [
+      // The X-Ray exporter writes OTel attributes as annotations, dots as underscores.
+      { name: 'DynamoDB', namespace: 'aws', operation: 'Query', start: 10, end: 90, annotations: { code_filepath: '/var/task/src/app.js', code_lineno: 9 } },
+    ],
+  });
+  const [ev] = functionEvidence(analyzed(t), [], META);
+  assert.deepEqual(ev!.calls[0]!.frames, [{ path: '/var/task/src/app.js', line: 9 }]);
+  const q1 = site({ kind: 'aws', service: 'DynamoDB', operation: 'Query', span: { file: 'f', line: 4, column: 0, endLine: 4, endColumn: 10 } });
+  const q2 = site({ kind: 'aws', service: 'DynamoDB', operation: 'Query', span: { file: 'f', line: 8, column: 0, endLine: 8, endColumn: 10 } });
+  // The frame's line 9 (1-based) is the 0-based line 8: that call site, by the frame.
+  const m = matchCalls([q1, q2], ev!.calls, (c) => c.frames.map((f) => f.line - 1));
+  assert.deepEqual(m.map((x) => [x.site.span.line, x.by]), [[8, 'frame']]);
+});
