@@ -8,18 +8,11 @@ import type { EndpointStats, Verdict } from '../core/report';
 import { VERDICT_SEVERITY } from '../core/report';
 
 /** A route in front of the function, with what its access log said over the window. */
-export interface RouteEvidence {
-  api: string;
-  stage: string;
-  method: string;
-  route: string;
-  count: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  timeouts: number;
-  coldStarts: number;
-  budgetMs: number;
+export type RouteEvidence = Pick<EndpointStats, 'api' | 'stage' | 'method' | 'route' | 'count' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'timeouts' | 'coldStarts' | 'budgetMs'>;
+
+/** The fields of an endpoint row the hints keep (the rest stays in Slow Endpoints). */
+export function routeEvidence(e: EndpointStats): RouteEvidence {
+  return { api: e.api, stage: e.stage, method: e.method, route: e.route, count: e.count, p50Ms: e.p50Ms, p95Ms: e.p95Ms, p99Ms: e.p99Ms, timeouts: e.timeouts, coldStarts: e.coldStarts, budgetMs: e.budgetMs };
 }
 
 /** One kind of downstream call (service and operation, or remote host) the function made. */
@@ -246,19 +239,7 @@ export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: 
     const byRoute = endpoints.filter((e) => own.some((r) => r.api === e.api && (r.method === e.method || r.method === 'ANY' || e.method === 'ANY') && r.path === e.route));
     for (const a of list) {
       for (const e of [...endpointsOfTrace(a, endpoints), ...byRoute]) {
-        routes.set(`${e.api}\u0000${e.stage}\u0000${e.method}\u0000${e.route}`, {
-          api: e.api,
-          stage: e.stage,
-          method: e.method,
-          route: e.route,
-          count: e.count,
-          p50Ms: e.p50Ms,
-          p95Ms: e.p95Ms,
-          p99Ms: e.p99Ms,
-          timeouts: e.timeouts,
-          coldStarts: e.coldStarts,
-          budgetMs: e.budgetMs,
-        });
+        routes.set(`${e.api}\u0000${e.stage}\u0000${e.method}\u0000${e.route}`, routeEvidence(e));
       }
     }
     const calls = new Map<string, CallAcc>();

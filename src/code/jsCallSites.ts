@@ -11,7 +11,7 @@ import {
   serviceOfV3Package,
 } from './awsServiceNames';
 import type { ServiceName } from './awsServiceNames';
-import { hostOfHostOption, hostOfUrlHead, memberOf, oneLineText, plainModule, ScopeTable, spanOf } from './syntaxScopes';
+import { hostOfHostOption, hostOfUrlHead, memberOf, oneLineText, plainModule, ScopeTable, spanOf, walkWithScopes } from './syntaxScopes';
 import type { Binding, CodeValue } from './syntaxScopes';
 import type { CallSite, CodeLanguage, CodeOutline, HandlerDef, LoopInfo } from './types';
 
@@ -73,34 +73,21 @@ class JsReader {
   // ---- the walk -------------------------------------------------------------------------------
 
   private walk(): void {
-    const cursor = this.root.walk();
-    const scopeStack: number[] = [this.root.id];
-    try {
-      for (;;) {
-        const type = cursor.nodeType;
+    walkWithScopes(
+      this.root,
+      (type) => FUNCTION_TYPES.has(type),
+      (type, cursor, scopeStack) => {
         if (type === 'call_expression') this.callNodes.push(cursor.currentNode);
         else if (type === 'variable_declarator') this.declarator(cursor.currentNode, scopeStack);
         else if (type === 'import_statement') this.importStatement(cursor.currentNode);
         else if (type === 'assignment_expression') this.assignment(cursor.currentNode);
         else if (type === 'export_statement') this.exportStatement(cursor.currentNode);
-        if (FUNCTION_TYPES.has(type)) {
-          if (type === 'function_declaration' && scopeStack.length === 1) {
-            const name = cursor.currentNode.childForFieldName('name');
-            if (name) this.topDefs.set(name.text, name);
-          }
-          scopeStack.push(cursor.nodeId);
+        else if (type === 'function_declaration' && scopeStack.length === 1) {
+          const name = cursor.currentNode.childForFieldName('name');
+          if (name) this.topDefs.set(name.text, name);
         }
-        if (cursor.gotoFirstChild()) continue;
-        if (scopeStack[scopeStack.length - 1] === cursor.nodeId) scopeStack.pop();
-        for (;;) {
-          if (cursor.gotoNextSibling()) break;
-          if (!cursor.gotoParent()) return;
-          if (scopeStack[scopeStack.length - 1] === cursor.nodeId) scopeStack.pop();
-        }
-      }
-    } finally {
-      cursor.delete();
-    }
+      },
+    );
   }
 
   private declarator(node: Node, scopeStack: number[]): void {

@@ -5,7 +5,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { operationOfMethod, serviceOfBoto3 } from './awsServiceNames';
 import type { ServiceName } from './awsServiceNames';
-import { hostOfUrlHead, memberOf, oneLineText, ScopeTable, spanOf } from './syntaxScopes';
+import { hostOfUrlHead, memberOf, oneLineText, ScopeTable, spanOf, walkWithScopes } from './syntaxScopes';
 import type { Binding, CodeValue } from './syntaxScopes';
 import type { CallSite, CodeOutline, HandlerDef, LoopInfo } from './types';
 
@@ -63,30 +63,17 @@ class PythonReader {
   }
 
   private walk(): void {
-    const cursor = this.root.walk();
-    const scopeStack: number[] = [this.root.id];
-    try {
-      for (;;) {
-        const type = cursor.nodeType;
+    walkWithScopes(
+      this.root,
+      (type) => SCOPE_TYPES.has(type),
+      (type, cursor, scopeStack) => {
         if (type === 'call') this.callNodes.push(cursor.currentNode);
         else if (type === 'assignment') this.assignment(cursor.currentNode, scopeStack);
         else if (type === 'import_statement' || type === 'import_from_statement') this.importStatement(cursor.currentNode, scopeStack);
         else if (type === 'as_pattern') this.withAlias(cursor.currentNode, scopeStack);
-        if (SCOPE_TYPES.has(type)) {
-          if (type === 'function_definition' && scopeStack.length === 1) this.topLevelFunction(cursor.currentNode);
-          scopeStack.push(cursor.nodeId);
-        }
-        if (cursor.gotoFirstChild()) continue;
-        if (scopeStack[scopeStack.length - 1] === cursor.nodeId) scopeStack.pop();
-        for (;;) {
-          if (cursor.gotoNextSibling()) break;
-          if (!cursor.gotoParent()) return;
-          if (scopeStack[scopeStack.length - 1] === cursor.nodeId) scopeStack.pop();
-        }
-      }
-    } finally {
-      cursor.delete();
-    }
+        else if (type === 'function_definition' && scopeStack.length === 1) this.topLevelFunction(cursor.currentNode);
+      },
+    );
   }
 
   /** A function at module level (decorated or not; not a method): each is a possible handler. */

@@ -1,7 +1,7 @@
 // What the two call-site readers (JavaScript/TypeScript and Python) share: spans, the one-line
 // text of a call, host names of URLs, the abstract values a name can hold (a module, a client, a
 // command) and the table of names by scope that resolves them.
-import type { Node } from 'web-tree-sitter';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 import type { ServiceName } from './awsServiceNames';
 import type { SourceSpan } from './types';
 
@@ -124,4 +124,32 @@ export function memberOf(value: CodeValue | undefined, path: string[]): CodeValu
 /** A module name without a `node:` prefix. */
 export function plainModule(name: string): string {
   return name.startsWith('node:') ? name.slice(5) : name;
+}
+
+/**
+ * One pre-order walk of a syntax tree with a tree cursor (no recursion: a deep file cannot
+ * overflow the stack), keeping the stack of enclosing scopes: `visit` sees each node's type and
+ * the cursor on it (`cursor.currentNode` makes the node object: only where it is needed) with the
+ * ids of the scopes around it (the root first); a node whose type `isScope` says opens one is
+ * pushed after its visit and popped when the walk leaves it.
+ */
+export function walkWithScopes(root: Node, isScope: (type: string) => boolean, visit: (type: string, cursor: TreeCursor, scopes: number[]) => void): void {
+  const cursor = root.walk();
+  const scopes: number[] = [root.id];
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      visit(type, cursor, scopes);
+      if (isScope(type)) scopes.push(cursor.nodeId);
+      if (cursor.gotoFirstChild()) continue;
+      if (scopes[scopes.length - 1] === cursor.nodeId) scopes.pop();
+      for (;;) {
+        if (cursor.gotoNextSibling()) break;
+        if (!cursor.gotoParent()) return;
+        if (scopes[scopes.length - 1] === cursor.nodeId) scopes.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }

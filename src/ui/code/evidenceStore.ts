@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { AnalyzedTrace } from '../../core/breakdown';
 import type { EndpointStats } from '../../core/report';
-import { functionEvidence, type EvidenceMeta, type FunctionEvidence } from '../../code/evidence';
+import { functionEvidence, routeEvidence, type EvidenceMeta, type FunctionEvidence } from '../../code/evidence';
 import type { WaterfallInput } from '../waterfallPanel';
 
 const STATE_KEY = 'timeoutLens.codeEvidence';
@@ -61,17 +61,20 @@ export class EvidenceStore implements vscode.Disposable {
 
   /** Live Updates' fresh endpoint rows: the routes of the functions already known take the new numbers. */
   updateEndpoints(endpoints: readonly EndpointStats[]): void {
-    let any = false;
+    let changed = false;
     for (const ev of this.byFunction.values()) {
+      let mine = false;
       const routes = ev.routes.map((r) => {
         const e = endpoints.find((x) => x.api === r.api && x.stage === r.stage && x.method === r.method && x.route === r.route);
         if (!e) return r;
-        any = true;
-        return { ...r, count: e.count, p50Ms: e.p50Ms, p95Ms: e.p95Ms, p99Ms: e.p99Ms, timeouts: e.timeouts, coldStarts: e.coldStarts, budgetMs: e.budgetMs };
+        mine = true;
+        return routeEvidence(e);
       });
-      if (any) this.byFunction.set(ev.functionName, { ...ev, routes });
+      if (!mine) continue;
+      changed = true;
+      this.byFunction.set(ev.functionName, { ...ev, routes });
     }
-    if (any) this.save();
+    if (changed) this.save();
   }
 
   private save(): void {
