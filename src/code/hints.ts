@@ -158,8 +158,8 @@ export function callFix(m: MatchedCall, language: CodeLanguage): string {
     : 'Give the client a timeout inside the budget: `requestHandler: { requestTimeout: 10_000 }` in the client\'s options; and look at the call\'s own latency (capacity, item size, a Query instead of a Scan).';
 }
 
-/** A Markdown table cell: no pipes or line breaks from the data. */
-const cell = (s: string): string => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+/** Text from a trace, a log or a template inside Markdown: its markup characters escaped, on one line. */
+export const cell = (s: string): string => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
 
 /** A command link the hover may run (the provider trusts only the extension's own commands). */
 export function commandLink(title: string, command: string, args: unknown[]): string {

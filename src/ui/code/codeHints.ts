@@ -3,14 +3,12 @@
 // line's hover. Everything reads the evidence store and the handler index and refreshes when
 // either changes. Nothing is parsed until a handler file is looked at.
 import * as vscode from 'vscode';
-import { relative } from 'node:path';
 import { hostOf, otelCodeFrame, type FunctionEvidence } from '../../code/evidence';
-import { callHoverMarkdown, callMatches, handlerHoverMarkdown, inlineHintText, lensText, matchCalls, type MatchedCall } from '../../code/hints';
+import { budgetSec, callHoverMarkdown, callMatches, cell, commandLink, handlerHoverMarkdown, inlineHintText, lensText, matchCalls, type MatchedCall } from '../../code/hints';
 import type { Span } from '../../core/model';
 import type { CallSiteRef } from '../../protocol';
 import { matchesDeployedName } from '../../code/deployedNames';
 import type { CodeOutline, FunctionDecl, HandlerDef } from '../../code/types';
-import { sec } from '../../core/duration';
 import { Colors, Commands, Settings } from '../../constants';
 import { workspaceFrameResolver } from '../frameResolver';
 import type { EvidenceStore } from './evidenceStore';
@@ -288,17 +286,17 @@ function trusted(md: string): vscode.MarkdownString {
 /** A handler's hover: the evidence when there is some, else what the template says. */
 function handlerHover(h: HandlerHint): string {
   if (h.evidence) return handlerHoverMarkdown(h.evidence, { openWorst: Commands.openWorstRequest, trace504: Commands.trace504 });
-  const lines = [`**Timeout Lens — ${h.functionName ?? h.def.name}**`, ''];
+  const lines = [`**Timeout Lens — ${cell(h.functionName ?? h.def.name)}**`, ''];
   const d = h.decl;
   if (d) {
     for (const r of d.routes) {
-      lines.push(`- ${r.method} ${r.path} · ${r.apiType === 'http' ? 'HTTP API' : 'REST API'} · budget ${sec(r.budgetMs)}${r.budgetSource === 'default' ? ' (the default)' : ''}`);
+      lines.push(`- ${cell(`${r.method} ${r.path}`)} · ${r.apiType === 'http' ? 'HTTP API' : 'REST API'} · budget ${budgetSec(r.budgetMs)}${r.budgetSource === 'default' ? ' (the default)' : ''}`);
     }
-    lines.push('', `Timeout ${d.timeout.seconds} s (${d.timeout.from === 'default' ? 'Lambda’s default' : `set in ${relative(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(d.templateFile))?.uri.fsPath ?? '', d.templateFile)}`}).`);
+    lines.push('', `Timeout ${d.timeout.seconds} s (${d.timeout.from === 'default' ? 'Lambda’s default' : `set in ${cell(vscode.workspace.asRelativePath(d.templateFile))}`}).`);
     const budget = Math.min(...d.routes.map((r) => r.budgetMs));
-    if (d.routes.length && d.timeout.seconds * 1000 > budget) lines.push('', `The function may run ${d.timeout.seconds} s, but the API waits ${sec(budget)}: past that it works for a client that got a 504.`);
+    if (d.routes.length && d.timeout.seconds * 1000 > budget) lines.push('', `The function may run ${d.timeout.seconds} s, but the API waits ${budgetSec(budget)}: past that it works for a client that got a 504.`);
   }
   lines.push('', 'No traces of this function yet.');
-  if (h.functionName) lines.push('', `[Trace 504 for ${h.functionName}](command:${Commands.trace504}?${encodeURIComponent(JSON.stringify([{ functionName: h.functionName }]))})`);
+  if (h.functionName) lines.push('', commandLink(`Trace 504 for ${cell(h.functionName)}`, Commands.trace504, [{ functionName: h.functionName }]));
   return lines.join('\n');
 }
