@@ -135,8 +135,8 @@ export async function readPlanLogs(
 /** Summaries looked at, at most, before choosing the slowest. */
 const MAX_SUMMARIES = 2000;
 
-/** At most this many functions behind an API have their runtime read (one GetFunctionConfiguration each). */
-const MAX_RUNTIME_LOOKUPS = 10;
+/** At most this many functions behind an API have their configuration read (one GetFunctionConfiguration each). */
+const MAX_CONFIG_LOOKUPS = 10;
 
 /** At most this many APIs are searched for the one in front of a function (REST APIs cost a call per method). */
 const MAX_APIS_SEARCHED = 12;
@@ -202,6 +202,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const accessGroups: Array<{ group: string; stage: string }> = [];
   /** Function → runtime, so the fixes speak the function's language. */
   const runtimes: Record<string, string> = {};
+  /** Function → its configured timeout: a function allowed to run longer than the API waits is a finding. */
+  const functionTimeouts: Record<string, number> = {};
 
   if (req.api) {
     progress(`Looking up API ${req.api}…`);
@@ -263,15 +265,17 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     if (cfgResult.status === 'fulfilled') {
       if (!req.budgetOverrideMs && cfgResult.value.timeoutMs < filterBudget) filterBudget = cfgResult.value.timeoutMs;
       if (cfgResult.value.runtime) runtimes[fn] = cfgResult.value.runtime;
+      if (api) functionTimeouts[fn] = cfgResult.value.timeoutMs;
     } else warn(warnings, cfgResult.reason, `Could not read the configuration of ${fn}`);
     target = `function ${fn}${api ? ` (behind ${api.name}, ${api.kind.toUpperCase()} API)` : ''}`;
   } else {
     throw new AwsSourceError('service', 'Trace 504 needs an API or a function to trace.', 'GetTraceSummaries');
   }
 
-  // The runtimes of the functions behind an API's routes (a few at most), read while the traces come.
-  const behind = req.api ? [...new Set(routes.map((r) => r.functionName).filter((x): x is string => !!x))].slice(0, MAX_RUNTIME_LOOKUPS) : [];
-  const runtimesDone = Promise.allSettled(behind.map((f) => functionConfig(clients, f, req.signal)));
+  // The configuration of the functions behind an API's routes (a few at most), read while the
+  // traces come: their runtimes word the fixes, their timeouts meet the budget in front of them.
+  const behind = req.api ? [...new Set(routes.map((r) => r.functionName).filter((x): x is string => !!x))].slice(0, MAX_CONFIG_LOOKUPS) : [];
+  const configsDone = Promise.allSettled(behind.map((f) => functionConfig(clients, f, req.signal)));
 
   // 1. Which requests: summaries of the 504s and near-budget requests, slowest first.
   const summaries: TraceSummary[] = [];
@@ -330,10 +334,15 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     const own = routes.filter((r) => r.functionName === entryName);
     return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (fromFunction ? Math.max(...(own.length ? own : routes).map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
   };
-  for (const c of await runtimesDone) if (c.status === 'fulfilled' && c.value.runtime) runtimes[c.value.name] = c.value.runtime;
+  for (const c of await configsDone) {
+    if (c.status !== 'fulfilled') continue;
+    if (c.value.runtime) runtimes[c.value.name] = c.value.runtime;
+    functionTimeouts[c.value.name] = c.value.timeoutMs;
+  }
   const logs = await logsDone;
   const options: AnalyzeOptions = {
     ...(Object.keys(runtimes).length ? { functionRuntimes: runtimes } : {}),
+    ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
     ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
     configured,
     // A function chosen on its own: its traces that start at a stage know their front door; those

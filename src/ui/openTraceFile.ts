@@ -11,6 +11,7 @@ import { readConfig } from './config';
 import type { Logger } from './logger';
 import type { Services } from './services';
 import type { WaterfallInput } from './waterfallPanel';
+import { waterfallEntries } from './waterfallSnapshot';
 
 export interface LoadedFiles {
   input: WaterfallInput | undefined;
@@ -24,7 +25,7 @@ export async function loadTraceFiles(paths: string[], traceId?: string | null): 
   const inputs = await readInputs(paths);
   const budget = readConfig().budgetMs;
   const { report, analyzed } = analyze(inputs, budget !== undefined ? { overrideMs: budget } : {});
-  const entries = analyzed.map((a) => ({ trace: a.trace, report: a.report }));
+  const entries = waterfallEntries(analyzed, report.findings);
   const chosen = entries.find((e) => e.trace.traceId === traceId) ?? entries[0];
   const input: WaterfallInput | undefined = chosen ? { ...chosen, others: entries, restoreKey: JSON.stringify({ files: paths }) } : undefined;
   return { input, report, analyzed, files: inputs.files };
@@ -80,7 +81,7 @@ export async function openTraceFiles(services: Services, arg?: vscode.Uri | stri
   if (loaded.report.endpoints.length) services.endpoints.setEndpoints(loaded.report.endpoints);
   services.evidence.addAnalyzed(
     loaded.analyzed,
-    loaded.report.endpoints,
+    loaded.report,
     { source: loaded.files.map((f) => basename(f.path)).join(', ') || 'trace files', capturedAtMs: Date.now() },
     loaded.input?.restoreKey,
   );

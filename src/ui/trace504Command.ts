@@ -8,6 +8,7 @@ import { readConfig } from './config';
 import type { ConnectionState } from './connection';
 import type { Logger } from './logger';
 import type { Services } from './services';
+import { waterfallEntries } from './waterfallSnapshot';
 
 interface Target {
   api?: string;
@@ -135,8 +136,8 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     if (result.report.endpoints.length) endpoints.setEndpoints(result.report.endpoints);
     live.followRun(result.follow, result.target);
-    evidence.addAnalyzed(result.analyzed, result.report.endpoints, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
-    const entries = result.analyzed.map((a) => ({ trace: a.trace, report: a.report }));
+    evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
+    const entries = waterfallEntries(result.analyzed, result.report.findings);
     const worst = entries[0];
     if (worst) {
       waterfalls.show({ ...worst, others: entries });

@@ -6,7 +6,8 @@
 // Rows travel as columns (protocol.ts SnapshotSpans); a span's details are built only when the
 // webview asks for them (spanDetails), from the span list the model keeps on the host.
 import type { Span, SpanKind, Trace } from '../core/model';
-import type { TraceReport } from '../core/report';
+import type { Finding, TraceReport } from '../core/report';
+import type { AnalyzedTrace } from '../core/breakdown';
 import { PROTOCOL_VERSION, SpanFlag } from '../protocol';
 import type {
   DetailsErrorMessage,
@@ -44,6 +45,19 @@ export interface WaterfallModel {
  * The answer to a `requestDetails`: the span's details, or why there are none, with the
  * request's id, so the details pane never waits for an answer that will not come.
  */
+/**
+ * The waterfall's entries of a run: each trace with its report, whose findings also list the
+ * run's findings about its function (from the logs and the account: the function's own timeouts,
+ * its timeout against the budget), so the waterfall of that function's request shows them too.
+ */
+export function waterfallEntries(analyzed: readonly AnalyzedTrace[], runFindings: readonly Finding[]): Array<{ trace: Trace; report: TraceReport }> {
+  return analyzed.map((a) => {
+    const fn = a.breakdown.anatomy.fn?.name ?? a.breakdown.anatomy.lambdaService?.name;
+    const extra = fn ? runFindings.filter((f) => f.function === fn && !a.report.findings.some((g) => g.id === f.id)) : [];
+    return { trace: a.trace, report: extra.length ? { ...a.report, findings: [...a.report.findings, ...extra] } : a.report };
+  });
+}
+
 export function detailsReply(model: WaterfallModel, m: RequestDetailsMessage): DetailsMessage | DetailsErrorMessage {
   const fail = (message: string): DetailsErrorMessage => ({ type: 'detailsError', v: PROTOCOL_VERSION, requestId: m.requestId, traceId: m.traceId, index: m.index, message });
   if (m.traceId !== model.snapshot.traceId) return fail('this panel now shows another trace.');

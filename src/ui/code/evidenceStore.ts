@@ -3,7 +3,8 @@
 // reload; the worst requests' traces stay in memory so a hint can open its waterfall.
 import * as vscode from 'vscode';
 import type { AnalyzedTrace } from '../../core/breakdown';
-import type { EndpointStats } from '../../core/report';
+import type { EndpointStats, Report } from '../../core/report';
+import { waterfallEntries } from '../waterfallSnapshot';
 import { functionEvidence, routeEvidence, type EvidenceMeta, type FunctionEvidence } from '../../code/evidence';
 import type { WaterfallInput } from '../waterfallPanel';
 
@@ -47,10 +48,11 @@ export class EvidenceStore implements vscode.Disposable {
   }
 
   /** New analyzed traces (a Trace 504 run, an opened file): each function's evidence is replaced. */
-  addAnalyzed(analyzed: readonly AnalyzedTrace[], endpoints: readonly EndpointStats[], meta: EvidenceMeta, restoreKey?: string): void {
+  addAnalyzed(analyzed: readonly AnalyzedTrace[], report: Pick<Report, 'endpoints' | 'findings'>, meta: EvidenceMeta, restoreKey?: string): void {
+    const endpoints = report.endpoints;
     const evidence = functionEvidence(analyzed, endpoints, meta);
     if (!evidence.length) return;
-    const entries = analyzed.map((a) => ({ trace: a.trace, report: a.report }));
+    const entries = waterfallEntries(analyzed, report.findings);
     for (const ev of evidence) {
       this.byFunction.set(ev.functionName, ev);
       const worst = entries.find((e) => e.report.traceId === ev.worst.traceId);

@@ -42,6 +42,10 @@ test('Trace 504 on a REST API: the worst request, the account’s real budget, t
   assert.match(r.target, /orders-api \(REST API, stage prod\)/);
   assert.ok(progress.some((m) => /Fetched \d+ of 8/.test(m)));
   assert.deepEqual(r.report.errors, []);
+  // The account's configuration reaches the verdicts: orders-api-reports may run 60 s behind the
+  // 29 s POST /reports; the 28 s and 10 s functions fit (GetFunctionConfiguration, GetIntegration).
+  const exceeds = r.report.findings.filter((f) => f.id === 'lambda-timeout-exceeds-integration');
+  assert.deepEqual(exceeds.map((f) => [f.function, f.evidence['functionTimeoutMs'], f.evidence['budgetMs']]), [['orders-api-reports', 60_000, 29_000]]);
 });
 
 test('Trace 504 on an HTTP API follows the functions behind its routes, with its 30 s budget', async () => {

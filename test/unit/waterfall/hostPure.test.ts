@@ -26,3 +26,23 @@ test('frames: Lambda paths map into the workspace; outside files and missing fil
     rmSync(outside, { recursive: true, force: true });
   }
 });
+
+test('the waterfall of a function’s request also lists the run’s findings about that function, once', async () => {
+  const { waterfallEntries } = await import('../../../src/ui/waterfallSnapshot');
+  const { analyze } = await import('../../../src/core/analyze');
+  const { parseTraceText } = await import('../../../src/ingest/xray');
+  const { apiTrace, batchGetTraces } = await import('../../builders/traceBuilder');
+  const a = apiTrace({ functionName: 'reports-fn' });
+  const b = apiTrace({ functionName: 'orders-fn' });
+  // A 60 s function behind the default 29 s: the run (not a trace) says so.
+  const { report, analyzed } = analyze(parseTraceText(batchGetTraces(a, b), 'two.json'), { functionTimeouts: { 'reports-fn': 60_000 } });
+  assert.deepEqual(report.findings.map((f) => [f.id, f.function]), [['lambda-timeout-exceeds-integration', 'reports-fn']]);
+  const entries = waterfallEntries(analyzed, report.findings);
+  const ids = (fn: string): string[] => entries.find((e) => e.trace.spans.some((s) => s.name === fn))!.report.findings.map((f) => f.id);
+  assert.ok(ids('reports-fn').includes('lambda-timeout-exceeds-integration'));
+  assert.ok(!ids('orders-fn').includes('lambda-timeout-exceeds-integration'));
+  // The analyzed reports themselves are left as the engine made them (the JSON report is a contract).
+  assert.ok(analyzed.every((x) => !x.report.findings.some((f) => f.id === 'lambda-timeout-exceeds-integration')));
+  const twice = waterfallEntries(entries.map((e, i) => ({ ...analyzed[i]!, report: e.report })), report.findings);
+  assert.equal(twice.flatMap((e) => e.report.findings).filter((f) => f.id === 'lambda-timeout-exceeds-integration').length, 1);
+});
