@@ -14,6 +14,9 @@ export const Commands = {
   showOutput: 'timeoutLens.showOutput',
   openWorstRequest: 'timeoutLens.openWorstRequest',
   linkHandler: 'timeoutLens.linkHandler',
+  openTracedRequest: 'timeoutLens.openTracedRequest',
+  traceApi: 'timeoutLens.traceApi',
+  copyRouteStats: 'timeoutLens.copyRouteStats',
 } as const;
 
 export const Views = {

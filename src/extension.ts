@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { Commands, Views } from './constants';
 import { createLogger, createOutputChannel } from './ui/logger';
-import { SlowEndpointsTree } from './ui/slowEndpointsTree';
+import { SlowEndpointsTree, type EndpointNode } from './ui/slowEndpointsTree';
 import { selectProfile, selectRegion } from './ui/awsSettingsCommands';
 import { loadTraceFiles, openTraceFiles, pathsOfRestoreKey } from './ui/openTraceFile';
 import { WaterfallPanels } from './ui/waterfallPanel';
@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const endpoints = new SlowEndpointsTree();
   const connection = new ConnectionState(log.child('connection'), log.child('aws'));
-  const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints });
+  const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints, showCollapseAll: true });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
   const logDocs = new RequestLogDocuments();
   const evidence = new EvidenceStore(context.workspaceState);
@@ -51,6 +51,19 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.showOutput, () => channel.show(true)),
     vscode.commands.registerCommand(Commands.trace504, (preset?: Trace504Preset) => runTrace504(services, preset)),
     vscode.commands.registerCommand(Commands.toggleLiveUpdates, () => live.toggle()),
+    vscode.commands.registerCommand(Commands.openTracedRequest, (traceId?: string) => {
+      const found = typeof traceId === 'string' ? endpoints.request(traceId) : undefined;
+      if (found) waterfalls.show({ ...found.request, others: found.others });
+    }),
+    vscode.commands.registerCommand(Commands.traceApi, (node?: EndpointNode) => {
+      const api = node?.kind === 'api' ? node.api : node?.kind === 'route' ? node.e.api : undefined;
+      return runTrace504(services, api ? { api } : undefined);
+    }),
+    vscode.commands.registerCommand(Commands.copyRouteStats, async (node?: EndpointNode) => {
+      if (node?.kind !== 'route') return;
+      await vscode.env.clipboard.writeText(SlowEndpointsTree.routeStats(node.e));
+      void vscode.window.setStatusBarMessage('Timeout Lens: route statistics copied', 3000);
+    }),
     vscode.commands.registerCommand(Commands.trySampleAccount, async () => {
       try {
         const endpoint = await connection.startSample();

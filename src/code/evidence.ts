@@ -3,6 +3,7 @@
 // the function with their latency from the logs, the traced requests, the worst one's breakdown,
 // and every kind of downstream call with its counts and durations. Pure: no vscode.
 import type { AnalyzedTrace } from '../core/breakdown';
+import { endpointsOfTrace, type FunctionRoute } from '../core/endpoints';
 import type { Span } from '../core/model';
 import type { EndpointStats, Verdict } from '../core/report';
 import { VERDICT_SEVERITY } from '../core/report';
@@ -98,7 +99,7 @@ export interface EvidenceMeta {
    * The routes the account says invoke each function: how a trace that starts at the function
    * (an HTTP API's, which API Gateway does not trace) finds the endpoint rows of its routes.
    */
-  routes?: ReadonlyArray<{ api: string; method: string; path: string; functionName?: string }>;
+  routes?: readonly FunctionRoute[];
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -140,46 +141,6 @@ export function functionOf(a: AnalyzedTrace): string | undefined {
   if (fn) return fn.name;
   const svc = a.breakdown.anatomy.lambdaService;
   return svc?.name;
-}
-
-/** Does a route template (`/orders/{id}`, `/files/{proxy+}`) match a request path? */
-export function routeMatches(template: string, path: string): boolean {
-  const t = template.split('/').filter(Boolean);
-  const p = path.split('/').filter(Boolean);
-  for (let i = 0; i < t.length; i++) {
-    const seg = t[i]!;
-    if (/^\{[^}]+\+\}$/.test(seg)) return p.length > i;
-    if (p[i] === undefined) return false;
-    if (!/^\{[^}]+\}$/.test(seg) && seg !== p[i]) return false;
-  }
-  return t.length === p.length;
-}
-
-/** The request path of a trace's entry without the stage (REST URLs carry it: `/prod/reports`). */
-function entryPath(a: AnalyzedTrace): { api?: string; stage?: string; method?: string; path?: string } {
-  const e = a.report.entry;
-  let path: string | undefined;
-  try {
-    path = e.url ? new URL(e.url).pathname : undefined;
-  } catch {
-    path = undefined;
-  }
-  const [api, stage] = e.kind === 'rest-api' || e.kind === 'websocket-api' ? e.name.split('/') : [undefined, undefined];
-  if (path && stage && path.split('/')[1] === stage) path = path.slice(stage.length + 1) || '/';
-  return { ...(api ? { api } : {}), ...(stage ? { stage } : {}), ...(e.method ? { method: e.method.toUpperCase() } : {}), ...(path ? { path } : {}) };
-}
-
-/** The endpoint rows a trace's request counts towards. */
-function endpointsOfTrace(a: AnalyzedTrace, endpoints: readonly EndpointStats[]): EndpointStats[] {
-  const { api, stage, method, path } = entryPath(a);
-  if (!path) return [];
-  return endpoints.filter(
-    (e) =>
-      (!api || e.api === api) &&
-      (!stage || e.stage === stage) &&
-      (!method || e.method === method || e.method === 'ANY') &&
-      routeMatches(e.route, path),
-  );
 }
 
 function callKey(s: Span): string {
@@ -235,10 +196,8 @@ export function functionEvidence(analyzed: readonly AnalyzedTrace[], endpoints: 
     const totals = list.map((a) => a.report.totalMs).sort((x, y) => x - y);
     const colds = list.filter((a) => a.report.breakdown.coldStartMs > 0);
     const routes = new Map<string, RouteEvidence>();
-    const own = (meta.routes ?? []).filter((r) => r.functionName === functionName);
-    const byRoute = endpoints.filter((e) => own.some((r) => r.api === e.api && (r.method === e.method || r.method === 'ANY' || e.method === 'ANY') && r.path === e.route));
     for (const a of list) {
-      for (const e of [...endpointsOfTrace(a, endpoints), ...byRoute]) {
+      for (const e of endpointsOfTrace(a.report, functionName, endpoints, meta.routes)) {
         routes.set(`${e.api}\u0000${e.stage}\u0000${e.method}\u0000${e.route}`, routeEvidence(e));
       }
     }

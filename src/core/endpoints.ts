@@ -2,7 +2,7 @@
 // latencies are integer milliseconds, so a counting histogram (dense to DENSE_LIMIT_MS, sparse
 // above) gives exact nearest-rank percentiles however many requests stream through.
 import type { AccessLogRecord, FrontDoorKind } from './model';
-import type { EndpointStats } from './report';
+import type { EndpointStats, TraceReport } from './report';
 import { budgetFor, REST_API_DEFAULT_BUDGET_MS, type BudgetOptions } from './budget';
 import { THRESHOLDS } from './thresholds';
 
@@ -209,4 +209,64 @@ export function byRisk(a: EndpointStats, b: EndpointStats): number {
 /** Whether a record must be kept beyond the histogram: its outcome or its trace matters later. */
 export function keepRecord(r: AccessLogRecord): boolean {
   return (r.status ?? 0) >= 500 || !!r.xrayTraceId;
+}
+
+/** Does a route template (`/orders/{id}`, `/files/{proxy+}`) match a request path? */
+export function routeMatches(template: string, path: string): boolean {
+  const t = template.split('/').filter(Boolean);
+  const p = path.split('/').filter(Boolean);
+  for (let i = 0; i < t.length; i++) {
+    const seg = t[i]!;
+    if (/^\{[^}]+\+\}$/.test(seg)) return p.length > i;
+    if (p[i] === undefined) return false;
+    if (!/^\{[^}]+\}$/.test(seg) && seg !== p[i]) return false;
+  }
+  return t.length === p.length;
+}
+
+/** The request path of a trace's entry without the stage (REST URLs carry it: `/prod/reports`). */
+function entryPath(r: Pick<TraceReport, 'entry'>): { api?: string; stage?: string; method?: string; path?: string } {
+  const e = r.entry;
+  let path: string | undefined;
+  try {
+    path = e.url ? new URL(e.url).pathname : undefined;
+  } catch {
+    path = undefined;
+  }
+  const [api, stage] = e.kind === 'rest-api' || e.kind === 'websocket-api' ? e.name.split('/') : [undefined, undefined];
+  if (path && stage && path.split('/')[1] === stage) path = path.slice(stage.length + 1) || '/';
+  return { ...(api ? { api } : {}), ...(stage ? { stage } : {}), ...(e.method ? { method: e.method.toUpperCase() } : {}), ...(path ? { path } : {}) };
+}
+
+/** A route the account says invokes a function (Trace 504 reads them from API Gateway). */
+export interface FunctionRoute {
+  api: string;
+  method: string;
+  path: string;
+  functionName?: string;
+}
+
+/**
+ * The endpoint rows a traced request counts towards: by its URL (method, path without the stage)
+ * or, for a trace that starts at the function (an HTTP API's: no URL), by the account's routes to
+ * that function.
+ */
+export function endpointsOfTrace(
+  report: Pick<TraceReport, 'entry'>,
+  functionName: string | undefined,
+  endpoints: readonly EndpointStats[],
+  routes: readonly FunctionRoute[] = [],
+): EndpointStats[] {
+  const { api, stage, method, path } = entryPath(report);
+  if (!path) {
+    const own = functionName ? routes.filter((r) => r.functionName === functionName) : [];
+    return endpoints.filter((e) => own.some((r) => r.api === e.api && (r.method === e.method || r.method === 'ANY' || e.method === 'ANY') && r.path === e.route));
+  }
+  return endpoints.filter(
+    (e) =>
+      (!api || e.api === api) &&
+      (!stage || e.stage === stage) &&
+      (!method || e.method === method || e.method === 'ANY') &&
+      routeMatches(e.route, path),
+  );
 }

@@ -78,7 +78,7 @@ export async function openTraceFiles(services: Services, arg?: vscode.Uri | stri
     () => loadTraceFiles(paths),
   );
   log.info(`read ${loaded.files.map((f) => `${f.path} (${f.kind})`).join(', ') || 'nothing'}: ${loaded.report.traces.length} trace(s)`);
-  if (loaded.report.endpoints.length) services.endpoints.setEndpoints(loaded.report.endpoints);
+  if (loaded.report.endpoints.length) services.endpoints.setRun(loaded.report.endpoints, loaded.input?.others ?? []);
   services.evidence.addAnalyzed(
     loaded.analyzed,
     loaded.report,

@@ -134,10 +134,10 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     );
     for (const w of result.warnings) log.warn(w);
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
-    if (result.report.endpoints.length) endpoints.setEndpoints(result.report.endpoints);
+    const entries = waterfallEntries(result.analyzed, result.report.findings);
+    if (result.report.endpoints.length) endpoints.setRun(result.report.endpoints, entries, result.routes);
     live.followRun(result.follow, result.target);
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
-    const entries = waterfallEntries(result.analyzed, result.report.findings);
     const worst = entries[0];
     if (worst) {
       waterfalls.show({ ...worst, others: entries });

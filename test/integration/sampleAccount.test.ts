@@ -45,9 +45,29 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
     const r = await wb.treeItems('Slow Endpoints');
     return r.some((x) => /POST \/reports/.test(x)) ? r : undefined;
   }, 30_000);
-  assert.match(rows[0]!, /POST \/reports.*p99 29\.\d s.*504/, `the riskiest route first (${rows.join(' | ')})`);
+  // The API and its stage, then its routes, the riskiest first.
+  assert.match(rows[0]!, /^orders-api\s*stage prod · 3 route\(s\) · \d+× 504/, `the API first (${rows.join(' | ')})`);
+  assert.match(rows[1]!, /POST \/reports.*p99 29\.\d s.*504/, `the riskiest route first (${rows.join(' | ')})`);
   assert.ok(rows.some((x) => /GET \/orders\/\{id\}/.test(x)));
   await wb.screenshot('vscode-sample-account-endpoints');
+  // From the route to its requests: a click on the route opens its worst request (the panel above)
+  // and expands it; then by keyboard, back in the tree, down to the second traced request and
+  // Enter: a waterfall of another trace opens.
+  const opened = (): number => (wb.outputChannelLog('Timeout Lens').match(/waterfall opened: /g) ?? []).length;
+  const before = opened();
+  await wb.viewPane('Slow Endpoints').locator('.monaco-list-row', { hasText: 'POST /reports' }).first().click();
+  await wb.page.keyboard.press('ArrowRight');
+  const requests = await waitFor('the traced requests of POST /reports', async () => {
+    const r = await wb.treeItems('Slow Endpoints');
+    return r.filter((x) => /^504 · 29\.\d s\s*timed out/.test(x)).length >= 2 ? r : undefined;
+  }, 15_000);
+  assert.ok(requests.some((x) => /504\(s\) without a trace/.test(x)) || requests.filter((x) => /^504 ·/.test(x)).length >= 2, requests.join(' | '));
+  await wb.viewPane('Slow Endpoints').locator('.monaco-list').first().focus();
+  await wb.page.keyboard.press('ArrowDown');
+  await wb.page.keyboard.press('ArrowDown');
+  await wb.page.keyboard.press('Enter');
+  await waitFor('a second request’s waterfall', () => (opened() > before ? true : undefined), 20_000);
+  await wb.screenshot('vscode-slow-endpoints-requests');
   // From a span to its request's Lambda logs: select the AWS::Lambda row, then the link in the details.
   await wb.webview().locator('.tl-row', { hasText: 'Lambda · 200' }).first().click();
   await wb.webview().locator('text=Open logs of this request').first().click();
