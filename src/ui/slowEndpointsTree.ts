@@ -168,10 +168,11 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointNode>,
   private requestItem(r: TracedRequest, routeKey: string): vscode.TreeItem {
     const rep = r.report;
     const status = rep.entry.status ?? '–';
-    const item = new vscode.TreeItem(`${status} · ${sec(rep.totalMs)}`, vscode.TreeItemCollapsibleState.None);
-    item.id = `request:${routeKey}\u0000${rep.traceId}`;
+    // When it came first: the requests of a route often share status and time.
     const when = rep.startTimeMs !== undefined ? new Date(rep.startTimeMs).toLocaleTimeString() : undefined;
-    item.description = [rep.verdict === 'timeout' ? 'timed out' : rep.verdict, rep.breakdown.coldStartMs ? `cold start ${sec(rep.breakdown.coldStartMs)}` : '', when ?? ''].filter(Boolean).join(' · ');
+    const item = new vscode.TreeItem(`${status} · ${sec(rep.totalMs)}${when ? ` · ${when}` : ''}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `request:${routeKey}\u0000${rep.traceId}`;
+    item.description = [rep.verdict === 'timeout' ? 'timed out' : rep.verdict, rep.breakdown.coldStartMs ? `cold start ${sec(rep.breakdown.coldStartMs)}` : ''].filter(Boolean).join(' · ');
     item.tooltip = `${rep.traceId}\n${rep.entry.method ?? ''} ${rep.entry.url ?? rep.entry.name}`.trim();
     item.iconPath = new vscode.ThemeIcon(rep.verdict === 'timeout' || rep.verdict === 'error' ? 'error' : rep.verdict === 'near' ? 'warning' : 'pass');
     item.command = { command: Commands.openTracedRequest, title: 'Open in the waterfall', arguments: [rep.traceId] };

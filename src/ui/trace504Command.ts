@@ -133,14 +133,16 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
       },
     );
     for (const w of result.warnings) log.warn(w);
-    log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
+    // The answer first (the worst request's waterfall), then the views that follow from it; the
+    // run's log line comes last, once everything it opened is there.
     const entries = waterfallEntries(result.analyzed, result.report.findings);
+    const worst = entries[0];
+    if (worst) waterfalls.show({ ...worst, others: entries });
     if (result.report.endpoints.length) endpoints.setRun(result.report.endpoints, entries, result.routes);
     live.followRun(result.follow, result.target);
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
-    const worst = entries[0];
+    log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     if (worst) {
-      waterfalls.show({ ...worst, others: entries });
       const problems = result.warnings.filter((w) => !/^X-Ray samples/.test(w));
       if (problems.length) {
         void vscode.window.showWarningMessage(`Trace 504: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, 'Show Log').then((c) => {
