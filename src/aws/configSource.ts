@@ -165,14 +165,3 @@ export async function listFunctions(clients: AwsClients, signal?: AbortSignal, m
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
-
-/** Does `urlPath` (without the stage) match the route template `/orders/{id}` (or `{proxy+}`)? */
-export function routeMatches(template: string, urlPath: string): boolean {
-  const re = new RegExp(
-    `^${template
-      .split('/')
-      .map((part) => (/^\{[^}]+\+\}$/.test(part) ? '.+' : /^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('/')}/?$`,
-  );
-  return re.test(urlPath);
-}

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace504Filter } from '../../../src/aws/xraySource';
 import { AwsSourceError, isCancellation, toAwsSourceError } from '../../../src/aws/errors';
-import { functionNameOfUri, routeMatches } from '../../../src/aws/configSource';
+import { functionNameOfUri } from '../../../src/aws/configSource';
+import { routeMatches } from '../../../src/core/endpoints';
 import { listProfiles } from '../../../src/aws/profiles';
 
 test('the Trace 504 filter expression', () => {
