@@ -147,20 +147,14 @@ export function languageOfRuntime(runtime: string | undefined): RuntimeLanguage 
 }
 
 /** How calls run together, in the function's language (Promise.all when it is not known: the fixes were written for Node first). */
-function concurrently(lang: RuntimeLanguage | undefined): string {
-  switch (lang) {
-    case 'python':
-      return 'concurrently with asyncio.gather (an async client such as aioboto3) or a concurrent.futures.ThreadPoolExecutor';
-    case 'java':
-      return 'concurrently with the SDK’s async client and CompletableFuture.allOf';
-    case 'dotnet':
-      return 'concurrently with Task.WhenAll';
-    case 'ruby':
-      return 'concurrently with threads (a bounded pool)';
-    default:
-      return 'concurrently with Promise.all';
-  }
-}
+const CONCURRENTLY: Readonly<Record<RuntimeLanguage, string>> = {
+  node: 'concurrently with Promise.all',
+  python: 'concurrently with asyncio.gather (an async client such as aioboto3) or a concurrent.futures.ThreadPoolExecutor',
+  java: 'concurrently with the SDK’s async client and CompletableFuture.allOf',
+  dotnet: 'concurrently with Task.WhenAll',
+  ruby: 'concurrently with threads (a bounded pool)',
+};
+const concurrently = (lang: RuntimeLanguage | undefined): string => CONCURRENTLY[lang ?? 'node'];
 
 /** An operation's name as the function's SDK spells it (boto3: `batch_get_item`; the others: `BatchGetItem`). */
 function opName(op: string, lang: RuntimeLanguage | undefined): string {
@@ -184,20 +178,14 @@ function sequentialFix(name: string, operation: string | undefined, lang?: Runti
 }
 
 /** A deadline from the Lambda context, as the function's language reads it. */
-function remainingTime(lang: RuntimeLanguage | undefined): string {
-  switch (lang) {
-    case 'python':
-      return 'context.get_remaining_time_in_millis()';
-    case 'java':
-      return 'context.getRemainingTimeInMillis()';
-    case 'dotnet':
-      return 'context.RemainingTime';
-    case 'ruby':
-      return 'context.get_remaining_time_in_millis';
-    default:
-      return 'context.getRemainingTimeInMillis()';
-  }
-}
+const REMAINING_TIME: Readonly<Record<RuntimeLanguage, string>> = {
+  node: 'context.getRemainingTimeInMillis()',
+  python: 'context.get_remaining_time_in_millis()',
+  java: 'context.getRemainingTimeInMillis()',
+  dotnet: 'context.RemainingTime',
+  ruby: 'context.get_remaining_time_in_millis',
+};
+const remainingTime = (lang: RuntimeLanguage | undefined): string => REMAINING_TIME[lang ?? 'node'];
 
 /** The catalog's fix in the terms of the function's language and of the front door (an HTTP API waits 30 s). */
 function workAfterCutFix(lang: RuntimeLanguage | undefined, kind: FrontDoorKind): string {
