@@ -96,19 +96,16 @@ test('whether a span has children, read from the next depth, agrees with the sub
   }
 });
 
-test('100 000 spans: collapse and filter passes stay fast', () => {
+test('100 000 spans: collapse and filter passes give the right rows (their speed is in npm run bench -- waterfall)', () => {
   const { trace, report } = bigScenario(100_000);
   const s = buildWaterfallSnapshot(trace, report);
-  const t0 = performance.now();
   const t = new SpanTable(s.spans);
   const all = visibleRows(t, { collapsed: new Set(), filter: '' });
   const batches: number[] = [];
   for (let i = 0; i < t.count; i++) if (t.name(i).startsWith('batch ')) batches.push(i);
   const collapsed = visibleRows(t, { collapsed: new Set(batches), filter: '' });
   const filtered = visibleRows(t, { collapsed: new Set(), filter: 'getobject' });
-  const ms = performance.now() - t0;
   assert.equal(all.length, 100_000);
   assert.equal(collapsed.length, 3 + batches.length);
   assert.ok(filtered.length > 10_000 && filtered.length < 30_000);
-  assert.ok(ms < 1500, `three passes took ${ms.toFixed(0)} ms`);
 });

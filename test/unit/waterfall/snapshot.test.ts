@@ -186,11 +186,8 @@ test('columns: every string once, a handful of styles, and a tenth of the old si
 
 test('100 000 spans: built iteratively, every span present once', () => {
   const { trace: t, report: r } = bigScenario(100_000);
-  const started = performance.now();
   const m = buildWaterfall(t, r);
-  const ms = performance.now() - started;
   assert.equal(m.snapshot.spans.count, t.spans.length);
   assert.equal(m.snapshot.spans.count, 100_000);
   assert.equal(new Set(m.spans.map((x) => x.id)).size, 100_000);
-  assert.ok(ms < 3000, `built in ${ms.toFixed(0)} ms`);
 });
