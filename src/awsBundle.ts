@@ -7,7 +7,7 @@ export { listApis, listFunctions } from './aws/configSource';
 export type { ApiInfo, FunctionConfig } from './aws/configSource';
 export { trace504 } from './aws/trace504';
 export { functionLogGroup, requestEvents } from './aws/logsSource';
-export type { FollowState, Trace504Result } from './aws/trace504';
+export type { FirstAnswer, FollowState, Trace504Result } from './aws/trace504';
 export { followEndpoints } from './aws/liveEndpoints';
 export type { LiveUpdate } from './aws/liveEndpoints';
 export { startSampleAccount } from './aws/sampleAccount/server';

@@ -8,7 +8,7 @@ import { analyze, type AnalyzedTrace, type AnalyzeInput, type AnalyzeOptions } f
 import { HTTP_API_DEFAULT_BUDGET_MS, REST_API_DEFAULT_BUDGET_MS } from '../core/budget';
 import type { FrontDoorKind } from '../core/model';
 import type { Report } from '../core/report';
-import { parseTraceValue } from '../ingest/xray';
+import { parseTraceValue, type TraceParseResult } from '../ingest/xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
@@ -32,6 +32,19 @@ export interface Trace504Request {
   onProgress?: (message: string) => void;
   /** Also read the stage's access log and the functions' REPORT lines (default true). */
   includeLogs?: boolean;
+  /**
+   * The first answer, while the rest is fetched: the worst request of the first page of
+   * summaries, fetched and analyzed alone (no logs yet). Called at most once, before the run
+   * returns; the run's result holds that request again, analyzed with everything.
+   */
+  onFirst?: (first: FirstAnswer) => void;
+}
+
+/** What `onFirst` receives: one request, analyzed with the routes' budgets. */
+export interface FirstAnswer {
+  report: Report;
+  analyzed: AnalyzedTrace[];
+  target: string;
 }
 
 export interface Trace504Result {
@@ -165,6 +178,12 @@ async function apiInFrontOf(clients: AwsClients, fn: string, signal?: AbortSigna
   return found;
 }
 
+/** 504s first, then the slowest: the order requests are worth looking at. */
+function worseFirst(a: TraceSummary, b: TraceSummary): number {
+  const status = (s: TraceSummary): number => s.Http?.HttpStatus ?? 0;
+  return Number(status(b) === 504) - Number(status(a) === 504) || (b.ResponseTime ?? 0) - (a.ResponseTime ?? 0);
+}
+
 function warn(warnings: string[], e: unknown, what: string): void {
   if (isCancellation(e)) throw e;
   warnings.push(`${what}: ${AwsSourceError.is(e) ? e.message : e instanceof Error ? e.message : String(e)}`);
@@ -278,6 +297,57 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const behind = req.api ? [...new Set(routes.map((r) => r.functionName).filter((x): x is string => !!x))].slice(0, MAX_CONFIG_LOOKUPS) : [];
   const configsDone = Promise.allSettled(behind.map((f) => functionConfig(clients, f, req.signal)));
 
+  // The engine's options: each route's real budget, and what the functions' configurations say.
+  const configured = (entryName: string, kind: FrontDoorKind, request: { method?: string; url?: string }): number | undefined => {
+    if (!api || !routes.length) return undefined;
+    const stage = entryName.split('/')[1] ?? '';
+    // A trace that starts at the function (HTTP APIs are not traced) is named after the
+    // function: the longest timeout of the routes in front of it is the one it can be held to.
+    const fromFunction = kind === 'lambda' || !entryName.includes('/');
+    const own = routes.filter((r) => r.functionName === entryName);
+    return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (fromFunction ? Math.max(...(own.length ? own : routes).map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
+  };
+  const frontDoor = api;
+  const optionsDone = configsDone.then((configs): AnalyzeOptions => {
+    for (const c of configs) {
+      if (c.status !== 'fulfilled') continue;
+      if (c.value.runtime) runtimes[c.value.name] = c.value.runtime;
+      functionTimeouts[c.value.name] = c.value.timeoutMs;
+    }
+    return {
+      ...(Object.keys(runtimes).length ? { functionRuntimes: runtimes } : {}),
+      ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
+      ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
+      configured,
+      // A function chosen on its own: its traces that start at a stage know their front door; those
+      // that start at the function have no gateway budget to be held to (only its own timeout).
+      ...(frontDoor ? { apiType: frontDoor.kind } : {}),
+    };
+  });
+
+  // The first answer: the worst request of the first page, fetched while the other pages come.
+  let first: Promise<unknown[]> | undefined;
+  let firstId: string | undefined;
+  const startFirst = (page: TraceSummary[]): void => {
+    if (!req.onFirst || first) return;
+    const worst = [...page].sort(worseFirst)[0]?.Id;
+    if (!worst) return;
+    firstId = worst;
+    const onFirst = req.onFirst;
+    first = batchGetTraces(clients, [worst], req.signal ? { signal: req.signal } : {}).then(async (got) => {
+      if (!got.traces.length) return [];
+      const parsedFirst = parseTraceValue({ Traces: got.traces }, 'x-ray');
+      const { report, analyzed } = analyze(parsedFirst, await optionsDone);
+      try {
+        if (analyzed.length) onFirst({ report, analyzed, target });
+      } catch {
+        // What the caller does with the first answer is not the run's failure.
+      }
+      return got.traces;
+    });
+    first.catch(() => undefined); // awaited below, where a failure is a warning
+  };
+
   // 1. Which requests: summaries of the 504s and near-budget requests, slowest first.
   const summaries: TraceSummary[] = [];
   for (const service of services) {
@@ -285,6 +355,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     try {
       for await (const page of traceSummaries(clients, { startMs: req.sinceMs, endMs: now, filter: trace504Filter(service, filterBudget), ...(req.signal ? { signal: req.signal } : {}) })) {
         summaries.push(...page);
+        startFirst(page);
         progress(`Found ${summaries.length} slow request(s)…`);
         if (summaries.length >= MAX_SUMMARIES) break;
       }
@@ -292,8 +363,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       warn(warnings, e, `Could not search the traces of ${service}`);
     }
   }
-  const status = (s: TraceSummary): number => s.Http?.HttpStatus ?? 0;
-  summaries.sort((a, b) => Number(status(b) === 504) - Number(status(a) === 504) || (b.ResponseTime ?? 0) - (a.ResponseTime ?? 0));
+  summaries.sort(worseFirst);
   const ids = [...new Set(summaries.map((s) => s.Id).filter((x): x is string => !!x))].slice(0, req.maxTraces ?? 50);
 
   // 2. The traces themselves, and (at the same time) the logs: every request of the window in
@@ -311,45 +381,42 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
   logsDone.catch(() => undefined);
 
-  let traces: unknown[] = [];
-  if (ids.length) {
+  // Each trace is parsed as it comes, while the other calls are in flight.
+  const parsed: TraceParseResult = { traces: [], errors: [] };
+  const parse = (traces: unknown[]): void => {
+    const p = parseTraceValue({ Traces: traces }, 'x-ray');
+    parsed.traces.push(...p.traces);
+    parsed.errors.push(...p.errors);
+  };
+  // The first answer's trace is not fetched twice (unless fetching it failed).
+  let firstFetched = false;
+  if (first) {
+    try {
+      const got = await first;
+      if (got.length) {
+        parse(got);
+        firstFetched = true;
+      }
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+    }
+  }
+  const rest = firstFetched ? ids.filter((id) => id !== firstId) : ids;
+  if (rest.length) {
     progress(`Fetching ${ids.length} trace(s)…`);
-    const got = await batchGetTraces(clients, ids, {
+    const got = await batchGetTraces(clients, rest, {
       ...(req.signal ? { signal: req.signal } : {}),
-      onProgress: (done, total) => progress(`Fetched ${done} of ${total} trace(s)…`),
+      onProgress: (done) => progress(`Fetched ${done + ids.length - rest.length} of ${ids.length} trace(s)…`),
+      onTraces: parse,
     });
-    traces = got.traces;
     for (const f of got.failures) warnings.push(`${f.ids.length} trace(s) could not be fetched: ${f.error.message}`);
     if (got.unprocessed.length) warnings.push(`X-Ray did not return ${got.unprocessed.length} trace(s) after retries (UnprocessedTraceIds); try again in a minute.`);
   }
 
   // 3. The engine, with each route's real budget.
-  const parsed = parseTraceValue({ Traces: traces }, 'x-ray');
   if (!ids.length) parsed.errors.length = 0; // an empty search is not a damaged file
-  const configured = (entryName: string, kind: FrontDoorKind, request: { method?: string; url?: string }): number | undefined => {
-    if (!api || !routes.length) return undefined;
-    const stage = entryName.split('/')[1] ?? '';
-    // A trace that starts at the function (HTTP APIs are not traced) is named after the
-    // function: the longest timeout of the routes in front of it is the one it can be held to.
-    const fromFunction = kind === 'lambda' || !entryName.includes('/');
-    const own = routes.filter((r) => r.functionName === entryName);
-    return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (fromFunction ? Math.max(...(own.length ? own : routes).map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
-  };
-  for (const c of await configsDone) {
-    if (c.status !== 'fulfilled') continue;
-    if (c.value.runtime) runtimes[c.value.name] = c.value.runtime;
-    functionTimeouts[c.value.name] = c.value.timeoutMs;
-  }
+  const options = await optionsDone;
   const logs = await logsDone;
-  const options: AnalyzeOptions = {
-    ...(Object.keys(runtimes).length ? { functionRuntimes: runtimes } : {}),
-    ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
-    ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
-    configured,
-    // A function chosen on its own: its traces that start at a stage know their front door; those
-    // that start at the function have no gateway budget to be held to (only its own timeout).
-    ...(api ? { apiType: api.kind } : {}),
-  };
   const { report, analyzed } = analyze({ ...parsed, ...(logs ? logsInput(logs) : {}) }, options);
   if (!ids.length && !warnings.length) {
     warnings.push(`X-Ray holds no 504 or near-budget request of ${target} in this window. X-Ray samples about 1 request per second plus 5% of the rest, so a rare 504 can be missing: its access logs count every request.`);

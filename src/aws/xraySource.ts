@@ -57,6 +57,8 @@ export interface BatchOptions {
   /** Retries of UnprocessedTraceIds (with backoff) before giving up on them. */
   unprocessedRetries?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Each page of traces as it comes (the caller can parse while the other calls are in flight). */
+  onTraces?: (traces: BatchResult['traces']) => void;
 }
 
 /** Fetches whole traces, 5 ids per call, `concurrency` calls in flight. */
@@ -74,6 +76,7 @@ export async function batchGetTraces(clients: AwsClients, ids: string[], o: Batc
       const input = { TraceIds: pending };
       for await (const out of clients.paginate('BatchGetTraces', (opts) => paginateBatchGetTraces({ client: clients.xray() }, input, opts), o.signal)) {
         result.traces.push(...(out.Traces ?? []));
+        if (out.Traces?.length) o.onTraces?.(out.Traces);
         left.push(...(out.UnprocessedTraceIds ?? []));
       }
       pending = left;

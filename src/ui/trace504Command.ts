@@ -9,6 +9,7 @@ import type { ConnectionState } from './connection';
 import type { Logger } from './logger';
 import type { Services } from './services';
 import { waterfallEntries } from './waterfallSnapshot';
+import type { WaterfallEntry } from './waterfallPanel';
 
 interface Target {
   api?: string;
@@ -115,6 +116,8 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
   const { AwsClients, trace504, isCancellation } = loadAwsBundle();
   const cfg = readConfig();
   const clients = new AwsClients(conn.connection());
+  // The first answer opens at once; the run's full answer then fills the same panel.
+  let shownFirst: WaterfallEntry | undefined;
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Trace 504: ${target.label}`, cancellable: true },
@@ -129,6 +132,13 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
           ...(cfg.budgetMs ? { budgetOverrideMs: cfg.budgetMs } : {}),
           signal: ac.signal,
           onProgress: (m) => progress.report({ message: m }),
+          onFirst: (first) => {
+            const entries = waterfallEntries(first.analyzed, first.report.findings);
+            if (!entries[0] || token.isCancellationRequested) return;
+            shownFirst = entries[0];
+            waterfalls.show({ ...entries[0], others: entries });
+            log.info(`trace 504 ${first.target}: first answer ${shownFirst.trace.traceId}, fetching the rest`);
+          },
         });
       },
     );
@@ -137,7 +147,13 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     // run's log line comes last, once everything it opened is there.
     const entries = waterfallEntries(result.analyzed, result.report.findings);
     const worst = entries[0];
-    if (worst) waterfalls.show({ ...worst, others: entries });
+    if (shownFirst !== undefined) {
+      // The panel of the first answer gets the whole list and stays on the request it shows (a
+      // worse one found later heads its list); a panel the user closed meanwhile stays closed.
+      const id = shownFirst.trace.traceId;
+      const again = entries.find((e) => e.trace.traceId === id) ?? shownFirst;
+      waterfalls.update({ ...again, others: entries });
+    } else if (worst) waterfalls.show({ ...worst, others: entries });
     if (result.report.endpoints.length) endpoints.setRun(result.report.endpoints, entries, result.routes);
     live.followRun(result.follow, result.target);
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });

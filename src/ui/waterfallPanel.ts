@@ -156,6 +156,18 @@ export class WaterfallPanels implements vscode.Disposable {
   }
 
   /**
+   * New data for a trace already open (e.g. a run's full answer after its first one), without
+   * revealing its panel or taking the focus; nothing when no panel shows that trace.
+   */
+  update(input: WaterfallInput): void {
+    const existing = this.panels.get(input.trace.traceId);
+    if (!existing) return;
+    existing.traces = entriesOf(input);
+    existing.restoreKey = input.restoreKey;
+    this.switchTo(existing, input.trace.traceId);
+  }
+
+  /**
    * Brings waterfall panels back after a window reload. `reopen` gets the key the panel was
    * opened with (WaterfallInput.restoreKey) and the trace id it last showed, and returns the
    * input again (e.g. by re-reading the file), or undefined when it is gone.

@@ -48,6 +48,31 @@ test('Trace 504 on a REST API: the worst request, the account’s real budget, t
   assert.deepEqual(exceeds.map((f) => [f.function, f.evidence['functionTimeoutMs'], f.evidence['budgetMs']]), [['orders-api-reports', 60_000, 29_000]]);
 });
 
+test('Trace 504 answers first with the worst request of the first page, then the rest, fetching it once', async () => {
+  const c = clients();
+  // What the first page holds, read straight from X-Ray: the 504s first, then the slowest.
+  const [firstPage] = await (async () => {
+    for await (const page of traceSummaries(c, { startMs: req.sinceMs, endMs: NOW, filter: 'service("orders-api/prod") { http.status = 504 OR fault OR responsetime >= 23.2 }' })) return [page];
+    return [[]];
+  })();
+  const worstOfPage = [...firstPage].sort((a, b) => Number(b.Http?.HttpStatus === 504) - Number(a.Http?.HttpStatus === 504) || (b.ResponseTime ?? 0) - (a.ResponseTime ?? 0))[0]!;
+  const before = account.calls().BatchGetTraces ?? 0;
+  const firsts: Array<{ ids: string[]; budgetMs: number | null; runDone: boolean }> = [];
+  let runDone = false;
+  const run = trace504(c, { ...req, onFirst: (f) => firsts.push({ ids: f.report.traces.map((t) => t.traceId), budgetMs: f.report.traces[0]!.budgetMs, runDone }) });
+  const r = await run;
+  runDone = true;
+  c.dispose();
+  assert.equal(firsts.length, 1, 'one first answer');
+  assert.deepEqual(firsts[0]!.ids, [worstOfPage.Id]);
+  assert.equal(firsts[0]!.runDone, false, 'it came before the run ended');
+  assert.equal(firsts[0]!.budgetMs, 29_000, 'held to the route’s configured budget already');
+  assert.equal(r.report.traces.length, 8);
+  assert.ok(r.report.traces.some((t) => t.traceId === worstOfPage.Id), 'the full answer holds it again');
+  // 1 call for the first answer, then the other 7 in batches of 5.
+  assert.equal((account.calls().BatchGetTraces ?? 0) - before, 1 + Math.ceil(7 / 5));
+});
+
 test('Trace 504 on an HTTP API follows the functions behind its routes, with its 30 s budget', async () => {
   const c = clients();
   const r = await trace504(c, { ...req, api: 'catalog-api' });
