@@ -6,6 +6,8 @@ export { AwsSourceError, isCancellation } from './aws/errors';
 export { listApis, listFunctions } from './aws/configSource';
 export type { ApiInfo, FunctionConfig } from './aws/configSource';
 export { trace504 } from './aws/trace504';
+export { normalizeTraceId, traceById } from './aws/traceById';
+export type { TraceByIdResult } from './aws/traceById';
 export { functionLogGroup, requestEvents } from './aws/logsSource';
 export type { FirstAnswer, FollowState, Trace504Result } from './aws/trace504';
 export { followEndpoints } from './aws/liveEndpoints';

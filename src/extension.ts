@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     openLogs: (m) => openRequestLogs(m, connection, logDocs, log.child('logs')),
     callSiteOf: (span, fn) => code.hints.callSiteOf(span, fn),
   });
-  const services: Services = { context, log, connection, endpoints, live, waterfalls, evidence };
+  const services: Services = { context, log, connection, endpoints, live, waterfalls, evidence, handlerOf: (fn) => code.hints.handlerOf(fn) };
   context.subscriptions.push(
     evidence,
     endpoints.onDidSetEndpoints((e) => evidence.updateEndpoints(e)),

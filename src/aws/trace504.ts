@@ -160,7 +160,7 @@ const MAX_APIS_SEARCHED = 12;
  * function, and the names of other APIs in front of it; undefined when none of the first
  * MAX_APIS_SEARCHED APIs is.
  */
-async function apiInFrontOf(clients: AwsClients, fn: string, signal?: AbortSignal): Promise<{ api: ApiInfo; routes: RouteInfo[]; others: string[] } | undefined> {
+export async function apiInFrontOf(clients: AwsClients, fn: string, signal?: AbortSignal): Promise<{ api: ApiInfo; routes: RouteInfo[]; others: string[] } | undefined> {
   const apis = (await listApis(clients, signal)).sort((a, b) => Number(b.kind === 'http') - Number(a.kind === 'http')).slice(0, MAX_APIS_SEARCHED);
   let found: { api: ApiInfo; routes: RouteInfo[]; others: string[] } | undefined;
   for (const a of apis) {
@@ -176,6 +176,19 @@ async function apiInFrontOf(clients: AwsClients, fn: string, signal?: AbortSigna
     else found = { api: a, routes, others: [] };
   }
   return found;
+}
+
+/** The engine's `configured` option: the real integration timeout of the route a request went to. */
+export function configuredBudgets(api: ApiInfo | undefined, routes: RouteInfo[]): NonNullable<AnalyzeOptions['configured']> {
+  return (entryName: string, kind: FrontDoorKind, request: { method?: string; url?: string }): number | undefined => {
+    if (!api || !routes.length) return undefined;
+    const stage = entryName.split('/')[1] ?? '';
+    // A trace that starts at the function (HTTP APIs are not traced) is named after the
+    // function: the longest timeout of the routes in front of it is the one it can be held to.
+    const fromFunction = kind === 'lambda' || !entryName.includes('/');
+    const own = routes.filter((r) => r.functionName === entryName);
+    return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (fromFunction ? Math.max(...(own.length ? own : routes).map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
+  };
 }
 
 /** 504s first, then the slowest: the order requests are worth looking at. */
@@ -298,15 +311,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const configsDone = Promise.allSettled(behind.map((f) => functionConfig(clients, f, req.signal)));
 
   // The engine's options: each route's real budget, and what the functions' configurations say.
-  const configured = (entryName: string, kind: FrontDoorKind, request: { method?: string; url?: string }): number | undefined => {
-    if (!api || !routes.length) return undefined;
-    const stage = entryName.split('/')[1] ?? '';
-    // A trace that starts at the function (HTTP APIs are not traced) is named after the
-    // function: the longest timeout of the routes in front of it is the one it can be held to.
-    const fromFunction = kind === 'lambda' || !entryName.includes('/');
-    const own = routes.filter((r) => r.functionName === entryName);
-    return routeOf(routes, stage, request.method, request.url)?.timeoutMs ?? (fromFunction ? Math.max(...(own.length ? own : routes).map((r) => r.timeoutMs ?? 0)) || undefined : undefined);
-  };
+  const configured = configuredBudgets(api, routes);
   const frontDoor = api;
   const optionsDone = configsDone.then((configs): AnalyzeOptions => {
     for (const c of configs) {

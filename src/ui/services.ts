@@ -20,4 +20,6 @@ export interface Services {
   waterfalls: WaterfallPanels;
   /** What the traces and logs read so far say about each function: the code hints' data. */
   evidence: EvidenceStore;
+  /** The workspace's handler file of a deployed function, when a template or a link names it. */
+  handlerOf: (functionName: string) => string | undefined;
 }

@@ -14,27 +14,33 @@ import type { WaterfallEntry } from './waterfallPanel';
 interface Target {
   api?: string;
   functionName?: string;
+  /** One trace by its id ("Enter a trace ID…"): no window to choose. */
+  traceId?: string;
   label: string;
 }
 
-async function pickTarget(conn: ConnectionState, log: Logger): Promise<Target | undefined> {
-  type Item = vscode.QuickPickItem & { target?: Target; fn?: boolean };
+async function pickTarget(conn: ConnectionState, log: Logger, handlerOf: Services['handlerOf']): Promise<Target | undefined> {
+  type Item = vscode.QuickPickItem & { target?: Target; fn?: boolean; byId?: boolean };
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = `Timeout Lens: Trace 504 — ${conn.describe()}`;
   qp.placeholder = 'Choose the API (or a Lambda function) whose slow requests to trace';
   qp.busy = true;
   const byName: Item = { label: '$(symbol-function) A Lambda function by name…', detail: 'Trace a function that is not listed', fn: true, alwaysShow: true };
-  qp.items = [byName];
+  const byId: Item = { label: '$(search) Enter a trace ID…', detail: 'Open one request by its X-Ray (or OpenTelemetry) trace ID', byId: true, alwaysShow: true };
+  qp.items = [byName, byId];
   qp.show();
   const { AwsClients, listApis, listFunctions } = loadAwsBundle();
   const clients = new AwsClients(conn.connection());
   let apiItems: Item[] = [];
   let fnItems: Item[] = [];
+  let mineItems: Item[] = [];
   const show = (): void => {
     qp.items = [
+      ...(mineItems.length ? [{ label: 'Functions in this workspace', kind: vscode.QuickPickItemKind.Separator } as Item, ...mineItems] : []),
       ...(apiItems.length ? [{ label: 'APIs', kind: vscode.QuickPickItemKind.Separator } as Item, ...apiItems] : []),
-      ...(fnItems.length ? [{ label: 'Lambda functions', kind: vscode.QuickPickItemKind.Separator } as Item, ...fnItems] : []),
+      ...(fnItems.length ? [{ label: mineItems.length ? 'Other Lambda functions' : 'Lambda functions', kind: vscode.QuickPickItemKind.Separator } as Item, ...fnItems] : []),
       byName,
+      byId,
     ];
   };
   // A list that could not be read says why in its place (e.g. the IAM action to add).
@@ -54,11 +60,19 @@ async function pickTarget(conn: ConnectionState, log: Logger): Promise<Target | 
       .catch(failed('APIs', (i) => (apiItems = i))),
     listFunctions(clients)
       .then((fns: FunctionConfig[]) => {
-        fnItems = fns.map((f) => ({
-          label: `$(symbol-function) ${f.name}`,
-          description: `timeout ${f.timeoutMs / 1000} s · ${f.memoryMb} MB`,
-          target: { functionName: f.name, label: f.name },
-        }));
+        // The functions whose handlers are in this workspace come first: they are the ones being worked on.
+        const mine: Item[] = [];
+        const others: Item[] = [];
+        for (const f of fns) {
+          const handler = handlerOf(f.name);
+          (handler ? mine : others).push({
+            label: `$(symbol-function) ${f.name}`,
+            description: `${handler ? `handler ${handler} · ` : ''}timeout ${f.timeoutMs / 1000} s · ${f.memoryMb} MB`,
+            target: { functionName: f.name, label: f.name },
+          });
+        }
+        mineItems = mine;
+        fnItems = others;
         show();
       })
       .catch(failed('Lambda functions', (i) => (fnItems = i))),
@@ -72,6 +86,17 @@ async function pickTarget(conn: ConnectionState, log: Logger): Promise<Target | 
   });
   qp.dispose();
   if (!chosen) return undefined;
+  if (chosen.byId) {
+    const { normalizeTraceId } = loadAwsBundle();
+    const text = await vscode.window.showInputBox({
+      title: 'Timeout Lens: Trace 504 — trace ID',
+      prompt: 'An X-Ray trace ID (1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2), a Root= header value, or 32 hex digits from OpenTelemetry',
+      ignoreFocusOut: true,
+      validateInput: (v) => (normalizeTraceId(v) ? undefined : 'X-Ray trace IDs look like 1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2 (OpenTelemetry: 32 hex digits)'),
+    });
+    const id = text ? normalizeTraceId(text) : undefined;
+    return id ? { traceId: id, label: id } : undefined;
+  }
   if (chosen.fn) {
     const name = await vscode.window.showInputBox({
       title: 'Timeout Lens: Trace 504 — Lambda function',
@@ -109,8 +134,9 @@ export interface Trace504Preset {
 export async function runTrace504(services: Services, preset?: Trace504Preset): Promise<void> {
   const { connection: conn, endpoints, live, waterfalls, evidence } = services;
   const log = services.log.child('trace504');
-  const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(conn, log);
+  const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(conn, log, services.handlerOf);
   if (!target) return;
+  if (target.traceId) return openTraceById(services, target.traceId);
   const minutes = preset?.minutes ?? (await pickWindow());
   if (!minutes) return;
   const { AwsClients, trace504, isCancellation } = loadAwsBundle();
@@ -175,6 +201,49 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     }
     const m = e instanceof Error ? e.message : String(e);
     log.error(`trace 504 failed: ${m}`);
+    void vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log').then((c) => {
+      if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
+    });
+  } finally {
+    clients.dispose();
+  }
+}
+
+/** "Enter a trace ID…": fetches one trace, holds it to its API's real budget, opens its waterfall. */
+async function openTraceById(services: Services, traceId: string): Promise<void> {
+  const { connection: conn, waterfalls, evidence } = services;
+  const log = services.log.child('trace504');
+  const { AwsClients, traceById, isCancellation } = loadAwsBundle();
+  const clients = new AwsClients(conn.connection());
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Trace 504: fetching trace ${traceId}`, cancellable: true },
+      async (_progress, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        return traceById(clients, traceId, ac.signal);
+      },
+    );
+    for (const w of result.warnings) log.warn(w);
+    const entries = waterfallEntries(result.analyzed, result.report.findings);
+    if (!entries[0]) {
+      const why = result.report.errors[0]?.message;
+      void vscode.window.showErrorMessage(`Trace 504: trace ${traceId} could not be read${why ? `: ${why}` : ''}.`, 'Show Log').then((c) => {
+        if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
+      });
+      return;
+    }
+    waterfalls.show({ ...entries[0], others: entries });
+    evidence.addAnalyzed(result.analyzed, result.report, { source: `X-Ray ${result.target}`, capturedAtMs: Date.now(), routes: result.routes });
+    log.info(`trace 504 ${result.target}: opened`);
+    if (result.warnings.length) void vscode.window.showWarningMessage(`Trace 504: ${result.warnings[0]}`);
+  } catch (e) {
+    if (isCancellation(e)) {
+      log.info('trace by id cancelled');
+      return;
+    }
+    const m = e instanceof Error ? e.message : String(e);
+    log.error(`trace ${traceId} failed: ${m}`);
     void vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log').then((c) => {
       if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
     });

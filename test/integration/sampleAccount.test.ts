@@ -135,6 +135,8 @@ test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at
 test('Trace 504 from the palette: choose the API and the window', async () => {
   const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api/g) ?? []).length;
   const runsBefore = runs();
+  const opened = (): number => (wb.outputChannelLog('Timeout Lens').match(/waterfall opened: /g) ?? []).length;
+  const openedBefore = opened();
   // The APIs and the functions load side by side: wait for both lists.
   await openTrace504Picker('the APIs in the list', /^\W*orders-api$/);
   const items = await waitFor('the APIs and the functions in the list', async () => {
@@ -150,6 +152,29 @@ test('Trace 504 from the palette: choose the API and the window', async () => {
   await waitFor('the trace list', async () => (await wb.webviewTexts('body')).some((t) => /orders-api\/prod/.test(t)) || undefined, 60_000);
   await waitFor('a second Trace 504 run in the log', () => (runs() > runsBefore ? true : undefined), 60_000);
   assert.match(wb.outputChannelLog('Timeout Lens'), /trace 504 orders-api .*: \d+ trace\(s\) of \d+ slow request/);
+  // The first answer opened (or re-focused) one panel, which then took the whole list: never a second panel.
+  assert.match(wb.outputChannelLog('Timeout Lens'), /trace 504 orders-api .*: first answer 1-[0-9a-f]{8}-[0-9a-f]{24}, fetching the rest/);
+  assert.ok(opened() - openedBefore <= 1, `at most one waterfall opened for the run (${opened() - openedBefore})`);
+  const list = await waitFor('the whole trace list in the first answer’s panel', async () => {
+    const all = await wb.webviewTexts('.tl-trace-table');
+    return all.find((t) => t.split('\n').filter((l) => /\/prod\b/.test(l)).length >= 3);
+  }, 30_000);
+  assert.ok(list);
+});
+
+test('Enter a trace ID… opens that one request, pasted as OpenTelemetry writes it', async () => {
+  const id = /waterfall opened: (1-[0-9a-f]{8}-[0-9a-f]{24})/.exec(wb.outputChannelLog('Timeout Lens'))?.[1];
+  assert.ok(id, 'an earlier test opened a trace');
+  await openTrace504Picker('the trace ID entry', /Enter a trace ID/);
+  await wb.pickQuickItem('Enter a trace ID…');
+  await waitFor('the trace ID box', async () => ((await wb.page.locator('.quick-input-widget .quick-input-title').first().innerText().catch(() => '')).includes('trace ID') ? true : undefined), 10_000).catch(async (e: unknown) => {
+    await wb.screenshot('vscode-trace-id-box-failed');
+    throw e;
+  });
+  await wb.page.keyboard.type(id.slice(2).replace('-', ''));
+  await wb.page.keyboard.press('Enter');
+  await waitFor('the trace opened by its id', () => (new RegExp(`trace 504 trace ${id} \\(orders-api, REST API\\): opened`).test(wb.outputChannelLog('Timeout Lens')) ? true : undefined), 30_000);
+  await waitFor('its waterfall', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api\/prod/.test(t)) ? true : undefined), 30_000);
 });
 
 test('Trace 504 on a Lambda function chosen from the list', async () => {

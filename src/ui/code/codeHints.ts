@@ -137,6 +137,14 @@ export class CodeHints implements vscode.CodeLensProvider, vscode.HoverProvider,
     return { outline, handlers, calls };
   }
 
+  /** The handler file of a deployed function in this workspace (workspace-relative), from a template or a link. */
+  handlerOf(functionName: string): string | undefined {
+    const link = this.links.all().find((l) => l.functionName === functionName);
+    if (link) return link.file;
+    const decl = this.index.functions().find((d) => d.handlerFile && matchesDeployedName(d, functionName));
+    return decl?.handlerFile ? vscode.workspace.asRelativePath(decl.handlerFile) : undefined;
+  }
+
   /**
    * The line of the workspace's code that makes a span's call ("Go to code" in the waterfall):
    * in the handler files of the span's function (its template's or its link's), the call site

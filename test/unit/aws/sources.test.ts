@@ -11,6 +11,7 @@ import { startSampleAccount, type SampleAccount } from '../../../src/aws/sampleA
 import { AwsClients } from '../../../src/aws/clients';
 import { AwsSourceError } from '../../../src/aws/errors';
 import { trace504 } from '../../../src/aws/trace504';
+import { normalizeTraceId, traceById } from '../../../src/aws/traceById';
 import { batchGetTraces, traceSummaries } from '../../../src/aws/xraySource';
 import { functionConfig, listApis, listFunctions, listRoutes, listStages } from '../../../src/aws/configSource';
 
@@ -272,5 +273,39 @@ test('the functions of the account, through every ListFunctions page', async () 
   assert.equal(second.NextMarker, undefined);
   account.inject({ kind: 'access-denied', operation: 'ListFunctions' });
   await assert.rejects(listFunctions(c), (e: unknown) => AwsSourceError.is(e) && e.code === 'access-denied' && /lambda:ListFunctions/.test(e.message));
+  c.dispose();
+});
+
+test('a trace ID as people paste it: X-Ray, a Root= header value, OpenTelemetry’s 32 hex digits', () => {
+  assert.equal(normalizeTraceId(' 1-5F84C7A1-58dd2bd0a7ec0c74f1b1b6e2 '), '1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2');
+  assert.equal(normalizeTraceId('Root=1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2;Parent=53995c3f42cd8ad8;Sampled=1'), '1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2');
+  assert.equal(normalizeTraceId('"5f84c7a158dd2bd0a7ec0c74f1b1b6e2"'), '1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2');
+  for (const bad of ['', '1-5f84c7a1', 'x'.repeat(10_000), '1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2-extra', '../../etc/passwd']) assert.equal(normalizeTraceId(bad), undefined, bad.slice(0, 40));
+});
+
+test('Enter a trace ID: one request, held to the real budget of its route, its function’s timeout read', async () => {
+  const c = clients();
+  const ids: string[] = [];
+  for await (const page of traceSummaries(c, { startMs: req.sinceMs, endMs: NOW, filter: 'service("orders-api/prod") { http.status = 504 }' })) ids.push(...page.map((s) => s.Id!));
+  assert.ok(ids.length > 0);
+  // Pasted as OpenTelemetry writes it.
+  const r = await traceById(c, ids[0]!.slice(2).replace('-', ''));
+  assert.equal(r.report.traces.length, 1);
+  const t = r.report.traces[0]!;
+  assert.equal(t.traceId, ids[0]);
+  assert.equal(t.entry.status, 504);
+  assert.equal(t.budgetSource, 'configured');
+  assert.equal(t.budgetMs, 29_000);
+  assert.match(r.target, /orders-api, REST API/);
+  assert.deepEqual(r.warnings, []);
+  // POST /reports runs orders-api-reports, allowed 60 s behind the 29 s API.
+  assert.ok(r.report.findings.some((f) => f.id === 'lambda-timeout-exceeds-integration' && f.function === 'orders-api-reports'));
+
+  await assert.rejects(traceById(c, '1-00000000-000000000000000000000000'), /X-Ray has no trace 1-00000000-000000000000000000000000 in .*30 days.*Select Region/);
+  await assert.rejects(traceById(c, 'not a trace'), /is not a trace ID/);
+  account.inject({ kind: 'access-denied', operation: 'GetResources' });
+  const noBudget = await traceById(c, ids[0]!);
+  assert.equal(noBudget.report.traces[0]!.budgetSource, 'rest-api-default');
+  assert.ok(noBudget.warnings.some((w) => /default budget.*apigateway:GET/.test(w)), noBudget.warnings.join('\n'));
   c.dispose();
 });

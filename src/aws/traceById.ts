@@ -1,0 +1,106 @@
+// "Enter a trace ID…": one request the user already knows (from a support ticket, a log line,
+// the X-Ray console), fetched by its id and held to the real budget of the API in front of it.
+// The API is read from the trace itself (its stage segment `api/stage`, or for an untraced HTTP
+// API the function, whose front door is searched for); the function's configuration words the
+// fixes. Anything that cannot be read is a warning; the trace still opens.
+import { analyze, type AnalyzedTrace, type AnalyzeOptions } from '../core/analyze';
+import type { Report } from '../core/report';
+import { parseTraceValue } from '../ingest/xray';
+import type { AwsClients } from './clients';
+import { AwsSourceError, isCancellation } from './errors';
+import { functionConfig, listApis, listRoutes, type ApiInfo, type RouteInfo } from './configSource';
+import { batchGetTraces } from './xraySource';
+import { apiInFrontOf, configuredBudgets } from './trace504';
+
+const XRAY_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
+const W3C_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * An X-Ray trace id from what a person pastes: `1-5f84c7a1-…` as X-Ray writes it, or the 32 hex
+ * digits of a W3C/OpenTelemetry trace id (X-Ray's id is those digits split after the 8th). Quotes,
+ * spaces and a `Root=` prefix (as in the X-Amzn-Trace-Id header) are allowed around it.
+ */
+export function normalizeTraceId(text: string): string | undefined {
+  const t = text.trim().replace(/^["']|["']$/g, '').replace(/^Root=/i, '').split(';')[0]!.trim().toLowerCase();
+  if (XRAY_ID.test(t)) return t;
+  if (W3C_ID.test(t)) return `1-${t.slice(0, 8)}-${t.slice(8)}`;
+  return undefined;
+}
+
+export interface TraceByIdResult {
+  report: Report;
+  analyzed: AnalyzedTrace[];
+  warnings: string[];
+  /** What was traced, for titles: `trace 1-… (orders-api, REST API)`. */
+  target: string;
+  routes: Array<RouteInfo & { api: string }>;
+}
+
+export async function traceById(clients: AwsClients, rawId: string, signal?: AbortSignal): Promise<TraceByIdResult> {
+  const id = normalizeTraceId(rawId);
+  if (!id) throw new AwsSourceError('service', `"${rawId.slice(0, 80)}" is not a trace ID: X-Ray's look like 1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2 (or 32 hex digits from OpenTelemetry).`, 'BatchGetTraces');
+  const warnings: string[] = [];
+  const got = await batchGetTraces(clients, [id], signal ? { signal } : {});
+  const failure = got.failures[0];
+  if (failure) throw failure.error;
+  if (!got.traces.length) {
+    throw new AwsSourceError(
+      'service',
+      `X-Ray has no trace ${id} in ${clients.describe()}. X-Ray keeps traces for 30 days, in the Region where the request ran: check the Region (Timeout Lens: Select Region).`,
+      'BatchGetTraces',
+    );
+  }
+  const parsed = parseTraceValue({ Traces: got.traces }, 'x-ray');
+  // A first look, to learn which front door the request came through and which function ran.
+  const look = analyze(parsed, {}).analyzed[0];
+  const entry = look?.report.entry;
+  const anatomy = look?.breakdown.anatomy;
+  const ranFn = anatomy?.fn?.name ?? anatomy?.lambdaService?.name;
+  let api: ApiInfo | undefined;
+  let routes: RouteInfo[] = [];
+  const fn = entry?.kind === 'lambda' ? entry.name : undefined;
+  try {
+    if (entry && entry.kind !== 'lambda' && entry.name.includes('/')) {
+      const name = entry.name.split('/')[0]!;
+      api = (await listApis(clients, signal)).find((a) => a.name === name);
+      if (api) routes = await listRoutes(clients, api, signal);
+      else warnings.push(`No API named "${name}" in ${clients.describe()}: the trace is held to the default budget.`);
+    } else if (fn) {
+      const front = await apiInFrontOf(clients, fn, signal);
+      if (front) {
+        api = front.api;
+        routes = front.routes;
+      }
+    }
+  } catch (e) {
+    if (isCancellation(e)) throw e;
+    warnings.push(`Could not read the integration timeouts (the default budget is used): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // The functions the trace ran: their timeouts meet the budget, their runtimes word the fixes.
+  const functionTimeouts: Record<string, number> = {};
+  const functionRuntimes: Record<string, string> = {};
+  const ran = ranFn ? [ranFn] : [];
+  for (const c of await Promise.allSettled(ran.map((f) => functionConfig(clients, f, signal)))) {
+    if (c.status === 'rejected') {
+      if (isCancellation(c.reason)) throw c.reason;
+      warnings.push(`Could not read a function's configuration: ${c.reason instanceof Error ? c.reason.message : String(c.reason)}`);
+      continue;
+    }
+    if (api) functionTimeouts[c.value.name] = c.value.timeoutMs;
+    if (c.value.runtime) functionRuntimes[c.value.name] = c.value.runtime;
+  }
+  const options: AnalyzeOptions = {
+    configured: configuredBudgets(api, routes),
+    ...(api ? { apiType: api.kind } : {}),
+    ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
+    ...(Object.keys(functionRuntimes).length ? { functionRuntimes } : {}),
+  };
+  const { report, analyzed } = analyze(parsed, options);
+  return {
+    report,
+    analyzed,
+    warnings,
+    target: `trace ${id}${api ? ` (${api.name}, ${api.kind.toUpperCase()} API)` : ''}`,
+    routes: api ? routes.map((r) => ({ ...r, api: api.name })) : [],
+  };
+}
