@@ -146,3 +146,22 @@ test('the Python handler of the Serverless Framework service: its CodeLens runs 
   assert.match(handlerHover, /GET \/search/);
   assert.match(handlerHover, /30 s/);
 });
+
+test('the Trace 504 picker lists the functions whose handlers are in the workspace first, with their handler', async () => {
+  await wb.page.keyboard.press('Escape');
+  await wb.runCommand('Timeout Lens: Trace 504');
+  const items = await waitFor('the workspace functions and the APIs', async () => {
+    const l = await wb.quickPickRows();
+    return l.some((x) => /orders-api-reports/.test(x)) && l.some((x) => /REST API/.test(x)) ? l : undefined;
+  }, 30_000);
+  await wb.screenshot('vscode-trace504-picker-workspace');
+  await wb.page.keyboard.press('Escape');
+  const firstApi = items.findIndex((x) => /REST API|HTTP API/.test(x));
+  const reports = items.findIndex((x) => /orders-api-reports/.test(x));
+  assert.ok(reports >= 0 && reports < firstApi, `orders-api-reports before the APIs (${items.join(' | ')})`);
+  assert.match(items[reports]!, /handler (demo\/)?orders-api\/src\/reports\.js/);
+  assert.match(items.join('\n'), /Functions in this workspace/);
+  // A function no template names stays below, with the others.
+  const other = items.findIndex((x) => /nightly-export/.test(x));
+  assert.ok(other < 0 || other > firstApi, `nightly-export among the others (${items.join(' | ')})`);
+});

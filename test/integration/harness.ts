@@ -260,6 +260,13 @@ export class Workbench {
     return (await rows.locator('.label-name').allInnerTexts()).map((l) => l.trim());
   }
 
+  /** Each quick pick row's whole text (label, description, detail, and a separator's label), in order. */
+  async quickPickRows(): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 10_000 });
+    return (await rows.allInnerTexts()).map((l) => l.replace(/\s+/g, ' ').trim());
+  }
+
   async pickQuickItem(label: string): Promise<void> {
     await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().click();
   }
