@@ -17,6 +17,10 @@ export const Commands = {
   openTracedRequest: 'timeoutLens.openTracedRequest',
   traceApi: 'timeoutLens.traceApi',
   copyRouteStats: 'timeoutLens.copyRouteStats',
+  copyFinding: 'timeoutLens.copyFinding',
+  sortEndpoints: 'timeoutLens.sortEndpoints',
+  filterEndpoints: 'timeoutLens.filterEndpoints',
+  clearEndpointsFilter: 'timeoutLens.clearEndpointsFilter',
 } as const;
 
 export const Views = {
@@ -56,4 +60,5 @@ export const Colors = {
 
 export const ContextKeys = {
   sampleAccountRunning: 'timeoutLens.sampleAccountRunning',
+  endpointsFiltered: 'timeoutLens.endpointsFiltered',
 } as const;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { Commands, Views } from './constants';
 import { createLogger, createOutputChannel } from './ui/logger';
 import { SlowEndpointsTree, type EndpointNode } from './ui/slowEndpointsTree';
+import { applyFilter, filterEndpoints, sortEndpoints } from './ui/endpointsViewCommands';
 import { selectProfile, selectRegion } from './ui/awsSettingsCommands';
 import { loadTraceFiles, openTraceFiles, pathsOfRestoreKey } from './ui/openTraceFile';
 import { WaterfallPanels } from './ui/waterfallPanel';
@@ -22,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel);
   const log = createLogger(channel, 'extension');
 
-  const endpoints = new SlowEndpointsTree();
+  const endpoints = new SlowEndpointsTree(context.workspaceState);
   const connection = new ConnectionState(log.child('connection'), log.child('aws'));
   const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints, showCollapseAll: true });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
@@ -64,6 +65,14 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.env.clipboard.writeText(SlowEndpointsTree.routeStats(node.e));
       void vscode.window.setStatusBarMessage('Timeout Lens: route statistics copied', 3000);
     }),
+    vscode.commands.registerCommand(Commands.copyFinding, async (node?: EndpointNode) => {
+      if (node?.kind !== 'finding') return;
+      await vscode.env.clipboard.writeText(SlowEndpointsTree.findingText(node.f));
+      void vscode.window.setStatusBarMessage('Timeout Lens: finding copied', 3000);
+    }),
+    vscode.commands.registerCommand(Commands.sortEndpoints, () => sortEndpoints(endpoints)),
+    vscode.commands.registerCommand(Commands.filterEndpoints, () => filterEndpoints(endpoints, endpointsView)),
+    vscode.commands.registerCommand(Commands.clearEndpointsFilter, () => applyFilter(endpoints, endpointsView, '')),
     vscode.commands.registerCommand(Commands.trySampleAccount, async () => {
       try {
         const endpoint = await connection.startSample();

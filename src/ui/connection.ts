@@ -43,6 +43,13 @@ export class ConnectionState implements vscode.Disposable {
     return out;
   }
 
+  /** Short, for the Slow Endpoints view's top row: `sample account · us-east-1`, `profile work · eu-west-1`. */
+  label(): string {
+    if (this.sample) return 'sample account · us-east-1';
+    const c = readConfig();
+    return `${c.profile ? `profile ${c.profile}` : 'default AWS credentials'} · ${c.region ?? 'the profile’s Region'}`;
+  }
+
   describe(): string {
     if (this.sample) return `the sample account (${this.sample.endpoint})`;
     const c = readConfig();

@@ -180,7 +180,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
       const again = entries.find((e) => e.trace.traceId === id) ?? shownFirst;
       waterfalls.update({ ...again, others: entries });
     } else if (worst) waterfalls.show({ ...worst, others: entries });
-    if (result.report.endpoints.length) endpoints.setRun(result.report.endpoints, entries, result.routes);
+    if (result.report.endpoints.length) endpoints.setRun(result.report.endpoints, entries, result.routes, { account: conn.label(), findings: result.report.findings });
     live.followRun(result.follow, result.target);
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);

@@ -231,7 +231,13 @@ export class Workbench {
     for (let attempt = 1; ; attempt++) {
       await this.openPalette();
       const input = this.page.locator('.quick-input-widget .quick-input-box input');
-      await input.fill(`>${typed}`);
+      // A webview panel revealed late by an earlier command can take the focus and close the
+      // palette just opened: then open it again.
+      const filled = await input.fill(`>${typed}`, { timeout: 5_000 }).then(() => true, () => false);
+      if (!filled) {
+        if (attempt >= 3) throw new Error(`the command palette closed before "${title}" could be typed, ${attempt} times`);
+        continue;
+      }
       const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: typed }).first();
       try {
         await row.waitFor({ timeout: 5_000 });
@@ -258,6 +264,11 @@ export class Workbench {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout: 10_000 });
     return (await rows.locator('.label-name').allInnerTexts()).map((l) => l.trim());
+  }
+
+  /** Waits until the quick input (a picker or an input box) shows a title containing `text`. */
+  async waitForQuickInputTitle(text: string, timeoutMs = 10_000): Promise<void> {
+    await waitFor(`the quick input "${text}"`, async () => ((await this.page.locator('.quick-input-widget .quick-input-title').first().innerText().catch(() => '')).includes(text) ? true : undefined), timeoutMs);
   }
 
   /** Each quick pick row's whole text (label, description, detail, and a separator's label), in order. */

@@ -63,9 +63,10 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
     const r = await wb.treeItems('Slow Endpoints');
     return r.some((x) => /POST \/reports/.test(x)) ? r : undefined;
   }, 30_000);
-  // The API and its stage, then its routes, the riskiest first.
-  assert.match(rows[0]!, /^orders-api\s*stage prod · 3 route\(s\) · \d+× 504/, `the API first (${rows.join(' | ')})`);
-  assert.match(rows[1]!, /POST \/reports.*p99 29\.\d s.*504/, `the riskiest route first (${rows.join(' | ')})`);
+  // Where the numbers come from, the API and its stage, then its routes, the riskiest first.
+  assert.match(rows[0]!, /^sample account · us-east-1\s*1 API stage\(s\) · 3 route\(s\)/, `the account first (${rows.join(' | ')})`);
+  assert.match(rows[1]!, /^orders-api\s*stage prod · 3 route\(s\) · \d+× 504/, `then the API (${rows.join(' | ')})`);
+  assert.match(rows[2]!, /POST \/reports.*p99 29\.\d s.*504/, `the riskiest route first (${rows.join(' | ')})`);
   assert.ok(rows.some((x) => /GET \/orders\/\{id\}/.test(x)));
   await wb.screenshot('vscode-sample-account-endpoints');
   // From the route to its requests: a click on the route opens its worst request (the panel above)
@@ -84,13 +85,53 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
     return r.filter((x) => /^504 · 29\.\d s · .*timed out/.test(x)).length >= 2 ? r : undefined;
   }, 15_000);
   assert.ok(requests.some((x) => /504\(s\) without a trace/.test(x)) || requests.filter((x) => /^504 ·/.test(x)).length >= 2, requests.join(' | '));
+  // The run's findings about the route head its children, one row; its requests follow.
+  const routeRow = requests.findIndex((x) => /^POST \/reports/.test(x));
+  assert.match(requests[routeRow + 1]!, /^\d+ findings?.*integration-timeout/, `the findings row under the route (${requests.join(' | ')})`);
   await tree.focus();
-  await wb.page.keyboard.press('ArrowDown');
-  await wb.page.keyboard.press('ArrowDown');
+  // Down to the findings row, then to the first (worst) request, already open, then the second.
+  for (let i = 0; i < 3; i++) await wb.page.keyboard.press('ArrowDown');
   await wb.page.keyboard.press('Enter');
   await waitFor('a second request’s waterfall', () => (opened() > before ? true : undefined), 20_000);
   await waitFor('the second waterfall drawn', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api\/prod/.test(t)) ? true : undefined), 20_000);
   await wb.screenshot('vscode-slow-endpoints-requests');
+  // The findings, by keyboard: back up to their row and open it.
+  await tree.focus();
+  for (let i = 0; i < 2; i++) await wb.page.keyboard.press('ArrowUp');
+  await wb.page.keyboard.press('ArrowRight');
+  const findings = await waitFor('the findings of POST /reports', async () => {
+    const r = await wb.treeItems('Slow Endpoints');
+    return r.some((x) => /high · integration-timeout/.test(x)) ? r : undefined;
+  }, 15_000);
+  assert.ok(findings.some((x) => /lambda-timeout-exceeds-integration/.test(x)), `the function’s 60 s timeout behind the 29 s API (${findings.join(' | ')})`);
+  await wb.screenshot('vscode-slow-endpoints-findings');
+  // Filter and sort from the view's title, by the palette: only the matching route stays.
+  await wb.runCommand('Timeout Lens: Filter Routes…');
+  await wb.waitForQuickInputTitle('Filter Routes').catch(async (e: unknown) => {
+    await wb.screenshot('vscode-slow-endpoints-filter-failed');
+    throw e;
+  });
+  await wb.page.keyboard.type('orders/');
+  await wb.page.keyboard.press('Enter');
+  const filtered = await waitFor('the filtered routes', async () => {
+    const r = await wb.treeItems('Slow Endpoints');
+    return !r.some((x) => /^POST \/reports/.test(x)) && r.some((x) => /GET \/orders\/\{id\}/.test(x)) ? r : undefined;
+  }, 15_000);
+  assert.match(filtered[0]!, /matching “orders\/”/);
+  await wb.runCommand('Timeout Lens: Clear Route Filter');
+  await waitFor('every route again', async () => ((await wb.treeItems('Slow Endpoints')).some((x) => /^POST \/reports/.test(x)) ? true : undefined), 15_000);
+  await wb.runCommand('Timeout Lens: Sort Routes By…');
+  await wb.pickQuickItem('Name');
+  const byName = await waitFor('the routes by name', async () => {
+    const r = (await wb.treeItems('Slow Endpoints')).filter((x) => /^(GET|POST) \//.test(x));
+    return r.length >= 3 && /^GET \/orders(?!\/)/.test(r[0]!) ? r : undefined;
+  }, 15_000).catch(async (e: unknown) => {
+    await wb.screenshot('vscode-slow-endpoints-sort-failed');
+    throw e;
+  });
+  assert.match(byName.at(-1)!, /^POST \/reports/);
+  await wb.runCommand('Timeout Lens: Sort Routes By…');
+  await wb.pickQuickItem('Risk');
   // Leave the workbench as the later tests expect it: one waterfall of this run (a panel revealed
   // later reloads its webview and takes the focus, which closes a quick pick opened meanwhile).
   await wb.runCommand('View: Close Editor');
@@ -165,9 +206,11 @@ test('Trace 504 from the palette: choose the API and the window', async () => {
 test('Enter a trace ID… opens that one request, pasted as OpenTelemetry writes it', async () => {
   const id = /waterfall opened: (1-[0-9a-f]{8}-[0-9a-f]{24})/.exec(wb.outputChannelLog('Timeout Lens'))?.[1];
   assert.ok(id, 'an earlier test opened a trace');
-  await openTrace504Picker('the trace ID entry', /Enter a trace ID/);
+  // Both lists loaded first: a list that arrives later re-renders the rows under the pointer.
+  await openTrace504Picker('the functions in the list', /orders-api-reports/);
+  await waitFor('the APIs in the list too', async () => ((await wb.quickPickRows()).some((x) => /REST API/.test(x)) ? true : undefined), 20_000);
   await wb.pickQuickItem('Enter a trace ID…');
-  await waitFor('the trace ID box', async () => ((await wb.page.locator('.quick-input-widget .quick-input-title').first().innerText().catch(() => '')).includes('trace ID') ? true : undefined), 10_000).catch(async (e: unknown) => {
+  await wb.waitForQuickInputTitle('trace ID').catch(async (e: unknown) => {
     await wb.screenshot('vscode-trace-id-box-failed');
     throw e;
   });
