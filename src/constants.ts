@@ -17,6 +17,7 @@ export const Commands = {
   openTracedRequest: 'timeoutLens.openTracedRequest',
   traceApi: 'timeoutLens.traceApi',
   copyRouteStats: 'timeoutLens.copyRouteStats',
+  chooseConnection: 'timeoutLens.chooseConnection',
 } as const;
 
 export const Views = {
@@ -56,4 +57,9 @@ export const Colors = {
 
 export const ContextKeys = {
   sampleAccountRunning: 'timeoutLens.sampleAccountRunning',
+  /** Where Trace 504 reads from: `none` | `profile` | `sample` (ConnectionKind); the welcome view's `when` clauses read it. */
+  connection: 'timeoutLens.connection',
 } as const;
+
+/** The walkthrough's id in package.json (`contributes.walkthroughs`). */
+export const WALKTHROUGH_ID = 'gettingStarted';
