@@ -189,6 +189,16 @@ test('the walkthrough opens from the status bar (openWalkthrough with its id) an
   assert.equal(done.get('trace504'), false);
   assert.equal(done.get('waterfall'), false);
   await wb.screenshot('walkthrough-done');
+  // A step's markdown shows beside it, with its picture from the packaged extension.
+  await wb.page.locator('.part.editor button.getting-started-step', { hasText: 'Read the waterfall' }).first().click();
+  const width = await waitFor('the waterfall picture in the step’s markdown', async () => {
+    const img = wb.webview().locator('img[alt^="The waterfall of a 504"]').first();
+    const w = await img.evaluate((e) => (e as unknown as { naturalWidth: number }).naturalWidth, undefined, { timeout: 2_000 }).catch(() => 0);
+    return w > 0 ? w : undefined;
+  }, 20_000);
+  assert.equal(width, 1400);
+  assert.match(await wb.webviewText('body'), /budget line/);
+  await wb.screenshot('walkthrough-waterfall-step');
 });
 
 test('Live Updates: the item says when they are on, and its quick pick turns them off', async () => {
