@@ -42,7 +42,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.item.text = `${where}${following ? ' · $(broadcast) live' : ''}`;
     const region = sample || c.region ? '' : ' (Region: the profile’s, or AWS_REGION)';
     const liveText = following ? `Live Updates are on, following ${following}.` : 'Live Updates are off.';
-    this.item.tooltip = `Timeout Lens reads from ${this.connection.describe()}${region}. ${liveText}\nClick to choose the AWS profile or Region, turn Live Updates on or off, or try the sample account.`;
+    this.item.tooltip = `Timeout Lens reads from ${this.connection.describe()}${region}. ${liveText}\nClick to choose the AWS profile or Region, turn Live Updates on or off, or ${sample ? 'leave' : 'use'} the sample account.`;
     this.item.accessibilityInformation = {
       label: `Timeout Lens: reading from ${this.connection.describe()}${region}; Live Updates ${following ? 'on' : 'off'}. Press Enter to change.`,
       role: 'button',
