@@ -21,6 +21,7 @@ export const Commands = {
   sortEndpoints: 'timeoutLens.sortEndpoints',
   filterEndpoints: 'timeoutLens.filterEndpoints',
   clearEndpointsFilter: 'timeoutLens.clearEndpointsFilter',
+  chooseConnection: 'timeoutLens.chooseConnection',
 } as const;
 
 export const Views = {
@@ -61,4 +62,9 @@ export const Colors = {
 export const ContextKeys = {
   sampleAccountRunning: 'timeoutLens.sampleAccountRunning',
   endpointsFiltered: 'timeoutLens.endpointsFiltered',
+  /** Where Trace 504 reads from: `none` | `profile` | `sample` (ConnectionKind); the welcome view's `when` clauses read it. */
+  connection: 'timeoutLens.connection',
 } as const;
+
+/** The walkthrough's id in package.json (`contributes.walkthroughs`). */
+export const WALKTHROUGH_ID = 'gettingStarted';

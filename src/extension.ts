@@ -13,6 +13,7 @@ import { ConnectionState } from './ui/connection';
 import { runTrace504, type Trace504Preset } from './ui/trace504Command';
 import { RequestLogDocuments, openRequestLogs } from './ui/openLogs';
 import { LiveUpdates } from './ui/liveUpdates';
+import { ConnectionStatusBar } from './ui/statusBar';
 import type { Services } from './ui/services';
 import { EvidenceStore } from './ui/code/evidenceStore';
 import { CodeHintsController } from './ui/code/codeHintsController';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     endpointsView,
     live,
     connection,
+    new ConnectionStatusBar(connection, live, log.child('status')),
     waterfalls,
     vscode.workspace.registerTextDocumentContentProvider(RequestLogDocuments.scheme, logDocs),
     vscode.commands.registerCommand(Commands.selectProfile, () => selectProfile(log.child('profile'))),

@@ -1,8 +1,9 @@
 // Where Trace 504 reads from: the running sample account when the user started it, otherwise
-// the profile, Region and endpoint of the settings. Shown in the status bar. Each connection
-// carries the logger the AWS layer writes its per-call debug lines to.
+// the profile, Region and endpoint of the settings. Shown in the status bar (statusBar.ts) and
+// told to the welcome view through a context key. Each connection carries the logger the AWS
+// layer writes its per-call debug lines to.
 import * as vscode from 'vscode';
-import { Commands, ContextKeys } from '../constants';
+import { ContextKeys } from '../constants';
 import type { AwsLogger, Connection, SampleAccount } from '../awsBundle';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
@@ -11,30 +12,56 @@ import type { Logger } from './logger';
 /** Dummy keys the sample account accepts; it is not AWS, so no real credentials are sent to it. */
 const SAMPLE_CREDENTIALS = { accessKeyId: 'AKIASAMPLEACCOUNT000', secretAccessKey: 'sample-account-secret' };
 
+/**
+ * `sample`: the sample account; `profile`: the settings name a profile, a Region or an endpoint
+ * (the user has chosen where to read); `none`: nothing chosen yet.
+ */
+export type ConnectionKind = 'none' | 'profile' | 'sample';
+
 export class ConnectionState implements vscode.Disposable {
   private sample: SampleAccount | undefined;
-  private readonly status = vscode.window.createStatusBarItem('timeoutLens.connection', vscode.StatusBarAlignment.Left, 50);
+  /**
+   * Whether Trace 504 reads from the sample account. Leaving it keeps the server running: Live
+   * Updates of a run on it still read from it, and coming back is instant.
+   */
+  private usingSample = false;
   private readonly subscription: vscode.Disposable;
+  private readonly changed = new vscode.EventEmitter<ConnectionKind>();
+  /** Fires when the sample account is started or left, or a `timeoutLens.aws.*` setting changes. */
+  readonly onDidChange = this.changed.event;
 
   /** `awsLog` receives `XRay.GetTraceSummaries 200 41 ms` for each AWS call, at debug level. */
   constructor(
     private readonly log: Logger,
     private readonly awsLog: AwsLogger = log.child('aws'),
   ) {
-    this.status.name = 'Timeout Lens: AWS connection';
-    this.status.command = Commands.selectProfile;
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('timeoutLens.aws')) this.render();
+      if (!e.affectsConfiguration('timeoutLens.aws')) return;
+      // Choosing a profile, Region or endpoint means reading from them, not from the sample account.
+      if (this.usingSample) this.log.info('a timeoutLens.aws setting changed: reading from the settings, not the sample account');
+      this.usingSample = false;
+      this.update();
     });
-    this.render();
+    this.update();
+  }
+
+  private get active(): SampleAccount | undefined {
+    return this.usingSample ? this.sample : undefined;
   }
 
   get sampleEndpoint(): string | undefined {
-    return this.sample?.endpoint;
+    return this.active?.endpoint;
+  }
+
+  get kind(): ConnectionKind {
+    if (this.active) return 'sample';
+    const c = readConfig();
+    return c.profile || c.region || c.endpoint ? 'profile' : 'none';
   }
 
   connection(): Connection {
-    if (this.sample) return { endpoint: this.sample.endpoint, region: this.sample.region, credentials: SAMPLE_CREDENTIALS, logger: this.awsLog };
+    const sample = this.active;
+    if (sample) return { endpoint: sample.endpoint, region: sample.region, credentials: SAMPLE_CREDENTIALS, logger: this.awsLog };
     const c = readConfig();
     const out: Connection = { logger: this.awsLog };
     if (c.profile) out.profile = c.profile;
@@ -45,13 +72,18 @@ export class ConnectionState implements vscode.Disposable {
 
   /** Short, for the Slow Endpoints view's top row: `sample account · us-east-1`, `profile work · eu-west-1`. */
   label(): string {
-    if (this.sample) return 'sample account · us-east-1';
+    if (this.active) return 'sample account · us-east-1';
     const c = readConfig();
     return `${c.profile ? `profile ${c.profile}` : 'default AWS credentials'} · ${c.region ?? 'the profile’s Region'}`;
   }
 
   describe(): string {
-    if (this.sample) return `the sample account (${this.sample.endpoint})`;
+    if (this.active) return `the sample account (${this.active.endpoint})`;
+    return this.describeSettings();
+  }
+
+  /** Where the settings point, whether or not the sample account is in use. */
+  describeSettings(): string {
     const c = readConfig();
     return `${c.profile ? `profile ${c.profile}` : 'the default AWS credentials'}${c.region ? ` in ${c.region}` : ''}${c.endpoint ? ` at ${c.endpoint}` : ''}`;
   }
@@ -62,28 +94,32 @@ export class ConnectionState implements vscode.Disposable {
       const { startSampleAccount } = loadAwsBundle();
       this.sample = await startSampleAccount({ port: 0, historyMinutes: 60, speed: 10 });
       this.log.info(`sample account started at ${this.sample.endpoint}`);
-      await vscode.commands.executeCommand('setContext', ContextKeys.sampleAccountRunning, true);
-      this.render();
+    }
+    if (!this.usingSample) {
+      this.usingSample = true;
+      this.update();
     }
     return this.sample.endpoint;
   }
 
-  private render(): void {
-    if (this.sample) {
-      this.status.text = '$(beaker) Timeout Lens: sample account';
-      this.status.tooltip = `Reading from the built-in sample account at ${this.sample.endpoint} (a local AWS-compatible endpoint).`;
-    } else {
-      const c = readConfig();
-      const host = c.endpoint ? ` · ${c.endpoint.replace(/^https?:\/\//, '')}` : '';
-      this.status.text = `$(cloud) ${c.profile ?? 'default'}${c.region ? ` · ${c.region}` : ''}${host}`;
-      this.status.tooltip = `Timeout Lens reads from ${this.describe()}. Click to choose a profile.`;
-    }
-    this.status.show();
+  /** Reads from the settings' profile and Region again; the sample account keeps running. */
+  leaveSample(): void {
+    if (!this.usingSample) return;
+    this.usingSample = false;
+    this.log.info(`left the sample account: reading from ${this.describe()}`);
+    this.update();
+  }
+
+  private update(): void {
+    const kind = this.kind;
+    void vscode.commands.executeCommand('setContext', ContextKeys.connection, kind);
+    void vscode.commands.executeCommand('setContext', ContextKeys.sampleAccountRunning, this.sample !== undefined);
+    this.changed.fire(kind);
   }
 
   dispose(): void {
     this.subscription.dispose();
-    this.status.dispose();
+    this.changed.dispose();
     void this.sample?.close();
     this.sample = undefined;
   }

@@ -23,6 +23,9 @@ const time = (ms: number): string => new Date(ms).toLocaleTimeString();
 export class LiveUpdates implements vscode.Disposable {
   private run: FollowedRun | undefined;
   private live: { abort: AbortController; clients: AwsClients; newTimeouts: number } | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when live updates start or stop (the status bar shows which). */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly view: vscode.TreeView<unknown>,
@@ -30,6 +33,11 @@ export class LiveUpdates implements vscode.Disposable {
     private readonly conn: ConnectionState,
     private readonly log: Logger,
   ) {}
+
+  /** What live updates follow while they are on (e.g. "orders-api (REST API, stage prod)"); undefined when off. */
+  get following(): string | undefined {
+    return this.live ? this.run?.target : undefined;
+  }
 
   /**
    * A Trace 504 run finished: its logs are what live updates follow from now on. Only runs that
@@ -76,6 +84,7 @@ export class LiveUpdates implements vscode.Disposable {
     const abort = new AbortController();
     const live = { abort, clients, newTimeouts: 0 };
     this.live = live;
+    this.changed.fire();
     const everyMs = readConfig().liveRefreshSeconds * 1000;
     this.view.message = `Live: ${run.target}, every ${everyMs / 1000} s — waiting for the first poll…`;
     this.log.info(`live updates on: ${run.target}, every ${everyMs / 1000} s`);
@@ -106,11 +115,13 @@ export class LiveUpdates implements vscode.Disposable {
     this.live.abort.abort();
     this.live.clients.dispose();
     this.live = undefined;
+    this.changed.fire();
     this.view.message = undefined;
     this.view.badge = undefined;
   }
 
   dispose(): void {
     this.stop();
+    this.changed.dispose();
   }
 }

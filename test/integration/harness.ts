@@ -466,6 +466,28 @@ export class Workbench {
     return readLog(this.server.userDataDir, join(extensionId, `${channelName}.log`));
   }
 
+  /** A status bar entry by the start of its accessible name (what a screen reader says for it). */
+  statusBarEntry(accessibleName: string): ReturnType<Page['locator']> {
+    return this.page.locator(`.part.statusbar .statusbar-item-label[aria-label^="${accessibleName}"]`).first();
+  }
+
+  /** The steps of the walkthrough shown in the editor: id, title, and whether VS Code counts it done. */
+  async walkthroughSteps(): Promise<Array<{ id: string; title: string; done: boolean }>> {
+    const steps = this.page.locator('.part.editor button.getting-started-step');
+    await steps.first().waitFor({ timeout: 15_000 });
+    const out: Array<{ id: string; title: string; done: boolean }> = [];
+    for (const step of await steps.all()) {
+      const mark = (await step.locator('[data-done-step-id]').first().getAttribute('class')) ?? '';
+      out.push({
+        // VS Code prefixes the step's id from package.json with the extension's and the walkthrough's.
+        id: ((await step.getAttribute('data-step-id')) ?? '').replace(/^.*#/, ''),
+        title: (await step.locator('.step-title').first().innerText()).trim(),
+        done: /\bcomplete\b/.test(mark),
+      });
+    }
+    return out;
+  }
+
   async screenshot(name: string): Promise<string> {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const path = join(RESULTS_DIR, `${name}.png`);
