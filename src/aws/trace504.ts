@@ -12,10 +12,11 @@ import { parseTraceValue } from '../ingest/xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
-import { routeMatches } from '../core/endpoints';
+import { routeIdKey, routeMatches } from '../core/endpoints';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
 import { filterEvents, functionLogGroup, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
+import { fallbackWarning, INSIGHTS_ABOVE_EVENTS, learnAccessLogFields, nearFloorMs, RouteTableError, routeStatistics, type InsightsPlan, type InsightsTables } from './routeStatistics';
 
 export interface Trace504Request {
   /** An API by name or id… */
@@ -32,6 +33,15 @@ export interface Trace504Request {
   onProgress?: (message: string) => void;
   /** Also read the stage's access log and the functions' REPORT lines (default true). */
   includeLogs?: boolean;
+  /**
+   * An access log whose window holds at least this many events gets its route statistics from
+   * Logs Insights instead of being downloaded whole (default INSIGHTS_ABOVE_EVENTS; tests force
+   * it low). Infinity keeps every access log local.
+   */
+  insightsAboveEvents?: number;
+  /** How Logs Insights is polled and how long a query may run (tests). */
+  insightsPollMs?: number;
+  insightsTimeoutMs?: number;
 }
 
 export interface Trace504Result {
@@ -68,6 +78,8 @@ export interface FollowState {
   readUntilMs: Map<string, number>;
   /** The ids of the events already pushed, with their times (pruned as the polls move on). */
   seen: Map<string, number>;
+  /** The route tables Logs Insights computed for the run's big access logs (Live Updates add to them). */
+  insights?: InsightsTables;
 }
 
 /** A new collector for the plan's groups: the access log of a stage names neither the API nor the stage; its group does. */
@@ -85,16 +97,23 @@ export function planGroups(plan: LogPlan): string[] {
  * Reads the plan's groups from `startMs` to `endMs` into the collector, side by side; a group
  * that fails becomes a warning naming the fix, and the others still count. Only events whose
  * id is not in `seen` are pushed, and their ids (with their times) are added to it: windows
- * that overlap, as polls do, count each event once.
+ * that overlap, as polls do, count each event once; events of a group at or before its
+ * `countedUntil` time are skipped (Logs Insights counted them).
+ *
+ * With `insights`, an access log whose pages reach `insights.aboveEvents` events stops being
+ * downloaded: its route table and its 5xx and near-budget requests come from Logs Insights
+ * (routeStatistics.ts) over the window up to `insights.untilMs`, and only those requests are
+ * pushed. When Logs Insights cannot, the download goes on (up to filterEvents' cap) and a warning
+ * says what the statistics cover and what to do.
  */
 export async function readPlanLogs(
   clients: AwsClients,
   plan: LogPlan,
   collector: LogCollector,
-  window: { startMs: number; endMs: number; signal?: AbortSignal; seen?: Map<string, number> },
+  window: { startMs: number; endMs: number; signal?: AbortSignal; seen?: Map<string, number>; countedUntil?: Map<string, number>; insights?: InsightsPlan },
   warnings: string[],
   progress: (message: string) => void = (): void => undefined,
-): Promise<{ pushed: number; failed: Set<string> }> {
+): Promise<{ pushed: number; failed: Set<string>; tables?: InsightsTables }> {
   let pushed = 0;
   const failed = new Set<string>();
   const failedTo = (group: string, what: string) => (e: unknown): void => {
@@ -102,8 +121,10 @@ export async function readPlanLogs(
     warn(warnings, e, what);
   };
   const take = (group: string, page: FilteredLogEvent[]): void => {
+    const counted = window.countedUntil?.get(group);
     for (const e of page) {
       if (!e.message) continue;
+      if (counted !== undefined && (e.timestamp ?? 0) <= counted) continue;
       if (window.seen && e.eventId) {
         if (window.seen.has(e.eventId)) continue;
         window.seen.set(e.eventId, e.timestamp ?? 0);
@@ -113,12 +134,68 @@ export async function readPlanLogs(
     }
   };
   const signal = window.signal ? { signal: window.signal } : {};
+  const big = window.insights;
+  const tables: InsightsTables | undefined = big ? { rows: [], countedUntilMs: new Map(), localCounts: new Map(), asOfMs: big.untilMs } : undefined;
   const jobs: Array<Promise<void>> = [];
   for (const a of plan.accessGroups) {
     jobs.push(
       (async (): Promise<void> => {
         progress(`Reading the access log ${a.group}…`);
-        for await (const page of filterEvents(clients, { group: a.group, startMs: window.startMs, endMs: window.endMs, ...signal })) take(a.group, page);
+        const pages = filterEvents(clients, { group: a.group, startMs: window.startMs, endMs: window.endMs, ...signal });
+        if (!big || !tables) {
+          for await (const page of pages) take(a.group, page);
+          return;
+        }
+        // The first pages say whether the group is small enough to download; they are held until then.
+        const held: FilteredLogEvent[] = [];
+        let next = await pages.next();
+        while (!next.done && held.length < big.aboveEvents) {
+          held.push(...next.value);
+          if (held.length < big.aboveEvents) next = await pages.next();
+        }
+        if (next.done) {
+          take(a.group, held);
+          return;
+        }
+        progress(`${a.group} holds more than ${big.aboveEvents} requests in the window: asking Logs Insights for its route statistics…`);
+        try {
+          const fields = learnAccessLogFields(held.map((e) => e.message ?? ''));
+          if (typeof fields === 'string') throw new RouteTableError(fields);
+          const stats = await routeStatistics(clients, {
+            group: a.group,
+            startMs: window.startMs,
+            endMs: big.untilMs,
+            fields,
+            names: { ...(plan.api ? { api: plan.api } : {}), stage: a.stage },
+            nearFromMs: big.nearFromMs,
+            ...signal,
+            ...(big.pollMs ? { pollMs: big.pollMs } : {}),
+            ...(big.timeoutMs !== undefined ? { timeoutMs: big.timeoutMs } : {}),
+          });
+          await pages.return(undefined);
+          for (const e of stats.events) {
+            pushed++;
+            collector.push(e.message, { where: `${a.group}#insights`, logGroup: a.group, ...(e.logStream ? { logStream: e.logStream } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
+          }
+          tables.rows.push(...stats.rows);
+          tables.countedUntilMs.set(a.group, big.untilMs);
+        } catch (e) {
+          if (isCancellation(e)) throw e;
+          // The local engine on what can be downloaded: what was held, then the rest up to the cap.
+          take(a.group, held);
+          let n = held.length;
+          let complete = false;
+          for (;;) {
+            if (next.done) {
+              complete = n < 50_000;
+              break;
+            }
+            take(a.group, next.value);
+            n += next.value.length;
+            next = await pages.next();
+          }
+          warnings.push(fallbackWarning(e, a.group, n, complete));
+        }
       })().catch(failedTo(a.group, `Could not read the access log ${a.group} (endpoint statistics need it)`)),
     );
   }
@@ -130,7 +207,11 @@ export async function readPlanLogs(
     );
   }
   await Promise.all(jobs);
-  return { pushed, failed };
+  if (tables?.rows.length) {
+    const acc = collector.finish().routeLatencies;
+    for (const r of tables.rows) tables.localCounts.set(routeIdKey(r), acc.routeTotals(r)?.count ?? 0);
+  }
+  return { pushed, failed, ...(tables?.rows.length ? { tables } : {}) };
 }
 
 /** Summaries looked at, at most, before choosing the slowest. */
@@ -307,7 +388,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const logsDone =
     req.includeLogs === false
       ? Promise.resolve(undefined)
-      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}) }, warnings, progress).then(() => collector.finish());
+      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}), insights: { aboveEvents: req.insightsAboveEvents ?? INSIGHTS_ABOVE_EVENTS, nearFromMs: nearFloorMs(routes.map((r) => r.timeoutMs), req.budgetOverrideMs), untilMs: now, ...(req.insightsPollMs ? { pollMs: req.insightsPollMs } : {}), ...(req.insightsTimeoutMs !== undefined ? { timeoutMs: req.insightsTimeoutMs } : {}) } }, warnings, progress).then((read) => ({ logs: collector.finish(), ...(read.tables ? { tables: read.tables } : {}) }));
   // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
   logsDone.catch(() => undefined);
 
@@ -350,7 +431,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     // that start at the function have no gateway budget to be held to (only its own timeout).
     ...(api ? { apiType: api.kind } : {}),
   };
-  const { report, analyzed } = analyze({ ...parsed, ...(logs ? logsInput(logs) : {}) }, options);
+  const { report, analyzed } = analyze({ ...parsed, ...(logs ? { ...logsInput(logs.logs), ...(logs.tables ? { routeTables: logs.tables.rows } : {}) } : {}) }, options);
   if (!ids.length && !warnings.length) {
     warnings.push(`X-Ray holds no 504 or near-budget request of ${target} in this window. X-Ray samples about 1 request per second plus 5% of the rest, so a rare 504 can be missing: its access logs count every request.`);
   } else if (report.traces.some((t) => t.verdict === 'timeout')) {
@@ -364,7 +445,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     warnings,
     target,
     summaries: summaries.length,
-    follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen },
+    follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen, ...(logs?.tables ? { insights: logs.tables } : {}) },
     routes: api ? routes.map((r) => ({ ...r, api: api.name })) : [],
   };
 }
