@@ -8,7 +8,7 @@
 // times out, the caller keeps the local engine on what it fetched, with a warning that says so.
 import type { AwsClients } from './clients';
 import { AwsSourceError } from './errors';
-import { insights, INSIGHTS_ROW_LIMIT } from './logsSource';
+import { insights, INSIGHTS_ROW_LIMIT, type InsightsQuery } from './logsSource';
 import { parseAccessLogJson, recordFromFields } from '../ingest/accessLogs';
 import { routeIdentity, routeIdKey, type RouteTableRow } from '../core/endpoints';
 import { REST_API_DEFAULT_BUDGET_MS } from '../core/budget';
@@ -139,13 +139,9 @@ function tableRow(row: Record<string, string>, req: RouteStatisticsRequest): Rou
   return { ...routeIdentity(r), ...(r.apiType ? { kind: r.apiType } : {}), count: n('requests'), p50Ms: n('p50'), p95Ms: n('p95'), p99Ms: n('p99'), maxMs: n('maxLatency') };
 }
 
-/** The two queries, side by side (each takes one of the connection's query slots). */
-export async function routeStatistics(clients: AwsClients, req: RouteStatisticsRequest): Promise<RouteStatistics> {
-  const base = { groups: [req.group], startMs: req.startMs, endMs: req.endMs, ...(req.signal ? { signal: req.signal } : {}), ...(req.pollMs ? { pollMs: req.pollMs } : {}), ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) };
-  const [table, outcomes] = await Promise.all([
-    insights(clients, { ...base, query: routeTableQuery(req.fields), split: false }),
-    insights(clients, { ...base, query: outcomesQuery(req.fields, req.nearFromMs) }),
-  ]);
+/** The route table alone: the `stats … by` query, each row named as the parser names a line's route. */
+export async function routeTable(clients: AwsClients, req: RouteStatisticsRequest): Promise<RouteTableRow[]> {
+  const table = await insights(clients, { ...baseQuery(req), query: routeTableQuery(req.fields), split: false });
   if (table.length >= INSIGHTS_ROW_LIMIT) throw new RouteTableError(`the access log has ${INSIGHTS_ROW_LIMIT} or more distinct routes`);
   const rows: RouteTableRow[] = [];
   const keys = new Set<string>();
@@ -158,6 +154,16 @@ export async function routeStatistics(clients: AwsClients, req: RouteStatisticsR
     keys.add(key);
     rows.push(row);
   }
+  return rows;
+}
+
+function baseQuery(req: RouteStatisticsRequest): Omit<InsightsQuery, 'query'> {
+  return { groups: [req.group], startMs: req.startMs, endMs: req.endMs, ...(req.signal ? { signal: req.signal } : {}), ...(req.pollMs ? { pollMs: req.pollMs } : {}), ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) };
+}
+
+/** The two queries, side by side (each takes one of the connection's query slots). */
+export async function routeStatistics(clients: AwsClients, req: RouteStatisticsRequest): Promise<RouteStatistics> {
+  const [rows, outcomes] = await Promise.all([routeTable(clients, req), insights(clients, { ...baseQuery(req), query: outcomesQuery(req.fields, req.nearFromMs) })]);
   const events: InsightsEvent[] = [];
   for (const o of outcomes) {
     if (!o['@message']) continue;
@@ -188,14 +194,20 @@ export function fallbackWarning(e: unknown, group: string, fetched: number, comp
 
 /** What a run read from Logs Insights, kept for Live Updates (FollowState.insights). */
 export interface InsightsTables {
-  /** The routes of the groups read with Logs Insights, as it computed them. */
+  /** The routes of the groups read with Logs Insights, as it computed them (all groups'). */
   rows: RouteTableRow[];
+  /** Per group: its format's fields, its names and its rows (to ask Logs Insights again). */
+  groups: Map<string, { fields: AccessLogFields; names: { api?: string; stage?: string }; rows: RouteTableRow[] }>;
   /** Per group: up to when Logs Insights counted its events (later polls add only newer ones). */
   countedUntilMs: Map<string, number>;
   /** Per table route (routeIdKey): how many requests the local histograms held when the table was read. */
   localCounts: Map<string, number>;
-  /** When Logs Insights computed the percentiles (the query's end). */
+  /** Up to when Logs Insights computed the percentiles (the query's end). */
   asOfMs: number;
+  /** When Live Updates last asked for them (a failed attempt waits as long as a good one). */
+  askedAtMs?: number;
+  /** Whether Live Updates already said how they treat these tables. */
+  explained?: boolean;
 }
 
 /** How a run reads an access log too big to download (readPlanLogs). */

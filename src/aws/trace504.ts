@@ -135,7 +135,7 @@ export async function readPlanLogs(
   };
   const signal = window.signal ? { signal: window.signal } : {};
   const big = window.insights;
-  const tables: InsightsTables | undefined = big ? { rows: [], countedUntilMs: new Map(), localCounts: new Map(), asOfMs: big.untilMs } : undefined;
+  const tables: InsightsTables | undefined = big ? { rows: [], groups: new Map(), countedUntilMs: new Map(), localCounts: new Map(), asOfMs: big.untilMs } : undefined;
   const jobs: Array<Promise<void>> = [];
   for (const a of plan.accessGroups) {
     jobs.push(
@@ -161,12 +161,15 @@ export async function readPlanLogs(
         try {
           const fields = learnAccessLogFields(held.map((e) => e.message ?? ''));
           if (typeof fields === 'string') throw new RouteTableError(fields);
+          const names = { ...(plan.api ? { api: plan.api } : {}), stage: a.stage };
+          // Whole seconds, as StartQuery takes them: Live Updates then add exactly the events after it.
+          const until = Math.floor(big.untilMs / 1000) * 1000;
           const stats = await routeStatistics(clients, {
             group: a.group,
             startMs: window.startMs,
-            endMs: big.untilMs,
+            endMs: until,
             fields,
-            names: { ...(plan.api ? { api: plan.api } : {}), stage: a.stage },
+            names,
             nearFromMs: big.nearFromMs,
             ...signal,
             ...(big.pollMs ? { pollMs: big.pollMs } : {}),
@@ -178,7 +181,9 @@ export async function readPlanLogs(
             collector.push(e.message, { where: `${a.group}#insights`, logGroup: a.group, ...(e.logStream ? { logStream: e.logStream } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
           }
           tables.rows.push(...stats.rows);
-          tables.countedUntilMs.set(a.group, big.untilMs);
+          tables.groups.set(a.group, { fields, names, rows: stats.rows });
+          tables.countedUntilMs.set(a.group, until);
+          tables.asOfMs = until;
         } catch (e) {
           if (isCancellation(e)) throw e;
           // The local engine on what can be downloaded: what was held, then the rest up to the cap.
