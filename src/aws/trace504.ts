@@ -184,6 +184,8 @@ export async function readPlanLogs(
           tables.groups.set(a.group, { fields, names, rows: stats.rows });
           tables.countedUntilMs.set(a.group, until);
           tables.asOfMs = until;
+          const total = stats.rows.reduce((n, r) => n + r.count, 0);
+          warnings.push(`The endpoint statistics of ${a.group} (${total} requests) were computed by CloudWatch Logs Insights, not downloaded; its ${stats.events.length} 5xx and near-budget requests were fetched one by one, so its cold starts count among those only.`);
         } catch (e) {
           if (isCancellation(e)) throw e;
           // The local engine on what can be downloaded: what was held, then the rest up to the cap.
