@@ -17,7 +17,8 @@
 //   PERCENTILES_EVERY_MS; the first poll says so, with the time they are of, and a failed
 //   refresh says the percentiles are older than the counts (`percentilesAsOf` gives that time).
 // Routes that appear after the query have no table row: every request of theirs was polled, so
-// the local histograms give them exactly.
+// the local histograms give them exactly. A cold start whose REPORT line comes after the run for a
+// request the table counted (not fetched) is not counted: the run looked its request up, polls do not.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { analyze } from '../core/analyze';
 import { routeIdKey, type RouteTableRow } from '../core/endpoints';

@@ -1,9 +1,9 @@
 // Route statistics where the data is: an access log with more events in the window than a client
 // should download gets its per-route table (count, p50/p95/p99, max) from one Logs Insights
 // `stats … by <route fields>` query that AWS runs, and its few requests that matter one by one
-// (every 5xx, every one near a budget) from a second query, as events that go through the same
-// parser as downloaded ones: "504 at the budget" stays the engine's call (isIntegrationTimeout),
-// and the requests still link to their traces. The field names come from the group's own format,
+// (every 5xx, every one near a budget, those of the traces that began cold) from more queries,
+// as events that go through the same parser as downloaded ones: "504 at the budget" stays the
+// engine's call (isIntegrationTimeout), and the requests still link to their traces. The field names come from the group's own format,
 // learned from the events already fetched. When Logs Insights is denied, throttled, fails or
 // times out, the caller keeps the local engine on what it fetched, with a warning that says so.
 import type { AwsClients } from './clients';
@@ -27,6 +27,8 @@ export interface AccessLogFields {
   /** The latency a request counts with: what the client waited, else the integration's (as the engine's latencyOf). */
   latency: string;
   status: string;
+  /** The field with the request's X-Ray trace id, when the format writes one. */
+  trace?: string;
 }
 
 /** The fields the access-log parser reads for a route's identity (recordFromFields, routeIdentity). */
@@ -63,7 +65,7 @@ export function learnAccessLogFields(messages: Iterable<string>): AccessLogField
   if (!keys.has('status')) return 'its format has no status';
   const route = ROUTE_FIELDS.filter((f) => keys.has(f));
   if (!route.includes('resourcePath') && !route.includes('routeKey')) return 'its format names no route (resourcePath or routeKey)';
-  return { route, latency, status: 'status' };
+  return { route, latency, status: 'status', ...(keys.has('xrayTraceId') ? { trace: 'xrayTraceId' } : {}) };
 }
 
 /** The table query: every request with a latency, per route, computed by Logs Insights. */
@@ -164,13 +166,36 @@ function baseQuery(req: RouteStatisticsRequest): Omit<InsightsQuery, 'query'> {
 /** The two queries, side by side (each takes one of the connection's query slots). */
 export async function routeStatistics(clients: AwsClients, req: RouteStatisticsRequest): Promise<RouteStatistics> {
   const [rows, outcomes] = await Promise.all([routeTable(clients, req), insights(clients, { ...baseQuery(req), query: outcomesQuery(req.fields, req.nearFromMs) })]);
-  const events: InsightsEvent[] = [];
-  for (const o of outcomes) {
-    if (!o['@message']) continue;
-    const timestamp = insightsTime(o['@timestamp']);
-    events.push({ message: o['@message'], ...(timestamp !== undefined ? { timestamp } : {}), ...(o['@logStream'] ? { logStream: o['@logStream'] } : {}) });
-  }
-  return { rows, events };
+  return { rows, events: outcomes.flatMap(eventOf) };
+}
+
+/** Trace ids per query: the query text stays far below StartQuery's 10 000 characters. */
+const IDS_PER_QUERY = 200;
+/** At most this many such queries per group. */
+const MAX_ID_QUERIES = 5;
+const TRACE_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
+
+/**
+ * The access-log events of the given traced requests (cold starts: the REPORT lines name their
+ * traces, the table does not), at most MAX_ID_QUERIES × IDS_PER_QUERY of them; `left` says how
+ * many were not asked for. Ids that are not X-Ray trace ids never reach the query text.
+ */
+export async function requestsOfTraces(clients: AwsClients, req: Omit<RouteStatisticsRequest, 'nearFromMs'>, traceIds: string[]): Promise<{ events: InsightsEvent[]; left: number }> {
+  const field = req.fields.trace;
+  const ids = traceIds.filter((t) => TRACE_ID.test(t));
+  if (!field || !ids.length) return { events: [], left: field ? 0 : ids.length };
+  const asked = ids.slice(0, IDS_PER_QUERY * MAX_ID_QUERIES);
+  const chunks: string[][] = [];
+  for (let i = 0; i < asked.length; i += IDS_PER_QUERY) chunks.push(asked.slice(i, i + IDS_PER_QUERY));
+  const base = baseQuery({ ...req, nearFromMs: 0 });
+  const rows = await Promise.all(chunks.map((c) => insights(clients, { ...base, query: `filter ${field} in [${c.map((t) => `"${t}"`).join(', ')}] | fields @timestamp, @message, @logStream | limit ${INSIGHTS_ROW_LIMIT}` })));
+  return { events: rows.flat().flatMap(eventOf), left: ids.length - asked.length };
+}
+
+function eventOf(o: Record<string, string>): InsightsEvent[] {
+  if (!o['@message']) return [];
+  const timestamp = insightsTime(o['@timestamp']);
+  return [{ message: o['@message'], ...(timestamp !== undefined ? { timestamp } : {}), ...(o['@logStream'] ? { logStream: o['@logStream'] } : {}) }];
 }
 
 /**

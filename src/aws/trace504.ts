@@ -16,7 +16,7 @@ import { routeIdKey, routeMatches } from '../core/endpoints';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
 import { filterEvents, functionLogGroup, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
-import { fallbackWarning, INSIGHTS_ABOVE_EVENTS, learnAccessLogFields, nearFloorMs, RouteTableError, routeStatistics, type InsightsPlan, type InsightsTables } from './routeStatistics';
+import { fallbackWarning, INSIGHTS_ABOVE_EVENTS, learnAccessLogFields, nearFloorMs, requestsOfTraces, RouteTableError, routeStatistics, type InsightsPlan, type InsightsTables } from './routeStatistics';
 
 export interface Trace504Request {
   /** An API by name or id… */
@@ -185,7 +185,7 @@ export async function readPlanLogs(
           tables.countedUntilMs.set(a.group, until);
           tables.asOfMs = until;
           const total = stats.rows.reduce((n, r) => n + r.count, 0);
-          warnings.push(`The endpoint statistics of ${a.group} (${total} requests) were computed by CloudWatch Logs Insights, not downloaded; its ${stats.events.length} 5xx and near-budget requests were fetched one by one, so its cold starts count among those only.`);
+          warnings.push(`The endpoint statistics of ${a.group} (${total} requests) were computed by CloudWatch Logs Insights, not downloaded; its ${stats.events.length} 5xx and near-budget requests were fetched one by one.`);
         } catch (e) {
           if (isCancellation(e)) throw e;
           // The local engine on what can be downloaded: what was held, then the rest up to the cap.
@@ -214,7 +214,31 @@ export async function readPlanLogs(
     );
   }
   await Promise.all(jobs);
-  if (tables?.rows.length) {
+  if (tables?.rows.length && big) {
+    // Cold starts: the REPORT lines name the traces that began cold; the requests of those traces
+    // that are not already here (5xx, near the budget) are fetched too, so each route counts them all.
+    const logs = collector.finish();
+    const have = new Set(logs.accessLogs.map((r) => r.xrayTraceId).filter((x): x is string => !!x));
+    const cold = [...new Set(logs.invocations.filter((i) => i.initDurationMs !== undefined && i.xrayTraceId && !have.has(i.xrayTraceId)).map((i) => i.xrayTraceId!))];
+    for (const [group, g] of tables.groups) {
+      if (!cold.length) break;
+      const caveat = `so the cold starts of ${group}'s routes count only among its 5xx and near-budget requests`;
+      if (!g.fields.trace) {
+        warnings.push(`The access log ${group} does not write $context.xrayTraceId, ${caveat}.`);
+        continue;
+      }
+      try {
+        const got = await requestsOfTraces(clients, { group, startMs: window.startMs, endMs: tables.countedUntilMs.get(group)!, fields: g.fields, names: g.names, ...signal, ...(big.pollMs ? { pollMs: big.pollMs } : {}), ...(big.timeoutMs !== undefined ? { timeoutMs: big.timeoutMs } : {}) }, cold);
+        for (const e of got.events) {
+          pushed++;
+          collector.push(e.message, { where: `${group}#insights`, logGroup: group, ...(e.logStream ? { logStream: e.logStream } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
+        }
+        if (got.left) warnings.push(`${got.left} traced cold starts were not looked up in ${group} (too many to ask Logs Insights for), ${caveat} and the first ones.`);
+      } catch (e) {
+        if (isCancellation(e)) throw e;
+        warnings.push(`Logs Insights could not fetch the requests of the traces that began cold (${e instanceof Error ? e.message : String(e)}), ${caveat}.`);
+      }
+    }
     const acc = collector.finish().routeLatencies;
     for (const r of tables.rows) tables.localCounts.set(routeIdKey(r), acc.routeTotals(r)?.count ?? 0);
   }

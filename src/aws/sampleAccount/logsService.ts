@@ -216,7 +216,7 @@ function parseValue(s: string): string | number | RegExp {
   throw malformed(`Unexpected value ${t.slice(0, 80)} in the query.`);
 }
 
-const COMPARISON = /^(not\s+)?(`[^`]*`|@?[\w.$-]+)\s*(!=|>=|<=|=|>|<|not\s+like\b|like\b)/i;
+const COMPARISON = /^(not\s+)?(`[^`]*`|@?[\w.$-]+)\s*(!=|>=|<=|=|>|<|not\s+like\b|like\b|not\s+in\b|in\b)/i;
 
 function parseCondition(text: string): Cond {
   const ors = text.split(/\sor\s/i);
@@ -236,7 +236,17 @@ function parseCondition(text: string): Cond {
   const not = !!m[1];
   const field = fieldName(m[2]!);
   const op = m[3]!.toLowerCase().replace(/\s+/g, ' ');
-  const value = parseValue(t.slice(m[0].length));
+  const rest = t.slice(m[0].length).trim();
+  if (op === 'in' || op === 'not in') {
+    // `field in ["a", "b", 3]`: set membership (as strings; numbers written as numbers match their text).
+    if (!rest.startsWith('[') || !rest.endsWith(']')) throw malformed(`"${op}" takes a list in brackets: ${field} ${op} ["a", "b"].`);
+    const inner = rest.slice(1, -1).trim();
+    const members = new Set(inner ? splitTopLevel(inner, ',').map((x) => String(parseValue(x))) : []);
+    const member = (r: Row): boolean => r[field] !== undefined && members.has(r[field]!);
+    const pass = op === 'in' ? member : (r: Row): boolean => r[field] !== undefined && !member(r);
+    return not ? (r) => !pass(r) : pass;
+  }
+  const value = parseValue(rest);
   const test = (r: Row): boolean => {
     const v = r[field];
     if (v === undefined) return false;

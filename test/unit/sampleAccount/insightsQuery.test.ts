@@ -87,6 +87,15 @@ test('fields, filter, sort and limit still return events, newest first unless so
   assert.ok(Number(r.rows[0]!.responseLatency) >= Number(r.rows[2]!.responseLatency));
 });
 
+test('filter … in [list] and not in', () => {
+  const ids = lines().slice(0, 3).map((l) => l.requestId!);
+  const r = run(`filter requestId in [${ids.map((i) => JSON.stringify(i)).join(', ')}] | fields requestId`);
+  assert.deepEqual(r.rows.map((x) => x.requestId).sort(), [...ids].sort());
+  const rest = run(`filter requestId not in [${ids.map((i) => JSON.stringify(i)).join(', ')}] | stats count(*) as n`);
+  assert.equal(rest.rows[0]!.n, String(lines().length - 3));
+  assert.throws(() => run('filter status in 504'), (e: unknown) => e instanceof WireError && e.type === 'MalformedQueryException');
+});
+
 test('a field in backticks is a field', () => {
   const r = run('stats count(*) as n by `resourcePath`');
   assert.deepEqual(r.fields, ['resourcePath', 'n']);
