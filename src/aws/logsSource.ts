@@ -19,9 +19,12 @@ export interface EventQuery {
   maxEvents?: number;
 }
 
+/** filterEvents stops after this many events unless told otherwise. */
+export const MAX_DOWNLOADED_EVENTS = 50_000;
+
 export async function* filterEvents(clients: AwsClients, q: EventQuery): AsyncGenerator<FilteredLogEvent[]> {
   let seen = 0;
-  const max = q.maxEvents ?? 50_000;
+  const max = q.maxEvents ?? MAX_DOWNLOADED_EVENTS;
   const input = { logGroupName: q.group, startTime: Math.floor(q.startMs), endTime: Math.ceil(q.endMs), ...(q.pattern ? { filterPattern: q.pattern } : {}) };
   for await (const out of clients.paginate('FilterLogEvents', (o) => paginateFilterLogEvents({ client: clients.logs() }, input, o), q.signal)) {
     const events = out.events ?? [];
@@ -56,6 +59,8 @@ export interface InsightsQuery {
   split?: boolean;
   /** Stop the query (and fail) when it has not completed after this long (default INSIGHTS_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** A window that returns this many rows was cut off and is split: the service's limit, or the query's own lower `limit`. */
+  rowLimit?: number;
 }
 
 /** A counting semaphore; a waiter whose signal aborts leaves the queue as cancelled. */
@@ -149,7 +154,7 @@ export async function insights(clients: AwsClients, q: InsightsQuery): Promise<A
 
 async function collect(clients: AwsClients, q: InsightsQuery, depth: number): Promise<Array<Record<string, string>>> {
   const rows = await runQuery(clients, q);
-  if (q.split === false || rows.length < INSIGHTS_ROW_LIMIT || depth >= 6 || q.endMs - q.startMs <= 2000) return rows;
+  if (q.split === false || rows.length < (q.rowLimit ?? INSIGHTS_ROW_LIMIT) || depth >= 6 || q.endMs - q.startMs <= 2000) return rows;
   const mid = Math.floor((q.startMs + q.endMs) / 2);
   const [a, b] = await Promise.all([collect(clients, { ...q, endMs: mid }, depth + 1), collect(clients, { ...q, startMs: mid }, depth + 1)]);
   const seen = new Set(a.map((r) => JSON.stringify(r)));

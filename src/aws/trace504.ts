@@ -14,7 +14,7 @@ import { AwsSourceError, isCancellation } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
 import { routeIdKey, routeMatches } from '../core/endpoints';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
-import { filterEvents, functionLogGroup, reportLines } from './logsSource';
+import { filterEvents, functionLogGroup, MAX_DOWNLOADED_EVENTS, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
 import { fallbackWarning, INSIGHTS_ABOVE_EVENTS, learnAccessLogFields, nearFloorMs, requestsOfTraces, RouteTableError, routeStatistics, type InsightsPlan, type InsightsTables } from './routeStatistics';
 
@@ -191,17 +191,12 @@ export async function readPlanLogs(
           // The local engine on what can be downloaded: what was held, then the rest up to the cap.
           take(a.group, held);
           let n = held.length;
-          let complete = false;
-          for (;;) {
-            if (next.done) {
-              complete = n < 50_000;
-              break;
-            }
+          // `next` is the page that filled `held`: the download goes on after it.
+          for (next = await pages.next(); !next.done; next = await pages.next()) {
             take(a.group, next.value);
             n += next.value.length;
-            next = await pages.next();
           }
-          warnings.push(fallbackWarning(e, a.group, n, complete));
+          warnings.push(fallbackWarning(e, a.group, n, n < MAX_DOWNLOADED_EVENTS));
         }
       })().catch(failedTo(a.group, `Could not read the access log ${a.group} (endpoint statistics need it)`)),
     );

@@ -396,6 +396,19 @@ interface Query {
 }
 
 const queries = new Map<string, Query>();
+/** The most queries running at once since the last reset (tests check the client's bound on it). */
+let peakRunning = 0;
+
+/** How many Logs Insights queries ran at once at most, since `resetQueryPeak`. */
+export function queryPeak(): number {
+  return peakRunning;
+}
+
+/** Forgets the peak; queries still running (abandoned by their client) stop counting. */
+export function resetQueryPeak(): void {
+  for (const q of queries.values()) if (q.status === 'Running') q.status = 'Cancelled';
+  peakRunning = 0;
+}
 
 /**
  * Runs a query: `fields`/`display`, `filter`, `stats` (count, pct, avg, max, min, sum, `as`,
@@ -505,6 +518,9 @@ export function startQuery(store: ScenarioStore, input: Record<string, unknown>)
   const result = runQuery(store, groups, start, end, input.queryString, maxRows);
   const id = randomUUID();
   queries.set(id, { ...result, status: 'Running', polls: 0 });
+  let running = 0;
+  for (const q of queries.values()) if (q.status === 'Running') running++;
+  peakRunning = Math.max(peakRunning, running);
   if (queries.size > 50) queries.delete(queries.keys().next().value as string);
   return ok({ queryId: id });
 }
