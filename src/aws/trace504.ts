@@ -240,6 +240,17 @@ export async function readPlanLogs(
   return { pushed, failed, ...(tables?.rows.length ? { tables } : {}) };
 }
 
+/** How a Trace 504 run reads its big access logs: up to its now, near misses from the smallest budget of its routes. */
+function insightsPlanOf(req: Trace504Request, routes: RouteInfo[], now: number): InsightsPlan {
+  return {
+    aboveEvents: req.insightsAboveEvents ?? INSIGHTS_ABOVE_EVENTS,
+    nearFromMs: nearFloorMs(routes.map((r) => r.timeoutMs), req.budgetOverrideMs),
+    untilMs: now,
+    ...(req.insightsPollMs ? { pollMs: req.insightsPollMs } : {}),
+    ...(req.insightsTimeoutMs !== undefined ? { timeoutMs: req.insightsTimeoutMs } : {}),
+  };
+}
+
 /** Summaries looked at, at most, before choosing the slowest. */
 const MAX_SUMMARIES = 2000;
 
@@ -414,7 +425,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const logsDone =
     req.includeLogs === false
       ? Promise.resolve(undefined)
-      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}), insights: { aboveEvents: req.insightsAboveEvents ?? INSIGHTS_ABOVE_EVENTS, nearFromMs: nearFloorMs(routes.map((r) => r.timeoutMs), req.budgetOverrideMs), untilMs: now, ...(req.insightsPollMs ? { pollMs: req.insightsPollMs } : {}), ...(req.insightsTimeoutMs !== undefined ? { timeoutMs: req.insightsTimeoutMs } : {}) } }, warnings, progress).then((read) => ({ logs: collector.finish(), ...(read.tables ? { tables: read.tables } : {}) }));
+      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}), insights: insightsPlanOf(req, routes, now) }, warnings, progress).then((read) => ({ logs: collector.finish(), ...(read.tables ? { tables: read.tables } : {}) }));
   // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
   logsDone.catch(() => undefined);
 
