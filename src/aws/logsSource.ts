@@ -1,9 +1,10 @@
 // CloudWatch Logs, read-only: FilterLogEvents pages as an async generator (the SDK's paginator;
 // empty pages that still carry a token are followed), and what Trace 504, Live Updates and
 // "Open logs" read with it: the REPORT lines of a function, the events of one request. Live
-// Updates poll through liveEndpoints.ts; StartLiveTail is not used. Logs Insights (`insights`,
-// start, poll with backoff, stop on cancel, split a window at the 10 000-row limit) is not
-// called by any feature yet: it is kept for the Slow Endpoints statistics (issue 21).
+// Updates poll through liveEndpoints.ts; StartLiveTail is not used. Logs Insights (`insights`:
+// start, poll with backoff, stop on cancel or past a deadline, split a window at the 10 000-row
+// limit, a bounded number of queries at once) computes the route statistics of access logs too
+// big to download (routeStatistics.ts).
 import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, paginateFilterLogEvents, type FilteredLogEvent, type ResultField } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsClients } from './clients';
 import { AwsSourceError } from './errors';
@@ -18,9 +19,12 @@ export interface EventQuery {
   maxEvents?: number;
 }
 
+/** filterEvents stops after this many events unless told otherwise. */
+export const MAX_DOWNLOADED_EVENTS = 50_000;
+
 export async function* filterEvents(clients: AwsClients, q: EventQuery): AsyncGenerator<FilteredLogEvent[]> {
   let seen = 0;
-  const max = q.maxEvents ?? 50_000;
+  const max = q.maxEvents ?? MAX_DOWNLOADED_EVENTS;
   const input = { logGroupName: q.group, startTime: Math.floor(q.startMs), endTime: Math.ceil(q.endMs), ...(q.pattern ? { filterPattern: q.pattern } : {}) };
   for await (const out of clients.paginate('FilterLogEvents', (o) => paginateFilterLogEvents({ client: clients.logs() }, input, o), q.signal)) {
     const events = out.events ?? [];
@@ -33,6 +37,16 @@ export async function* filterEvents(clients: AwsClients, q: EventQuery): AsyncGe
 /** Logs Insights returns at most this many rows per query. */
 export const INSIGHTS_ROW_LIMIT = 10_000;
 
+/**
+ * At most this many Logs Insights queries of one connection run at once. The account's quota is
+ * 30 concurrent queries (DOMAIN.md §4), shared with its other users and dashboards: a run takes
+ * a few, and a split window waits for a free one rather than starting 64.
+ */
+export const MAX_CONCURRENT_QUERIES = 4;
+
+/** How long a query may run before it is stopped (AWS's own limit is 60 minutes). */
+export const INSIGHTS_TIMEOUT_MS = 5 * 60_000;
+
 export interface InsightsQuery {
   groups: string[];
   startMs: number;
@@ -41,46 +55,116 @@ export interface InsightsQuery {
   signal?: AbortSignal;
   /** Polls wait 250 ms, doubling to 2 s. */
   pollMs?: number;
+  /** Split the window when a query reaches the row limit (default true; never for `stats`, whose halves could not be added). */
+  split?: boolean;
+  /** Stop the query (and fail) when it has not completed after this long (default INSIGHTS_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** A window that returns this many rows was cut off and is split: the service's limit, or the query's own lower `limit`. */
+  rowLimit?: number;
 }
 
-/** Rows of `{field, value}` as plain objects; windows that hit the row limit are split. Called by nothing yet: for the Slow Endpoints statistics (issue 21). */
-export async function insights(clients: AwsClients, q: InsightsQuery, depth = 0): Promise<Array<Record<string, string>>> {
-  const started = await clients.call(
-    'StartQuery',
-    (o) =>
-      clients.logs().send(
-        new StartQueryCommand({ logGroupNames: q.groups, startTime: Math.floor(q.startMs / 1000), endTime: Math.ceil(q.endMs / 1000), queryString: q.query, limit: INSIGHTS_ROW_LIMIT }),
-        o,
-      ),
-    q.signal,
-  );
-  const id = started.queryId!;
-  let wait = q.pollMs ?? 250;
-  try {
-    for (;;) {
-      const res = await clients.call('GetQueryResults', (o) => clients.logs().send(new GetQueryResultsCommand({ queryId: id }), o), q.signal);
-      if (res.status === 'Complete') {
-        const rows = (res.results ?? []).map((r: ResultField[]) => Object.fromEntries(r.filter((f) => f.field && f.field !== '@ptr').map((f) => [f.field!, f.value ?? ''])));
-        if (rows.length >= INSIGHTS_ROW_LIMIT && depth < 6 && q.endMs - q.startMs > 2000) {
-          const mid = Math.floor((q.startMs + q.endMs) / 2);
-          const [a, b] = await Promise.all([insights(clients, { ...q, endMs: mid }, depth + 1), insights(clients, { ...q, startMs: mid }, depth + 1)]);
-          return [...a, ...b];
-        }
-        return rows;
-      }
-      if (res.status === 'Failed' || res.status === 'Cancelled' || res.status === 'Timeout') {
-        throw new AwsSourceError('service', `The Logs Insights query ended as ${res.status}.`, 'GetQueryResults');
-      }
-      await clients.wait(wait, 'GetQueryResults', q.signal);
-      wait = Math.min(wait * 2, 2000);
+/** A counting semaphore; a waiter whose signal aborts leaves the queue as cancelled. */
+class QuerySlots {
+  private free = MAX_CONCURRENT_QUERIES;
+  private readonly waiting: Array<() => void> = [];
+
+  async take(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw new AwsSourceError('cancelled', 'StartQuery was cancelled.', 'StartQuery');
+    if (this.free > 0) {
+      this.free--;
+      return;
     }
-  } catch (e) {
-    // Cancelled or failed: do not leave the query running (it counts against the 30 concurrent).
-    if (!(AwsSourceError.is(e) && e.operation === 'GetQueryResults' && /ended as/.test(e.message))) {
-      await clients.call('StopQuery', (o) => clients.logs().send(new StopQueryCommand({ queryId: id }), o)).catch(() => undefined);
-    }
-    throw e;
+    await new Promise<void>((resolve, reject) => {
+      const go = (): void => {
+        signal?.removeEventListener('abort', stop);
+        resolve();
+      };
+      const stop = (): void => {
+        const i = this.waiting.indexOf(go);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(new AwsSourceError('cancelled', 'StartQuery was cancelled.', 'StartQuery'));
+      };
+      this.waiting.push(go);
+      signal?.addEventListener('abort', stop, { once: true });
+    });
   }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+const slotsOf = new WeakMap<AwsClients, QuerySlots>();
+
+/** One query, start to Complete, holding one of the connection's slots. Rows keep their @ptr. */
+async function runQuery(clients: AwsClients, q: InsightsQuery): Promise<Array<Record<string, string>>> {
+  let slots = slotsOf.get(clients);
+  if (!slots) slotsOf.set(clients, (slots = new QuerySlots()));
+  await slots.take(q.signal);
+  try {
+    const started = await clients.call(
+      'StartQuery',
+      (o) =>
+        clients.logs().send(
+          new StartQueryCommand({ logGroupNames: q.groups, startTime: Math.floor(q.startMs / 1000), endTime: Math.ceil(q.endMs / 1000), queryString: q.query, limit: INSIGHTS_ROW_LIMIT }),
+          o,
+        ),
+      q.signal,
+    );
+    const id = started.queryId!;
+    const deadline = Date.now() + (q.timeoutMs ?? INSIGHTS_TIMEOUT_MS);
+    let wait = q.pollMs ?? 250;
+    try {
+      for (;;) {
+        const res = await clients.call('GetQueryResults', (o) => clients.logs().send(new GetQueryResultsCommand({ queryId: id }), o), q.signal);
+        if (res.status === 'Complete') {
+          return (res.results ?? []).map((r: ResultField[]) => Object.fromEntries(r.filter((f) => f.field).map((f) => [f.field!, f.value ?? ''])));
+        }
+        if (res.status === 'Failed' || res.status === 'Cancelled' || res.status === 'Timeout') {
+          throw new AwsSourceError('service', `The Logs Insights query ended as ${res.status}.`, 'GetQueryResults');
+        }
+        if (Date.now() >= deadline) {
+          throw new AwsSourceError('service', `The Logs Insights query did not complete within ${Math.round((q.timeoutMs ?? INSIGHTS_TIMEOUT_MS) / 1000)} s and was stopped.`, 'GetQueryResults');
+        }
+        await clients.wait(wait, 'GetQueryResults', q.signal);
+        wait = Math.min(wait * 2, 2000);
+      }
+    } catch (e) {
+      // Cancelled, failed or too slow: do not leave the query running (it counts against the 30 concurrent).
+      if (!(AwsSourceError.is(e) && e.operation === 'GetQueryResults' && /ended as/.test(e.message))) {
+        await clients.call('StopQuery', (o) => clients.logs().send(new StopQueryCommand({ queryId: id }), o)).catch(() => undefined);
+      }
+      throw e;
+    }
+  } finally {
+    slots.release();
+  }
+}
+
+/**
+ * Rows of `{field, value}` as plain objects (without @ptr). A window whose query hits the row
+ * limit is split in two and each half asked again; StartQuery's times are whole seconds, so the
+ * halves share a second, and an event both return (the same @ptr and fields) is kept once.
+ */
+export async function insights(clients: AwsClients, q: InsightsQuery): Promise<Array<Record<string, string>>> {
+  return (await collect(clients, q, 0)).map(withoutPtr);
+}
+
+async function collect(clients: AwsClients, q: InsightsQuery, depth: number): Promise<Array<Record<string, string>>> {
+  const rows = await runQuery(clients, q);
+  if (q.split === false || rows.length < (q.rowLimit ?? INSIGHTS_ROW_LIMIT) || depth >= 6 || q.endMs - q.startMs <= 2000) return rows;
+  const mid = Math.floor((q.startMs + q.endMs) / 2);
+  const [a, b] = await Promise.all([collect(clients, { ...q, endMs: mid }, depth + 1), collect(clients, { ...q, startMs: mid }, depth + 1)]);
+  const seen = new Set(a.map((r) => JSON.stringify(r)));
+  return [...a, ...b.filter((r) => !seen.has(JSON.stringify(r)))];
+}
+
+function withoutPtr(r: Record<string, string>): Record<string, string> {
+  if (!('@ptr' in r)) return r;
+  const { '@ptr': _ptr, ...rest } = r;
+  return rest;
 }
 
 /** A function's log group (its default name; Lambda writes START, END and REPORT lines there). */
@@ -91,11 +175,6 @@ export function functionLogGroup(fn: string): string {
 /** The REPORT lines of a function (with their XRAY line) in a window. */
 export function reportLines(clients: AwsClients, fn: string, startMs: number, endMs: number, signal?: AbortSignal): AsyncGenerator<FilteredLogEvent[]> {
   return filterEvents(clients, { group: functionLogGroup(fn), startMs, endMs, pattern: '"REPORT RequestId"', ...(signal ? { signal } : {}) });
-}
-
-/** The Logs Insights query for a stage's access-log 504s. Called by nothing yet: for the Slow Endpoints statistics (issue 21). */
-export function accessLog504Query(limit = INSIGHTS_ROW_LIMIT): string {
-  return `fields @timestamp, @message | filter status = 504 or status = "504" | sort @timestamp desc | limit ${limit}`;
 }
 
 /** Every log event of one request id in the given groups (the waterfall's "open logs"). */

@@ -12,10 +12,11 @@ import { parseTraceValue, type TraceParseResult } from '../ingest/xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
-import { routeMatches } from '../core/endpoints';
+import { routeIdKey, routeMatches } from '../core/endpoints';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
-import { filterEvents, functionLogGroup, reportLines } from './logsSource';
+import { filterEvents, functionLogGroup, MAX_DOWNLOADED_EVENTS, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
+import { fallbackWarning, INSIGHTS_ABOVE_EVENTS, learnAccessLogFields, nearFloorMs, requestsOfTraces, RouteTableError, routeStatistics, type InsightsPlan, type InsightsTables } from './routeStatistics';
 
 export interface Trace504Request {
   /** An API by name or id… */
@@ -32,6 +33,15 @@ export interface Trace504Request {
   onProgress?: (message: string) => void;
   /** Also read the stage's access log and the functions' REPORT lines (default true). */
   includeLogs?: boolean;
+  /**
+   * An access log whose window holds at least this many events gets its route statistics from
+   * Logs Insights instead of being downloaded whole (default INSIGHTS_ABOVE_EVENTS; tests force
+   * it low). Infinity keeps every access log local.
+   */
+  insightsAboveEvents?: number;
+  /** How Logs Insights is polled and how long a query may run (tests). */
+  insightsPollMs?: number;
+  insightsTimeoutMs?: number;
   /**
    * The first answer, while the rest is fetched: the worst request of the first page of
    * summaries, fetched and analyzed alone (no logs yet). Called at most once, before the run
@@ -81,6 +91,8 @@ export interface FollowState {
   readUntilMs: Map<string, number>;
   /** The ids of the events already pushed, with their times (pruned as the polls move on). */
   seen: Map<string, number>;
+  /** The route tables Logs Insights computed for the run's big access logs (Live Updates add to them). */
+  insights?: InsightsTables;
 }
 
 /** A new collector for the plan's groups: the access log of a stage names neither the API nor the stage; its group does. */
@@ -98,16 +110,23 @@ export function planGroups(plan: LogPlan): string[] {
  * Reads the plan's groups from `startMs` to `endMs` into the collector, side by side; a group
  * that fails becomes a warning naming the fix, and the others still count. Only events whose
  * id is not in `seen` are pushed, and their ids (with their times) are added to it: windows
- * that overlap, as polls do, count each event once.
+ * that overlap, as polls do, count each event once; events of a group at or before its
+ * `countedUntil` time are skipped (Logs Insights counted them).
+ *
+ * With `insights`, an access log whose pages reach `insights.aboveEvents` events stops being
+ * downloaded: its route table and its 5xx and near-budget requests come from Logs Insights
+ * (routeStatistics.ts) over the window up to `insights.untilMs`, and only those requests are
+ * pushed. When Logs Insights cannot, the download goes on (up to filterEvents' cap) and a warning
+ * says what the statistics cover and what to do.
  */
 export async function readPlanLogs(
   clients: AwsClients,
   plan: LogPlan,
   collector: LogCollector,
-  window: { startMs: number; endMs: number; signal?: AbortSignal; seen?: Map<string, number> },
+  window: { startMs: number; endMs: number; signal?: AbortSignal; seen?: Map<string, number>; countedUntil?: Map<string, number>; insights?: InsightsPlan },
   warnings: string[],
   progress: (message: string) => void = (): void => undefined,
-): Promise<{ pushed: number; failed: Set<string> }> {
+): Promise<{ pushed: number; failed: Set<string>; tables?: InsightsTables }> {
   let pushed = 0;
   const failed = new Set<string>();
   const failedTo = (group: string, what: string) => (e: unknown): void => {
@@ -115,8 +134,10 @@ export async function readPlanLogs(
     warn(warnings, e, what);
   };
   const take = (group: string, page: FilteredLogEvent[]): void => {
+    const counted = window.countedUntil?.get(group);
     for (const e of page) {
       if (!e.message) continue;
+      if (counted !== undefined && (e.timestamp ?? 0) <= counted) continue;
       if (window.seen && e.eventId) {
         if (window.seen.has(e.eventId)) continue;
         window.seen.set(e.eventId, e.timestamp ?? 0);
@@ -126,12 +147,70 @@ export async function readPlanLogs(
     }
   };
   const signal = window.signal ? { signal: window.signal } : {};
+  const big = window.insights;
+  const tables: InsightsTables | undefined = big ? { rows: [], groups: new Map(), countedUntilMs: new Map(), localCounts: new Map(), asOfMs: big.untilMs } : undefined;
   const jobs: Array<Promise<void>> = [];
   for (const a of plan.accessGroups) {
     jobs.push(
       (async (): Promise<void> => {
         progress(`Reading the access log ${a.group}…`);
-        for await (const page of filterEvents(clients, { group: a.group, startMs: window.startMs, endMs: window.endMs, ...signal })) take(a.group, page);
+        const pages = filterEvents(clients, { group: a.group, startMs: window.startMs, endMs: window.endMs, ...signal });
+        if (!big || !tables) {
+          for await (const page of pages) take(a.group, page);
+          return;
+        }
+        // The first pages say whether the group is small enough to download; they are held until then.
+        const held: FilteredLogEvent[] = [];
+        let next = await pages.next();
+        while (!next.done && held.length < big.aboveEvents) {
+          held.push(...next.value);
+          if (held.length < big.aboveEvents) next = await pages.next();
+        }
+        if (next.done) {
+          take(a.group, held);
+          return;
+        }
+        progress(`${a.group} holds more than ${big.aboveEvents} requests in the window: asking Logs Insights for its route statistics…`);
+        try {
+          const fields = learnAccessLogFields(held.map((e) => e.message ?? ''));
+          if (typeof fields === 'string') throw new RouteTableError(fields);
+          const names = { ...(plan.api ? { api: plan.api } : {}), stage: a.stage };
+          // Whole seconds, as StartQuery takes them: Live Updates then add exactly the events after it.
+          const until = Math.floor(big.untilMs / 1000) * 1000;
+          const stats = await routeStatistics(clients, {
+            group: a.group,
+            startMs: window.startMs,
+            endMs: until,
+            fields,
+            names,
+            nearFromMs: big.nearFromMs,
+            ...signal,
+            ...(big.pollMs ? { pollMs: big.pollMs } : {}),
+            ...(big.timeoutMs !== undefined ? { timeoutMs: big.timeoutMs } : {}),
+          });
+          await pages.return(undefined);
+          for (const e of stats.events) {
+            pushed++;
+            collector.push(e.message, { where: `${a.group}#insights`, logGroup: a.group, ...(e.logStream ? { logStream: e.logStream } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
+          }
+          tables.rows.push(...stats.rows);
+          tables.groups.set(a.group, { fields, names, rows: stats.rows });
+          tables.countedUntilMs.set(a.group, until);
+          tables.asOfMs = until;
+          const total = stats.rows.reduce((n, r) => n + r.count, 0);
+          warnings.push(`The endpoint statistics of ${a.group} (${total} requests) were computed by CloudWatch Logs Insights, not downloaded; its ${stats.events.length} 5xx and near-budget requests were fetched one by one.`);
+        } catch (e) {
+          if (isCancellation(e)) throw e;
+          // The local engine on what can be downloaded: what was held, then the rest up to the cap.
+          take(a.group, held);
+          let n = held.length;
+          // `next` is the page that filled `held`: the download goes on after it.
+          for (next = await pages.next(); !next.done; next = await pages.next()) {
+            take(a.group, next.value);
+            n += next.value.length;
+          }
+          warnings.push(fallbackWarning(e, a.group, n, n < MAX_DOWNLOADED_EVENTS));
+        }
       })().catch(failedTo(a.group, `Could not read the access log ${a.group} (endpoint statistics need it)`)),
     );
   }
@@ -143,7 +222,46 @@ export async function readPlanLogs(
     );
   }
   await Promise.all(jobs);
-  return { pushed, failed };
+  if (tables?.rows.length && big) {
+    // Cold starts: the REPORT lines name the traces that began cold; the requests of those traces
+    // that are not already here (5xx, near the budget) are fetched too, so each route counts them all.
+    const logs = collector.finish();
+    const have = new Set(logs.accessLogs.map((r) => r.xrayTraceId).filter((x): x is string => !!x));
+    const cold = [...new Set(logs.invocations.filter((i) => i.initDurationMs !== undefined && i.xrayTraceId && !have.has(i.xrayTraceId)).map((i) => i.xrayTraceId!))];
+    for (const [group, g] of tables.groups) {
+      if (!cold.length) break;
+      const caveat = `so the cold starts of ${group}'s routes count only among its 5xx and near-budget requests`;
+      if (!g.fields.trace) {
+        warnings.push(`The access log ${group} does not write $context.xrayTraceId, ${caveat}.`);
+        continue;
+      }
+      try {
+        const got = await requestsOfTraces(clients, { group, startMs: window.startMs, endMs: tables.countedUntilMs.get(group)!, fields: g.fields, names: g.names, ...signal, ...(big.pollMs ? { pollMs: big.pollMs } : {}), ...(big.timeoutMs !== undefined ? { timeoutMs: big.timeoutMs } : {}) }, cold);
+        for (const e of got.events) {
+          pushed++;
+          collector.push(e.message, { where: `${group}#insights`, logGroup: group, ...(e.logStream ? { logStream: e.logStream } : {}), ...(e.timestamp !== undefined ? { timestamp: e.timestamp } : {}) });
+        }
+        if (got.left) warnings.push(`${got.left} traced cold starts were not looked up in ${group} (too many to ask Logs Insights for), ${caveat} and the first ones.`);
+      } catch (e) {
+        if (isCancellation(e)) throw e;
+        warnings.push(`Logs Insights could not fetch the requests of the traces that began cold (${e instanceof Error ? e.message : String(e)}), ${caveat}.`);
+      }
+    }
+    const acc = collector.finish().routeLatencies;
+    for (const r of tables.rows) tables.localCounts.set(routeIdKey(r), acc.routeTotals(r)?.count ?? 0);
+  }
+  return { pushed, failed, ...(tables?.rows.length ? { tables } : {}) };
+}
+
+/** How a Trace 504 run reads its big access logs: up to its now, near misses from the smallest budget of its routes. */
+function insightsPlanOf(req: Trace504Request, routes: RouteInfo[], now: number): InsightsPlan {
+  return {
+    aboveEvents: req.insightsAboveEvents ?? INSIGHTS_ABOVE_EVENTS,
+    nearFromMs: nearFloorMs(routes.map((r) => r.timeoutMs), req.budgetOverrideMs),
+    untilMs: now,
+    ...(req.insightsPollMs ? { pollMs: req.insightsPollMs } : {}),
+    ...(req.insightsTimeoutMs !== undefined ? { timeoutMs: req.insightsTimeoutMs } : {}),
+  };
 }
 
 /** Summaries looked at, at most, before choosing the slowest. */
@@ -382,7 +500,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const logsDone =
     req.includeLogs === false
       ? Promise.resolve(undefined)
-      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}) }, warnings, progress).then(() => collector.finish());
+      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}), insights: insightsPlanOf(req, routes, now) }, warnings, progress).then((read) => ({ logs: collector.finish(), ...(read.tables ? { tables: read.tables } : {}) }));
   // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
   logsDone.catch(() => undefined);
 
@@ -422,7 +540,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   if (!ids.length) parsed.errors.length = 0; // an empty search is not a damaged file
   const options = await optionsDone;
   const logs = await logsDone;
-  const { report, analyzed } = analyze({ ...parsed, ...(logs ? logsInput(logs) : {}) }, options);
+  const { report, analyzed } = analyze({ ...parsed, ...(logs ? { ...logsInput(logs.logs), ...(logs.tables ? { routeTables: logs.tables.rows } : {}) } : {}) }, options);
   if (!ids.length && !warnings.length) {
     warnings.push(`X-Ray holds no 504 or near-budget request of ${target} in this window. X-Ray samples about 1 request per second plus 5% of the rest, so a rare 504 can be missing: its access logs count every request.`);
   } else if (report.traces.some((t) => t.verdict === 'timeout')) {
@@ -436,7 +554,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     warnings,
     target,
     summaries: summaries.length,
-    follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen },
+    follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen, ...(logs?.tables ? { insights: logs.tables } : {}) },
     routes: api ? routes.map((r) => ({ ...r, api: api.name })) : [],
   };
 }

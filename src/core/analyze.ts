@@ -6,7 +6,7 @@ import { REPORT_SCHEMA_VERSION, VERDICT_SEVERITY } from './report';
 import { apiTypeOf, type BudgetOptions } from './budget';
 import { breakdownTrace, type AnalyzedTrace, type FrontDoorEvidence } from './breakdown';
 import { traceFindings } from './findings';
-import { EndpointAccumulator } from './endpoints';
+import { EndpointAccumulator, type RouteTableRow } from './endpoints';
 import { correlate, logFindings } from './logFindings';
 import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
 
@@ -20,6 +20,12 @@ export interface AnalyzeInput {
   /** Every request's latency per route, when the access log was streamed (LogCollector). */
   routeLatencies?: EndpointAccumulator;
   executionLogs?: ExecutionLogRecord[];
+  /**
+   * Routes whose count, percentiles and max were computed over every request of the window
+   * where the logs are (Logs Insights): they replace the local histograms of those routes,
+   * whose `accessLogs` records are then the fetched 5xx and near-budget requests.
+   */
+  routeTables?: RouteTableRow[];
 }
 
 export interface AnalyzeOptions extends BudgetOptions {
@@ -100,7 +106,7 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
     for (const r of accessLogs) acc.add(r);
   }
   const cold = new Set(invocations.filter((i) => i.initDurationMs !== undefined && i.xrayTraceId).map((i) => i.xrayTraceId!));
-  const endpoints = acc.stats(options, accessLogs, cold);
+  const endpoints = acc.stats(options, accessLogs, cold, input.routeTables ?? []);
   const defaultBudgetMs = options.overrideMs ?? (options.apiType === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS);
   const findings =
     invocations.length || accessLogs.length || executionLogs.length || options.functionTimeouts

@@ -159,6 +159,12 @@ export class EndpointAccumulator {
     return acc;
   }
 
+  /** How many requests (and the slowest) a route's histogram holds; undefined for a route not seen. */
+  routeTotals(id: RouteIdentity): { count: number; maxMs: number } | undefined {
+    const a = this.routes.get(routeIdKey(id));
+    return a ? { count: a.hist.count, maxMs: a.hist.max } : undefined;
+  }
+
   add(r: AccessLogRecord): void {
     const latency = latencyOf(r);
     if (latency === undefined) return;
@@ -168,21 +174,37 @@ export class EndpointAccumulator {
   /**
    * Endpoints, riskiest first (p99 against the budget, then timeouts). `outcomes` are the kept
    * records (every 5xx is among them); `coldTraceIds` the traces whose REPORT had an Init Duration.
+   * `tables` are routes whose count, percentiles and max were computed elsewhere over every
+   * request of the window (Logs Insights): for those the table wins over this accumulator, whose
+   * histogram of such a route then holds only fetched requests — which must be every one at or
+   * above the near-miss threshold, so that `nearMisses` is still exact.
    */
-  stats(options: BudgetOptions = {}, outcomes: AccessLogRecord[] = [], coldTraceIds: Set<string> = new Set()): EndpointStats[] {
-    const out = new Map<RouteAcc, EndpointStats>();
-    for (const a of this.routes.values()) {
-      const kind: FrontDoorKind = a.kind ?? (options.apiType === 'http' ? 'http-api' : options.apiType === 'websocket' ? 'websocket-api' : 'rest-api');
-      const b = budgetFor(kind, `${a.api}/${a.stage}`, options, { method: a.method, url: a.route });
-      const [p50, p95, p99] = a.hist.percentiles([50, 95, 99]) as [number, number, number];
+  stats(options: BudgetOptions = {}, outcomes: AccessLogRecord[] = [], coldTraceIds: Set<string> = new Set(), tables: readonly RouteTableRow[] = []): EndpointStats[] {
+    const out = new Map<string, EndpointStats>();
+    const row = (id: RouteIdentity, kindSaid: FrontDoorKind | undefined, numbers: Pick<EndpointStats, 'count' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'maxMs'>, hist: LatencyHistogram | undefined): EndpointStats => {
+      const kind: FrontDoorKind = kindSaid ?? (options.apiType === 'http' ? 'http-api' : options.apiType === 'websocket' ? 'websocket-api' : 'rest-api');
+      const b = budgetFor(kind, `${id.api}/${id.stage}`, options, { method: id.method, url: id.route });
       const budgetMs = b.budgetMs ?? REST_API_DEFAULT_BUDGET_MS;
-      const nearMisses = a.hist.countAtLeast(THRESHOLDS.nearShareOfBudget * budgetMs);
-      out.set(a, { api: a.api, stage: a.stage, method: a.method, route: a.route, count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max, timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs, nearMisses });
+      const nearMisses = hist ? hist.countAtLeast(THRESHOLDS.nearShareOfBudget * budgetMs) : 0;
+      return { api: id.api, stage: id.stage, method: id.method, route: id.route, ...numbers, timeouts: 0, errors5xx: 0, coldStarts: 0, budgetMs, nearMisses };
+    };
+    const tabled = new Map<string, RouteTableRow>();
+    for (const t of tables) tabled.set(routeIdKey(t), t);
+    for (const a of this.routes.values()) {
+      const key = routeIdKey(a);
+      const t = tabled.get(key);
+      if (t) {
+        out.set(key, row(a, t.kind ?? a.kind, t, a.hist));
+        continue;
+      }
+      const [p50, p95, p99] = a.hist.percentiles([50, 95, 99]) as [number, number, number];
+      out.set(key, row(a, a.kind, { count: a.hist.count, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: a.hist.max }, a.hist));
     }
+    for (const [key, t] of tabled) if (!out.has(key)) out.set(key, row(t, t.kind, t, undefined));
     for (const r of outcomes) {
       // A record of a route no latency was counted for (none of its lines had one) has no row.
-      const a = this.find(r) ?? this.routes.get(routeKey(r));
-      const e = a && out.get(a);
+      const a = this.find(r);
+      const e = out.get(a ? routeIdKey(a) : routeKey(r));
       if (!e) continue;
       if (isIntegrationTimeout(r, e.budgetMs)) {
         e.timeouts++;
@@ -194,6 +216,21 @@ export class EndpointAccumulator {
     }
     return [...out.values()].sort(byRisk);
   }
+}
+
+/**
+ * One route's numbers over every request of a window, computed where the data is (a Logs
+ * Insights `stats … by` row): what the engine takes instead of its own histogram for that route.
+ * Percentiles are nearest rank, as LatencyHistogram's.
+ */
+export interface RouteTableRow extends RouteIdentity {
+  /** What the access log said of the front door (resourcePath → REST, routeKey → HTTP). */
+  kind?: FrontDoorKind;
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
 }
 
 /** An endpoint's risk: its p99 as a share of its budget. */

@@ -124,6 +124,14 @@ async function pickWindow(): Promise<number | undefined> {
   return pick?.minutes;
 }
 
+/**
+ * What a run says that is worth knowing but is not a failure (sampling, an HTTP API's traces, where
+ * the statistics were computed): logged, never raised as a warning.
+ */
+function isNote(w: string): boolean {
+  return /^X-Ray samples|were computed by CloudWatch Logs Insights|is an HTTP API, which API Gateway does not trace/.test(w);
+}
+
 /** What a caller can settle in advance (the sample account's own run, a tree node's route). */
 export interface Trace504Preset {
   api?: string;
@@ -168,7 +176,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
         });
       },
     );
-    for (const w of result.warnings) log.warn(w);
+    for (const w of result.warnings) if (isNote(w)) log.info(w); else log.warn(w);
     // The answer first (the worst request's waterfall), then the views that follow from it; the
     // run's log line comes last, once everything it opened is there.
     const entries = waterfallEntries(result.analyzed, result.report.findings);
@@ -185,7 +193,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     if (worst) {
-      const problems = result.warnings.filter((w) => !/^X-Ray samples/.test(w));
+      const problems = result.warnings.filter((w) => !isNote(w));
       if (problems.length) {
         void vscode.window.showWarningMessage(`Trace 504: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, 'Show Log').then((c) => {
           if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');

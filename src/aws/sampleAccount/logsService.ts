@@ -1,7 +1,8 @@
 // CloudWatch Logs over the scenario (awsJson1_1): DescribeLogGroups, FilterLogEvents (plain
 // terms and quoted phrases; pages that scan a slice of time, so an empty page can still carry a
 // nextToken, as the real service does), GetLogEvents, and Logs Insights (StartQuery →
-// GetQueryResults → StopQuery) with a small interpreter of the queries Timeout Lens issues.
+// GetQueryResults → StopQuery) with a small interpreter of the query language: fields, filter,
+// stats (count, pct, avg, max, min, sum, by), sort and limit.
 import { randomUUID } from 'node:crypto';
 import type { LogEvent } from './records';
 import type { ScenarioStore } from './store';
@@ -112,6 +113,16 @@ export function getLogEvents(store: ScenarioStore, input: Record<string, unknown
 
 type Row = Record<string, string>;
 
+/** JSON fields as Logs Insights names them: nested objects flattened with dots (`integration.latency`). */
+function flattenJson(o: Record<string, unknown>, prefix: string, row: Row, depth: number): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'object') {
+      if (!Array.isArray(v) && depth < 4) flattenJson(v as Record<string, unknown>, `${prefix}${k}.`, row, depth + 1);
+    } else row[`${prefix}${k}`] = String(v);
+  }
+}
+
 /** The fields Logs Insights discovers for a Lambda or API Gateway log event. */
 export function discoverFields(e: LogEvent, group: string): Row {
   const row: Row = {
@@ -141,8 +152,8 @@ export function discoverFields(e: LogEvent, group: string): Row {
   }
   if (m.startsWith('{')) {
     try {
-      const j = JSON.parse(m) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(j)) if (v !== null && typeof v !== 'object') row[k] = String(v);
+      const j: unknown = JSON.parse(m);
+      if (j && typeof j === 'object' && !Array.isArray(j)) flattenJson(j as Record<string, unknown>, '', row, 0);
     } catch {
       // not JSON after all
     }
@@ -150,36 +161,94 @@ export function discoverFields(e: LogEvent, group: string): Row {
   return row;
 }
 
+/** The longest query text the service takes (StartQuery's queryString is at most 10 000 characters). */
+const MAX_QUERY_CHARS = 10_000;
+
+const malformed = (message: string): WireError => invalid(message, 'MalformedQueryException');
+
+/**
+ * Splits `text` at `sep` where it is outside quotes and parentheses, in one pass (the query text
+ * comes from whoever calls StartQuery: no step may backtrack over it).
+ */
+function splitTopLevel(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === sep && depth === 0) {
+      out.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (quote) throw malformed('A quote in the query is not closed.');
+  out.push(text.slice(from));
+  return out;
+}
+
+/** A field name as written: `status`, `@duration`, `integration.latency`, or `` `odd name` ``. */
+function fieldName(text: string): string {
+  const t = text.trim();
+  if (t.length > 1 && t.startsWith('`') && t.endsWith('`')) return t.slice(1, -1);
+  if (!/^@?[\w.$-]+$/.test(t)) throw malformed(`"${t.slice(0, 80)}" is not a field name.`);
+  return t;
+}
+
 type Cond = (r: Row) => boolean;
 
 function parseValue(s: string): string | number | RegExp {
   const t = s.trim();
-  if (/^".*"$/.test(t) || /^'.*'$/.test(t)) return t.slice(1, -1);
-  const re = /^\/(.*)\/([i]*)$/.exec(t);
-  if (re) return new RegExp(re[1]!, re[2]);
+  if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))) return t.slice(1, -1);
+  if (t.length >= 2 && t.startsWith('/')) {
+    const end = t.lastIndexOf('/');
+    const flags = t.slice(end + 1);
+    if (end > 0 && /^i?$/.test(flags)) return new RegExp(t.slice(1, end), flags);
+  }
   const n = Number(t);
   if (t !== '' && Number.isFinite(n)) return n;
-  throw invalid(`Unexpected value ${t} in the query.`, 'MalformedQueryException');
+  throw malformed(`Unexpected value ${t.slice(0, 80)} in the query.`);
 }
 
+const COMPARISON = /^(not\s+)?(`[^`]*`|@?[\w.$-]+)\s*(!=|>=|<=|=|>|<|not\s+like\b|like\b|not\s+in\b|in\b)/i;
+
 function parseCondition(text: string): Cond {
-  const ors = text.split(/\s+or\s+/i);
+  const ors = text.split(/\sor\s/i);
   if (ors.length > 1) {
     const cs = ors.map(parseCondition);
     return (r) => cs.some((c) => c(r));
   }
-  const ands = text.split(/\s+and\s+/i);
+  const ands = text.split(/\sand\s/i);
   if (ands.length > 1) {
     const cs = ands.map(parseCondition);
     return (r) => cs.every((c) => c(r));
   }
-  const m = /^\s*(not\s+)?([@\w.]+)\s*(=|!=|>=|<=|>|<|\blike\b|\bnot like\b)\s*(.+?)\s*$/i.exec(text);
-  if (!m) throw invalid(`Cannot parse the filter "${text.trim()}".`, 'MalformedQueryException');
-  const [, not, field, opRaw, valueText] = m;
-  const op = opRaw!.toLowerCase();
-  const value = parseValue(valueText!);
+  // Trimmed first, so the value is the rest of the text: no pattern runs to the end and back.
+  const t = text.trim();
+  const m = COMPARISON.exec(t);
+  if (!m) throw malformed(`Cannot parse the filter "${t.slice(0, 80)}".`);
+  const not = !!m[1];
+  const field = fieldName(m[2]!);
+  const op = m[3]!.toLowerCase().replace(/\s+/g, ' ');
+  const rest = t.slice(m[0].length).trim();
+  if (op === 'in' || op === 'not in') {
+    // `field in ["a", "b", 3]`: set membership (as strings; numbers written as numbers match their text).
+    if (!rest.startsWith('[') || !rest.endsWith(']')) throw malformed(`"${op}" takes a list in brackets: ${field} ${op} ["a", "b"].`);
+    const inner = rest.slice(1, -1).trim();
+    const members = new Set(inner ? splitTopLevel(inner, ',').map((x) => String(parseValue(x))) : []);
+    const member = (r: Row): boolean => r[field] !== undefined && members.has(r[field]!);
+    const pass = op === 'in' ? member : (r: Row): boolean => r[field] !== undefined && !member(r);
+    return not ? (r) => !pass(r) : pass;
+  }
+  const value = parseValue(rest);
   const test = (r: Row): boolean => {
-    const v = r[field!];
+    const v = r[field];
     if (v === undefined) return false;
     if (op === 'like' || op === 'not like') {
       const hit = value instanceof RegExp ? value.test(v) : v.includes(String(value));
@@ -195,19 +264,192 @@ function parseCondition(text: string): Cond {
   return not ? (r) => !test(r) : test;
 }
 
+/** A number as Logs Insights reads a field for arithmetic: undefined when it is not one. */
+function numeric(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+interface Aggregate {
+  /** The result's field: the alias, else the expression as written (as the service names it). */
+  name: string;
+  fn: 'count' | 'pct' | 'avg' | 'max' | 'min' | 'sum';
+  /** undefined for count(*). */
+  field: string | undefined;
+  percent: number;
+}
+
+const AGGREGATE = /^(count|pct|avg|max|min|sum)\s*\(([^()]*)\)(?:\s+as\s+(`[^`]*`|[@\w.$-]+))?$/i;
+
+function parseAggregate(text: string): Aggregate {
+  const t = text.trim();
+  const m = AGGREGATE.exec(t);
+  if (!m) throw malformed(`The sample account's stats takes count, pct, avg, max, min and sum ("count(*)", "pct(field, 99) as p99"); it cannot run "${t.slice(0, 80)}".`);
+  const fn = m[1]!.toLowerCase() as Aggregate['fn'];
+  const args = m[2]!.split(',').map((a) => a.trim());
+  const name = m[3] ? fieldName(m[3]) : t;
+  if (fn === 'count') {
+    if (args.length !== 1) throw malformed('count takes one argument: count(*) or count(field).');
+    return { name, fn, field: args[0] === '*' || args[0] === '' ? undefined : fieldName(args[0]!), percent: 0 };
+  }
+  if (fn === 'pct') {
+    const p = Number(args[1]);
+    if (args.length !== 2 || !(p >= 0 && p <= 100)) throw malformed('pct takes a field and a percent from 0 to 100: pct(field, 99).');
+    return { name, fn, field: fieldName(args[0]!), percent: p };
+  }
+  if (args.length !== 1 || args[0] === '*') throw malformed(`${fn} takes one field: ${fn}(field).`);
+  return { name, fn, field: fieldName(args[0]!), percent: 0 };
+}
+
+/** `stats agg [as alias], … [by f1, f2]` → the aggregates and the grouping fields. */
+function parseStats(rest: string): { aggregates: Aggregate[]; by: string[] } {
+  // ` by ` outside parentheses and quotes ends the aggregates: found in the same single pass.
+  let depth = 0;
+  let quote = '';
+  let at = -1;
+  for (let i = 0; i < rest.length && at < 0; i++) {
+    const c = rest[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && (c === 'b' || c === 'B') && /\s/.test(rest[i - 1] ?? '') && /^by\s/i.test(rest.slice(i, i + 3))) at = i;
+  }
+  const aggText = at < 0 ? rest : rest.slice(0, at);
+  const aggregates = splitTopLevel(aggText, ',').map(parseAggregate);
+  const by = at < 0 ? [] : splitTopLevel(rest.slice(at + 2), ',').map((f) => {
+    if (/^\s*bin\s*\(/i.test(f)) throw malformed('The sample account\'s stats groups by fields, not by bin().');
+    return fieldName(f);
+  });
+  return { aggregates, by };
+}
+
+/**
+ * The value of one aggregate over a group's rows, as the service writes it (a string).
+ * pct is the nearest rank: the value at rank ceil(p/100 × n) of the sorted numeric values, the
+ * definition Timeout Lens's own engine uses (LatencyHistogram). AWS documents pct(@duration, 95)
+ * only as "the value at which 95 percent of the values are lower and 5 percent higher", without
+ * saying which rank it takes when p × n is whole or whether it interpolates: against AWS itself a
+ * percentile may differ from this one by a rank.
+ */
+function aggregateValue(a: Aggregate, rows: Row[]): string | undefined {
+  if (a.fn === 'count') return String(a.field === undefined ? rows.length : rows.reduce((n, r) => n + (r[a.field!] !== undefined ? 1 : 0), 0));
+  const values: number[] = [];
+  for (const r of rows) {
+    const n = numeric(r[a.field!]);
+    if (n !== undefined) values.push(n);
+  }
+  if (!values.length) return a.fn === 'sum' ? '0' : undefined;
+  switch (a.fn) {
+    case 'sum':
+      return String(values.reduce((x, y) => x + y, 0));
+    case 'avg':
+      return String(values.reduce((x, y) => x + y, 0) / values.length);
+    case 'max':
+      return String(values.reduce((x, y) => (y > x ? y : x)));
+    case 'min':
+      return String(values.reduce((x, y) => (y < x ? y : x)));
+    case 'pct': {
+      values.sort((x, y) => x - y);
+      const rank = Math.max(1, Math.ceil((a.percent / 100) * values.length));
+      return String(values[rank - 1]);
+    }
+  }
+}
+
+function runStats(rows: Row[], spec: { aggregates: Aggregate[]; by: string[] }): Row[] {
+  // Groups in order of first appearance; a row without a grouping field is grouped with the
+  // others that lack it, and that field is left out of the group's result row.
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = JSON.stringify(spec.by.map((f) => r[f] ?? null));
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  if (!groups.size && !spec.by.length) groups.set('[]', []);
+  const out: Row[] = [];
+  for (const g of groups.values()) {
+    const row: Row = {};
+    for (const f of spec.by) if (g[0]?.[f] !== undefined) row[f] = g[0][f]!;
+    for (const a of spec.aggregates) {
+      const v = aggregateValue(a, g);
+      if (v !== undefined) row[a.name] = v;
+    }
+    out.push(row);
+  }
+  return out;
+}
+
 interface Query {
   status: 'Running' | 'Complete' | 'Cancelled';
   rows: Row[];
   fields: string[] | null;
+  /** A stats query's rows are aggregates: no @ptr, as the service returns them. */
+  aggregated: boolean;
   polls: number;
   scanned: number;
+  matched: number;
   bytes: number;
 }
 
 const queries = new Map<string, Query>();
+/** The most queries running at once since the last reset (tests check the client's bound on it). */
+let peakRunning = 0;
 
-/** Runs a query: `fields`, `filter`, `sort … asc|desc`, `limit N`, joined by `|`. */
+/** How many Logs Insights queries ran at once at most, since `resetQueryPeak`. */
+export function queryPeak(): number {
+  return peakRunning;
+}
+
+/** Forgets the peak; queries still running (abandoned by their client) stop counting. */
+export function resetQueryPeak(): void {
+  for (const q of queries.values()) if (q.status === 'Running') q.status = 'Cancelled';
+  peakRunning = 0;
+}
+
+/**
+ * Runs a query: `fields`/`display`, `filter`, `stats` (count, pct, avg, max, min, sum, `as`,
+ * `by`), `sort … asc|desc`, `limit N`, joined by `|`; commands after `stats` work on its rows.
+ */
 export function runQuery(store: ScenarioStore, groups: string[], startMs: number, endMs: number, text: string, maxRows: number): Omit<Query, 'status' | 'polls'> {
+  if (text.length > MAX_QUERY_CHARS) throw invalid(`The query is longer than ${MAX_QUERY_CHARS} characters.`, 'InvalidParameterException');
+  // Parsed whole before any event is read: a malformed query fails at StartQuery, as it does in AWS.
+  type Step = { kind: 'fields'; fields: string[] } | { kind: 'filter'; cond: Cond } | { kind: 'stats'; spec: ReturnType<typeof parseStats> } | { kind: 'sort'; field: string; desc: boolean } | { kind: 'limit'; n: number };
+  const steps: Step[] = [];
+  for (const raw of splitTopLevel(text, '|').map((s) => s.trim()).filter((s) => s && !s.startsWith('#'))) {
+    const cmd = /^\S+/.exec(raw)![0];
+    const rest = raw.slice(cmd.length).trim();
+    switch (cmd.toLowerCase()) {
+      case 'fields':
+      case 'display':
+        steps.push({ kind: 'fields', fields: splitTopLevel(rest, ',').map(fieldName) });
+        break;
+      case 'filter':
+        steps.push({ kind: 'filter', cond: parseCondition(rest) });
+        break;
+      case 'stats':
+        if (steps.some((s) => s.kind === 'stats')) throw malformed('The sample account runs one stats command per query.');
+        steps.push({ kind: 'stats', spec: parseStats(rest) });
+        break;
+      case 'sort': {
+        const m = /^(`[^`]*`|@?[\w.$-]+)(?:\s+(asc|desc))?$/i.exec(rest);
+        if (!m) throw malformed(`Cannot parse "sort ${rest.slice(0, 80)}" (one field, then asc or desc).`);
+        steps.push({ kind: 'sort', field: fieldName(m[1]!), desc: (m[2] ?? 'asc').toLowerCase() === 'desc' });
+        break;
+      }
+      case 'limit': {
+        const n = Number(rest);
+        if (!Number.isInteger(n) || n < 1) throw malformed(`limit takes a positive whole number, not "${rest.slice(0, 80)}".`);
+        steps.push({ kind: 'limit', n });
+        break;
+      }
+      default:
+        throw malformed(`The sample account does not run "${cmd.slice(0, 40)}" in Logs Insights queries (it runs fields, display, filter, stats, sort and limit).`);
+    }
+  }
   let rows: Row[] = [];
   let scanned = 0;
   let bytes = 0;
@@ -221,41 +463,44 @@ export function runQuery(store: ScenarioStore, groups: string[], startMs: number
   let fields: string[] | null = null;
   let limit = maxRows;
   let sorted = false;
-  for (const raw of text.split('|').map((s) => s.trim()).filter(Boolean)) {
-    const [cmd, ...restWords] = raw.split(/\s+/);
-    const rest = raw.slice(cmd!.length).trim();
-    switch (cmd!.toLowerCase()) {
+  let aggregated = false;
+  let matched = 0;
+  for (const step of steps) {
+    switch (step.kind) {
       case 'fields':
-      case 'display':
-        fields = rest.split(',').map((f) => f.trim()).filter(Boolean);
+        if (!aggregated) fields = step.fields;
         break;
-      case 'filter': {
-        const c = parseCondition(rest);
-        rows = rows.filter(c);
+      case 'filter':
+        rows = rows.filter(step.cond);
         break;
-      }
+      case 'stats':
+        matched = rows.length;
+        rows = runStats(rows, step.spec);
+        fields = [...step.spec.by, ...step.spec.aggregates.map((a) => a.name)];
+        aggregated = true;
+        break;
       case 'sort': {
-        const [field, dir] = [restWords[0]!, (restWords[1] ?? 'asc').toLowerCase()];
-        const num = rows.every((r) => r[field] === undefined || Number.isFinite(Number(r[field])));
+        const field = step.field;
+        const num = rows.every((r) => r[field] === undefined || numeric(r[field]) !== undefined);
         rows.sort((a, b) => {
           const x = a[field] ?? '';
           const y = b[field] ?? '';
           const c = num && field !== '@timestamp' ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
-          return dir === 'desc' ? -c : c;
+          return step.desc ? -c : c;
         });
         sorted = true;
         break;
       }
       case 'limit':
-        limit = Math.min(maxRows, Number(rest) || maxRows);
+        limit = Math.min(maxRows, step.n);
         break;
-      default:
-        throw invalid(`The sample account does not run "${cmd}" in Logs Insights queries (it runs fields, filter, sort and limit).`, 'MalformedQueryException');
     }
   }
-  if (!sorted) rows.sort((a, b) => (a['@timestamp']! < b['@timestamp']! ? 1 : -1));
+  // Events come newest first unless sorted; aggregated rows in the order their groups appeared.
+  if (!sorted && !aggregated) rows.sort((a, b) => (a['@timestamp']! < b['@timestamp']! ? 1 : -1));
+  if (!aggregated) matched = rows.length;
   rows = rows.slice(0, limit);
-  return { rows, fields, scanned, bytes };
+  return { rows, fields, aggregated, scanned, matched, bytes };
 }
 
 export function startQuery(store: ScenarioStore, input: Record<string, unknown>): Reply {
@@ -273,6 +518,9 @@ export function startQuery(store: ScenarioStore, input: Record<string, unknown>)
   const result = runQuery(store, groups, start, end, input.queryString, maxRows);
   const id = randomUUID();
   queries.set(id, { ...result, status: 'Running', polls: 0 });
+  let running = 0;
+  for (const q of queries.values()) if (q.status === 'Running') running++;
+  peakRunning = Math.max(peakRunning, running);
   if (queries.size > 50) queries.delete(queries.keys().next().value as string);
   return ok({ queryId: id });
 }
@@ -285,12 +533,14 @@ export function getQueryResults(input: Record<string, unknown>): Reply {
   const rows = q.status === 'Complete' ? q.rows : [];
   const results = rows.map((r) => {
     const keys = q.fields ?? Object.keys(r);
-    return [...keys.filter((k) => r[k] !== undefined).map((k) => ({ field: k, value: r[k]! })), ...(r['@ptr'] ? [] : [{ field: '@ptr', value: Buffer.from(r['@timestamp']! + r['@logStream']!).toString('base64') }])];
+    const cells = keys.filter((k) => r[k] !== undefined).map((k) => ({ field: k, value: r[k]! }));
+    if (q.aggregated || r['@ptr']) return cells;
+    return [...cells, { field: '@ptr', value: Buffer.from(r['@timestamp']! + r['@logStream']!).toString('base64') }];
   });
   return ok({
     status: q.status,
     results,
-    statistics: { recordsMatched: q.rows.length, recordsScanned: q.scanned, bytesScanned: q.bytes },
+    statistics: { recordsMatched: q.matched, recordsScanned: q.scanned, bytesScanned: q.bytes },
   });
 }
 

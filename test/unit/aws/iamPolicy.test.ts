@@ -84,12 +84,14 @@ test('the README policy lists exactly the read-only actions the extension and th
   const reached = reachableOperations();
   const ops = new Set([...reached.keys()].map((op) => op.replace(/V2$/, '')));
   const why = [...reached].map(([op, via]) => `${op}: ${via}`).join('\n');
-  for (const op of ['GetTraceSummaries', 'BatchGetTraces', 'FilterLogEvents', 'ListFunctions', 'GetIntegration', 'GetApis']) assert.ok(ops.has(op), `${op} is reached:\n${why}`);
+  // Logs Insights computes the route statistics of access logs too big to download (Trace 504).
+  for (const op of ['GetTraceSummaries', 'BatchGetTraces', 'FilterLogEvents', 'StartQuery', 'GetQueryResults', 'StopQuery', 'ListFunctions', 'GetIntegration', 'GetApis']) assert.ok(ops.has(op), `${op} is reached:\n${why}`);
   // Kept for later issues, reached by no feature today: no permission asked for them.
-  for (const op of ['StartQuery', 'GetQueryResults', 'StopQuery', 'StartTraceRetrieval', 'ListRetrievedTraces']) assert.ok(!ops.has(op), `${op} is not reached:\n${why}`);
+  for (const op of ['StartTraceRetrieval', 'ListRetrievedTraces']) assert.ok(!ops.has(op), `${op} is not reached:\n${why}`);
   const unmapped = [...ops].filter((op) => !IAM_ACTIONS[op]);
   assert.deepEqual(unmapped, [], 'every operation reached has its IAM action (so a denial can name it)');
   const needed = [...new Set([...ops].map((op) => IAM_ACTIONS[op]!))].sort();
   assert.deepEqual([...readmePolicy()].sort(), needed, why);
-  for (const a of needed) assert.match(a, /^(xray|logs|lambda):(Get|List|Batch|Filter|Describe)\w+$|^apigateway:GET$/, `${a} reads`);
+  // StartQuery and StopQuery run and stop a read-only Logs Insights query: they change nothing in the account.
+  for (const a of needed) assert.match(a, /^(xray|logs|lambda):(Get|List|Batch|Filter|Describe)\w+$|^logs:(Start|Stop)Query$|^apigateway:GET$/, `${a} reads`);
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { startSampleAccount, type SampleAccount } from '../../../src/aws/sampleAccount/server';
 import { AwsClients } from '../../../src/aws/clients';
 import { AwsSourceError } from '../../../src/aws/errors';
-import { filterEvents, insights, requestEvents } from '../../../src/aws/logsSource';
+import { filterEvents, insights, MAX_CONCURRENT_QUERIES, requestEvents } from '../../../src/aws/logsSource';
+import { queryPeak, resetQueryPeak } from '../../../src/aws/sampleAccount/logsService';
 import { retrieveTraces, traceSummaries } from '../../../src/aws/xraySource';
 import { parseTraceValue } from '../../../src/ingest/xray';
 
@@ -54,4 +55,25 @@ test('Transaction Search retrieval returns traces the engine reads', async () =>
   const parsed = parseTraceValue({ Traces: traces }, 'retrieved');
   assert.deepEqual(parsed.errors, []);
   assert.equal(parsed.traces.length, 3);
+});
+
+test('Logs Insights: a window over the row limit is split until every event is in, each once, at most 4 queries at a time', async () => {
+  const busy = await startSampleAccount({ port: 0, seed: 34, speed: 3, now: () => NOW });
+  const c = new AwsClients({ endpoint: busy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIASAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 });
+  try {
+    const group = '/aws/apigateway/orders-api/prod';
+    const startMs = NOW - 3600_000;
+    const expected = busy.store.logEvents(group, startMs, NOW).length;
+    // A query limited to 400 rows stands for the service's 10 000: the window is split as often.
+    assert.ok(expected > 16 * 400, `a busy hour: ${expected} events`);
+    resetQueryPeak();
+    const rows = await insights(c, { groups: [group], startMs, endMs: NOW, query: 'fields @timestamp, @message | limit 400', rowLimit: 400, pollMs: 5 });
+    assert.equal(rows.length, expected, 'every event of the window, none twice (the halves share a second)');
+    assert.equal(new Set(rows.map((r) => r['@message'])).size, expected);
+    assert.ok((busy.calls().StartQuery ?? 0) > 2 * MAX_CONCURRENT_QUERIES, 'the window was split many times');
+    assert.ok(queryPeak() <= MAX_CONCURRENT_QUERIES && queryPeak() > 1, `at most ${MAX_CONCURRENT_QUERIES} at once (peak ${queryPeak()})`);
+  } finally {
+    c.dispose();
+    await busy.close();
+  }
 });

@@ -65,3 +65,23 @@ test('aws logs filter-log-events, start-query and get-query-results', async () =
     assert.equal(row.find((f) => f.field === 'integrationLatency')!.value, '-1');
   }
 });
+
+test('aws logs start-query with stats … by, then get-query-results: the aggregated rows', async () => {
+  const end = Math.floor(Date.now() / 1000);
+  const q = await aws(
+    'logs', 'start-query', '--log-group-name', '/aws/apigateway/orders-api/prod', '--start-time', String(end - 3600), '--end-time', String(end),
+    '--query-string', 'stats count(*) as requests, pct(responseLatency, 99) as p99, max(responseLatency) by httpMethod, resourcePath | sort requests desc | limit 10',
+  );
+  let res = await aws('logs', 'get-query-results', '--query-id', String(q.queryId));
+  if (res.status === 'Running') res = await aws('logs', 'get-query-results', '--query-id', String(q.queryId));
+  assert.equal(res.status, 'Complete');
+  const rows = (res.results as Array<Array<{ field: string; value: string }>>).map((r) => Object.fromEntries(r.map((f) => [f.field, f.value])));
+  assert.deepEqual(rows.map((r) => `${r.httpMethod} ${r.resourcePath}`).sort(), ['GET /orders', 'GET /orders/{id}', 'POST /reports'], 'one row per route, no event fields');
+  assert.ok(rows.every((r) => Object.keys(r).join() === 'httpMethod,resourcePath,requests,p99,max(responseLatency)'), 'no @ptr in aggregated rows');
+  const counts = rows.map((r) => Number(r.requests));
+  assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'sorted by the alias');
+  const reports = rows.find((r) => r.resourcePath === '/reports')!;
+  assert.ok(Number(reports['max(responseLatency)']) >= 29_000 && Number(reports.p99) <= Number(reports['max(responseLatency)']));
+  const stats = res.statistics as { recordsMatched: number; recordsScanned: number };
+  assert.equal(stats.recordsMatched, counts.reduce((a, b) => a + b, 0));
+});
