@@ -152,7 +152,7 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
 
 // Runs in order: Live Updates (the last test) follow the last run that has an access log.
 test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at the budget', async () => {
-  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 catalog-api/g) ?? []).length;
+  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 catalog-api[^\n]*: \d+ trace\(s\) of/g) ?? []).length;
   await openTrace504Picker('the HTTP API in the list', /^\W*catalog-api/);
   await wb.pickQuickItem('catalog-api');
   await wb.pickQuickItem('Last hour');
@@ -174,7 +174,7 @@ test('Trace 504 on the HTTP API: a function that ran past 30 s reads as a 504 at
 });
 
 test('Trace 504 from the palette: choose the API and the window', async () => {
-  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api/g) ?? []).length;
+  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 orders-api[^\n]*: \d+ trace\(s\) of/g) ?? []).length;
   const runsBefore = runs();
   const opened = (): number => (wb.outputChannelLog('Timeout Lens').match(/waterfall opened: /g) ?? []).length;
   const openedBefore = opened();
@@ -221,7 +221,7 @@ test('Enter a trace ID… opens that one request, pasted as OpenTelemetry writes
 });
 
 test('Trace 504 on a Lambda function chosen from the list', async () => {
-  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 function orders-api-reports/g) ?? []).length;
+  const runs = (): number => (wb.outputChannelLog('Timeout Lens').match(/trace 504 function orders-api-reports[^\n]*: \d+ trace\(s\) of/g) ?? []).length;
   await openTrace504Picker('the functions in the list', /orders-api-reports/);
   await wb.pickQuickItem('orders-api-reports');
   await wb.pickQuickItem('Last hour');

@@ -205,7 +205,8 @@ test('Live Updates: the item says when they are on, and its quick pick turns the
   await wb.runCommand('View: Close Editor');
   // Try the Sample Account (the command) connects it and runs Trace 504 on orders-api: a run to follow.
   await wb.runCommand('Timeout Lens: Try the Sample Account');
-  await waitFor('a Trace 504 run on orders-api in the log', () => (/trace 504 orders-api/.test(wb.outputChannelLog('Timeout Lens')) ? true : undefined), 90_000);
+  // The run's end (its first answer is logged before it ends, and Live Updates follow a finished run).
+  await waitFor('a Trace 504 run on orders-api in the log', () => (/trace 504 orders-api .*: \d+ trace\(s\) of \d+ slow request/.test(wb.outputChannelLog('Timeout Lens')) ? true : undefined), 90_000);
   // The run's waterfall takes the focus when its webview has loaded, which would close a quick pick opened before.
   await waitFor('the waterfall of the run', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api/.test(t)) ? true : undefined), 60_000);
   await waitForStatus('the sample account', /sample account/);
