@@ -6,6 +6,7 @@ export { AwsSourceError, isCancellation } from './aws/errors';
 export { listApis, listFunctions } from './aws/configSource';
 export type { ApiInfo, FunctionConfig } from './aws/configSource';
 export { trace504 } from './aws/trace504';
+export { accessLogQuery } from './aws/accessLogQuery';
 export { normalizeTraceId, traceById } from './aws/traceById';
 export type { TraceByIdResult } from './aws/traceById';
 export { functionLogGroup, requestEvents } from './aws/logsSource';

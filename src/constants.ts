@@ -18,6 +18,7 @@ export const Commands = {
   traceApi: 'timeoutLens.traceApi',
   copyRouteStats: 'timeoutLens.copyRouteStats',
   copyFinding: 'timeoutLens.copyFinding',
+  openAccessLogQuery: 'timeoutLens.openAccessLogQuery',
   sortEndpoints: 'timeoutLens.sortEndpoints',
   filterEndpoints: 'timeoutLens.filterEndpoints',
   clearEndpointsFilter: 'timeoutLens.clearEndpointsFilter',

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Commands, Views } from './constants';
 import { createLogger, createOutputChannel } from './ui/logger';
 import { SlowEndpointsTree, type EndpointNode } from './ui/slowEndpointsTree';
-import { applyFilter, filterEndpoints, sortEndpoints } from './ui/endpointsViewCommands';
+import { applyFilter, filterEndpoints, openAccessLogQuery, sortEndpoints } from './ui/endpointsViewCommands';
 import { selectProfile, selectRegion } from './ui/awsSettingsCommands';
 import { loadTraceFiles, openTraceFiles, pathsOfRestoreKey } from './ui/openTraceFile';
 import { WaterfallPanels } from './ui/waterfallPanel';
@@ -72,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.env.clipboard.writeText(SlowEndpointsTree.findingText(node.f));
       void vscode.window.setStatusBarMessage('Timeout Lens: finding copied', 3000);
     }),
+    vscode.commands.registerCommand(Commands.openAccessLogQuery, (node?: EndpointNode) => (node?.kind === 'route' ? openAccessLogQuery(endpoints, node.e, connection) : undefined)),
     vscode.commands.registerCommand(Commands.sortEndpoints, () => sortEndpoints(endpoints)),
     vscode.commands.registerCommand(Commands.filterEndpoints, () => filterEndpoints(endpoints, endpointsView)),
     vscode.commands.registerCommand(Commands.clearEndpointsFilter, () => applyFilter(endpoints, endpointsView, '')),

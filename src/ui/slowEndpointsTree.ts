@@ -42,6 +42,18 @@ export interface RunContext {
   /** `the sample account · us-east-1`, `profile work · eu-west-1`. */
   account?: string;
   findings?: readonly Finding[];
+  /** The stages' access logs the run read (for "Open the Access Log Query"), and its window. */
+  accessLogs?: ReadonlyArray<AccessLogOfStage>;
+  window?: { startMs: number; endMs: number };
+}
+
+/** One stage's access log, as a run read it. */
+export interface AccessLogOfStage {
+  api: string;
+  stage: string;
+  group: string;
+  kind: 'rest' | 'http' | 'websocket' | undefined;
+  fields?: { route: string[]; latency: string; status: string; trace?: string };
 }
 
 const ORDER_KEY = 'timeoutLens.slowEndpoints.order';
@@ -56,6 +68,8 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointNode>,
   private account: string | undefined;
   private findings: readonly Finding[] = [];
   private routes: readonly FunctionRoute[] = [];
+  private accessLogs: ReadonlyArray<AccessLogOfStage> = [];
+  private window: { startMs: number; endMs: number } | undefined;
   /** The traced requests of each route (by `routeIdKey`), slowest first. */
   private requests = new Map<string, TracedRequest[]>();
   private readonly changed = new vscode.EventEmitter<EndpointNode | undefined>();
@@ -109,6 +123,8 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointNode>,
   setRun(endpoints: EndpointStats[], requests: readonly TracedRequest[], routes: readonly FunctionRoute[] = [], context: RunContext = {}): void {
     this.account = context.account;
     this.findings = context.findings ?? [];
+    this.accessLogs = context.accessLogs ?? [];
+    this.window = context.window;
     this.routes = routes;
     const byRoute = new Map<string, TracedRequest[]>();
     for (const r of requests) {
@@ -176,6 +192,12 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointNode>,
     const seen = new Map<string, EndpointNode>();
     for (const e of this.shown) if (!seen.has(apiKey(e.api, e.stage))) seen.set(apiKey(e.api, e.stage), { kind: 'api', api: e.api, stage: e.stage });
     return [...seen.values()];
+  }
+
+  /** The access log a route's requests are in, and the window the run read. */
+  accessLogOf(e: EndpointStats): { log: AccessLogOfStage; window: { startMs: number; endMs: number } } | undefined {
+    const log = this.accessLogs.find((a) => a.api === e.api && a.stage === e.stage) ?? (this.accessLogs.length === 1 ? this.accessLogs[0] : undefined);
+    return log && this.window ? { log, window: this.window } : undefined;
   }
 
   /** A finding as text, for the clipboard. */

@@ -188,7 +188,14 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
       const again = entries.find((e) => e.trace.traceId === id) ?? shownFirst;
       waterfalls.update({ ...again, others: entries });
     } else if (worst) waterfalls.show({ ...worst, others: entries });
-    if (result.report.endpoints.length) endpoints.setRun(result.report.endpoints, entries, result.routes, { account: conn.label(), findings: result.report.findings });
+    if (result.report.endpoints.length) {
+      const { plan, options, insights } = result.follow;
+      const accessLogs = plan.accessGroups.map((a) => {
+        const learned = insights?.groups.get(a.group)?.fields;
+        return { api: plan.api ?? '(api)', stage: a.stage, group: a.group, kind: options.apiType, ...(learned ? { fields: learned } : {}) };
+      });
+      endpoints.setRun(result.report.endpoints, entries, result.routes, { account: conn.label(), findings: result.report.findings, accessLogs, window: { startMs: result.follow.sinceMs, endMs: Date.now() } });
+    }
     live.followRun(result.follow, result.target);
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);

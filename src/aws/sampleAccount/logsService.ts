@@ -419,7 +419,9 @@ export function runQuery(store: ScenarioStore, groups: string[], startMs: number
   // Parsed whole before any event is read: a malformed query fails at StartQuery, as it does in AWS.
   type Step = { kind: 'fields'; fields: string[] } | { kind: 'filter'; cond: Cond } | { kind: 'stats'; spec: ReturnType<typeof parseStats> } | { kind: 'sort'; field: string; desc: boolean } | { kind: 'limit'; n: number };
   const steps: Step[] = [];
-  for (const raw of splitTopLevel(text, '|').map((s) => s.trim()).filter((s) => s && !s.startsWith('#'))) {
+  // A line that starts with `#` is a comment, as in Logs Insights.
+  const code = text.split('\n').filter((line) => !/^\s*#/.test(line)).join('\n');
+  for (const raw of splitTopLevel(code, '|').map((s) => s.trim()).filter(Boolean)) {
     const cmd = /^\S+/.exec(raw)![0];
     const rest = raw.slice(cmd.length).trim();
     switch (cmd.toLowerCase()) {
