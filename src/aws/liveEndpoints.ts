@@ -1,5 +1,5 @@
 // Live Updates: after a Trace 504 run, go on reading the same log groups (the stages' access
-// logs, the functions' REPORT lines) every few seconds from where the run stopped, push only the
+// logs, the functions' REPORT lines) at once and then every few seconds from where the run stopped, push only the
 // new events into the run's collector, and hand back the endpoints computed again. Each poll
 // reads a short overlap, because CloudWatch Logs makes events searchable some seconds after
 // their time; event ids keep each one counted once. A failed poll is a warning and the next one
@@ -7,6 +7,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { analyze } from '../core/analyze';
 import type { EndpointStats } from '../core/report';
+import { routeIdKey } from '../core/endpoints';
+import type { RouteTimeouts } from '../core/liveNotices';
 import type { AwsClients } from './clients';
 import { isCancellation } from './errors';
 import { logsInput, planGroups, readPlanLogs, type FollowState } from './trace504';
@@ -20,6 +22,8 @@ export interface LiveUpdate {
   endpoints: EndpointStats[];
   /** 504s at the budget that this poll added, over all routes. */
   newTimeouts: number;
+  /** The same, per route (only the routes that have new ones). */
+  newTimeoutRoutes: RouteTimeouts[];
   /** Events this poll read that had not been seen. */
   newEvents: number;
   /** The window the endpoints now cover. */
@@ -38,6 +42,18 @@ export interface LiveOptions {
 }
 
 const timeoutsOf = (endpoints: EndpointStats[]): number => endpoints.reduce((n, e) => n + e.timeouts, 0);
+
+/** The routes whose 504 count grew since `before` (by route key), with how much. */
+export function newTimeoutsByRoute(before: ReadonlyMap<string, number>, endpoints: EndpointStats[]): RouteTimeouts[] {
+  const out: RouteTimeouts[] = [];
+  for (const e of endpoints) {
+    const n = e.timeouts - (before.get(routeIdKey(e)) ?? 0);
+    if (n > 0) out.push({ endpoint: e, newTimeouts: n });
+  }
+  return out;
+}
+
+const timeoutsByRoute = (endpoints: EndpointStats[]): Map<string, number> => new Map(endpoints.map((e) => [routeIdKey(e), e.timeouts]));
 
 /** The endpoints of the state as it is now. */
 export function currentEndpoints(state: FollowState): EndpointStats[] {
@@ -61,26 +77,26 @@ export async function pollOnce(clients: AwsClients, state: FollowState, now: num
   return { newEvents: pushed, warnings };
 }
 
-/** Polls every `everyMs` until the signal aborts. */
+/** Polls at once, then every `everyMs`, until the signal aborts. */
 export async function followEndpoints(clients: AwsClients, state: FollowState, o: LiveOptions): Promise<void> {
   const clock = o.now ?? Date.now;
-  let timeouts = timeoutsOf(currentEndpoints(state));
-  while (!o.signal.aborted) {
-    // An abort ends the wait at once; the loop then ends quietly.
-    await sleep(o.everyMs, undefined, { signal: o.signal }).catch(() => undefined);
-    if (o.signal.aborted) return;
+  let before = currentEndpoints(state);
+  for (;;) {
     const now = clock();
     try {
       const { newEvents, warnings } = await pollOnce(clients, state, now, o.signal);
       if (o.signal.aborted) return;
       for (const w of warnings) o.onWarning(w);
       const endpoints = currentEndpoints(state);
-      const total = timeoutsOf(endpoints);
-      o.onUpdate({ endpoints, newTimeouts: Math.max(0, total - timeouts), newEvents, sinceMs: state.sinceMs, untilMs: now });
-      timeouts = total;
+      const newTimeoutRoutes = newTimeoutsByRoute(timeoutsByRoute(before), endpoints);
+      o.onUpdate({ endpoints, newTimeouts: Math.max(0, timeoutsOf(endpoints) - timeoutsOf(before)), newTimeoutRoutes, newEvents, sinceMs: state.sinceMs, untilMs: now });
+      before = endpoints;
     } catch (e) {
       if (isCancellation(e) || o.signal.aborted) return;
       o.onWarning(e instanceof Error ? e.message : String(e));
     }
+    // An abort ends the wait at once; the loop then ends quietly.
+    await sleep(o.everyMs, undefined, { signal: o.signal }).catch(() => undefined);
+    if (o.signal.aborted) return;
   }
 }
