@@ -9,6 +9,6 @@ export { trace504 } from './aws/trace504';
 export { functionLogGroup, requestEvents } from './aws/logsSource';
 export type { FollowState, Trace504Result } from './aws/trace504';
 export { followEndpoints } from './aws/liveEndpoints';
-export type { LiveUpdate } from './aws/liveEndpoints';
+export type { LiveSource, LiveUpdate } from './aws/liveEndpoints';
 export { startSampleAccount } from './aws/sampleAccount/server';
 export type { SampleAccount } from './aws/sampleAccount/server';

@@ -1,5 +1,6 @@
 // "Toggle Live Updates": keeps the Slow Endpoints view current after a Trace 504 run by reading
-// the run's log groups at once and then every few seconds (src/aws/liveEndpoints.ts). The view's
+// the run's log groups at once, then following them with CloudWatch Logs Live Tail, or polling
+// every few seconds where Live Tail is denied or not available (src/aws/liveEndpoints.ts). The view's
 // message says when live updates began and when a new request last came in, as clock times; its
 // badge counts the 504s that came in since live updates began. A route with new 504s raises one
 // notification ("3 new 504s on POST /reports", Open Waterfall), at most one per route a minute
@@ -7,7 +8,7 @@
 // is logged and said in the message, and the next one tries again; a new Trace 504 run is
 // followed from then on.
 import * as vscode from 'vscode';
-import type { AwsClients, FollowState, LiveUpdate } from '../awsBundle';
+import type { AwsClients, FollowState, LiveSource, LiveUpdate } from '../awsBundle';
 import { Commands } from '../constants';
 import { LiveNotices, noticeText, type LiveNotice } from '../core/liveNotices';
 import { loadAwsBundle } from './awsBundle';
@@ -30,6 +31,9 @@ interface Live {
   /** When live updates began, and when an update last brought new log events (wall clock). */
   startedMs: number;
   lastNewMs?: number;
+  /** How the logs are followed now (polling until Live Tail's sessions start). */
+  source: LiveSource;
+  everyMs: number;
   notices: LiveNotices;
   /** Shows the notices held back by the per-route gap once it is over. */
   flush?: ReturnType<typeof setTimeout>;
@@ -94,25 +98,30 @@ export class LiveUpdates implements vscode.Disposable {
     const { AwsClients, followEndpoints } = loadAwsBundle();
     const clients = new AwsClients(this.conn.connection());
     const abort = new AbortController();
-    const live: Live = { abort, clients, newTimeouts: 0, startedMs: Date.now(), notices: new LiveNotices() };
-    this.live = live;
     const everyMs = readConfig().liveRefreshSeconds * 1000;
+    const live: Live = { abort, clients, newTimeouts: 0, startedMs: Date.now(), source: 'polling', everyMs, notices: new LiveNotices() };
+    this.live = live;
     this.view.message = `${this.since(live)} — ${run.target} · reading the new log events…`;
-    this.log.info(`live updates on: ${run.target}, every ${everyMs / 1000} s`);
+    this.log.info(`live updates on: ${run.target}, every ${everyMs / 1000} s until Live Tail starts`);
     void followEndpoints(clients, run.follow, {
       everyMs,
       signal: abort.signal,
       onUpdate: (u: LiveUpdate) => this.update(live, run, u),
+      onSource: (s: LiveSource) => {
+        if (this.live !== live || live.source === s) return;
+        live.source = s;
+        this.log.info(s === 'live-tail' ? 'live updates: following with CloudWatch Logs Live Tail' : `live updates: polling every ${everyMs / 1000} s`);
+      },
       onWarning: (w: string) => {
         if (this.live !== live) return;
         this.log.warn(`live update: ${w}`);
-        this.view.message = `${this.since(live)} — ${run.target} · the last read failed (${w}); trying again in ${everyMs / 1000} s.`;
+        this.view.message = `${this.since(live)} — ${run.target} · ${w}`;
       },
     });
   }
 
   private since(live: Live): string {
-    return `Live since ${clockTime(live.startedMs)}`;
+    return `Live since ${clockTime(live.startedMs)} (${live.source === 'live-tail' ? 'Live Tail' : `polling every ${live.everyMs / 1000} s`})`;
   }
 
   private update(live: Live, run: FollowedRun, u: LiveUpdate): void {

@@ -77,6 +77,8 @@ test('followEndpoints polls at once, then until its signal aborts, and reports n
   // Each poll moves the account's clock ten minutes on: POST /reports times out every few minutes.
   const done = followEndpoints(c, run.follow, {
     everyMs: 5,
+    // Polling only (Live Tail has its own tests, liveTail.test.ts).
+    liveTail: false,
     signal: ac.signal,
     now: () => (clock += 10 * 60_000),
     onUpdate: (u) => {
