@@ -34,6 +34,8 @@ interface Live {
   /** How the logs are followed now (polling until Live Tail's sessions start). */
   source: LiveSource;
   everyMs: number;
+  /** What the last read said went wrong, until the next update. */
+  warning?: string;
   notices: LiveNotices;
   /** Shows the notices held back by the per-route gap once it is over. */
   flush?: ReturnType<typeof setTimeout>;
@@ -101,7 +103,7 @@ export class LiveUpdates implements vscode.Disposable {
     const everyMs = readConfig().liveRefreshSeconds * 1000;
     const live: Live = { abort, clients, newTimeouts: 0, startedMs: Date.now(), source: 'polling', everyMs, notices: new LiveNotices() };
     this.live = live;
-    this.view.message = `${this.since(live)} — ${run.target} · reading the new log events…`;
+    this.show(live, run);
     this.log.info(`live updates on: ${run.target}, every ${everyMs / 1000} s until Live Tail starts`);
     void followEndpoints(clients, run.follow, {
       everyMs,
@@ -111,17 +113,23 @@ export class LiveUpdates implements vscode.Disposable {
         if (this.live !== live || live.source === s) return;
         live.source = s;
         this.log.info(s === 'live-tail' ? 'live updates: following with CloudWatch Logs Live Tail' : `live updates: polling every ${everyMs / 1000} s`);
+        this.show(live, run);
       },
       onWarning: (w: string) => {
         if (this.live !== live) return;
         this.log.warn(`live update: ${w}`);
-        this.view.message = `${this.since(live)} — ${run.target} · ${w}`;
+        live.warning = w;
+        this.show(live, run);
       },
     });
   }
 
-  private since(live: Live): string {
-    return `Live since ${clockTime(live.startedMs)} (${live.source === 'live-tail' ? 'Live Tail' : `polling every ${live.everyMs / 1000} s`})`;
+  /** `Live since 6:23 PM (Live Tail) — orders-api (REST API, stage prod) · last new request 6:41:07 PM · 3 new 504s`. */
+  private show(live: Live, run: FollowedRun): void {
+    const how = live.source === 'live-tail' ? 'Live Tail' : `polling every ${live.everyMs / 1000} s`;
+    const last = live.lastNewMs === undefined ? 'no new request yet' : `last new request ${clockTimeSeconds(live.lastNewMs)}`;
+    const timeouts = live.newTimeouts ? ` · ${live.newTimeouts} new 504${live.newTimeouts === 1 ? '' : 's'}` : '';
+    this.view.message = `Live since ${clockTime(live.startedMs)} (${how}) — ${run.target} · ${live.warning ?? `${last}${timeouts}`}`;
   }
 
   private update(live: Live, run: FollowedRun, u: LiveUpdate): void {
@@ -130,9 +138,8 @@ export class LiveUpdates implements vscode.Disposable {
     live.newTimeouts += u.newTimeouts;
     if (u.newEvents > 0) live.lastNewMs = Date.now();
     this.log.info(`live update: ${u.newEvents} new log event(s), ${u.newTimeouts} new 504(s), ${u.endpoints.length} endpoint(s)`);
-    const last = live.lastNewMs === undefined ? 'no new request yet' : `last new request ${clockTimeSeconds(live.lastNewMs)}`;
-    const timeouts = live.newTimeouts ? ` · ${live.newTimeouts} new 504${live.newTimeouts === 1 ? '' : 's'}` : '';
-    this.view.message = `${this.since(live)} — ${run.target} · ${last}${timeouts}`;
+    live.warning = undefined;
+    this.show(live, run);
     this.view.badge = live.newTimeouts
       ? { value: live.newTimeouts, tooltip: `${live.newTimeouts} request(s) timed out at the gateway since live updates began at ${clockTime(live.startedMs)}` }
       : undefined;
