@@ -1,6 +1,7 @@
 // The sample account: one HTTP server on 127.0.0.1 that answers X-Ray, CloudWatch Logs, Lambda
-// and API Gateway (REST and v2) with their real wire protocols, so the SDK clients and the AWS
-// CLI talk to it exactly as to AWS (endpoint override, any credentials). Faults can be injected
+// and API Gateway (REST and v2) with their real wire protocols (StartLiveTail as an event stream,
+// liveTail.ts), so the SDK clients and the AWS CLI talk to it exactly as to AWS (endpoint
+// override, any credentials). Faults can be injected
 // for tests: throttling, 5xx, partial batches, slow answers, expired tokens, access denied.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
