@@ -12,6 +12,6 @@ export type { TraceByIdResult } from './aws/traceById';
 export { functionLogGroup, requestEvents } from './aws/logsSource';
 export type { FirstAnswer, FollowState, Trace504Result } from './aws/trace504';
 export { followEndpoints } from './aws/liveEndpoints';
-export type { LiveUpdate } from './aws/liveEndpoints';
+export type { LiveSource, LiveUpdate } from './aws/liveEndpoints';
 export { startSampleAccount } from './aws/sampleAccount/server';
 export type { SampleAccount } from './aws/sampleAccount/server';

@@ -44,6 +44,7 @@ export const Settings = {
   traceWindowMinutes: 'traceWindowMinutes',
   maxTraces: 'maxTraces',
   liveRefreshSeconds: 'liveRefreshSeconds',
+  liveNotify: 'liveUpdates.notify',
   inlineHints: 'codeHints.inline',
 } as const;
 

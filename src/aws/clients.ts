@@ -129,8 +129,9 @@ export class AwsClients {
     return this.get('xray', (cfg) => new XRayClient(cfg));
   }
   logs(): CloudWatchLogsClient {
-    // For StartLiveTail, which no feature calls yet: it streams from a `streaming-logs.` host
-    // prefix, which a local endpoint does not have. The other Logs operations have no prefix.
+    // For StartLiveTail (Live Updates, liveTail.ts): the SDK sends it to a `stream-` host prefix
+    // (`stream-logs.<region>.amazonaws.com`), which a local endpoint does not have. The other Logs
+    // operations have no prefix. A Live Tail stream ends when the signal given to `call` aborts.
     return this.get('logs', (cfg) => new CloudWatchLogsClient({ ...cfg, ...(this.connection.endpoint ? { disableHostPrefix: true } : {}) }));
   }
   lambda(): LambdaClient {

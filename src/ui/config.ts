@@ -10,6 +10,8 @@ export interface TimeoutLensConfig {
   traceWindowMinutes: number;
   maxTraces: number;
   liveRefreshSeconds: number;
+  /** Live Updates raise a notification when a route has new 504s. */
+  liveNotify: boolean;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -28,6 +30,7 @@ export function readConfig(): TimeoutLensConfig {
     maxTraces: c.get<number>(Settings.maxTraces, 50),
     // Below 5 s the polls would only spend the account's FilterLogEvents quota (5 per second).
     liveRefreshSeconds: Math.max(5, c.get<number>(Settings.liveRefreshSeconds, 30)),
+    liveNotify: c.get<boolean>(Settings.liveNotify, true) !== false,
   };
 }
 

@@ -1,10 +1,16 @@
 // "Toggle Live Updates": keeps the Slow Endpoints view current after a Trace 504 run by reading
-// the run's log groups every few seconds (src/aws/liveEndpoints.ts). The view's message says
-// that it is live and when it last changed; its badge counts the 504s that came in since live
-// updates began. A poll that fails is logged and said in the message, and the next one tries
-// again; a new Trace 504 run is followed from then on.
+// the run's log groups at once, then following them with CloudWatch Logs Live Tail, or polling
+// every few seconds where Live Tail is denied or not available (src/aws/liveEndpoints.ts). The view's
+// message says when live updates began and when a new request last came in, as clock times; its
+// badge counts the 504s that came in since live updates began. A route with new 504s raises one
+// notification ("3 new 504s on POST /reports", Open Waterfall), at most one per route a minute
+// (src/core/liveNotices.ts), unless `timeoutLens.liveUpdates.notify` is off. A poll that fails
+// is logged and said in the message, and the next one tries again; a new Trace 504 run is
+// followed from then on.
 import * as vscode from 'vscode';
-import type { AwsClients, FollowState, LiveUpdate } from '../awsBundle';
+import type { AwsClients, FollowState, LiveSource, LiveUpdate } from '../awsBundle';
+import { Commands } from '../constants';
+import { LiveNotices, noticeText, type LiveNotice } from '../core/liveNotices';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
@@ -18,11 +24,31 @@ interface FollowedRun {
   where: string;
 }
 
-const time = (ms: number): string => new Date(ms).toLocaleTimeString();
+interface Live {
+  abort: AbortController;
+  clients: AwsClients;
+  newTimeouts: number;
+  /** When live updates began, and when an update last brought new log events (wall clock). */
+  startedMs: number;
+  lastNewMs?: number;
+  /** How the logs are followed now (polling until Live Tail's sessions start). */
+  source: LiveSource;
+  everyMs: number;
+  /** What the last read said went wrong, until the next update. */
+  warning?: string;
+  notices: LiveNotices;
+  /** Shows the notices held back by the per-route gap once it is over. */
+  flush?: ReturnType<typeof setTimeout>;
+}
+
+/** `6:23 PM`: when live updates began. */
+const clockTime = (ms: number): string => new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+/** `6:41:07 PM`: when something last changed. */
+const clockTimeSeconds = (ms: number): string => new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
 
 export class LiveUpdates implements vscode.Disposable {
   private run: FollowedRun | undefined;
-  private live: { abort: AbortController; clients: AwsClients; newTimeouts: number } | undefined;
+  private live: Live | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when live updates start or stop (the status bar shows which). */
   readonly onDidChange = this.changed.event;
@@ -82,38 +108,87 @@ export class LiveUpdates implements vscode.Disposable {
     const { AwsClients, followEndpoints } = loadAwsBundle();
     const clients = new AwsClients(this.conn.connection());
     const abort = new AbortController();
-    const live = { abort, clients, newTimeouts: 0 };
+    const everyMs = readConfig().liveRefreshSeconds * 1000;
+    const live: Live = { abort, clients, newTimeouts: 0, startedMs: Date.now(), source: 'polling', everyMs, notices: new LiveNotices() };
     this.live = live;
     this.changed.fire();
-    const everyMs = readConfig().liveRefreshSeconds * 1000;
-    this.view.message = `Live: ${run.target}, every ${everyMs / 1000} s — waiting for the first poll…`;
-    this.log.info(`live updates on: ${run.target}, every ${everyMs / 1000} s`);
+    this.show(live, run);
+    this.log.info(`live updates on: ${run.target}, every ${everyMs / 1000} s until Live Tail starts`);
     void followEndpoints(clients, run.follow, {
       everyMs,
       signal: abort.signal,
       onUpdate: (u: LiveUpdate) => this.update(live, run, u),
+      onSource: (s: LiveSource) => {
+        if (this.live !== live || live.source === s) return;
+        live.source = s;
+        this.log.info(s === 'live-tail' ? 'live updates: following with CloudWatch Logs Live Tail' : `live updates: polling every ${everyMs / 1000} s`);
+        this.show(live, run);
+      },
       onWarning: (w: string) => {
+        if (this.live !== live) return;
         this.log.warn(`live update: ${w}`);
-        this.view.message = `Live: ${run.target} — the last poll failed (${w}); trying again in ${everyMs / 1000} s.`;
+        live.warning = w;
+        this.show(live, run);
       },
     });
   }
 
-  private update(live: NonNullable<LiveUpdates['live']>, run: FollowedRun, u: LiveUpdate): void {
+  /** `Live since 6:23 PM (Live Tail) — orders-api (REST API, stage prod) · last new request 6:41:07 PM · 3 new 504s`. */
+  private show(live: Live, run: FollowedRun): void {
+    const how = live.source === 'live-tail' ? 'Live Tail' : `polling every ${live.everyMs / 1000} s`;
+    const last = live.lastNewMs === undefined ? 'no new request yet' : `last new request ${clockTimeSeconds(live.lastNewMs)}`;
+    const timeouts = live.newTimeouts ? ` · ${live.newTimeouts} new 504${live.newTimeouts === 1 ? '' : 's'}` : '';
+    this.view.message = `Live since ${clockTime(live.startedMs)} (${how}) — ${run.target} · ${live.warning ?? `${last}${timeouts}`}`;
+  }
+
+  private update(live: Live, run: FollowedRun, u: LiveUpdate): void {
     if (this.live !== live) return;
     this.endpoints.setEndpoints(u.endpoints);
     live.newTimeouts += u.newTimeouts;
+    if (u.newEvents > 0) live.lastNewMs = Date.now();
     this.log.info(`live update: ${u.newEvents} new log event(s), ${u.newTimeouts} new 504(s), ${u.endpoints.length} endpoint(s)`);
-    this.view.message = `Live: ${run.target} since ${time(u.sinceMs)} — updated ${time(u.untilMs)}${live.newTimeouts ? ` · ${live.newTimeouts} new 504(s) since live began` : ''}`;
+    live.warning = undefined;
+    this.show(live, run);
     this.view.badge = live.newTimeouts
-      ? { value: live.newTimeouts, tooltip: `${live.newTimeouts} request(s) timed out at the gateway since live updates began` }
+      ? { value: live.newTimeouts, tooltip: `${live.newTimeouts} request(s) timed out at the gateway since live updates began at ${clockTime(live.startedMs)}` }
       : undefined;
+    if (readConfig().liveNotify) this.announce(live, live.notices.add(u.newTimeoutRoutes, Date.now()));
+  }
+
+  /** One notification per route; the notices held back by the gap are shown when it is over. */
+  private announce(live: Live, notices: LiveNotice[]): void {
+    for (const n of notices) {
+      const text = noticeText(n);
+      this.log.info(`live notice: ${text}`);
+      void vscode.window.showWarningMessage(text, 'Open Waterfall').then((choice) => {
+        if (choice) void this.openWorst(n);
+      });
+    }
+    const next = live.notices.nextDueMs();
+    if (next === undefined || live.flush) return;
+    live.flush = setTimeout(() => {
+      live.flush = undefined;
+      if (this.live !== live) return;
+      this.announce(live, readConfig().liveNotify ? live.notices.due(Date.now()) : []);
+    }, Math.max(0, next - Date.now()));
+  }
+
+  /** The route's worst traced request; a route with none traced yet gets a Trace 504 run on its API. */
+  private async openWorst(n: LiveNotice): Promise<void> {
+    const worst = this.endpoints.getChildren({ kind: 'route', e: n.endpoint }).find((c) => c.kind === 'request');
+    if (worst?.kind === 'request') {
+      this.log.info(`live notice: opening ${worst.request.report.traceId} of ${n.endpoint.method} ${n.endpoint.route}`);
+      await vscode.commands.executeCommand(Commands.openTracedRequest, worst.request.report.traceId);
+      return;
+    }
+    await vscode.commands.executeCommand(Commands.trace504, { api: n.endpoint.api, minutes: readConfig().traceWindowMinutes });
   }
 
   stop(): void {
     if (!this.live) return;
     this.live.abort.abort();
     this.live.clients.dispose();
+    clearTimeout(this.live.flush);
     this.live = undefined;
     this.changed.fire();
     this.view.message = undefined;

@@ -290,6 +290,21 @@ export class Workbench {
     return waitFor(`a notification matching ${re}`, async () => (await this.notifications()).find((n) => re.test(n)), timeoutMs);
   }
 
+  /** The notification toast whose message matches `re` (its message, its buttons). */
+  notificationToast(re: RegExp): ReturnType<Page['locator']> {
+    return this.page.locator('.notifications-toasts .notification-list-item', { has: this.page.locator('.notification-list-item-message', { hasText: re }) }).first();
+  }
+
+  /** The buttons of the toast whose message matches `re`. */
+  async notificationButtons(re: RegExp): Promise<string[]> {
+    return (await this.notificationToast(re).locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** Clicks a button (e.g. "Open Waterfall") of the toast whose message matches `re`. */
+  async clickNotificationButton(re: RegExp, label: string): Promise<void> {
+    await this.notificationToast(re).locator('.notification-list-item-buttons-container .monaco-button', { hasText: label }).first().click();
+  }
+
   /** Clicks the activity-bar entry of a view container (e.g. "Timeout Lens"). */
   async openViewContainer(label: string): Promise<void> {
     const item = this.page.locator(`.activitybar li[aria-label*="${label}"], .activitybar a[aria-label*="${label}"]`).first();

@@ -251,7 +251,7 @@ test('Toggle Live Updates keeps Slow Endpoints current from the living account',
   const pane = wb.viewPane('Slow Endpoints');
   const text = await waitFor('the live message above the endpoints', async () => {
     const t = await pane.innerText().catch(() => '');
-    return /Live: function orders-api-reports .* updated /.test(t) && /POST \/reports/.test(t) ? t : undefined;
+    return /Live since .* — function orders-api-reports .* · last new request /.test(t) && /POST \/reports/.test(t) ? t : undefined;
   }, 30_000);
   assert.match(text, /GET \/orders\/\{id\}/);
   await wb.screenshot('vscode-live-updates');

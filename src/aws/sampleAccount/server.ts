@@ -1,6 +1,7 @@
 // The sample account: one HTTP server on 127.0.0.1 that answers X-Ray, CloudWatch Logs, Lambda
-// and API Gateway (REST and v2) with their real wire protocols, so the SDK clients and the AWS
-// CLI talk to it exactly as to AWS (endpoint override, any credentials). Faults can be injected
+// and API Gateway (REST and v2) with their real wire protocols (StartLiveTail as an event stream,
+// liveTail.ts), so the SDK clients and the AWS CLI talk to it exactly as to AWS (endpoint
+// override, any credentials). Faults can be injected
 // for tests: throttling, 5xx, partial batches, slow answers, expired tokens, access denied.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { batchGetTraces, getServiceGraph, getTraceSummaries, listRetrievedTraces
 import { describeLogGroups, filterLogEvents, getLogEvents, getQueryResults, startQuery, stopQuery } from './logsService';
 import { apiGatewayRoute, apiGatewayV2Route, lambdaRoute } from './configServices';
 import { WireError, type Reply } from './wire';
+import { LiveTailSessions, type LiveTailOptions } from './liveTail';
 
 export interface SampleAccountOptions {
   /** 0 (default) = any free port. */
@@ -22,6 +24,8 @@ export interface SampleAccountOptions {
   historyMinutes?: number;
   seed?: number;
   now?: () => number;
+  /** Live Tail: how often a session sends an update (default 1 s) and how long it lasts (default 3 h). */
+  liveTail?: LiveTailOptions;
 }
 
 export type FaultKind = 'throttle' | 'server-error' | 'partial-batch' | 'slow' | 'expired-token' | 'access-denied';
@@ -43,6 +47,8 @@ export interface SampleAccount {
   clearFaults(): void;
   /** The calls answered so far, by operation (for tests and the benchmark). */
   calls(): Record<string, number>;
+  /** The Live Tail sessions streaming now. */
+  liveTails(): number;
   store: ScenarioStore;
   close(): Promise<void>;
 }
@@ -83,7 +89,7 @@ function route(store: ScenarioStore, method: string, url: URL, headers: Incoming
       protocol: 'json',
       operation: op,
       run: h ?? ((): Reply => {
-        throw new WireError('UnknownOperationException', 400, `The sample account does not implement ${op}${op === 'StartLiveTail' ? ': poll FilterLogEvents instead' : ''}.`);
+        throw new WireError('UnknownOperationException', 400, `The sample account does not implement ${op}.`);
       }),
     };
   }
@@ -172,6 +178,7 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
   });
   let faults: Array<FaultRule & { left: number }> = [];
   const counts: Record<string, number> = {};
+  const tails = new LiveTailSessions(store, options.liveTail);
 
   const server = createServer((req, res) => {
     void (async (): Promise<void> => {
@@ -205,6 +212,8 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
       faults = faults.filter((f) => f.left > 0);
       try {
         if (error) throw error;
+        // An event stream: the sessions write the answer themselves, frame by frame.
+        if (r.operation === 'StartLiveTail') return tails.start(body, res);
         const reply = r.run(partial);
         send(res, r.protocol, reply.status, reply.body);
       } catch (e) {
@@ -233,8 +242,10 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
       faults = [];
     },
     calls: () => ({ ...counts }),
+    liveTails: () => tails.count,
     close: () =>
       new Promise<void>((resolve) => {
+        tails.closeAll();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -67,15 +67,18 @@ test('a failed poll is a warning naming the fix; the next poll catches up', asyn
   c.dispose();
 });
 
-test('followEndpoints polls until its signal aborts, and reports new 504s', async () => {
+test('followEndpoints polls at once, then until its signal aborts, and reports new 504s per route', async () => {
   const c = clients();
   const run = await trace504(c, { api: 'orders-api', sinceMs: SINCE, nowMs: T0, maxTraces: 0 });
   const updates: LiveUpdate[] = [];
   const warnings: string[] = [];
   const ac = new AbortController();
+  const started = clock;
   // Each poll moves the account's clock ten minutes on: POST /reports times out every few minutes.
   const done = followEndpoints(c, run.follow, {
     everyMs: 5,
+    // Polling only (Live Tail has its own tests, liveTail.test.ts).
+    liveTail: false,
     signal: ac.signal,
     now: () => (clock += 10 * 60_000),
     onUpdate: (u) => {
@@ -87,6 +90,11 @@ test('followEndpoints polls until its signal aborts, and reports new 504s', asyn
   await done;
   assert.equal(updates.length, 3);
   assert.deepEqual(warnings, []);
+  assert.equal(updates[0]!.untilMs, started + 10 * 60_000, 'the first poll ran at once, at the first reading of the clock');
+  for (const u of updates) {
+    assert.equal(u.newTimeoutRoutes.reduce((n, r) => n + r.newTimeouts, 0), u.newTimeouts, 'the routes’ new 504s add up');
+    for (const r of u.newTimeoutRoutes) assert.equal(r.endpoint.route, '/reports', 'only POST /reports times out at the gateway');
+  }
   assert.ok(updates.every((u, i) => i === 0 || u.untilMs > updates[i - 1]!.untilMs));
   assert.ok(updates.reduce((n, u) => n + u.newTimeouts, 0) > 0, 'new 504s were seen');
   const reports = updates.at(-1)!.endpoints.find((e) => e.route === '/reports')!;
