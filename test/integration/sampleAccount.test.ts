@@ -132,6 +132,40 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   assert.match(byName.at(-1)!, /^POST \/reports/);
   await wb.runCommand('Timeout Lens: Sort Routes By…');
   await wb.pickQuickItem('Risk');
+  // A route's context menu, by keyboard: Open the Access Log Query writes the route's Logs Insights query.
+  await wb.viewPane('Slow Endpoints').locator('.monaco-list-row', { hasText: 'GET /orders/{id}' }).first().click();
+  // The click also opens the route's worst request, whose panel takes the focus (and would close a
+  // menu) when its webview has loaded: wait for it, then give the focus back to the tree.
+  await waitFor('the waterfall of GET /orders/{id}', async () => ((await wb.webviewTexts('body')).some((t) => /GET https:\/\/\S+\/prod\/orders\/\w/.test(t)) ? true : undefined), 20_000).catch(() => undefined);
+  await wb.page.waitForTimeout(1_000);
+  for (let attempt = 1; ; attempt++) {
+    await tree.focus();
+    await wb.page.keyboard.press('Shift+F10');
+    const menuItem = wb.page.locator('.context-view .action-label', { hasText: 'Open the Access Log Query' }).first();
+    // Hovered, then Enter (as a keyboard user would after the arrows): a click right after the menu opens can be ignored.
+    const clicked = await menuItem.hover({ timeout: 5_000 }).then(async () => {
+      await wb.page.keyboard.press('Enter');
+      return true;
+    }, () => false);
+    if (clicked) break;
+    await wb.page.keyboard.press('Escape');
+    if (attempt >= 3) {
+      await wb.screenshot('vscode-slow-endpoints-context-menu-failed');
+      throw new Error('the route’s context menu closed before Open the Access Log Query could be chosen, 3 times');
+    }
+  }
+  const query = await waitFor('the access-log query document', async () => {
+    const t = (await wb.page.locator('.monaco-editor .view-lines').last().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+    // The route the keyboard's focus is on (the clicked GET /orders/{id}, or its neighbour GET /orders).
+    return /filter resourcePath = "\/orders(\/\{id\})?" and httpMethod = "GET"/.test(t) ? t : undefined;
+  }, 20_000).catch(async (e: unknown) => {
+    await wb.screenshot('vscode-slow-endpoints-access-log-query-failed');
+    throw e;
+  });
+  assert.match(query, /Log group: \/aws\/apigateway\/orders-api\/prod/);
+  assert.match(query, /aws logs start-query --log-group-name \/aws\/apigateway\/orders-api\/prod .*--endpoint-url http:\/\/127\.0\.0\.1:\d+/);
+  await wb.screenshot('vscode-slow-endpoints-access-log-query');
+  await wb.runCommand('View: Revert and Close Editor');
   // Leave the workbench as the later tests expect it: one waterfall of this run (a panel revealed
   // later reloads its webview and takes the focus, which closes a quick pick opened meanwhile).
   await wb.runCommand('View: Close Editor');
