@@ -62,16 +62,8 @@ export function activate(context: vscode.ExtensionContext): void {
       const api = node?.kind === 'api' ? node.api : node?.kind === 'route' ? node.e.api : undefined;
       return runTrace504(services, api ? { api } : undefined);
     }),
-    vscode.commands.registerCommand(Commands.copyRouteStats, async (node?: EndpointNode) => {
-      if (node?.kind !== 'route') return;
-      await vscode.env.clipboard.writeText(SlowEndpointsTree.routeStats(node.e));
-      void vscode.window.setStatusBarMessage('Timeout Lens: route statistics copied', 3000);
-    }),
-    vscode.commands.registerCommand(Commands.copyFinding, async (node?: EndpointNode) => {
-      if (node?.kind !== 'finding') return;
-      await vscode.env.clipboard.writeText(SlowEndpointsTree.findingText(node.f));
-      void vscode.window.setStatusBarMessage('Timeout Lens: finding copied', 3000);
-    }),
+    vscode.commands.registerCommand(Commands.copyRouteStats, (node?: EndpointNode) => (node?.kind === 'route' ? copy(SlowEndpointsTree.routeStats(node.e), 'route statistics') : undefined)),
+    vscode.commands.registerCommand(Commands.copyFinding, (node?: EndpointNode) => (node?.kind === 'finding' ? copy(SlowEndpointsTree.findingText(node.f), 'finding') : undefined)),
     vscode.commands.registerCommand(Commands.openAccessLogQuery, (node?: EndpointNode) => (node?.kind === 'route' ? openAccessLogQuery(endpoints, node.e, connection) : undefined)),
     vscode.commands.registerCommand(Commands.sortEndpoints, () => sortEndpoints(endpoints)),
     vscode.commands.registerCommand(Commands.filterEndpoints, () => filterEndpoints(endpoints, endpointsView)),
@@ -98,6 +90,12 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const ms = performance.now() - started;
   log.info(`activated in ${ms.toFixed(1)} ms (version ${String(context.extension.packageJSON.version)})`);
+}
+
+/** Puts a tree item's text on the clipboard and says so in the status bar. */
+async function copy(text: string, what: string): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.setStatusBarMessage(`Timeout Lens: ${what} copied`, 3000);
 }
 
 export function deactivate(): void {
