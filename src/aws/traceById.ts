@@ -76,18 +76,18 @@ export async function traceById(clients: AwsClients, rawId: string, signal?: Abo
     if (isCancellation(e)) throw e;
     warnings.push(`Could not read the integration timeouts (the default budget is used): ${e instanceof Error ? e.message : String(e)}`);
   }
-  // The functions the trace ran: their timeouts meet the budget, their runtimes word the fixes.
+  // The function the trace ran: its timeout meets the budget, its runtime words the fixes.
   const functionTimeouts: Record<string, number> = {};
   const functionRuntimes: Record<string, string> = {};
-  const ran = ranFn ? [ranFn] : [];
-  for (const c of await Promise.allSettled(ran.map((f) => functionConfig(clients, f, signal)))) {
-    if (c.status === 'rejected') {
-      if (isCancellation(c.reason)) throw c.reason;
-      warnings.push(`Could not read a function's configuration: ${c.reason instanceof Error ? c.reason.message : String(c.reason)}`);
-      continue;
+  if (ranFn) {
+    try {
+      const c = await functionConfig(clients, ranFn, signal);
+      if (api) functionTimeouts[c.name] = c.timeoutMs;
+      if (c.runtime) functionRuntimes[c.name] = c.runtime;
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+      warnings.push(`Could not read the configuration of ${ranFn}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (api) functionTimeouts[c.value.name] = c.value.timeoutMs;
-    if (c.value.runtime) functionRuntimes[c.value.name] = c.value.runtime;
   }
   const options: AnalyzeOptions = {
     configured: configuredBudgets(api, routes),

@@ -1,7 +1,7 @@
 // The one output channel ("Timeout Lens", a LogOutputChannel) and a `[component]`-prefixed
 // logger on top of it. Payloads at debug level; credentials are never passed in.
 import * as vscode from 'vscode';
-import { OUTPUT_CHANNEL_NAME } from '../constants';
+import { Commands, OUTPUT_CHANNEL_NAME } from '../constants';
 
 export interface Logger {
   trace(message: string): void;
@@ -26,4 +26,11 @@ export function createLogger(channel: vscode.LogOutputChannel, component: string
     error: (m) => channel.error(typeof m === 'string' ? `${p} ${m}` : `${p} ${m.message}`),
     child: (c) => createLogger(channel, `${component}:${c}`),
   };
+}
+
+/** A message whose button (e.g. "Show Log") opens the log: pass the `show…Message` call made with it. */
+export function offerLog(shown: Thenable<string | undefined>): void {
+  void shown.then((choice) => {
+    if (choice) void vscode.commands.executeCommand(Commands.showOutput);
+  });
 }

@@ -8,7 +8,7 @@ import { analyze } from '../core/analyze';
 import type { Report } from '../core/report';
 import type { AnalyzedTrace } from '../core/breakdown';
 import { readConfig } from './config';
-import type { Logger } from './logger';
+import { offerLog, type Logger } from './logger';
 import type { Services } from './services';
 import type { WaterfallInput } from './waterfallPanel';
 import { waterfallEntries } from './waterfallSnapshot';
@@ -47,11 +47,7 @@ export function reportSkipped(report: Report, log: Logger): void {
   for (const e of report.errors) log.warn(`skipped ${e.source}: ${e.message}`);
   const first = report.errors[0]!;
   const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';
-  void vscode.window
-    .showWarningMessage(`Timeout Lens skipped ${report.errors.length} item(s) it could not read${more}: ${first.message}`, 'Show Details')
-    .then((choice) => {
-      if (choice) void vscode.commands.executeCommand('timeoutLens.showOutput');
-    });
+  offerLog(vscode.window.showWarningMessage(`Timeout Lens skipped ${report.errors.length} item(s) it could not read${more}: ${first.message}`, 'Show Details'));
 }
 
 export async function pickTraceFiles(): Promise<string[] | undefined> {

@@ -6,7 +6,7 @@ import type { ApiInfo, FunctionConfig } from '../awsBundle';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
-import type { Logger } from './logger';
+import { offerLog, type Logger } from './logger';
 import type { Services } from './services';
 import { waterfallEntries } from './waterfallSnapshot';
 import type { WaterfallEntry } from './waterfallPanel';
@@ -202,9 +202,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     if (worst) {
       const problems = result.warnings.filter((w) => !isNote(w));
       if (problems.length) {
-        void vscode.window.showWarningMessage(`Trace 504: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, 'Show Log').then((c) => {
-          if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
-        });
+        offerLog(vscode.window.showWarningMessage(`Trace 504: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, 'Show Log'));
       }
     } else {
       void vscode.window.showInformationMessage(`Trace 504: ${result.warnings[0] ?? `no slow requests of ${result.target} in the last ${minutes} minutes.`}`);
@@ -216,9 +214,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     }
     const m = e instanceof Error ? e.message : String(e);
     log.error(`trace 504 failed: ${m}`);
-    void vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log').then((c) => {
-      if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
-    });
+    offerLog(vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log'));
   } finally {
     clients.dispose();
   }
@@ -243,9 +239,7 @@ async function openTraceById(services: Services, traceId: string): Promise<void>
     const entries = waterfallEntries(result.analyzed, result.report.findings);
     if (!entries[0]) {
       const why = result.report.errors[0]?.message;
-      void vscode.window.showErrorMessage(`Trace 504: trace ${traceId} could not be read${why ? `: ${why}` : ''}.`, 'Show Log').then((c) => {
-        if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
-      });
+      offerLog(vscode.window.showErrorMessage(`Trace 504: trace ${traceId} could not be read${why ? `: ${why}` : ''}.`, 'Show Log'));
       return;
     }
     waterfalls.show({ ...entries[0], others: entries });
@@ -259,9 +253,7 @@ async function openTraceById(services: Services, traceId: string): Promise<void>
     }
     const m = e instanceof Error ? e.message : String(e);
     log.error(`trace ${traceId} failed: ${m}`);
-    void vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log').then((c) => {
-      if (c) void vscode.commands.executeCommand('timeoutLens.showOutput');
-    });
+    offerLog(vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log'));
   } finally {
     clients.dispose();
   }
