@@ -15,7 +15,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { InitializeHandlerOptions, InitializeMiddleware, MetadataBearer, ResponseMetadata } from '@smithy/types';
-import { toAwsSourceError, type AwsCallContext, type AwsSourceError } from './errors';
+import { toAwsSourceError, type AwsCallContext, type AwsSourceError, type AwsSurface } from './errors';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -44,6 +44,8 @@ export interface Connection {
   maxAttempts?: number;
   /** Receives `XRay.GetTraceSummaries 200 41 ms` for each call (not part of where to read from). */
   logger?: AwsLogger;
+  /** Who reads the error messages: their remedies name the extension's commands (default) or the CLI's flags. */
+  surface?: AwsSurface;
 }
 
 /** The fallback region when neither the connection, the profile nor the environment names one. */
@@ -149,6 +151,7 @@ export class AwsClients {
     if (this.connection.profile) ctx.profile = this.connection.profile;
     if (this.connection.region) ctx.region = this.connection.region;
     if (this.connection.endpoint) ctx.endpoint = this.connection.endpoint;
+    if (this.connection.surface) ctx.surface = this.connection.surface;
     return ctx;
   }
 

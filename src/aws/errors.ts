@@ -3,7 +3,8 @@
 // endpoint that could not be reached. Cancellation is not an error: it has its own code, and
 // callers check `isCancellation` before they report anything. Which errors are throttling and
 // which are the network is the SDK's own classification (the one its retry strategy uses);
-// what is ours is the message that names the fix.
+// what is ours is the message that names the fix. The fix is worded for where the message is
+// read: the extension's commands and settings, or the CLI's flags and environment variables.
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { SdkError } from '@smithy/types';
 
@@ -46,11 +47,16 @@ export const IAM_ACTIONS: Record<string, string> = {
   GetIntegrations: 'apigateway:GET',
 };
 
+/** Where an error message is read, and so what its remedy names: commands and settings, or flags and environment variables. */
+export type AwsSurface = 'extension' | 'cli';
+
 export interface AwsCallContext {
   operation: string;
   profile?: string;
   region?: string;
   endpoint?: string;
+  /** Default 'extension'. */
+  surface?: AwsSurface;
 }
 
 export class AwsSourceError extends Error {
@@ -104,11 +110,53 @@ function isNetworkError(e: unknown): boolean {
   return err.$metadata?.httpStatusCode === undefined && isTransientError(err);
 }
 
-function loginHint(profile: string | undefined): string {
-  const p = profile ?? 'default';
+/** The remedies that differ between the extension and the CLI, each a clause that fits the sentences below. */
+interface Remedies {
+  /** After "Run `aws configure …` (or `aws configure sso`), or …" when a profile was named. */
+  otherProfile: string;
+  /** The sentence after "found no AWS credentials (…)." when no profile was named. */
+  noCredentials: string;
+  /** After "Sign in again (`aws sso login`)" for the default credentials that expired. */
+  freshDefault: string;
+  /** A sentence: where to set a valid Region. */
+  region: string;
+  /** After "Check the network (a proxy or VPN)" when an endpoint override is set. */
+  endpoint: string;
+  /** After "Check the network (a proxy or VPN)" for AWS's own endpoints. */
+  awsEndpoint: string;
+  /** After "Wait a minute and try again, or". */
+  narrower: string;
+  /** Inside parentheses after "no profile". */
+  noProfile: string;
+}
+
+const REMEDIES: Record<AwsSurface, Remedies> = {
+  extension: {
+    otherProfile: 'choose another profile (Timeout Lens: Select AWS Profile)',
+    noCredentials: 'Run `aws configure` (or `aws configure sso`), or choose a profile (Timeout Lens: Select AWS Profile).',
+    freshDefault: ', or choose a profile (Timeout Lens: Select AWS Profile), then retry.',
+    region: 'Choose one with Timeout Lens: Select Region.',
+    endpoint: ' and the endpoint in the timeoutLens.aws.endpoint setting.',
+    awsEndpoint: ' and the Region (Timeout Lens: Select Region).',
+    narrower: 'pick a shorter time window in Trace 504.',
+    noProfile: 'no profile is chosen',
+  },
+  cli: {
+    otherProfile: 'pass another profile with --profile NAME',
+    noCredentials: 'Pass --profile NAME or set AWS_PROFILE, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure` (or `aws configure sso`).',
+    freshDefault: ', set fresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or pass --profile NAME; then retry.',
+    region: 'Pass one with --region (e.g. --region us-east-1) or set AWS_REGION.',
+    endpoint: ' and the URL given to --endpoint.',
+    awsEndpoint: ' and --region (or AWS_REGION).',
+    narrower: 'look back less far (--since 15m).',
+    noProfile: 'no --profile was given',
+  },
+};
+
+function loginHint(profile: string | undefined, r: Remedies): string {
   return profile
-    ? `Sign in again: \`aws sso login --profile ${p}\` for an SSO profile, or renew the keys of profile "${p}" (\`aws configure --profile ${p}\`).`
-    : 'Sign in again (`aws sso login`), or set fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then retry.';
+    ? `Sign in again: \`aws sso login --profile ${profile}\` for an SSO profile, or renew the keys of profile "${profile}" (\`aws configure --profile ${profile}\`).`
+    : `Sign in again (\`aws sso login\`)${r.freshDefault}`;
 }
 
 /**
@@ -130,45 +178,49 @@ export function toAwsSourceError(e: unknown, ctx: AwsCallContext): AwsSourceErro
   // The only text of the error that reaches a message; what AWS or a proxy wrote can quote a request.
   const message = scrubSecrets(field(e, 'message') ?? String(e));
   const op = ctx.operation;
+  const r = REMEDIES[ctx.surface ?? 'extension'];
+  /** The credentials as a subject: `profile "dev"` or `the default credentials`. */
   const who = ctx.profile ? `profile "${ctx.profile}"` : 'the default credentials';
   if (name === 'AbortError') return new AwsSourceError('cancelled', `${op} was cancelled.`, op, e);
   if (CREDENTIALS_EXPIRED.has(name) || /expired/i.test(message) && /token|credential/i.test(message)) {
-    return new AwsSourceError('credentials-expired', `The AWS credentials of ${who} have expired (${op}). ${loginHint(ctx.profile)}`, op, e);
+    const whose = ctx.profile ? `The AWS credentials of profile "${ctx.profile}"` : 'The default AWS credentials';
+    return new AwsSourceError('credentials-expired', `${whose} have expired (${op}). ${loginHint(ctx.profile, r)}`, op, e);
   }
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /Could not load credentials|Unable to locate credentials|profile .* could not be found/i.test(message)) {
-    const p = ctx.profile ? `profile "${ctx.profile}"` : 'any credentials';
     return new AwsSourceError(
       'credentials-missing',
-      `Timeout Lens found no AWS credentials for ${p}. Run \`aws configure${ctx.profile ? ` --profile ${ctx.profile}` : ''}\` or \`aws configure sso\`, or choose another profile (Timeout Lens: Select AWS Profile).`,
+      ctx.profile
+        ? `Timeout Lens found no AWS credentials for profile "${ctx.profile}". Run \`aws configure --profile ${ctx.profile}\` (or \`aws configure sso\`), or ${r.otherProfile}.`
+        : `Timeout Lens found no AWS credentials (${r.noProfile}, and the default credential chain found none). ${r.noCredentials}`,
       op,
       e,
     );
   }
   if (CREDENTIALS_INVALID.has(name)) {
-    return new AwsSourceError('credentials-missing', `AWS did not accept the credentials of ${who} (${name}). ${loginHint(ctx.profile)}`, op, e);
+    return new AwsSourceError('credentials-missing', `AWS did not accept ${ctx.profile ? `the credentials of profile "${ctx.profile}"` : 'the default credentials'} (${name}). ${loginHint(ctx.profile, r)}`, op, e);
   }
   if (ACCESS_DENIED.has(name) || /not authorized to perform/i.test(message)) {
     const action = IAM_ACTIONS[op] ?? /perform: ([a-z0-9-]+:[A-Za-z]+)/.exec(message)?.[1];
     return new AwsSourceError(
       'access-denied',
-      `Access denied: ${who} may not call ${action ?? op}. Add "${action ?? op}" to its IAM policy (the README lists the read-only policy Timeout Lens needs).`,
+      `Access denied: the identity of ${who} may not call ${action ?? op}. Add "${action ?? op}" to its IAM policy (the README lists the read-only policy Timeout Lens needs).`,
       op,
       e,
       action,
     );
   }
   if (isThrottlingError(asSdkError(e))) {
-    return new AwsSourceError('throttled', `AWS throttled ${op} and it still failed after retries. Wait a minute, or narrow the time window, and try again.`, op, e);
+    return new AwsSourceError('throttled', `AWS throttled ${op}, and the call still failed after retries. Wait a minute and try again, or ${r.narrower}`, op, e);
   }
   if (isNetworkError(e) || /getaddrinfo|ECONNREFUSED|socket hang up/i.test(message)) {
     if ((code === 'ENOTFOUND' || /getaddrinfo/.test(message)) && ctx.region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(ctx.region)) {
-      return new AwsSourceError('unknown-region', `"${ctx.region}" is not an AWS Region. Choose one with Timeout Lens: Select Region (e.g. us-east-1).`, op, e);
+      return new AwsSourceError('unknown-region', `"${ctx.region}" is not an AWS Region. ${r.region}`, op, e);
     }
-    const where = ctx.endpoint ?? `the ${op} endpoint${ctx.region ? ` in ${ctx.region}` : ''}`;
-    return new AwsSourceError('network', `Cannot reach ${where} (${code || name}). Check the network, a proxy or VPN, and the endpoint setting.`, op, e);
+    const where = ctx.endpoint ?? `the AWS endpoint of ${op}${ctx.region ? ` in ${ctx.region}` : ''}`;
+    return new AwsSourceError('network', `Cannot reach ${where} (${code || name}). Check the network (a proxy or VPN)${ctx.endpoint ? r.endpoint : r.awsEndpoint}`, op, e);
   }
   if (/region/i.test(message) && /missing|invalid|not valid/i.test(message)) {
-    return new AwsSourceError('unknown-region', `No valid AWS Region is set (${message}). Choose one with Timeout Lens: Select Region.`, op, e);
+    return new AwsSourceError('unknown-region', `No valid AWS Region is set (${message}). ${r.region}`, op, e);
   }
   const status = (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   return new AwsSourceError('service', `${op} failed${status ? ` (HTTP ${status})` : ''}: ${name ? `${name}: ` : ''}${message}`, op, e);
