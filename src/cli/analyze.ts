@@ -1,6 +1,7 @@
-// `timeout-lens analyze <files or dirs...> [--json] [--budget-ms N] [--api-type rest|http|websocket] [--fail-on S]`
-// Reads trace and log files (kinds sniffed by content) and templates, analyzes them and prints the report.
-import { parseArgs } from 'node:util';
+// `timeout-lens analyze <files or dirs...>`: reads trace and log files (kinds sniffed by content)
+// and templates, analyzes them and prints the report. Its options and exit status are in usage.ts.
+// A path that is not there is a usage error found before any reading; what cannot be understood
+// inside the files is the report's `errors`, unless no file is of a kind it reads.
 import { isAbsolute, relative, sep } from 'node:path';
 import { readInputs } from '../ingest/files';
 import { readTemplateFile } from '../code/templateFiles';
@@ -9,26 +10,8 @@ import type { ApiType } from '../core/budget';
 import { renderTextReport } from '../core/textReport';
 import { SEVERITY_RANK, type Finding, type Report, type Severity } from '../core/report';
 import { templateFindings, templateProblems } from '../code/templateFindings';
-
-export const ANALYZE_USAGE = `Usage: timeout-lens analyze <file|dir>... [--json] [--budget-ms N] [--api-type rest|http|websocket] [--fail-on high|elevated|info]
-
-Reads X-Ray traces (BatchGetTraces output, segment documents as JSON, NDJSON or the daemon's
-UDP form) and logs (Lambda REPORT lines, API Gateway access and execution logs, as text,
-FilterLogEvents/GetLogEvents JSON or Logs Insights rows), joins them, and prints where each
-request's time went against its API Gateway budget, worst first, then the endpoints by risk.
-Templates (SAM/CloudFormation template.yaml|json, CDK cdk.out/*.template.json, serverless.yml)
-are read too: a function whose timeout is longer than the API in front of it waits is a
-finding at the line that sets the timeout.
-
-  --json              print the report as JSON (the documented, stable format)
-  --budget-ms N       use N ms as the integration budget instead of the API type's default
-  --api-type T        rest (29 s), http (30 s) or websocket (29 s), for traces that do not say
-  --access-log-format F   the stage's access-log format, for text access logs
-                          (e.g. '$context.requestId $context.status $context.responseLatency …')
-  --function-timeout NAME=SECONDS   a function's configured timeout (repeatable)
-  --width N           width of the text report (default: the terminal's, or 100)
-  --fail-on S         exit with 1 when a finding is of severity S or worse (high > elevated > info),
-                      for CI; without it the exit code does not depend on the findings`;
+import { unreadable } from './paths';
+import { ANALYZE, ExitCode, parseCommand, usage, usageError } from './usage';
 
 const SEVERITIES = Object.keys(SEVERITY_RANK) as Severity[];
 
@@ -44,55 +27,41 @@ function shown(path: string): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'budget-ms': { type: 'string' },
-        'api-type': { type: 'string' },
-        width: { type: 'string' },
-        'access-log-format': { type: 'string' },
-        'function-timeout': { type: 'string', multiple: true },
-        'fail-on': { type: 'string' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`timeout-lens analyze: ${(e as Error).message}\n\n${ANALYZE_USAGE}\n`);
-    return 2;
+  const parsed = parseCommand(ANALYZE, args);
+  if (parsed === 'help') {
+    process.stdout.write(`${usage(ANALYZE)}\n`);
+    return ExitCode.ok;
   }
-  const { values, positionals } = parsed;
-  if (!positionals.length) {
-    process.stderr.write(`timeout-lens analyze: give at least one file or folder\n\n${ANALYZE_USAGE}\n`);
-    return 2;
-  }
-  const budget = values['budget-ms'] !== undefined ? Number(values['budget-ms']) : undefined;
-  if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) {
-    process.stderr.write(`timeout-lens analyze: --budget-ms takes a positive number of milliseconds\n`);
-    return 2;
-  }
-  const apiType = values['api-type'];
-  if (apiType !== undefined && !['rest', 'http', 'websocket'].includes(apiType)) {
-    process.stderr.write(`timeout-lens analyze: --api-type is rest, http or websocket\n`);
-    return 2;
-  }
-  const failOn = values['fail-on'];
-  if (failOn !== undefined && !(SEVERITIES as string[]).includes(failOn)) {
-    process.stderr.write(`timeout-lens analyze: --fail-on is ${SEVERITIES.join(', ')} (got ${failOn})\n`);
-    return 2;
-  }
+  if ('error' in parsed) return usageError(ANALYZE, parsed.error);
+  const positionals = parsed.positionals;
+  if (!positionals.length) return usageError(ANALYZE, 'give at least one file or folder');
+  const budgetArg = parsed.string('budget-ms');
+  const budget = budgetArg !== undefined ? Number(budgetArg) : undefined;
+  if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) return usageError(ANALYZE, `--budget-ms takes a positive number of milliseconds (got ${budgetArg})`, false);
+  const apiType = parsed.string('api-type');
+  if (apiType !== undefined && !['rest', 'http', 'websocket'].includes(apiType)) return usageError(ANALYZE, `--api-type is rest, http or websocket (got ${apiType})`, false);
+  const failOn = parsed.string('fail-on');
+  if (failOn !== undefined && !(SEVERITIES as string[]).includes(failOn)) return usageError(ANALYZE, `--fail-on is ${SEVERITIES.join(', ')} (got ${failOn})`, false);
+  const widthArg = parsed.string('width');
+  const width = widthArg !== undefined ? Number(widthArg) : process.stdout.columns || 100;
+  if (!(Number.isInteger(width) && width > 0)) return usageError(ANALYZE, `--width takes a positive whole number of columns (got ${widthArg})`, false);
   const functionTimeouts: Record<string, number> = {};
-  for (const ft of values['function-timeout'] ?? []) {
+  for (const ft of parsed.strings('function-timeout')) {
     const m = /^([A-Za-z0-9-_]+)=(\d+(?:\.\d+)?)$/.exec(ft);
-    if (!m) {
-      process.stderr.write(`timeout-lens analyze: --function-timeout takes NAME=SECONDS (got ${ft})\n`);
-      return 2;
-    }
+    if (!m) return usageError(ANALYZE, `--function-timeout takes NAME=SECONDS (got ${ft})`, false);
     functionTimeouts[m[1]!] = Number(m[2]) * 1000;
   }
-  const format = values['access-log-format'];
+  // A mistyped path in CI must not pass as "no findings": every path is checked before reading.
+  let missing = 0;
+  for (const p of positionals) {
+    const why = await unreadable(p);
+    if (why) {
+      process.stderr.write(`timeout-lens analyze: cannot read ${p}: ${why}\n`);
+      missing++;
+    }
+  }
+  if (missing) return ExitCode.usage;
+  const format = parsed.string('access-log-format');
   const inputs = await readInputs(positionals, { readTemplate: readTemplateFile, ...(format ? { accessLogFormat: format } : {}) });
   // Templates given beside the traces name each function's runtime: the fixes speak its language.
   const functionRuntimes: Record<string, string> = {};
@@ -105,10 +74,21 @@ export async function run(args: string[]): Promise<number> {
   });
   report.findings.push(...templateFindings(inputs.templates));
   report.errors.push(...templateProblems(inputs.templates));
-  if (values.json) {
+  // No file of a kind timeout-lens reads: a wrong folder or a wrong file, not an empty result. A
+  // file of a known kind that holds no requests, or only damage, is a result: its report lists why.
+  if (inputs.files.length === 0) {
+    if (report.errors.length === 0) {
+      process.stderr.write(`timeout-lens analyze: no files found in ${positionals.join(', ')}\n`);
+    } else {
+      const lines = report.errors.slice(0, 20).map((e) => `  ${shown(e.source)}: ${e.message}`);
+      if (report.errors.length > 20) lines.push(`  … and ${report.errors.length - 20} more`);
+      process.stderr.write(`timeout-lens analyze: nothing could be read (no traces, logs or templates timeout-lens reads):\n${lines.join('\n')}\n`);
+    }
+    return ExitCode.usage;
+  }
+  if (parsed.boolean('json')) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const width = values.width ? Number(values.width) : process.stdout.columns || 100;
     const forText: Report = {
       ...report,
       findings: report.findings.map((f) => (f.location ? { ...f, location: { ...f.location, file: shown(f.location.file) } } : f)),
@@ -118,7 +98,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (failOn !== undefined) {
     const bar = SEVERITY_RANK[failOn as Severity];
-    if (allFindings(report).some((f) => SEVERITY_RANK[f.severity] >= bar)) return 1;
+    if (allFindings(report).some((f) => SEVERITY_RANK[f.severity] >= bar)) return ExitCode.findings;
   }
-  return 0;
+  return ExitCode.ok;
 }

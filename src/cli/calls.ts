@@ -1,19 +1,12 @@
-// `timeout-lens calls <file>... [--json]`: the handlers a file exports and the AWS and HTTP calls
-// it makes, with the loops around them. The parser's .wasm files are read from dist/tree-sitter/
-// beside the bundle (esbuild.mjs copies them there).
-import { readFileSync } from 'node:fs';
+// `timeout-lens calls <file>...`: the handlers a file exports and the AWS and HTTP calls it
+// makes, with the loops around them. The parser's .wasm files are read from dist/tree-sitter/
+// beside the bundle (esbuild.mjs copies them there). Its options and exit status are in usage.ts.
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { languageOf, loadCodeParser } from '../code/callSites';
-import type { CallSite, CodeOutline } from '../code/types';
-
-export const CALLS_USAGE = `Usage: timeout-lens calls <file>... [--json]
-
-Reads handler files (.js .mjs .cjs .jsx .ts .mts .cts .tsx .py) and lists the handlers they
-export and the calls they make that X-Ray would record (AWS SDK v2/v3, boto3, fetch, axios, got,
-undici, http(s), requests, httpx, urllib3), with the loops each call sits in. Lines are 1-based.
-
-  --json              print the outlines as JSON (lines and columns 0-based, as in the editor API)`;
+import type { CallSite, CodeLanguage, CodeOutline } from '../code/types';
+import { unreadable } from './paths';
+import { CALLS, ExitCode, parseCommand, usage, usageError } from './usage';
 
 /** The folder of the parser's .wasm files, beside the running bundle. */
 export function cliCodeWasmDir(): string {
@@ -27,32 +20,46 @@ function describe(c: CallSite): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-  } catch (e) {
-    process.stderr.write(`timeout-lens calls: ${(e as Error).message}\n\n${CALLS_USAGE}\n`);
-    return 2;
+  const parsed = parseCommand(CALLS, args);
+  if (parsed === 'help') {
+    process.stdout.write(`${usage(CALLS)}\n`);
+    return ExitCode.ok;
   }
-  if (parsed.positionals.length === 0) {
-    process.stderr.write(`${CALLS_USAGE}\n`);
-    return 2;
-  }
-  const parser = await loadCodeParser(cliCodeWasmDir());
-  const outlines: Array<{ file: string; outline: CodeOutline }> = [];
-  let failed = 0;
+  if ('error' in parsed) return usageError(CALLS, parsed.error);
+  if (parsed.positionals.length === 0) return usageError(CALLS, 'give at least one file');
+  // Every file is checked before the parser loads: one bad path fails the run, as in analyze.
+  const files: Array<{ file: string; language: CodeLanguage }> = [];
+  let bad = 0;
   for (const p of parsed.positionals) {
     const file = resolve(p);
     const language = languageOf(file);
-    if (!language) {
-      process.stderr.write(`timeout-lens calls: ${p}: not a JavaScript, TypeScript or Python file\n`);
-      failed++;
+    const why = await unreadable(p);
+    if (why || !language) {
+      process.stderr.write(`timeout-lens calls: ${why ? `cannot read ${p}: ${why}` : `${p}: not a JavaScript, TypeScript or Python file`}\n`);
+      bad++;
       continue;
     }
-    outlines.push({ file, outline: await parser.outlineLoaded(readFileSync(file, 'utf8'), language, file) });
+    files.push({ file, language });
   }
-  parser.dispose();
-  if (parsed.values.json) process.stdout.write(`${JSON.stringify(outlines, null, 2)}\n`);
+  if (bad) return ExitCode.usage;
+  const texts: string[] = [];
+  for (const { file } of files) {
+    try {
+      texts.push(await readFile(file, 'utf8'));
+    } catch (e) {
+      // A folder named like a handler, or a file gone since the check.
+      process.stderr.write(`timeout-lens calls: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message}\n`);
+      return ExitCode.usage;
+    }
+  }
+  const parser = await loadCodeParser(cliCodeWasmDir());
+  const outlines: Array<{ file: string; outline: CodeOutline }> = [];
+  try {
+    for (const [i, { file, language }] of files.entries()) outlines.push({ file, outline: await parser.outlineLoaded(texts[i]!, language, file) });
+  } finally {
+    parser.dispose();
+  }
+  if (parsed.boolean('json')) process.stdout.write(`${JSON.stringify(outlines, null, 2)}\n`);
   else {
     for (const { file, outline } of outlines) {
       process.stdout.write(`${file}\n`);
@@ -61,5 +68,5 @@ export async function run(args: string[]): Promise<number> {
       for (const c of outline.calls) process.stdout.write(`${describe(c)}\n`);
     }
   }
-  return failed ? 1 : 0;
+  return ExitCode.ok;
 }

@@ -1,35 +1,35 @@
-// `timeout-lens sample-account [--port N] [--speed N] [--seed N] [--history MINUTES]`: the sample
-// account as a standalone server. The first line of stdout is its endpoint URL; then how to point
-// the AWS CLI at it. Serves until SIGINT/SIGTERM.
-import { parseArgs } from 'node:util';
+// `timeout-lens sample-account`: the sample account as a standalone server. The first line of
+// stdout is its endpoint URL; then how to point the AWS CLI at it. Serves until SIGINT/SIGTERM.
+// Its options and exit status are in usage.ts.
 import { startSampleAccount } from '../aws/sampleAccount/server';
-
-export const SAMPLE_ACCOUNT_USAGE = `Usage: timeout-lens sample-account [--port N] [--speed N] [--seed N] [--history MINUTES]
-
-A local AWS-compatible endpoint (X-Ray, CloudWatch Logs, Lambda, API Gateway) with a living
-orders-api whose POST /reports times out at 29 s. Any credentials are accepted.
-
-  --port N        port on 127.0.0.1 (default 0: any free port)
-  --speed N       run the traffic N times faster (10: a 504 every few seconds)
-  --seed N        another seed, another (deterministic) history
-  --history M     minutes of history present at start (default 60)`;
+import { ExitCode, parseCommand, SAMPLE_ACCOUNT, usage, usageError } from './usage';
 
 export async function run(args: string[]): Promise<number> {
-  let values;
+  const parsed = parseCommand(SAMPLE_ACCOUNT, args);
+  if (parsed === 'help') {
+    process.stdout.write(`${usage(SAMPLE_ACCOUNT)}\n`);
+    return ExitCode.ok;
+  }
+  if ('error' in parsed) return usageError(SAMPLE_ACCOUNT, parsed.error);
+  const number = (name: string): number => Number(parsed.string(name));
+  const port = number('port');
+  const speed = number('speed');
+  const history = number('history');
+  const seedArg = parsed.string('seed');
+  const seed = seedArg !== undefined ? Number(seedArg) : undefined;
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) return usageError(SAMPLE_ACCOUNT, `--port takes a port number from 0 to 65535 (got ${parsed.string('port')})`, false);
+  if (!(speed > 0) || !(history >= 0)) return usageError(SAMPLE_ACCOUNT, '--speed takes a positive number and --history a number of minutes, 0 or more', false);
+  if (seed !== undefined && !Number.isFinite(seed)) return usageError(SAMPLE_ACCOUNT, `--seed takes a number (got ${seedArg})`, false);
+  let account;
   try {
-    ({ values } = parseArgs({ args, options: { port: { type: 'string', default: '0' }, speed: { type: 'string', default: '1' }, seed: { type: 'string' }, history: { type: 'string', default: '60' } } }));
+    account = await startSampleAccount({ port, speed, historyMinutes: history, ...(seed !== undefined ? { seed } : {}) });
   } catch (e) {
-    process.stderr.write(`timeout-lens sample-account: ${(e as Error).message}\n\n${SAMPLE_ACCOUNT_USAGE}\n`);
-    return 2;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      return usageError(SAMPLE_ACCOUNT, `cannot listen on 127.0.0.1:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}; pass another --port, or --port 0 for any free one`, false);
+    }
+    throw e;
   }
-  const port = Number(values.port);
-  const speed = Number(values.speed);
-  const history = Number(values.history);
-  if (!(port >= 0 && port < 65536) || !(speed > 0) || !(history >= 0)) {
-    process.stderr.write(`timeout-lens sample-account: --port, --speed and --history take non-negative numbers\n`);
-    return 2;
-  }
-  const account = await startSampleAccount({ port, speed, historyMinutes: history, ...(values.seed ? { seed: Number(values.seed) } : {}) });
   process.stdout.write(`${account.endpoint}\n`);
   process.stdout.write(
     [
@@ -51,5 +51,5 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await account.close();
-  return 0;
+  return ExitCode.ok;
 }

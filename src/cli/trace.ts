@@ -1,29 +1,12 @@
-// `timeout-lens trace (--api NAME | --function NAME) [--since 1h] [--profile P] [--region R]
-//  [--endpoint URL] [--sample] [--json] [--verbose]`: fetches from X-Ray (or the sample account), analyzes
-// with the engine and prints the same report as `analyze`, worst request first. Progress and
-// warnings go to stderr, the report to stdout.
-import { parseArgs } from 'node:util';
+// `timeout-lens trace (--api NAME | --function NAME)`: fetches from X-Ray (or the sample account),
+// analyzes with the engine and prints the same report as `analyze`, worst request first. Progress
+// and warnings go to stderr, the report to stdout. Its options and exit status are in usage.ts;
+// every AWS failure is an AwsSourceError whose message names the CLI's flags (surface 'cli').
 import { renderTextReport } from '../core/textReport';
-import { AwsClients, type Connection } from '../aws/clients';
-import { AwsSourceError } from '../aws/errors';
+import { AwsClients, type Connection, type SendOptions } from '../aws/clients';
+import { AwsSourceError, isCancellation } from '../aws/errors';
 import { trace504 } from '../aws/trace504';
-
-export const TRACE_USAGE = `Usage: timeout-lens trace (--api NAME | --function NAME) [options]
-
-Finds the requests of an API (or a Lambda function) that got a 504 or came near the integration
-budget, fetches their X-Ray traces and prints where the time went, slowest first.
-
-  --api NAME          API Gateway API (REST, HTTP or WebSocket) by name or id
-  --function NAME     Lambda function by name
-  --since DURATION    how far back to look: 15m, 1h (default), 6h, 2d
-  --max N             the most traces to fetch (default 20)
-  --budget-ms N       integration budget to use instead of the account's
-  --profile P         AWS profile (default: the AWS CLI's credential chain)
-  --region R          AWS Region (default: the profile's, then AWS_REGION)
-  --endpoint URL      an AWS-compatible endpoint (LocalStack, a VPC endpoint, the sample account)
-  --sample            start the built-in sample account and trace it (no AWS account needed)
-  --json              print the report as JSON
-  --verbose           print each AWS call to stderr: [aws] Service.Operation status time`;
+import { ExitCode, parseCommand, TRACE, usage, usageError } from './usage';
 
 export function parseDuration(s: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(s.trim());
@@ -33,51 +16,84 @@ export function parseDuration(s: string): number | undefined {
   return n * unit;
 }
 
-export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        api: { type: 'string' },
-        function: { type: 'string' },
-        since: { type: 'string', default: '1h' },
-        max: { type: 'string', default: '20' },
-        'budget-ms': { type: 'string' },
-        profile: { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        sample: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`timeout-lens trace: ${(e as Error).message}\n\n${TRACE_USAGE}\n`);
-    return 2;
-  }
-  if (!values.api === !values.function) {
-    process.stderr.write(`timeout-lens trace: give --api NAME or --function NAME\n\n${TRACE_USAGE}\n`);
-    return 2;
-  }
-  const since = parseDuration(values.since ?? '1h');
-  if (!since) {
-    process.stderr.write(`timeout-lens trace: --since takes a duration like 15m, 1h or 2d\n`);
-    return 2;
-  }
-  const max = Number(values.max);
-  const budget = values['budget-ms'] !== undefined ? Number(values['budget-ms']) : undefined;
-  if (!(max > 0) || (budget !== undefined && !(budget > 0))) {
-    process.stderr.write(`timeout-lens trace: --max and --budget-ms take positive numbers\n`);
-    return 2;
+/**
+ * The clients, keeping every AWS failure of the run and the operations that answered. Trace 504
+ * turns a failed part (one service's search, the logs) into a warning and goes on; when the X-Ray
+ * search never answered, nothing could be found, and those failures are why the run failed.
+ */
+class RecordingClients extends AwsClients {
+  readonly failures: AwsSourceError[] = [];
+  readonly answered = new Set<string>();
+
+  private keep(e: unknown): void {
+    if (AwsSourceError.is(e) && !isCancellation(e)) this.failures.push(e);
   }
 
+  override async call<O>(operation: string, run: (options: SendOptions) => Promise<O>, signal?: AbortSignal): Promise<O> {
+    try {
+      const out = await super.call(operation, run, signal);
+      this.answered.add(operation);
+      return out;
+    } catch (e) {
+      this.keep(e);
+      throw e;
+    }
+  }
+
+  override async *paginate<P>(operation: string, pages: (options: SendOptions) => AsyncIterable<P>, signal?: AbortSignal): AsyncGenerator<P, void, undefined> {
+    try {
+      for await (const page of super.paginate(operation, pages, signal)) {
+        this.answered.add(operation);
+        yield page;
+      }
+      this.answered.add(operation);
+    } catch (e) {
+      this.keep(e);
+      throw e;
+    }
+  }
+
+  /** The X-Ray search failed every time it was tried: the run has nothing to show, and AWS said why. */
+  searchFailed(): boolean {
+    return !this.answered.has('GetTraceSummaries') && this.failures.some((f) => f.operation === 'GetTraceSummaries');
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommand(TRACE, args);
+  if (parsed === 'help') {
+    process.stdout.write(`${usage(TRACE)}\n`);
+    return ExitCode.ok;
+  }
+  if ('error' in parsed) return usageError(TRACE, parsed.error);
+  const api = parsed.string('api');
+  const functionName = parsed.string('function');
+  if (!api === !functionName) return usageError(TRACE, api ? 'give --api NAME or --function NAME, not both' : 'give --api NAME or --function NAME');
+  const sinceArg = parsed.string('since') ?? '1h';
+  const since = parseDuration(sinceArg);
+  if (!since) return usageError(TRACE, `--since takes a duration like 15m, 1h or 2d (got ${sinceArg})`, false);
+  const maxArg = parsed.string('max');
+  const max = Number(maxArg);
+  if (!(Number.isInteger(max) && max > 0)) return usageError(TRACE, `--max takes a positive whole number (got ${maxArg})`, false);
+  const budgetArg = parsed.string('budget-ms');
+  const budget = budgetArg !== undefined ? Number(budgetArg) : undefined;
+  if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) return usageError(TRACE, `--budget-ms takes a positive number of milliseconds (got ${budgetArg})`, false);
+  const endpoint = parsed.string('endpoint');
+  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) return usageError(TRACE, `--endpoint takes a URL such as http://127.0.0.1:4566 (got ${endpoint})`, false);
+  const sample = parsed.boolean('sample');
+  if (sample && (endpoint || parsed.string('profile') || parsed.string('region'))) {
+    return usageError(TRACE, '--sample brings its own endpoint, Region and credentials: leave out --endpoint, --profile and --region', false);
+  }
+  const verbose = parsed.boolean('verbose');
+
   let stopSample: (() => Promise<void>) | undefined;
-  const connection: Connection = {};
-  if (values.profile) connection.profile = values.profile;
-  if (values.region) connection.region = values.region;
-  if (values.endpoint) connection.endpoint = values.endpoint;
-  if (values.sample) {
+  const connection: Connection = { surface: 'cli' };
+  const profile = parsed.string('profile');
+  const region = parsed.string('region');
+  if (profile) connection.profile = profile;
+  if (region) connection.region = region;
+  if (endpoint) connection.endpoint = endpoint;
+  if (sample) {
     const { startSampleAccount } = await import('../aws/sampleAccount/server');
     const account = await startSampleAccount({ port: 0, historyMinutes: 60 });
     stopSample = () => account.close();
@@ -87,12 +103,12 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`sample account at ${account.endpoint}\n`);
   }
   // One line per AWS call (operation, status, time; never a credential), between the progress lines.
-  if (values.verbose) connection.logger = { debug: (m) => process.stderr.write(`[aws] ${m}\n`) };
-  const clients = new AwsClients(connection);
+  if (verbose) connection.logger = { debug: (m) => process.stderr.write(`[aws] ${m}\n`) };
+  const clients = new RecordingClients(connection);
   const ac = new AbortController();
   const onSignal = (): void => ac.abort();
   process.once('SIGINT', onSignal);
-  const tty = process.stderr.isTTY && !values.verbose;
+  const tty = process.stderr.isTTY && !verbose;
   let lastLen = 0;
   const progress = (m: string): void => {
     if (tty) {
@@ -103,8 +119,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     const now = Date.now();
     const result = await trace504(clients, {
-      ...(values.api ? { api: values.api } : {}),
-      ...(values.function ? { functionName: values.function } : {}),
+      ...(api ? { api } : {}),
+      ...(functionName ? { functionName } : {}),
       sinceMs: now - since,
       nowMs: now,
       maxTraces: max,
@@ -113,21 +129,27 @@ export async function run(args: string[]): Promise<number> {
       onProgress: progress,
     });
     if (tty) process.stderr.write(`\r${' '.repeat(lastLen)}\r`);
+    if (clients.searchFailed() && result.report.traces.length === 0) {
+      // Nothing could be found, and AWS said why: the run failed, once per distinct reason.
+      for (const m of new Set(clients.failures.map((f) => f.message))) process.stderr.write(`timeout-lens trace: ${m}\n`);
+      return ExitCode.aws;
+    }
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (values.json) process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
+    if (parsed.boolean('json')) process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
     else {
-      process.stdout.write(`Trace 504: ${result.target}, last ${values.since}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)\n\n`);
+      process.stdout.write(`Trace 504: ${result.target}, last ${sinceArg}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)\n\n`);
       process.stdout.write(renderTextReport(result.report, { width: process.stdout.columns || 100, traces: new Map(result.analyzed.map((a) => [a.trace.traceId, a.trace])) }));
     }
-    return 0;
+    return ExitCode.ok;
   } catch (e) {
     if (tty) process.stderr.write('\n');
     if (AwsSourceError.is(e) && e.code === 'cancelled') {
       process.stderr.write('cancelled\n');
-      return 130;
+      return ExitCode.interrupted;
     }
-    process.stderr.write(`timeout-lens trace: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    if (!AwsSourceError.is(e)) throw e;
+    process.stderr.write(`timeout-lens trace: ${e.message}\n`);
+    return ExitCode.aws;
   } finally {
     process.off('SIGINT', onSignal);
     clients.dispose();
