@@ -98,9 +98,9 @@ export class AwsClients {
   /** What the user sees in messages: profile, region, endpoint — never a secret. */
   describe(): string {
     const c = this.connection;
-    return [c.profile ? `profile ${c.profile}` : 'default credentials', c.region ?? '(region from profile)', c.endpoint ? `endpoint ${c.endpoint}` : '']
-      .filter(Boolean)
-      .join(', ');
+    const who = c.profile ? `profile "${c.profile}"` : 'the default credentials';
+    const where = c.region ?? "the profile's Region";
+    return `the account of ${who} in ${where}${c.endpoint ? ` (endpoint ${c.endpoint})` : ''}`;
   }
 
   private config(): Record<string, unknown> {

@@ -128,6 +128,8 @@ interface Remedies {
   narrower: string;
   /** Inside parentheses after "no profile". */
   noProfile: string;
+  /** After "if the request ran in another Region, ". */
+  otherRegion: string;
 }
 
 const REMEDIES: Record<AwsSurface, Remedies> = {
@@ -140,6 +142,7 @@ const REMEDIES: Record<AwsSurface, Remedies> = {
     awsEndpoint: ' and the Region (Timeout Lens: Select Region).',
     narrower: 'pick a shorter time window in Trace 504.',
     noProfile: 'no profile is chosen',
+    otherRegion: 'choose that Region with Timeout Lens: Select Region',
   },
   cli: {
     otherProfile: 'pass another profile with --profile NAME',
@@ -150,8 +153,14 @@ const REMEDIES: Record<AwsSurface, Remedies> = {
     awsEndpoint: ' and --region (or AWS_REGION).',
     narrower: 'look back less far (--since 15m).',
     noProfile: 'no --profile was given',
+    otherRegion: 'pass that Region with --region',
   },
 };
+
+/** How to read another Region, in the words of where the message is read. */
+export function otherRegionHint(surface: AwsSurface | undefined): string {
+  return REMEDIES[surface ?? 'extension'].otherRegion;
+}
 
 function loginHint(profile: string | undefined, r: Remedies): string {
   return profile

@@ -7,7 +7,7 @@ import { analyze, type AnalyzedTrace, type AnalyzeOptions } from '../core/analyz
 import type { Report } from '../core/report';
 import { parseTraceValue } from '../ingest/xray';
 import type { AwsClients } from './clients';
-import { AwsSourceError, isCancellation } from './errors';
+import { AwsSourceError, isCancellation, otherRegionHint } from './errors';
 import { functionConfig, listApis, listRoutes, type ApiInfo, type RouteInfo } from './configSource';
 import { batchGetTraces } from './xraySource';
 import { apiInFrontOf, configuredBudgets } from './trace504';
@@ -46,7 +46,7 @@ export async function traceById(clients: AwsClients, rawId: string, signal?: Abo
   if (!got.traces.length) {
     throw new AwsSourceError(
       'service',
-      `X-Ray has no trace ${id} in ${clients.describe()}. X-Ray keeps traces for 30 days, in the Region where the request ran: check the Region (Timeout Lens: Select Region).`,
+      `X-Ray has no trace ${id} in ${clients.describe()}. X-Ray keeps traces for 30 days, in the Region where the request ran: if it ran in another Region, ${otherRegionHint(clients.connection.surface)}.`,
       'BatchGetTraces',
     );
   }

@@ -301,7 +301,14 @@ test('Enter a trace ID: one request, held to the real budget of its route, its f
   // POST /reports runs orders-api-reports, allowed 60 s behind the 29 s API.
   assert.ok(r.report.findings.some((f) => f.id === 'lambda-timeout-exceeds-integration' && f.function === 'orders-api-reports'));
 
-  await assert.rejects(traceById(c, '1-00000000-000000000000000000000000'), /X-Ray has no trace 1-00000000-000000000000000000000000 in .*30 days.*Select Region/);
+  // Where it looked, as a phrase; the remedy in the words of the extension, or of the CLI.
+  await assert.rejects(
+    traceById(c, '1-00000000-000000000000000000000000'),
+    (e: Error) => e.message === `X-Ray has no trace 1-00000000-000000000000000000000000 in the account of the default credentials in us-east-1 (endpoint ${account.endpoint}). X-Ray keeps traces for 30 days, in the Region where the request ran: if it ran in another Region, choose that Region with Timeout Lens: Select Region.`,
+  );
+  const cli = clients({ surface: 'cli', profile: 'dev' });
+  await assert.rejects(traceById(cli, '1-00000000-000000000000000000000000'), /in the account of profile "dev" in us-east-1 .*if it ran in another Region, pass that Region with --region\.$/);
+  cli.dispose();
   await assert.rejects(traceById(c, 'not a trace'), /is not a trace ID/);
   account.inject({ kind: 'access-denied', operation: 'GetResources' });
   const noBudget = await traceById(c, ids[0]!);
