@@ -71,6 +71,8 @@ export class WaterfallApp {
   private activeId = '';
   /** A pointer is down: a focus it causes is the pointer's, not the keyboard's arrival. */
   private pointerDown = false;
+  /** The focus the app is moving to the span list is not to select the worst span. */
+  private noPick = false;
 
   constructor(root: HTMLElement, private readonly host: Host, restored: PersistedState | null) {
     this.state = new UiState(restored, (s) => host.saveState(s));
@@ -316,7 +318,8 @@ export class WaterfallApp {
     if (t === document.body || t === document.documentElement) {
       const listAction = actionOfEvent('list', e);
       if (listAction && this.snap && this.order.count > 0) {
-        this.focusSpans();
+        // The key itself says where to go (↓ from nothing: the first row): no worst span first.
+        this.focusSpans(false);
         if (this.runKey(listAction)) e.preventDefault();
         return;
       }
@@ -366,10 +369,15 @@ export class WaterfallApp {
     }
   }
 
-  /** Focuses the span list (which then selects the worst span if nothing is selected). */
-  private focusSpans(): void {
-    if (document.activeElement === this.list.element) this.onListFocus();
-    else this.list.element.focus({ preventScroll: true });
+  /** Focuses the span list; with `pick`, it then selects the worst span if nothing is selected. */
+  private focusSpans(pick = true): void {
+    if (document.activeElement === this.list.element) {
+      if (pick) this.onListFocus();
+      return;
+    }
+    this.noPick = !pick;
+    this.list.element.focus({ preventScroll: true });
+    this.noPick = false;
   }
 
   /**
@@ -377,7 +385,7 @@ export class WaterfallApp {
    * selected: the worst span is selected, so that the arrows move from there and the details show.
    */
   private onListFocus(): void {
-    if (this.pointerDown || !this.snap || this.state.selected >= 0 || this.order.count === 0) return;
+    if (this.pointerDown || this.noPick || !this.snap || this.state.selected >= 0 || this.order.count === 0) return;
     this.selectWorst();
   }
 
