@@ -1,11 +1,13 @@
 // Where a list key (keys.ts) takes the selection through the tree of rows, or the view along
-// the time axis: pure functions of the selection, the row order, the tree and the view, so the
-// handler only applies the answer.
+// the time axis, and where the trace table's and the findings' keys take their roving focus:
+// pure functions of the selection, the row order, the tree and the view, so the handlers only
+// apply the answer.
 import type { KeyAction } from './keys';
 import { FULL_VIEW, panView, viewOf, zoomView } from './scale';
 import type { Domain, View } from './scale';
 import type { RowOrder } from './rows';
 import type { SpanTable } from './spans';
+import type { SortKey } from './uiState';
 
 export interface TreeCursor {
   /** Selected span, -1 for none. */
@@ -100,4 +102,29 @@ export function moveInLine(move: LineMove, at: number, count: number): number {
   if (move === 'last') return count - 1;
   if (at < 0) return 0;
   return Math.max(0, Math.min(count - 1, at + (move === 'next' ? 1 : -1)));
+}
+
+/** The sortable columns, in the table's order. */
+export const SORT_COLUMNS: readonly SortKey[] = ['status', 'total', 'coldStart'];
+
+/** Where the table's roving focus is: a body row, or a sort header (by its place in SORT_COLUMNS). */
+export type TableCursor = { row: number } | { header: number };
+
+/**
+ * Where a table key takes the focus from `at` in a table of `rows` rows; null when the key does
+ * nothing there. `sortColumn` is the header ↑ from the first row lands on (the column sorted by).
+ */
+export function moveInTable(action: KeyAction, at: TableCursor, rows: number, sortColumn: number): TableCursor | null {
+  const headers = SORT_COLUMNS.length;
+  if ('header' in at) {
+    if (action === 'traceNext') return rows > 0 ? { row: 0 } : null;
+    if (action === 'sortPrevious') return { header: moveInLine('previous', at.header, headers) };
+    if (action === 'sortNext') return { header: moveInLine('next', at.header, headers) };
+    if (action === 'traceFirst') return { header: 0 };
+    if (action === 'traceLast') return { header: headers - 1 };
+    return null;
+  }
+  if (action === 'tracePrevious' && at.row <= 0) return { header: sortColumn };
+  const move = action === 'traceNext' ? 'next' : action === 'tracePrevious' ? 'previous' : action === 'traceFirst' ? 'first' : action === 'traceLast' ? 'last' : null;
+  return move ? { row: moveInLine(move, at.row, rows) } : null;
 }

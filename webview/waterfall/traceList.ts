@@ -11,8 +11,8 @@ import { traceRowName } from './accessibleNames';
 import { append, el } from './dom';
 import { formatMs } from './format';
 import { actionOfEvent } from './keys';
-import type { KeyAction } from './keys';
-import { moveInLine } from './navigation';
+import { SORT_COLUMNS, moveInTable } from './navigation';
+import type { TableCursor } from './navigation';
 import type { Sort, SortKey } from './uiState';
 
 /** Sorted copy; ties keep a stable, meaningful order (slowest first). */
@@ -20,31 +20,6 @@ export function sortTraces(items: readonly TraceListItem[], sort: Sort): TraceLi
   const key = (t: TraceListItem): number =>
     sort.key === 'total' ? t.totalMs : sort.key === 'coldStart' ? t.coldStartMs : VERDICT_SEVERITY[t.verdict] * 1000 + (t.status ?? 0);
   return [...items].sort((a, b) => (sort.desc ? key(b) - key(a) : key(a) - key(b)) || b.totalMs - a.totalMs);
-}
-
-/** The sortable columns, in the table's order. */
-export const SORT_COLUMNS: readonly SortKey[] = ['status', 'total', 'coldStart'];
-
-/** Where the table's roving focus is: a body row, or a sort header (by its place in SORT_COLUMNS). */
-export type TableCursor = { row: number } | { header: number };
-
-/**
- * Where a table key takes the focus from `at` in a table of `rows` rows; null when the key does
- * nothing there. `sortColumn` is the header ↑ from the first row lands on (the column sorted by).
- */
-export function moveInTable(action: KeyAction, at: TableCursor, rows: number, sortColumn: number): TableCursor | null {
-  const headers = SORT_COLUMNS.length;
-  if ('header' in at) {
-    if (action === 'traceNext') return rows > 0 ? { row: 0 } : null;
-    if (action === 'sortPrevious') return { header: moveInLine('previous', at.header, headers) };
-    if (action === 'sortNext') return { header: moveInLine('next', at.header, headers) };
-    if (action === 'traceFirst') return { header: 0 };
-    if (action === 'traceLast') return { header: headers - 1 };
-    return null;
-  }
-  if (action === 'tracePrevious' && at.row <= 0) return { header: sortColumn };
-  const move = action === 'traceNext' ? 'next' : action === 'tracePrevious' ? 'previous' : action === 'traceFirst' ? 'first' : action === 'traceLast' ? 'last' : null;
-  return move ? { row: moveInLine(move, at.row, rows) } : null;
 }
 
 export interface TraceTableOptions {
