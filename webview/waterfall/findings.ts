@@ -50,8 +50,12 @@ export function renderFindings(findings: readonly Finding[], active: number | nu
     fix.id = `tl-finding-${i}-fix`;
     const spans = f.spanIds?.length ? el('div', 'tl-muted', `${f.spanIds.length} span${f.spanIds.length > 1 ? 's' : ''} — click or press Enter to highlight`) : null;
     append(item, toggle, detail, Object.keys(f.evidence).length ? ev : null, fix, spans);
-    // The whole card answers the pointer; the button (inside it) the keyboard, through the same click.
-    item.addEventListener('click', () => actions.pick(i));
+    // The whole card answers the pointer (and hands the focus to its button, so the keys go on
+    // from there); the button inside it the keyboard, through the same click.
+    item.addEventListener('click', () => {
+      if (document.activeElement !== toggle) toggle.focus({ preventScroll: true });
+      actions.pick(i);
+    });
     buttons.push(toggle);
     list.appendChild(item);
   });
