@@ -279,7 +279,7 @@ test('details: http, aws, annotations, metadata, cause; workspace frames open th
     assert.equal(await page.locator('.tl-details .tl-link', { hasText: 'node:internal' }).count(), 0, 'frames outside the workspace are text');
     await page.locator('.tl-details .tl-link', { hasText: 'Open logs' }).click();
     assert.deepEqual((await posted()).at(-1), { type: 'openLogs', v: PROTOCOL_VERSION, traceId: t.traceId, requestId: 'req-1', functionName: 'checkout' });
-    await page.getByRole('button', { name: 'Copy the trace as JSON' }).click();
+    await page.getByRole('button', { name: 'Copy JSON' }).click();
     assert.deepEqual((await posted()).at(-1), { type: 'copyTrace', v: PROTOCOL_VERSION, traceId: t.traceId, format: 'json' });
   } finally {
     await page.close();

@@ -8,7 +8,7 @@ import { FUNCTION_SPAN_KINDS, SpanFlag } from '../../src/protocol';
 import type { SnapshotFrame, SpanDetails } from '../../src/protocol';
 import { append, el, linkButton } from './dom';
 import { formatMs, formatShare, formatValue } from './format';
-import { keyHelp } from './keys';
+import { titleWithKey } from './keys';
 import type { SpanSummary } from './spans';
 
 
@@ -56,14 +56,14 @@ export function renderDetails(
   /** Why the host could not send the details (they are not coming: the pane is not busy). */
   error?: string,
 ): HTMLElement {
+  // Its host is the labelled region (and tab stop): the section itself needs no name.
   const root = el('section', 'tl-details');
-  root.setAttribute('aria-label', 'Span details');
   if (!span) {
     append(
       root,
       el('h2', 'tl-h2', 'Details'),
-      el('p', 'tl-muted', 'Select a span (click, or ↑/↓ in the list) to see its details.'),
-      el('p', 'tl-muted', `Keys: ${keyHelp().split('\n').join(' · ')}. Drag the time axis to pan.`),
+      el('p', 'tl-muted', `Select a span (click, or ↑/↓ in the list; ${titleWithKey('worstSpan').toLowerCase()}) to see its details.`),
+      el('p', 'tl-muted', `${titleWithKey('toggleHelp')} lists every key.`),
     );
     return root;
   }

@@ -1,11 +1,25 @@
 // The waterfall's keys, in one table (Jaeger UI's keyboard-mappings): the key handlers look an
-// action up here, and the toolbar's titles, the filter's placeholder and the keyboard help are
-// written from it, so a key is changed, added or documented in one place.
+// action up here, and the toolbar's titles, the filter's placeholder and the keyboard help
+// dialog are written from it, so a key is changed, added or documented in one place.
 
-/** Where a key applies: the focused span list, the filter box, or anywhere outside a text field. */
-export type KeyScope = 'list' | 'filter' | 'page';
+/**
+ * Where a key applies: the focused span list, the trace table, the findings, the filter box, the
+ * help dialog, or anywhere outside a text field (`page`: after the focused part had its say).
+ */
+export type KeyScope = 'page' | 'list' | 'traces' | 'findings' | 'filter' | 'help';
 
 export type KeyAction =
+  // page
+  | 'focusFilter'
+  | 'toggleHelp'
+  | 'worstSpan'
+  | 'toSpans'
+  | 'toTraces'
+  | 'toFindings'
+  | 'toDetails'
+  | 'copyReport'
+  | 'copyJson'
+  // list
   | 'next'
   | 'previous'
   | 'pageDown'
@@ -19,9 +33,28 @@ export type KeyAction =
   | 'zoomOut'
   | 'fit'
   | 'zoomToSpan'
-  | 'focusFilter'
+  | 'panLeft'
+  | 'panRight'
+  // traces
+  | 'traceNext'
+  | 'tracePrevious'
+  | 'traceFirst'
+  | 'traceLast'
+  | 'openTrace'
+  | 'sortPrevious'
+  | 'sortNext'
+  // findings
+  | 'findingNext'
+  | 'findingPrevious'
+  | 'findingFirst'
+  | 'findingLast'
+  | 'pickFinding'
+  | 'findingsToSpans'
+  // filter
   | 'clearFilter'
-  | 'toList';
+  | 'toList'
+  // help
+  | 'closeHelp';
 
 export interface KeyBinding {
   action: KeyAction;
@@ -33,6 +66,16 @@ export interface KeyBinding {
 }
 
 export const KEY_TABLE: readonly KeyBinding[] = [
+  { action: 'toggleHelp', scope: 'page', keys: ['?'], help: 'Keyboard help' },
+  { action: 'worstSpan', scope: 'page', keys: ['w'], help: 'Select the worst span' },
+  { action: 'focusFilter', scope: 'page', keys: ['/'], help: 'Filter spans' },
+  { action: 'toSpans', scope: 'page', keys: ['s'], help: 'Go to the spans' },
+  { action: 'toTraces', scope: 'page', keys: ['t'], help: 'Go to the trace table' },
+  { action: 'toFindings', scope: 'page', keys: ['f'], help: 'Go to the findings' },
+  { action: 'toDetails', scope: 'page', keys: ['d'], help: 'Go to the span details' },
+  { action: 'copyReport', scope: 'page', keys: ['c'], help: 'Copy the text report' },
+  { action: 'copyJson', scope: 'page', keys: ['C'], help: 'Copy the trace as JSON' },
+
   { action: 'next', scope: 'list', keys: ['ArrowDown'], help: 'Next span' },
   { action: 'previous', scope: 'list', keys: ['ArrowUp'], help: 'Previous span' },
   { action: 'pageDown', scope: 'list', keys: ['PageDown'], help: 'A screen down' },
@@ -46,9 +89,38 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { action: 'zoomOut', scope: 'list', keys: ['-'], help: 'Zoom out' },
   { action: 'fit', scope: 'list', keys: ['0'], help: 'Show the whole trace' },
   { action: 'zoomToSpan', scope: 'list', keys: ['z'], help: 'Zoom to the selected span' },
-  { action: 'focusFilter', scope: 'page', keys: ['/'], help: 'Filter spans' },
+  { action: 'panLeft', scope: 'list', keys: ['['], help: 'Pan to earlier times' },
+  { action: 'panRight', scope: 'list', keys: [']'], help: 'Pan to later times' },
+
+  { action: 'traceNext', scope: 'traces', keys: ['ArrowDown'], help: 'Next trace (from a sort header: the first trace)' },
+  { action: 'tracePrevious', scope: 'traces', keys: ['ArrowUp'], help: 'Previous trace (from the first: the sort headers)' },
+  { action: 'traceFirst', scope: 'traces', keys: ['Home'], help: 'First trace' },
+  { action: 'traceLast', scope: 'traces', keys: ['End'], help: 'Last trace' },
+  { action: 'openTrace', scope: 'traces', keys: ['Enter', ' '], help: 'Open the trace (on a sort header: sort by it)' },
+  { action: 'sortPrevious', scope: 'traces', keys: ['ArrowLeft'], help: 'Previous sort header' },
+  { action: 'sortNext', scope: 'traces', keys: ['ArrowRight'], help: 'Next sort header' },
+
+  { action: 'findingNext', scope: 'findings', keys: ['ArrowDown'], help: 'Next finding' },
+  { action: 'findingPrevious', scope: 'findings', keys: ['ArrowUp'], help: 'Previous finding' },
+  { action: 'findingFirst', scope: 'findings', keys: ['Home'], help: 'First finding' },
+  { action: 'findingLast', scope: 'findings', keys: ['End'], help: 'Last finding' },
+  { action: 'pickFinding', scope: 'findings', keys: ['Enter', ' '], help: 'Highlight its spans and select the first (again: clear)' },
+  { action: 'findingsToSpans', scope: 'findings', keys: ['Escape'], help: 'Back to the spans' },
+
   { action: 'clearFilter', scope: 'filter', keys: ['Escape'], help: 'Clear the filter' },
   { action: 'toList', scope: 'filter', keys: ['Enter', 'ArrowDown'], help: 'Back to the spans' },
+
+  { action: 'closeHelp', scope: 'help', keys: ['Escape'], help: 'Close the help' },
+];
+
+/** How the help dialog heads each scope's keys, in the order it lists them. */
+export const SCOPE_TITLES: ReadonlyArray<readonly [KeyScope, string]> = [
+  ['page', 'Anywhere (outside the filter box)'],
+  ['list', 'Span list'],
+  ['traces', 'Trace table'],
+  ['findings', 'Findings'],
+  ['filter', 'Filter box'],
+  ['help', 'This help'],
 ];
 
 const byKey = new Map<string, KeyAction>();
@@ -63,6 +135,28 @@ export function actionFor(scope: KeyScope, key: string): KeyAction | undefined {
   return byKey.get(`${scope} ${key}`);
 }
 
+/** The binding of an action (every action has exactly one). */
+export function bindingOf(action: KeyAction): KeyBinding {
+  return byAction.get(action) as KeyBinding;
+}
+
+/** What of a KeyboardEvent the table reads. */
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+}
+
+/**
+ * The action of a key event in `scope`, or undefined: keys with Ctrl, Alt or ⌘ belong to VS Code
+ * and the browser (Ctrl+C copies the selected text, not the report); Shift is part of `key`.
+ */
+export function actionOfEvent(scope: KeyScope, e: KeyPress): KeyAction | undefined {
+  if (e.ctrlKey || e.altKey || e.metaKey) return undefined;
+  return actionFor(scope, e.key);
+}
+
 const KEY_NAMES: Record<string, string> = {
   ' ': 'Space',
   ArrowDown: '↓',
@@ -70,20 +164,46 @@ const KEY_NAMES: Record<string, string> = {
   ArrowLeft: '←',
   ArrowRight: '→',
   Escape: 'Esc',
+  PageDown: 'Page Down',
+  PageUp: 'Page Up',
 };
 
-/** How a key is written for people. */
+/** How a key is written for people: "Shift+C" for a capital letter. */
 export function keyLabel(key: string): string {
-  return KEY_NAMES[key] ?? key;
+  const named = KEY_NAMES[key];
+  if (named) return named;
+  return /^[A-Z]$/.test(key) ? `Shift+${key}` : key;
 }
 
 /** A control's title with its key, e.g. "Zoom in (+)". */
 export function titleWithKey(action: KeyAction): string {
-  const b = byAction.get(action) as KeyBinding;
+  const b = bindingOf(action);
   return `${b.help} (${keyLabel(b.keys[0] as string)})`;
 }
 
-/** The keyboard help: one line per action, its keys first. */
+/** `aria-keyshortcuts` of an action's control: its keys as ARIA spells them ("Shift+C", "?"). */
+export function ariaKeys(action: KeyAction): string {
+  return bindingOf(action)
+    .keys.map((k) => (k === ' ' ? 'Space' : /^[A-Z]$/.test(k) ? `Shift+${k}` : k))
+    .join(' ');
+}
+
+/** One line of the help: an action's keys and what it does. */
+export interface HelpLine {
+  keys: string[];
+  help: string;
+}
+
+/** The keyboard help, by scope in SCOPE_TITLES order, each binding once: what the help dialog shows. */
+export function keyHelpSections(): Array<{ scope: KeyScope; title: string; lines: HelpLine[] }> {
+  return SCOPE_TITLES.map(([scope, title]) => ({
+    scope,
+    title,
+    lines: KEY_TABLE.filter((b) => b.scope === scope).map((b) => ({ keys: b.keys.map(keyLabel), help: b.help })),
+  }));
+}
+
+/** The keyboard help as plain text: one line per action, its keys first. */
 export function keyHelp(): string {
   return KEY_TABLE.map((b) => `${b.keys.map(keyLabel).join(' / ')}: ${b.help}${b.scope === 'filter' ? ' (in the filter)' : ''}`).join('\n');
 }

@@ -16,6 +16,10 @@ export interface ListRows<S extends { root: HTMLElement }> {
   create(): S;
   /** Shows row `row` (0 ≤ row < count) in `slot`. */
   fill(slot: S, row: number): void;
+  /** The slot leaves the screen (it is hidden until it shows another row). */
+  hide?(slot: S): void;
+  /** After each render: the rows on the page changed (or may have). */
+  rendered?(): void;
 }
 
 interface Placed<S> {
@@ -48,6 +52,8 @@ export class ListView<S extends { root: HTMLElement }> {
   private frame = 0;
 
   constructor(private readonly rows: ListRows<S>) {
+    // The rows' group: a grid's rows may sit in a rowgroup, not in a bare element.
+    this.spacer.setAttribute('role', 'rowgroup');
     this.element.appendChild(this.spacer);
     this.element.addEventListener('scroll', () => this.schedule());
   }
@@ -138,6 +144,7 @@ export class ListView<S extends { root: HTMLElement }> {
       p.drawn = this.generation;
       this.rows.fill(p.slot, row);
     }
+    this.rows.rendered?.();
   }
 
   private trackScroll(top: number): void {
@@ -157,5 +164,6 @@ export class ListView<S extends { root: HTMLElement }> {
     p.shown = false;
     p.row = -1;
     p.slot.root.hidden = true;
+    this.rows.hide?.(p.slot);
   }
 }

@@ -1,11 +1,13 @@
-// The fixed frame of the page: a notice line, the top (summary and trace list), the toolbar,
-// the waterfall (head with the time axis; the rows with the overlay of lines above them) and
-// the side pane (findings, details). Built once; the app fills the parts.
+// The fixed frame of the page: a notice line, the live region, the toolbar, the top (summary and
+// trace table), the waterfall (head with the time axis; the rows with the overlay of lines above
+// them) and the side pane (findings, details). Built once; the app fills the parts. The DOM order
+// is the Tab order: toolbar → trace table → spans → findings → details.
 import { append, el } from './dom';
-import { keyHelp } from './keys';
 
 export interface PageParts {
   notice: HTMLDivElement;
+  /** The one polite live region (role=status): loads, findings, filter results. */
+  live: HTMLDivElement;
   top: HTMLDivElement;
   head: HTMLDivElement;
   axis: HTMLDivElement;
@@ -18,6 +20,7 @@ export interface PageParts {
 export function buildPage(root: HTMLElement, toolbar: HTMLElement, rows: HTMLElement): PageParts {
   const parts: PageParts = {
     notice: el('div', 'tl-notice'),
+    live: el('div', 'tl-live'),
     top: el('div', 'tl-top'),
     head: el('div', 'tl-wf-head'),
     axis: el('div', 'tl-axis'),
@@ -27,22 +30,32 @@ export function buildPage(root: HTMLElement, toolbar: HTMLElement, rows: HTMLEle
   };
   root.classList.add('tl-app');
   parts.notice.hidden = true;
-  parts.notice.setAttribute('role', 'status');
+  parts.live.id = 'tl-live';
+  parts.live.setAttribute('role', 'status');
+  parts.live.setAttribute('aria-live', 'polite');
+  parts.live.setAttribute('aria-atomic', 'true');
   const name = el('div', 'tl-head-name', 'Span');
-  // The keyboard help, written from the key table.
-  name.title = `Keys:\n${keyHelp()}`;
+  name.setAttribute('aria-hidden', 'true');
   append(parts.head, name, parts.axis);
-  parts.axis.title = 'Drag to pan, Ctrl+wheel to zoom, double-click to fit';
+  parts.axis.title = 'Drag to pan, Ctrl+wheel to zoom, double-click to fit (keys: [ ] + - 0)';
+  rows.id = 'tl-spans';
   rows.tabIndex = 0;
-  rows.setAttribute('role', 'tree');
+  rows.setAttribute('role', 'treegrid');
   rows.setAttribute('aria-label', 'Spans');
+  rows.setAttribute('aria-readonly', 'true');
   parts.overlay.setAttribute('aria-hidden', 'true');
   const body = append(el('div', 'tl-wf-body'), rows, parts.overlay);
   const wf = append(el('section', 'tl-waterfall'), parts.head, body);
   wf.setAttribute('aria-label', 'Waterfall');
-  const side = append(el('aside', 'tl-side'), parts.findingsHost, parts.detailsHost);
-  const main = append(el('div', 'tl-main'), append(el('div', 'tl-center'), toolbar, wf), side);
-  append(root, parts.notice, parts.top, main);
+  // The details pane is a tab stop of its own: a long pane scrolls by the arrow keys once focused.
+  parts.detailsHost.id = 'tl-details';
+  parts.detailsHost.tabIndex = 0;
+  parts.detailsHost.setAttribute('role', 'region');
+  parts.detailsHost.setAttribute('aria-label', 'Span details');
+  parts.findingsHost.id = 'tl-findings';
+  const side = append(el('div', 'tl-side'), parts.findingsHost, parts.detailsHost);
+  const main = append(el('div', 'tl-main'), append(el('div', 'tl-center'), wf), side);
+  append(root, parts.notice, parts.live, toolbar, parts.top, main);
   return parts;
 }
 

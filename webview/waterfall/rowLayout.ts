@@ -72,3 +72,36 @@ export const MAX_INDENT_DEPTH = 24;
 export function indentPx(depth: number): number {
   return 9 + Math.min(depth, MAX_INDENT_DEPTH) * 12;
 }
+
+/** A flag badge as the rows show it, for the legend. */
+export interface FlagMark {
+  flag: RowFlag;
+  /** The badge's text ("5xx", "429", "4xx", "error", "…"). */
+  text: string;
+  /** What it means, in words. */
+  meaning: string;
+}
+
+const MARK_MEANINGS: Record<string, string> = {
+  '5xx': 'fault (5xx)',
+  '429': 'throttled (429)',
+  '4xx': 'client error (4xx)',
+  error: 'the function threw',
+  '…': 'in progress',
+};
+
+/**
+ * The badges the rows of a trace can show, once each, gravest first: from the snapshot's few
+ * distinct styles, not its spans, so the legend costs nothing at 100 000 spans.
+ */
+export function flagMarks(styles: ReadonlyArray<{ flags: number; kind: string }>): FlagMark[] {
+  const seen = new Map<string, FlagMark>();
+  for (const s of styles) {
+    const flag = rowFlag(s.flags);
+    if (!flag) continue;
+    const text = flagText(flag, s.kind);
+    if (!seen.has(text)) seen.set(text, { flag, text, meaning: MARK_MEANINGS[text] ?? flag });
+  }
+  const order = ['5xx', '429', '4xx', 'error', '…'];
+  return [...seen.values()].sort((a, b) => order.indexOf(a.text) - order.indexOf(b.text));
+}

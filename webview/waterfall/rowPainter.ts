@@ -2,7 +2,11 @@
 // bar cell (bar, after-cut hatching, label). A slot remembers what it last wrote, property by
 // property, so refilling a recycled element writes only what differs: most scroll frames change
 // a handful of properties per row, not its whole subtree.
+// For screen readers a row is a treegrid row (its level, expansion, selection and place among the
+// rows as attributes) named by what its bar draws (accessibleNames.ts), with the id `rowId(span)`
+// that the list's aria-activedescendant points at.
 import { SpanFlag } from '../../src/protocol';
+import { spanAccessibleName } from './accessibleNames';
 import { append, el } from './dom';
 import { matchesFilter } from './rows';
 import { flagText, indentPx, layoutBar, rowFlag } from './rowLayout';
@@ -10,6 +14,11 @@ import type { SpanTable } from './spans';
 
 /** A row's height in px: the stylesheet's --tl-row-h. */
 export const ROW_HEIGHT = 22;
+
+/** The id of the element that shows span `i` (while one does). */
+export function rowId(i: number): string {
+  return `tl-span-${i}`;
+}
 
 /** A row element with its parts and what it shows now. */
 export interface RowSlot {
@@ -46,9 +55,12 @@ export interface PaintContext {
 
 export function createRowSlot(): RowSlot {
   const root = el('div', 'tl-row');
-  root.setAttribute('role', 'treeitem');
+  root.setAttribute('role', 'row');
   const name = el('div', 'tl-name');
+  name.setAttribute('role', 'gridcell');
   const twisty = el('span', 'tl-twisty');
+  // The row's aria-expanded says what the triangle draws.
+  twisty.setAttribute('aria-hidden', 'true');
   const flag = el('span', 'tl-flag');
   flag.hidden = true;
   const label = el('span', 'tl-label');
@@ -60,6 +72,7 @@ export function createRowSlot(): RowSlot {
   const subText = sub.appendChild(document.createTextNode(''));
   append(name, twisty, flag, label, sub);
   const cell = el('div', 'tl-bar-cell');
+  cell.setAttribute('role', 'gridcell');
   const bar = el('div', 'tl-bar');
   const after = el('div', 'tl-after-cut');
   after.hidden = true;
@@ -72,11 +85,11 @@ export function createRowSlot(): RowSlot {
 }
 
 /**
- * Shows span `i` in slot `r`. Each property is written only when it differs from what the slot
- * last showed (`was`); written out rather than through a helper, as this runs for every row that
- * scrolls in.
+ * Shows span `i` at row `row` (0-based among the rows shown) in slot `r`. Each property is written
+ * only when it differs from what the slot last showed (`was`); written out rather than through a
+ * helper, as this runs for every row that scrolls in.
  */
-export function paintRow(r: RowSlot, i: number, c: PaintContext): void {
+export function paintRow(r: RowSlot, i: number, row: number, c: PaintContext): void {
   const { spans, cutAtMs: cut } = c;
   const was = r.was;
   const root = r.root;
@@ -97,7 +110,12 @@ export function paintRow(r: RowSlot, i: number, c: PaintContext): void {
     (cut !== null && endMs !== null && endMs > cut ? ' past-cut' : '');
   if (was['cls'] !== cls) root.className = was['cls'] = cls;
   const index = String(i);
-  if (was['index'] !== index) root.dataset['index'] = was['index'] = index;
+  if (was['index'] !== index) {
+    root.dataset['index'] = was['index'] = index;
+    root.id = rowId(i);
+  }
+  const rowIndex = String(row + 1);
+  if (was['rowIndex'] !== rowIndex) root.setAttribute('aria-rowindex', (was['rowIndex'] = rowIndex));
   const depth = spans.depth(i);
   const level = String(depth + 1);
   if (was['level'] !== level) root.setAttribute('aria-level', (was['level'] = level));
@@ -128,6 +146,18 @@ export function paintRow(r: RowSlot, i: number, c: PaintContext): void {
   if (was['sub'] !== sub) r.subText.data = was['sub'] = sub;
   const title = `${name}${sub ? ` (${sub})` : ''}`;
   if (was['title'] !== title) root.title = was['title'] = title;
+  const label = spanAccessibleName({
+    name,
+    sub,
+    kind: style.kind,
+    flags: style.flags,
+    startMs,
+    endMs,
+    budgetMs: c.budgetMs,
+    cutAtMs: cut,
+    highlighted: c.highlighted.has(i),
+  });
+  if (was['aria'] !== label) root.setAttribute('aria-label', (was['aria'] = label));
 
   const b = layoutBar(startMs, endMs, c.pos, c.budgetMs, cut, c.traceEndMs);
   // The bar clips (to its rounded corners) only when it holds the hatching: a clip per bar costs paint.
@@ -151,6 +181,19 @@ export function paintRow(r: RowSlot, i: number, c: PaintContext): void {
   if (was['labelLeft'] !== labelLeft) r.barLabel.style.left = was['labelLeft'] = labelLeft;
   const labelRight = b.labelSide === 'left' ? at : '';
   if (was['labelRight'] !== labelRight) r.barLabel.style.right = was['labelRight'] = labelRight;
+}
+
+/**
+ * A slot the list hides: it gives up its span's id, which another slot may show next (the list's
+ * aria-activedescendant must never find a hidden row).
+ */
+export function clearRow(r: RowSlot): void {
+  if (r.was['index'] === undefined) return;
+  r.root.removeAttribute('id');
+  delete r.was['index'];
+  // Nor does it stay "selected" or "highlighted" out of sight, for whoever queries the rows.
+  r.root.className = 'tl-row';
+  delete r.was['cls'];
 }
 
 /** The span of the row an event hit, and whether it hit the twisty; null off the rows. */

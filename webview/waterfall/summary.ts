@@ -4,6 +4,7 @@
 import type { SpanRole, TraceReport } from '../../src/protocol';
 import { append, el } from './dom';
 import { formatMs, formatShare } from './format';
+import type { FlagMark } from './rowLayout';
 
 export interface BarPart {
   label: string;
@@ -54,14 +55,16 @@ function frontDoorName(r: TraceReport): string {
   return k === 'rest-api' || k === 'websocket-api' ? 'API Gateway' : k === 'http-api' ? 'The HTTP API' : k === 'alb' ? 'The load balancer' : 'The front door';
 }
 
-export function renderSummary(r: TraceReport): HTMLElement {
+/** The summary strip; `marks` are the flag badges the rows show, for the legend. */
+export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = []): HTMLElement {
   const root = el('section', `tl-summary verdict-${r.verdict}`);
   root.setAttribute('aria-label', 'Summary');
   // A 504 the budget implies (the trace starts at the function behind an untraced HTTP API) says so.
   const how = r.entry.statusSource === 'budget' ? ' (inferred from the budget)' : r.entry.statusSource === 'access-log' ? ' (access log)' : '';
   const status = r.entry.status === null ? '' : `${r.entry.status}${how}`;
   const badge = el('span', `tl-verdict verdict-${r.verdict}`, status ? `${status} · ${VERDICT_TEXT[r.verdict]}` : VERDICT_TEXT[r.verdict]);
-  const title = el('span', 'tl-entry-name', r.entry.name);
+  // The page's one heading of the first level: what request this is.
+  const title = el('h1', 'tl-entry-name', r.entry.name);
   const req = el('span', 'tl-entry-req', [r.entry.method, r.entry.url].filter(Boolean).join(' '));
   const line1 = append(el('div', 'tl-summary-line'), badge, title, req);
 
@@ -113,7 +116,13 @@ export function renderSummary(r: TraceReport): HTMLElement {
   }
   if (r.cutAtMs !== null) {
     const item = el('span', 'tl-legend-item');
-    append(item, el('span', 'tl-swatch tl-swatch-after'), el('span', undefined, 'after the cut: work nobody waited for'));
+    append(item, el('span', 'tl-swatch tl-swatch-after'), el('span', undefined, 'hatched: after the cut, work nobody waited for'));
+    legend.appendChild(item);
+  }
+  // The flags' badges are text already; the legend says what each means.
+  for (const m of marks) {
+    const item = el('span', 'tl-legend-item');
+    append(item, el('span', `tl-flag flag-${m.flag.replace(' ', '-')}`, m.text), el('span', undefined, m.meaning));
     legend.appendChild(item);
   }
   return append(root, line1, line2, bar, legend);

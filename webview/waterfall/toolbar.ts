@@ -1,8 +1,9 @@
-// The toolbar above the waterfall: the span filter (typed text applied after a pause; its keys
-// and placeholder from the key table), the span count, zoom buttons titled from the key table,
-// and the copy buttons.
-import { append, button, el } from './dom';
-import { actionFor, titleWithKey } from './keys';
+// The toolbar on top of the page: the span filter (typed text applied after a pause; its keys
+// and placeholder from the key table), the span count, and a button for each of the view's
+// actions (zoom, worst span, copy, keyboard help), each titled with its key from the key table
+// and doing exactly what its key does.
+import { append, el } from './dom';
+import { actionOfEvent, ariaKeys, bindingOf, titleWithKey } from './keys';
 import type { KeyAction } from './keys';
 
 /** Typing is applied this long after the last keystroke. */
@@ -15,9 +16,8 @@ export interface ToolbarActions {
   toList(): void;
   /** Escape in the filter, after clearing it. */
   leave(): void;
-  /** A zoom button: does what its key does. */
+  /** A button: does what its key does. */
   run(action: KeyAction): void;
-  copy(format: 'json' | 'text'): void;
 }
 
 export interface Toolbar {
@@ -25,6 +25,24 @@ export interface Toolbar {
   filterInput: HTMLInputElement;
   /** "n spans" or "k of n spans". */
   filterCount: HTMLSpanElement;
+  /** The keyboard help's button (aria-expanded follows the dialog). */
+  helpButton: HTMLButtonElement;
+}
+
+/**
+ * A toolbar button for a key's action, titled with the key table's words and its key. A button
+ * drawn as a symbol (−, +, ?) is named by those words; one with a word keeps it as its name (the
+ * name holds what is seen), the title describing it.
+ */
+function keyButton(text: string, action: KeyAction, actions: ToolbarActions): HTMLButtonElement {
+  const b = el('button', 'tl-button', text);
+  b.type = 'button';
+  b.title = titleWithKey(action);
+  if (!/\p{L}/u.test(text)) b.setAttribute('aria-label', bindingOf(action).help);
+  b.setAttribute('aria-keyshortcuts', ariaKeys(action));
+  b.dataset['action'] = action;
+  b.addEventListener('click', () => actions.run(action));
+  return b;
 }
 
 export function buildToolbar(actions: ToolbarActions): Toolbar {
@@ -33,14 +51,16 @@ export function buildToolbar(actions: ToolbarActions): Toolbar {
   filterInput.type = 'search';
   filterInput.placeholder = titleWithKey('focusFilter');
   filterInput.setAttribute('aria-label', 'Filter spans by name, operation, table or URL');
+  filterInput.setAttribute('aria-keyshortcuts', ariaKeys('focusFilter'));
   let timer: ReturnType<typeof setTimeout> | undefined;
   filterInput.addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(() => actions.filter(filterInput.value), FILTER_DEBOUNCE_MS);
   });
   filterInput.addEventListener('keydown', (e) => {
-    const action = actionFor('filter', e.key);
+    const action = actionOfEvent('filter', e);
     if (action === 'clearFilter') {
+      e.preventDefault();
       clearTimeout(timer);
       filterInput.value = '';
       actions.filter('');
@@ -50,28 +70,23 @@ export function buildToolbar(actions: ToolbarActions): Toolbar {
       actions.toList();
     }
   });
+  const helpButton = keyButton('?', 'toggleHelp', actions);
+  helpButton.setAttribute('aria-haspopup', 'dialog');
+  helpButton.setAttribute('aria-expanded', 'false');
   const element = append(
     el('div', 'tl-toolbar'),
     filterInput,
     filterCount,
     el('span', 'tl-spacer-flex'),
-    button('−', titleWithKey('zoomOut'), () => actions.run('zoomOut')),
-    button('+', titleWithKey('zoomIn'), () => actions.run('zoomIn')),
-    button('Fit', titleWithKey('fit'), () => actions.run('fit')),
-    button('Copy JSON', 'Copy the trace as JSON', () => actions.copy('json')),
-    button('Copy report', 'Copy the text report', () => actions.copy('text')),
+    keyButton('−', 'zoomOut', actions),
+    keyButton('+', 'zoomIn', actions),
+    keyButton('Fit', 'fit', actions),
+    keyButton('Worst span', 'worstSpan', actions),
+    keyButton('Copy JSON', 'copyJson', actions),
+    keyButton('Copy report', 'copyReport', actions),
+    helpButton,
   );
-  return { element, filterInput, filterCount };
-}
-
-/** `/` anywhere but in a text field focuses the filter (the key table's page scope). */
-export function focusFilterOnSlash(filterInput: HTMLInputElement): void {
-  document.addEventListener('keydown', (e) => {
-    const t = e.target as HTMLElement | null;
-    const typing = t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement;
-    if (typing || actionFor('page', e.key) !== 'focusFilter') return;
-    e.preventDefault();
-    filterInput.focus();
-    filterInput.select();
-  });
+  element.setAttribute('role', 'group');
+  element.setAttribute('aria-label', 'Waterfall tools');
+  return { element, filterInput, filterCount, helpButton };
 }

@@ -19,6 +19,11 @@ export interface PersistedState {
   restoreKey?: string;
   sort: Sort;
   perTrace: Record<string, TraceUi>;
+  /**
+   * The trace table's scroll position: choosing a trace redraws the table with the new snapshot
+   * (or a reloaded page draws it anew), and it must not jump back to the top.
+   */
+  traceTableScroll?: number;
 }
 
 export interface TraceUi {
@@ -167,5 +172,7 @@ export function restoredState(x: unknown): PersistedState | null {
     perTrace,
   };
   if (typeof x['restoreKey'] === 'string') state.restoreKey = x['restoreKey'];
+  const scroll = x['traceTableScroll'];
+  if (typeof scroll === 'number' && Number.isFinite(scroll) && scroll >= 0) state.traceTableScroll = scroll;
   return state;
 }
