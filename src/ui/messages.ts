@@ -176,7 +176,7 @@ export function fixesFor(code: AwsErrorCode, ctx: FixContext, failures: readonly
         {
           id: 'open-endpoint-setting',
           label: 'Open the endpoint setting',
-          detail: ctx.endpoint ? `timeoutLens.aws.endpoint is ${ctx.endpoint}: empty means the real AWS endpoints` : 'timeoutLens.aws.endpoint: empty means the real AWS endpoints',
+          detail: ctx.endpoint ? `timeoutLens.aws.endpoint, now ${ctx.endpoint}` : 'timeoutLens.aws.endpoint: empty means the real AWS endpoints',
           button: 'Open the Endpoint Setting',
         },
       ];

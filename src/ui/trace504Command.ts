@@ -1,12 +1,13 @@
 // "Trace 504": pick an API (or a Lambda function) and a window, fetch the 504s and near-budget
 // requests from X-Ray with a cancellable progress notification, and open the worst one in the
-// waterfall. Whatever failed on the way is said in plain words; what was fetched still shows.
+// waterfall. Whatever failed on the way is said in plain words with its fix (messages.ts), as an
+// error when nothing could be read and a warning when part could; what was fetched still shows.
 import * as vscode from 'vscode';
 import type { ApiInfo, FunctionConfig } from '../awsBundle';
+import { Commands, Settings } from '../constants';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
-import { Commands, Settings } from '../constants';
 import { offerLog, type Logger } from './logger';
 import { failedRunMessage, failureLabel, failureOf, fixesFor, trace504Message, whatToDo, wrapText, type Fix, type FixContext, type RunFailure, type RunMessage } from './messages';
 import type { Services } from './services';
@@ -152,6 +153,9 @@ const FIX_ICONS: Record<Fix['id'], string> = {
   retry: 'refresh',
 };
 
+/** Characters of a message line that fit the picker's 600 px without being cut. */
+const MESSAGE_LINE = 64;
+
 /**
  * The second step of a list that could not be read: the whole message, line by line (a quick
  * pick row is one line, cut at the picker's width), then the fixes for its code, then Trace 504
@@ -159,7 +163,7 @@ const FIX_ICONS: Record<Fix['id'], string> = {
  */
 async function chooseFix(title: string, failure: RunFailure, ctx: FixContext): Promise<Fix | 'again' | undefined> {
   type Item = vscode.QuickPickItem & { fix?: Fix; again?: boolean; copy?: boolean };
-  const message: Item[] = wrapText(failure.message, 80).map((line, i) => ({ label: `${i ? '$(blank)' : '$(error)'} ${line}`, alwaysShow: true }));
+  const message: Item[] = wrapText(failure.message, MESSAGE_LINE).map((line, i) => ({ label: `${i ? '$(blank)' : '$(error)'} ${line}`, alwaysShow: true }));
   const fixes: Item[] = fixesFor(failure.code, ctx, [failure])
     .filter((f) => f.id !== 'retry')
     .map((f) => ({ label: `$(${FIX_ICONS[f.id]}) ${f.label}`, detail: f.detail, fix: f, alwaysShow: true }));
@@ -232,7 +236,9 @@ async function applyFix(fix: Fix, services: Services): Promise<boolean> {
 
 /** The README's IAM permissions section: the read-only policy, every action Timeout Lens calls. */
 async function openIamPolicy(extensionUri: vscode.Uri): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(extensionUri, 'README.md'));
+  // A packaged extension holds it as readme.md (vsce lowers the name), the repository as README.md.
+  const name = (await vscode.workspace.fs.readDirectory(extensionUri)).find(([n]) => /^readme\.md$/i.test(n))?.[0] ?? 'README.md';
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(extensionUri, name));
   const line = Math.max(0, doc.getText().split('\n').findIndex((l) => /^## IAM permissions/.test(l)));
   const at = new vscode.Position(line, 0);
   const editor = await vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(at, at) });
@@ -243,11 +249,13 @@ async function openIamPolicy(extensionUri: vscode.Uri): Promise<void> {
 function showRunMessage(msg: RunMessage, services: Services, again: () => Promise<void>): void {
   const show = msg.severity === 'error' ? vscode.window.showErrorMessage : msg.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const buttons = [...msg.fixes.map((f) => f.button), ...(msg.log ? ['Show Log'] : [])];
-  void show(msg.text, ...buttons).then(async (choice) => {
-    if (choice === 'Show Log') return void vscode.commands.executeCommand(Commands.showOutput);
-    const fix = msg.fixes.find((f) => f.button === choice);
-    if (fix && (await applyFix(fix, services))) await again();
-  });
+  void show(msg.text, ...buttons)
+    .then(async (choice) => {
+      if (choice === 'Show Log') return void vscode.commands.executeCommand(Commands.showOutput);
+      const fix = msg.fixes.find((f) => f.button === choice);
+      if (fix && (await applyFix(fix, services))) await again();
+    })
+    .then(undefined, (e: unknown) => services.log.child('trace504').error(`the fix failed: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 const WINDOWS: Array<{ label: string; minutes: number }> = [

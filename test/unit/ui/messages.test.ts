@@ -117,7 +117,7 @@ test('the fix of each code', () => {
   assert.deepEqual(fixesFor('access-denied', ctx, [denied('BatchGetTraces', 'xray:BatchGetTraces')]).map((f) => f.label), ['Copy the IAM action xray:BatchGetTraces', 'Open the IAM policy Timeout Lens needs']);
   assert.equal(fixesFor('access-denied', ctx, [denied('BatchGetTraces', 'xray:BatchGetTraces'), denied('FilterLogEvents', 'logs:FilterLogEvents')])[0]!.text, 'xray:BatchGetTraces\nlogs:FilterLogEvents');
   assert.deepEqual(fixesFor('unknown-region', ctx).map((f) => f.label), ['Select Region']);
-  assert.deepEqual(fixesFor('network', ctx).map((f) => [f.label, f.detail]), [['Open the endpoint setting', 'timeoutLens.aws.endpoint is http://127.0.0.1:4566: empty means the real AWS endpoints']]);
+  assert.deepEqual(fixesFor('network', ctx).map((f) => [f.label, f.detail]), [['Open the endpoint setting', 'timeoutLens.aws.endpoint, now http://127.0.0.1:4566']]);
   assert.deepEqual(fixesFor('throttled', ctx).map((f) => f.button), ['Try Again']);
   assert.deepEqual(fixesFor('service', ctx), []);
   // Each fix once over a run's failures, the most frequent kind's first.
