@@ -1,7 +1,8 @@
 // The messages a person reads when something fails, in the real VS Code: the Trace 504 picker
 // with AWS unreachable (its error rows, and the fix a row offers), a run where every call
 // failed (an error listing each distinct failure once, counted), a run where one operation was
-// denied (a warning, with the IAM fix), an Open Trace File run that skipped a file (the toast
+// denied (a warning, with the IAM fix), expired credentials (the sign-in command typed into a
+// terminal, not run), an Open Trace File run that skipped a file (the toast
 // names it, Show Details opens that run's log, wrapped), and Select AWS Profile with a typed name.
 // Runs in order: the endpoint is a closed port until the sample account starts listening on it.
 import { after, before, test } from 'node:test';
@@ -32,7 +33,8 @@ before(async () => {
   endpoint = `http://127.0.0.1:${port}`;
   server = await startVSCode({
     workspace,
-    settings: { 'timeoutLens.aws.endpoint': endpoint, 'timeoutLens.aws.region': 'us-east-1' },
+    // The terminal drawn in the DOM (not on a canvas), so its text can be read.
+    settings: { 'timeoutLens.aws.endpoint': endpoint, 'timeoutLens.aws.region': 'us-east-1', 'terminal.integrated.gpuAcceleration': 'off' },
     // Keys the sample account takes; no instance metadata to wait for.
     env: {
       AWS_ACCESS_KEY_ID: 'AKIASAMPLEACCOUNT000',
@@ -181,8 +183,32 @@ test('a run where one operation was denied: a warning counting it, with the IAM 
     return /## IAM permissions/.test(t) && /"logs:FilterLogEvents"/.test(t) ? t : undefined;
   }, 20_000));
   assert.ok(readme);
-  await wb.runCommand('View: Close Editor');
+  // The README and the waterfall (a webview with the focus takes the keys the palette needs).
+  await wb.runCommand('View: Close All Editors');
   account.clearFaults();
+});
+
+test('expired credentials: the picker’s fix types the sign-in command into a terminal, for the person to run', async () => {
+  account!.inject({ kind: 'expired-token' });
+  await wb.runCommand('Timeout Lens: Trace 504');
+  const row = await failing('expired-picker', waitFor('the error row', async () => (await wb.quickPickRows()).find((x) => x.includes('Could not list the APIs')), 60_000));
+  assert.match(row, /API Gateway Get(Rest)?Apis credentials expired — choose to fix/);
+  await wb.pickQuickItem('Could not list the APIs');
+  await wb.waitForQuickInputTitle('Could not list the APIs');
+  const labels = await rowLabels();
+  assert.ok(labels.includes('Run `aws sso login` in a terminal'), labels.join(' | '));
+  assert.ok(labels.includes('Select AWS Profile'), labels.join(' | '));
+  await wb.pickQuickItem('Run `aws sso login` in a terminal');
+  const terminal = await failing('sso-terminal', waitFor('the command typed in a terminal', async () => {
+    const t = await wb.page.locator('.part.panel .xterm-rows').first().innerText().catch(() => '');
+    // On the prompt's line, as typed: the shell's prompt, then the command.
+    return /[$#>] aws sso login\s*$/.test(t.replace(/\u00a0/g, ' ').trimEnd()) ? t : undefined;
+  }, 30_000));
+  assert.ok(terminal);
+  assert.match(await wb.page.locator('.part.panel').innerText(), /AWS sign-in/, 'the terminal is named for what it is for');
+  await wb.screenshot('messages-sso-terminal');
+  account!.clearFaults();
+  await wb.runCommand('View: Hide Panel');
 });
 
 test('Open Trace File on a file it cannot read: the toast names it, Show Details opens that run’s log', async () => {
