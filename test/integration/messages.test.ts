@@ -2,8 +2,8 @@
 // with AWS unreachable (its error rows, and the fix a row offers), a run where every call
 // failed (an error listing each distinct failure once, counted), a run where one operation was
 // denied (a warning, with the IAM fix), expired credentials (the sign-in command typed into a
-// terminal, not run), an Open Trace File run that skipped a file (the toast
-// names it, Show Details opens that run's log, wrapped), and Select AWS Profile with a typed name.
+// terminal, not run), an Open Trace File run that skipped a file (the toast names it, Show
+// Details opens that run's log, wrapped), and Select AWS Profile with a typed name.
 // Runs in order: the endpoint is a closed port until the sample account starts listening on it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
