@@ -3,6 +3,11 @@
 
 export const EXTENSION_ID = 'timeout-lens.timeout-lens';
 export const OUTPUT_CHANNEL_NAME = 'Timeout Lens';
+/**
+ * The language of the log documents Timeout Lens opens (a request's Lambda logs, a run's log): the
+ * `log` grammar's colors, and word wrap on for these documents only (package.json `configurationDefaults`).
+ */
+export const LOG_LANGUAGE_ID = 'timeout-lens-log';
 
 export const Commands = {
   trace504: 'timeoutLens.trace504',

@@ -22,13 +22,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const channel = createOutputChannel();
   context.subscriptions.push(channel);
-  const log = createLogger(channel, 'extension');
+  // Read-only log documents: a request's Lambda logs, and the log of one run a message offers.
+  const logDocs = new RequestLogDocuments();
+  const log = createLogger(channel, 'extension', logDocs);
 
   const endpoints = new SlowEndpointsTree(context.workspaceState);
   const connection = new ConnectionState(log.child('connection'), log.child('aws'));
   const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints, showCollapseAll: true });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
-  const logDocs = new RequestLogDocuments();
   const evidence = new EvidenceStore(context.workspaceState);
   // The code hints open waterfalls, and the waterfall asks them where a call is in the code.
   const code = new CodeHintsController(context, evidence, (input) => waterfalls.show(input), connection, log.child('code'));

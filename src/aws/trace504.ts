@@ -10,7 +10,7 @@ import type { FrontDoorKind } from '../core/model';
 import type { Report } from '../core/report';
 import { parseTraceValue, type TraceParseResult } from '../ingest/xray';
 import type { AwsClients } from './clients';
-import { AwsSourceError, isCancellation } from './errors';
+import { AwsSourceError, isCancellation, type AwsErrorCode } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
 import { routeIdKey, routeMatches } from '../core/endpoints';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
@@ -69,6 +69,35 @@ export interface Trace504Result {
   follow: FollowState;
   /** The routes read from the account, with the function behind each (additive). */
   routes: Array<RouteInfo & { api: string }>;
+  /**
+   * Each call that failed, by its stable code (additive): the same failures as the matching
+   * `warnings`, in a shape a message can count and offer the fix for.
+   */
+  failures: RunFailure[];
+  /**
+   * How many of the run's data sources answered (additive): each X-Ray search of a service and
+   * each log group read. 0 with failures: nothing could be read at all.
+   */
+  sourcesRead: number;
+}
+
+/** One failed call of a run: what was being done, and the typed error's code, operation and IAM action. */
+export interface RunFailure {
+  code: AwsErrorCode;
+  /** The AWS operation (`GetTraceSummaries`); empty when the error did not come from a call. */
+  operation: string;
+  /** The IAM action an access-denied error names. */
+  action?: string;
+  /** What the run was doing: `Could not search the traces of orders-api/prod`. */
+  what: string;
+  /** The whole warning, as in `warnings`. */
+  message: string;
+}
+
+/** A failure of the run as a RunFailure (`message` is the warning text it was reported with). */
+export function runFailure(e: unknown, what: string, message: string): RunFailure {
+  if (!AwsSourceError.is(e)) return { code: 'service', operation: '', what, message };
+  return { code: e.code, operation: e.operation, ...(e.action ? { action: e.action } : {}), what, message };
 }
 
 /** The log groups a Trace 504 run reads beside the traces. */
@@ -123,7 +152,7 @@ export async function readPlanLogs(
   clients: AwsClients,
   plan: LogPlan,
   collector: LogCollector,
-  window: { startMs: number; endMs: number; signal?: AbortSignal; seen?: Map<string, number>; countedUntil?: Map<string, number>; insights?: InsightsPlan },
+  window: { startMs: number; endMs: number; signal?: AbortSignal; seen?: Map<string, number>; countedUntil?: Map<string, number>; insights?: InsightsPlan; failures?: RunFailure[] },
   warnings: string[],
   progress: (message: string) => void = (): void => undefined,
 ): Promise<{ pushed: number; failed: Set<string>; tables?: InsightsTables }> {
@@ -131,7 +160,7 @@ export async function readPlanLogs(
   const failed = new Set<string>();
   const failedTo = (group: string, what: string) => (e: unknown): void => {
     failed.add(group);
-    warn(warnings, e, what);
+    warn(warnings, e, what, window.failures);
   };
   const take = (group: string, page: FilteredLogEvent[]): void => {
     const counted = window.countedUntil?.get(group);
@@ -315,9 +344,11 @@ function worseFirst(a: TraceSummary, b: TraceSummary): number {
   return Number(status(b) === 504) - Number(status(a) === 504) || (b.ResponseTime ?? 0) - (a.ResponseTime ?? 0);
 }
 
-function warn(warnings: string[], e: unknown, what: string): void {
+function warn(warnings: string[], e: unknown, what: string, failures?: RunFailure[]): void {
   if (isCancellation(e)) throw e;
-  warnings.push(`${what}: ${AwsSourceError.is(e) ? e.message : e instanceof Error ? e.message : String(e)}`);
+  const message = `${what}: ${AwsSourceError.is(e) ? e.message : e instanceof Error ? e.message : String(e)}`;
+  warnings.push(message);
+  failures?.push(runFailure(e, what, message));
 }
 
 /** The route a traced request went to: method + the URL's path without the stage prefix. */
@@ -343,6 +374,9 @@ function routeOf(routes: RouteInfo[], stage: string, method: string | undefined,
 export async function trace504(clients: AwsClients, req: Trace504Request): Promise<Trace504Result> {
   const progress = req.onProgress ?? ((): void => undefined);
   const warnings: string[] = [];
+  const failures: RunFailure[] = [];
+  /** The X-Ray searches and log groups that answered. */
+  let sourcesRead = 0;
   const now = req.nowMs ?? Date.now();
   const services: string[] = [];
   let routes: RouteInfo[] = [];
@@ -373,9 +407,9 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
         if (st.accessLogGroup) accessGroups.push({ group: st.accessLogGroup, stage: st.name });
       }
     }
-    else warn(warnings, stagesResult.reason, 'Could not list the stages');
+    else warn(warnings, stagesResult.reason, 'Could not list the stages', failures);
     if (routesResult.status === 'fulfilled') routes = routesResult.value;
-    else warn(warnings, routesResult.reason, 'Could not read the integration timeouts (the default budget is used)');
+    else warn(warnings, routesResult.reason, 'Could not read the integration timeouts (the default budget is used)', failures);
     const defaultBudget = api.kind === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS;
     filterBudget = req.budgetOverrideMs ?? Math.min(...routes.map((r) => r.timeoutMs ?? defaultBudget), defaultBudget * 10);
     if (!Number.isFinite(filterBudget)) filterBudget = defaultBudget;
@@ -405,11 +439,11 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
           if (st.accessLogGroup) accessGroups.push({ group: st.accessLogGroup, stage: st.name });
         }
       } catch (e) {
-        warn(warnings, e, `Could not list the stages of ${api.name}`);
+        warn(warnings, e, `Could not list the stages of ${api.name}`, failures);
       }
       if (api.kind === 'http') warnings.push(`${api.name} is an HTTP API, which API Gateway does not trace: its 504s are inferred from the budget, and best counted from its access logs.`);
     } else if (frontResult.status === 'rejected') {
-      warn(warnings, frontResult.reason, `Could not look for the API in front of ${fn} (its traces that start at the function have no budget)`);
+      warn(warnings, frontResult.reason, `Could not look for the API in front of ${fn} (its traces that start at the function have no budget)`, failures);
     }
     const defaultBudget = api?.kind === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS;
     filterBudget = req.budgetOverrideMs ?? Math.min(...routes.map((r) => r.timeoutMs ?? defaultBudget), defaultBudget);
@@ -417,7 +451,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       if (!req.budgetOverrideMs && cfgResult.value.timeoutMs < filterBudget) filterBudget = cfgResult.value.timeoutMs;
       if (cfgResult.value.runtime) runtimes[fn] = cfgResult.value.runtime;
       if (api) functionTimeouts[fn] = cfgResult.value.timeoutMs;
-    } else warn(warnings, cfgResult.reason, `Could not read the configuration of ${fn}`);
+    } else warn(warnings, cfgResult.reason, `Could not read the configuration of ${fn}`, failures);
     target = `function ${fn}${api ? ` (behind ${api.name}, ${api.kind.toUpperCase()} API)` : ''}`;
   } else {
     throw new AwsSourceError('service', 'Trace 504 needs an API or a function to trace.', 'GetTraceSummaries');
@@ -482,8 +516,9 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
         progress(`Found ${summaries.length} slow request(s)…`);
         if (summaries.length >= MAX_SUMMARIES) break;
       }
+      sourcesRead++;
     } catch (e) {
-      warn(warnings, e, `Could not search the traces of ${service}`);
+      warn(warnings, e, `Could not search the traces of ${service}`, failures);
     }
   }
   summaries.sort(worseFirst);
@@ -500,7 +535,10 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const logsDone =
     req.includeLogs === false
       ? Promise.resolve(undefined)
-      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}), insights: insightsPlanOf(req, routes, now) }, warnings, progress).then((read) => ({ logs: collector.finish(), ...(read.tables ? { tables: read.tables } : {}) }));
+      : readPlanLogs(clients, plan, collector, { startMs: req.sinceMs, endMs: logsUntil, seen, ...(req.signal ? { signal: req.signal } : {}), insights: insightsPlanOf(req, routes, now), failures }, warnings, progress).then((read) => {
+          sourcesRead += planGroups(plan).filter((g) => !read.failed.has(g)).length;
+          return { logs: collector.finish(), ...(read.tables ? { tables: read.tables } : {}) };
+        });
   // Awaited below; if the traces fail (or are cancelled) first, this rejection is not lost unhandled.
   logsDone.catch(() => undefined);
 
@@ -532,7 +570,11 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       onProgress: (done) => progress(`Fetched ${done + ids.length - rest.length} of ${ids.length} trace(s)…`),
       onTraces: parse,
     });
-    for (const f of got.failures) warnings.push(`${f.ids.length} trace(s) could not be fetched: ${f.error.message}`);
+    for (const f of got.failures) {
+      const message = `${f.ids.length} trace(s) could not be fetched: ${f.error.message}`;
+      warnings.push(message);
+      failures.push(runFailure(f.error, `${f.ids.length} trace(s) could not be fetched`, message));
+    }
     if (got.unprocessed.length) warnings.push(`X-Ray did not return ${got.unprocessed.length} trace(s) after retries (UnprocessedTraceIds); try again in a minute.`);
   }
 
@@ -556,6 +598,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     summaries: summaries.length,
     follow: { plan, collector, options, sinceMs: req.sinceMs, readUntilMs, seen, ...(logs?.tables ? { insights: logs.tables } : {}) },
     routes: api ? routes.map((r) => ({ ...r, api: api.name })) : [],
+    failures,
+    sourcesRead,
   };
 }
 

@@ -5,22 +5,10 @@ import * as vscode from 'vscode';
 import type { OpenLogsMessage } from '../protocol';
 import { loadAwsBundle } from './awsBundle';
 import type { ConnectionState } from './connection';
-import type { Logger } from './logger';
+import { LogDocuments, openLogDocument, type Logger } from './logger';
 
 /** Read-only documents of request logs (no "save changes?" on close): `timeout-lens-logs:` URIs. */
-export class RequestLogDocuments implements vscode.TextDocumentContentProvider {
-  static readonly scheme = 'timeout-lens-logs';
-  private readonly contents = new Map<string, string>();
-
-  set(uri: vscode.Uri, content: string): void {
-    this.contents.set(uri.toString(), content);
-    if (this.contents.size > 50) this.contents.delete(this.contents.keys().next().value as string);
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? 'These logs are no longer in memory: open them again from the waterfall.';
-  }
-}
+export { LogDocuments as RequestLogDocuments };
 
 /** X-Ray trace ids start with the request's epoch seconds: the window to search around. */
 function windowOf(traceId: string): { startMs: number; endMs: number } {
@@ -29,7 +17,7 @@ function windowOf(traceId: string): { startMs: number; endMs: number } {
   return { startMs: t - 60_000, endMs: t + 16 * 60_000 };
 }
 
-export async function openRequestLogs(m: OpenLogsMessage, conn: ConnectionState, docs: RequestLogDocuments, log: Logger): Promise<void> {
+export async function openRequestLogs(m: OpenLogsMessage, conn: ConnectionState, docs: LogDocuments, log: Logger): Promise<void> {
   if (!m.functionName) {
     void vscode.window.showInformationMessage(`Timeout Lens does not know which function served request ${m.requestId}.`);
     return;
@@ -50,11 +38,8 @@ export async function openRequestLogs(m: OpenLogsMessage, conn: ConnectionState,
     const text = events.length
       ? events.map((e) => `${new Date(e.timestamp ?? 0).toISOString()}  ${(e.message ?? '').replace(/\n$/, '')}`).join('\n')
       : `No log events of request ${m.requestId} in ${group} between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}.`;
-    const uri = vscode.Uri.from({ scheme: RequestLogDocuments.scheme, path: `/${m.functionName}/${m.requestId}.log` });
-    docs.set(uri, `# ${group} — request ${m.requestId} (trace ${m.traceId})\n\n${text}\n`);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'log');
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    // Log lines run long (a JSON payload, a stack trace): the document opens with word wrap on.
+    await openLogDocument(docs, `/${m.functionName}/${m.requestId}.log`, `# ${group} — request ${m.requestId} (trace ${m.traceId})\n\n${text}\n`, vscode.ViewColumn.Beside);
     log.info(`opened ${events.length} log event(s) of ${m.requestId}`);
   } catch (e) {
     const { isCancellation } = loadAwsBundle();

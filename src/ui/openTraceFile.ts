@@ -1,6 +1,6 @@
 // "Open Trace File…": any file the engine reads (BatchGetTraces output, segment documents,
 // the daemon form) into the waterfall, worst request first, the others in its trace list.
-// What could not be read is said in a warning, with the details in the output channel.
+// What could not be read is said in a warning naming the files, with this run's log a click away.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { readInputs } from '../ingest/files';
@@ -8,7 +8,8 @@ import { analyze } from '../core/analyze';
 import type { Report } from '../core/report';
 import type { AnalyzedTrace } from '../core/breakdown';
 import { readConfig } from './config';
-import { offerLog, type Logger } from './logger';
+import type { RunLog } from './logger';
+import { nameList, skippedFileNames, skippedMessage } from './messages';
 import type { Services } from './services';
 import type { WaterfallInput } from './waterfallPanel';
 import { waterfallEntries } from './waterfallSnapshot';
@@ -41,13 +42,18 @@ export function pathsOfRestoreKey(key: string): string[] | undefined {
   }
 }
 
-/** Tells the user what was skipped, in one warning; the details go to the output channel. */
-export function reportSkipped(report: Report, log: Logger): void {
+/**
+ * Tells the user what was skipped, in one warning naming the files; the details go to the log,
+ * and "Show Details" opens this run's lines alone (a read-only document: the output channel
+ * holds every run and cannot be scrolled to this one).
+ */
+export function reportSkipped(report: Report, files: readonly string[], log: RunLog): void {
   if (!report.errors.length) return;
   for (const e of report.errors) log.warn(`skipped ${e.source}: ${e.message}`);
-  const first = report.errors[0]!;
-  const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';
-  offerLog(vscode.window.showWarningMessage(`Timeout Lens skipped ${report.errors.length} item(s) it could not read${more}: ${first.message}`, 'Show Details'));
+  const names = skippedFileNames(report.errors, files);
+  void vscode.window.showWarningMessage(skippedMessage(report.errors, files), 'Show Details').then((choice) => {
+    if (choice) void log.show(`Open Trace File ${nameList(names)}`);
+  });
 }
 
 export async function pickTraceFiles(): Promise<string[] | undefined> {
@@ -66,7 +72,8 @@ export async function pickTraceFiles(): Promise<string[] | undefined> {
  * with progress in the status bar, their endpoints into Slow Endpoints, the worst trace opened.
  */
 export async function openTraceFiles(services: Services, arg?: vscode.Uri | string, all?: vscode.Uri[]): Promise<void> {
-  const log = services.log.child('open');
+  // This run's lines, for the Show Details of its message.
+  const log = services.log.forRun('open');
   const paths = all?.length ? all.map((u) => u.fsPath) : arg instanceof vscode.Uri ? [arg.fsPath] : typeof arg === 'string' ? [arg] : await pickTraceFiles();
   if (!paths?.length) return;
   const loaded = await vscode.window.withProgress(
@@ -81,7 +88,7 @@ export async function openTraceFiles(services: Services, arg?: vscode.Uri | stri
     { source: loaded.files.map((f) => basename(f.path)).join(', ') || 'trace files', capturedAtMs: Date.now() },
     loaded.input?.restoreKey,
   );
-  reportSkipped(loaded.report, log);
+  reportSkipped(loaded.report, [...paths, ...loaded.files.map((f) => f.path)], log);
   if (loaded.input) services.waterfalls.show(loaded.input);
   else if (!loaded.report.errors.length) void vscode.window.showInformationMessage('Timeout Lens found no traces in the chosen file(s).');
 }

@@ -1,12 +1,15 @@
 // "Trace 504": pick an API (or a Lambda function) and a window, fetch the 504s and near-budget
 // requests from X-Ray with a cancellable progress notification, and open the worst one in the
-// waterfall. Whatever failed on the way is said in plain words; what was fetched still shows.
+// waterfall. Whatever failed on the way is said in plain words with its fix (messages.ts), as an
+// error when nothing could be read and a warning when part could; what was fetched still shows.
 import * as vscode from 'vscode';
 import type { ApiInfo, FunctionConfig } from '../awsBundle';
+import { Commands, Settings } from '../constants';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
 import type { ConnectionState } from './connection';
 import { offerLog, type Logger } from './logger';
+import { failedRunMessage, failureLabel, failureOf, fixesFor, trace504Message, whatToDo, wrapText, type Fix, type FixContext, type RunFailure, type RunMessage } from './messages';
 import type { Services } from './services';
 import { waterfallEntries } from './waterfallSnapshot';
 import type { WaterfallEntry } from './waterfallPanel';
@@ -19,8 +22,12 @@ interface Target {
   label: string;
 }
 
-async function pickTarget(conn: ConnectionState, log: Logger, handlerOf: Services['handlerOf']): Promise<Target | undefined> {
-  type Item = vscode.QuickPickItem & { target?: Target; fn?: boolean; byId?: boolean };
+/** What the target picker ends with: a target, "run Trace 504 again" (after a fix), or nothing. */
+type Picked = Target | 'again' | undefined;
+
+async function pickTarget(services: Services, log: Logger): Promise<Picked> {
+  const { connection: conn, handlerOf } = services;
+  type Item = vscode.QuickPickItem & { target?: Target; fn?: boolean; byId?: boolean; failure?: { title: string; failure: RunFailure } };
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = `Timeout Lens: Trace 504 — ${conn.describe()}`;
   qp.placeholder = 'Choose the API (or a Lambda function) whose slow requests to trace';
@@ -43,13 +50,28 @@ async function pickTarget(conn: ConnectionState, log: Logger, handlerOf: Service
       byId,
     ];
   };
-  // A list that could not be read says why in its place (e.g. the IAM action to add).
+  // A list that could not be read says why in its place: what failed in a few words, the whole
+  // message on the second line (VS Code shows all of it when the line is hovered) and as the
+  // tooltip of its copy button. Choosing the row offers the fixes for that failure.
   const failed = (what: string, put: (items: Item[]) => void) => (e: unknown): void => {
-    const m = e instanceof Error ? e.message : String(e);
-    log.warn(`could not list ${what}: ${m}`);
-    put([{ label: `$(warning) Could not list the ${what}`, detail: m, alwaysShow: true }]);
+    const title = `Could not list the ${what}`;
+    const f = failureOf(e, title);
+    log.warn(`could not list ${what}: ${f.message}`);
+    put([
+      {
+        label: `$(warning) ${title}`,
+        description: `${failureLabel(f)} — choose to fix`,
+        detail: f.message,
+        alwaysShow: true,
+        buttons: [{ iconPath: new vscode.ThemeIcon('copy'), tooltip: `Copy the message: ${f.message}` }],
+        failure: { title, failure: f },
+      },
+    ]);
     show();
   };
+  qp.onDidTriggerItemButton((e) => {
+    if (e.item.failure) void copyText(e.item.failure.failure.message, 'the message');
+  });
   // The APIs and the functions are asked for at once; each list shows as soon as it is there.
   void Promise.allSettled([
     listApis(clients)
@@ -86,6 +108,12 @@ async function pickTarget(conn: ConnectionState, log: Logger, handlerOf: Service
   });
   qp.dispose();
   if (!chosen) return undefined;
+  if (chosen.failure) {
+    // Not a silent close: the failure's fixes, then (when a fix changed where to read) the list again.
+    const fix = await chooseFix(chosen.failure.title, chosen.failure.failure, fixContext(conn));
+    if (fix === 'again') return 'again';
+    return fix && (await applyFix(fix, services)) ? 'again' : undefined;
+  }
   if (chosen.byId) {
     const { normalizeTraceId } = loadAwsBundle();
     const text = await vscode.window.showInputBox({
@@ -106,6 +134,128 @@ async function pickTarget(conn: ConnectionState, log: Logger, handlerOf: Service
     return name ? { functionName: name.trim(), label: name.trim() } : undefined;
   }
   return chosen.target;
+}
+
+/** Where Trace 504 reads from, as the fixes need it. */
+function fixContext(conn: ConnectionState): FixContext {
+  if (conn.kind === 'sample') return conn.sampleEndpoint ? { endpoint: conn.sampleEndpoint } : {};
+  const c = readConfig();
+  return { ...(c.profile ? { profile: c.profile } : {}), ...(c.endpoint ? { endpoint: c.endpoint } : {}) };
+}
+
+const FIX_ICONS: Record<Fix['id'], string> = {
+  'sso-login': 'terminal',
+  'select-profile': 'account',
+  'copy-iam-actions': 'copy',
+  'open-iam-policy': 'shield',
+  'select-region': 'globe',
+  'open-endpoint-setting': 'settings-gear',
+  retry: 'refresh',
+};
+
+/** Characters of a message line that fit the picker's 600 px without being cut. */
+const MESSAGE_LINE = 64;
+
+/**
+ * The second step of a list that could not be read: the whole message, line by line (a quick
+ * pick row is one line, cut at the picker's width), then the fixes for its code, then Trace 504
+ * again and a copy of the message.
+ */
+async function chooseFix(title: string, failure: RunFailure, ctx: FixContext): Promise<Fix | 'again' | undefined> {
+  type Item = vscode.QuickPickItem & { fix?: Fix; again?: boolean; copy?: boolean };
+  const message: Item[] = wrapText(failure.message, MESSAGE_LINE).map((line, i) => ({ label: `${i ? '$(blank)' : '$(error)'} ${line}`, alwaysShow: true }));
+  const fixes: Item[] = fixesFor(failure.code, ctx, [failure])
+    .filter((f) => f.id !== 'retry')
+    .map((f) => ({ label: `$(${FIX_ICONS[f.id]}) ${f.label}`, detail: f.detail, fix: f, alwaysShow: true }));
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = `Timeout Lens: Trace 504 — ${title}`;
+  qp.placeholder = whatToDo(failure.code, ctx, [failure]) || 'Choose what to do';
+  const again: Item = { label: '$(refresh) Trace 504 again', detail: 'List the APIs and Lambda functions again', again: true, alwaysShow: true };
+  qp.items = [
+    { label: 'What failed', kind: vscode.QuickPickItemKind.Separator },
+    ...message,
+    { label: 'What to do', kind: vscode.QuickPickItemKind.Separator },
+    ...fixes,
+    again,
+    { label: '$(copy) Copy the message', copy: true, alwaysShow: true },
+  ];
+  qp.activeItems = [fixes[0] ?? again];
+  const chosen = await new Promise<Fix | 'again' | undefined>((resolve) => {
+    qp.onDidAccept(() => {
+      const sel = qp.selectedItems[0];
+      if (sel?.copy) void copyText(failure.message, 'the message');
+      // A line of the message is there to be read: choosing it does nothing.
+      if (!sel?.fix && !sel?.again) return;
+      resolve(sel.fix ?? 'again');
+      qp.hide();
+    });
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  return chosen;
+}
+
+async function copyText(text: string, what: string): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.setStatusBarMessage(`Timeout Lens: ${what} copied`, 4000);
+}
+
+/**
+ * Does a fix. True when Trace 504 should run again now: the profile or Region changed, or the
+ * fix is to try again. Signing in is typed into a terminal, not run: it opens a browser and
+ * starts a session, which the person should see and start with Enter (for the profile shown).
+ */
+async function applyFix(fix: Fix, services: Services): Promise<boolean> {
+  switch (fix.id) {
+    case 'sso-login': {
+      const terminal = vscode.window.createTerminal({ name: 'AWS sign-in' });
+      terminal.show();
+      terminal.sendText(fix.text ?? 'aws sso login', false);
+      return false;
+    }
+    case 'select-profile':
+    case 'select-region': {
+      const before = services.connection.describeSettings();
+      await vscode.commands.executeCommand(fix.id === 'select-profile' ? Commands.selectProfile : Commands.selectRegion);
+      return services.connection.describeSettings() !== before;
+    }
+    case 'copy-iam-actions':
+      await copyText(fix.text ?? '', fix.text?.includes('\n') ? 'the IAM actions' : `the IAM action ${fix.text ?? ''}`);
+      return false;
+    case 'open-iam-policy':
+      await openIamPolicy(services.context.extensionUri);
+      return false;
+    case 'open-endpoint-setting':
+      await vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.${Settings.endpoint}`);
+      return false;
+    case 'retry':
+      return true;
+  }
+}
+
+/** The README's IAM permissions section: the read-only policy, every action Timeout Lens calls. */
+async function openIamPolicy(extensionUri: vscode.Uri): Promise<void> {
+  // A packaged extension holds it as readme.md (vsce lowers the name), the repository as README.md.
+  const name = (await vscode.workspace.fs.readDirectory(extensionUri)).find(([n]) => /^readme\.md$/i.test(n))?.[0] ?? 'README.md';
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(extensionUri, name));
+  const line = Math.max(0, doc.getText().split('\n').findIndex((l) => /^## IAM permissions/.test(l)));
+  const at = new vscode.Position(line, 0);
+  const editor = await vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(at, at) });
+  editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.AtTop);
+}
+
+/** Shows a run's message with its fix buttons and "Show Log"; a fix that changes where to read runs `again`. */
+function showRunMessage(msg: RunMessage, services: Services, again: () => Promise<void>): void {
+  const show = msg.severity === 'error' ? vscode.window.showErrorMessage : msg.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const buttons = [...msg.fixes.map((f) => f.button), ...(msg.log ? ['Show Log'] : [])];
+  void show(msg.text, ...buttons)
+    .then(async (choice) => {
+      if (choice === 'Show Log') return void vscode.commands.executeCommand(Commands.showOutput);
+      const fix = msg.fixes.find((f) => f.button === choice);
+      if (fix && (await applyFix(fix, services))) await again();
+    })
+    .then(undefined, (e: unknown) => services.log.child('trace504').error(`the fix failed: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 const WINDOWS: Array<{ label: string; minutes: number }> = [
@@ -142,13 +292,16 @@ export interface Trace504Preset {
 export async function runTrace504(services: Services, preset?: Trace504Preset): Promise<void> {
   const { connection: conn, endpoints, live, waterfalls, evidence } = services;
   const log = services.log.child('trace504');
-  const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(conn, log, services.handlerOf);
+  const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(services, log);
+  if (target === 'again') return runTrace504(services);
   if (!target) return;
   if (target.traceId) return openTraceById(services, target.traceId);
   const minutes = preset?.minutes ?? (await pickWindow());
   if (!minutes) return;
   const { AwsClients, trace504, isCancellation } = loadAwsBundle();
   const cfg = readConfig();
+  // The same run again, after a fix from its message.
+  const again = (): Promise<void> => runTrace504(services, { ...(target.api ? { api: target.api } : {}), ...(target.functionName ? { functionName: target.functionName } : {}), minutes });
   const clients = new AwsClients(conn.connection());
   // The first answer opens at once; the run's full answer then fills the same panel.
   let shownFirst: WaterfallEntry | undefined;
@@ -199,22 +352,30 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
     live.followRun(result.follow, result.target);
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
-    if (worst) {
-      const problems = result.warnings.filter((w) => !isNote(w));
-      if (problems.length) {
-        offerLog(vscode.window.showWarningMessage(`Trace 504: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the log)` : ''}`, 'Show Log'));
-      }
-    } else {
-      void vscode.window.showInformationMessage(`Trace 504: ${result.warnings[0] ?? `no slow requests of ${result.target} in the last ${minutes} minutes.`}`);
-    }
+    // Nothing read: an error; part of it: a warning counting each distinct failure; a clean run
+    // that found nothing: information; a clean run that opened a request: no message.
+    const failed = new Set(result.failures.map((f) => f.message));
+    const message = trace504Message(
+      {
+        target: result.target,
+        minutes,
+        found: worst !== undefined || shownFirst !== undefined,
+        failures: result.failures,
+        problems: result.warnings.filter((w) => !isNote(w) && !failed.has(w)),
+        notes: result.warnings.filter(isNote),
+        sourcesRead: result.sourcesRead,
+      },
+      fixContext(conn),
+    );
+    if (message) showRunMessage(message, services, again);
   } catch (e) {
     if (isCancellation(e)) {
       log.info('trace 504 cancelled');
       return;
     }
-    const m = e instanceof Error ? e.message : String(e);
-    log.error(`trace 504 failed: ${m}`);
-    offerLog(vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log'));
+    const f = failureOf(e, `Trace 504 on ${target.label}`);
+    log.error(`trace 504 failed: ${f.message}`);
+    showRunMessage(failedRunMessage(target.label, f, fixContext(conn)), services, again);
   } finally {
     clients.dispose();
   }
@@ -251,9 +412,9 @@ async function openTraceById(services: Services, traceId: string): Promise<void>
       log.info('trace by id cancelled');
       return;
     }
-    const m = e instanceof Error ? e.message : String(e);
-    log.error(`trace ${traceId} failed: ${m}`);
-    offerLog(vscode.window.showErrorMessage(`Trace 504: ${m}`, 'Show Log'));
+    const f = failureOf(e, `Trace ${traceId}`);
+    log.error(`trace ${traceId} failed: ${f.message}`);
+    showRunMessage(failedRunMessage(`trace ${traceId}`, f, fixContext(conn)), services, () => openTraceById(services, traceId));
   } finally {
     clients.dispose();
   }
