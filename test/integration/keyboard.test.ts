@@ -44,13 +44,25 @@ after(async () => {
   await server?.stop();
 });
 
+/** What the tests read of an element inside the webview (the suite is typed without the DOM). */
+interface El {
+  id: string;
+  tagName: string;
+  className: string;
+  innerText: string;
+  dataset: Record<string, string | undefined>;
+  classList: { contains(c: string): boolean };
+  getAttribute(name: string): string | null;
+  ownerDocument: { activeElement: El | null; getElementById(id: string): El | null };
+}
+
 /** The focused element of the waterfall's page, as `#id`, `tag.class` and its trace id if it is a table row. */
 async function focused(): Promise<{ id: string; tag: string; cls: string; traceId: string; text: string }> {
   return wb
     .webview()
     .locator('body')
     .evaluate((body) => {
-      const a = body.ownerDocument.activeElement as HTMLElement | null;
+      const a = (body as unknown as El).ownerDocument.activeElement;
       return { id: a?.id ?? '', tag: a?.tagName.toLowerCase() ?? '', cls: a?.className ?? '', traceId: a?.dataset['traceId'] ?? '', text: (a?.innerText ?? '').slice(0, 200) };
     });
 }
@@ -60,7 +72,8 @@ async function selectedSpan(): Promise<string> {
   return wb
     .webview()
     .locator('#tl-spans')
-    .evaluate((list) => {
+    .evaluate((node) => {
+      const list = node as unknown as El;
       const id = list.getAttribute('aria-activedescendant');
       const row = id ? list.ownerDocument.getElementById(id) : null;
       return row?.getAttribute('aria-selected') === 'true' ? row.getAttribute('aria-label') ?? '' : '';
@@ -147,7 +160,8 @@ test('a keyboard-only run: open a trace, the worst span, its details, a findingâ
   const selectedIsShown = await wb
     .webview()
     .locator('#tl-spans')
-    .evaluate((list) => {
+    .evaluate((node) => {
+      const list = node as unknown as El;
       const id = list.getAttribute('aria-activedescendant');
       return !!id && !!list.ownerDocument.getElementById(id)?.classList.contains('highlight');
     });
