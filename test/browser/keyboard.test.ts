@@ -29,6 +29,12 @@ after(async () => {
 });
 
 const SQS = 5 + 3 * CALLS; // 998
+/**
+ * The worst span (webview/waterfall/worstSpan.ts): the longest piece of work a finding names. The
+ * throttled calls (100 ms each) beat SQS (40 ms); of them only call 299 (29 940 → 30 040 ms) ends
+ * after the cut at 29 012, which breaks the tie.
+ */
+const WORST = 5 + 3 * 299; // 902
 /** The throttled calls: k % 50 = 49 and not a remote call (k % 7 = 3): 49, 99, 149, 249, 299. */
 const THROTTLED = [49, 99, 149, 249, 299].map((k) => 5 + 3 * k);
 
@@ -102,13 +108,13 @@ test('a key on the bare page goes to the spans and moves at once; the page getti
     // What VS Code does when the panel is focused: the frame's window gets the focus, nothing in it has it.
     await page.evaluate(() => (globalThis as unknown as WinLike & { dispatchEvent(e: unknown): boolean; Event: new (t: string) => unknown }).dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('focus')));
     assert.equal((await focused(page)).id, 'tl-spans');
-    assert.equal(await selected(page), SQS, 'nothing was selected: the worst span (SQS, of the gravest finding that names more than the stage)');
-    assert.ok(await inside(page, `#tl-span-${SQS}`, '.tl-scroll'), 'and scrolled into view');
-    assert.equal(await page.locator('#tl-spans').getAttribute('aria-activedescendant'), `tl-span-${SQS}`);
+    assert.equal(await selected(page), WORST, 'nothing was selected: the worst span (the throttled call 299)');
+    assert.ok(await inside(page, `#tl-span-${WORST}`, '.tl-scroll'), 'and scrolled into view');
+    assert.equal(await page.locator('#tl-spans').getAttribute('aria-activedescendant'), `tl-span-${WORST}`);
     await second.waitForDetails();
-    assert.equal(await page.locator('.tl-detail-title').textContent(), 'SQS');
+    assert.equal(await page.locator('.tl-detail-title').textContent(), 'DynamoDB');
     await page.keyboard.press('ArrowUp');
-    assert.equal(await selected(page), SQS - 1);
+    assert.equal(await selected(page), WORST - 1);
   } finally {
     await second.page.close();
   }
@@ -278,8 +284,12 @@ test('w selects the worst span from anywhere; ? opens the keyboard help written 
     await page.keyboard.press('t');
     await page.keyboard.press('w');
     assert.equal((await focused(page)).id, 'tl-spans');
-    assert.equal(await selected(page), SQS);
-    // SQS: 33 145 → 33 185 ms is 40 ms; 40 / 29 000 = 0.14 % → "0.1 %"; it starts after the cut (29 012 ms).
+    assert.equal(await selected(page), WORST);
+    // Call 299: 29 940 → 30 040 ms is 100 ms; 100 / 29 000 = 0.34 % → "0.3 %"; it starts after the
+    // cut (29 012 ms); throttled.
+    assert.equal(await page.locator(`#tl-span-${WORST}`).getAttribute('aria-label'), 'DynamoDB GetItem, items, 100 ms, 0.3 % of budget, after the cut, throttled (429)');
+    await page.keyboard.press('End');
+    // SQS: 33 145 → 33 185 ms is 40 ms; 40 / 29 000 = 0.14 % → "0.1 %"; it starts after the cut.
     assert.equal(await page.locator(`#tl-span-${SQS}`).getAttribute('aria-label'), 'SQS SendMessage, 40 ms, 0.1 % of budget, after the cut');
     await page.keyboard.press('Home');
     assert.equal(await selected(page), 0);

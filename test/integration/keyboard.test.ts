@@ -84,13 +84,29 @@ async function press(key: string): Promise<void> {
   await wb.page.keyboard.press(key);
 }
 
-/** A palette command by keys only: F1, its title, Enter. */
+/**
+ * A palette command by keys only: F1, its title, Enter. The palette lists the extensions'
+ * commands once the extension host has registered them: until then, close it and ask again.
+ */
 async function commandByKeys(title: string): Promise<void> {
-  await press('F1');
+  const typed = title.replace(/…$/, '');
   const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title.replace(/…$/, '')}`);
-  await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: title.replace(/…$/, '') }).waitFor();
+  for (let attempt = 1; ; attempt++) {
+    await press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${typed}`);
+    // The palette focuses its first row once it has filtered: that must be the command.
+    const found = await wb.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: typed })
+      .waitFor({ timeout: 5_000 })
+      .then(() => true, () => false);
+    if (found) break;
+    await press('Escape');
+    if (attempt >= 6) {
+      await wb.screenshot('vscode-keyboard-palette-failed');
+      throw new Error(`the command palette did not list "${title}"`);
+    }
+  }
   await press('Enter');
 }
 

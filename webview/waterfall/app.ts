@@ -393,7 +393,7 @@ export class WaterfallApp {
   private selectWorst(): boolean {
     const { snap, spans } = this;
     if (!snap || !spans || this.order.count === 0) return false;
-    let i = worstSpan(spans, snap.report.findings, snap.findingSpans, snap.report.cutAtMs, snap.endMs);
+    let i = worstSpan(spans, snap.findingSpans, snap.report.cutAtMs, snap.endMs);
     if (i < 0 || (this.state.ui.filter && this.order.rowOf(i) < 0)) i = this.order.spanAt(0);
     this.select(i);
     return true;

@@ -1,66 +1,74 @@
 // Which span is "the worst" of a trace: where the `w` key goes, and what a first focus on the
-// span list selects when nothing is selected yet. A pure function of the spans, the findings and
-// the cut, so its rule is tested in Node and written down once, here.
-import type { Finding } from '../../src/protocol';
+// span list selects when nothing is selected yet. A pure function of the spans, the spans the findings
+// name and the cut, so its rule is tested in Node and written down once, here.
 import type { SpanTable } from './spans';
 
-/** Graver first; the report's own order breaks ties. */
-const SEVERITY_ORDER: Readonly<Record<Finding['severity'], number>> = { high: 3, elevated: 2, info: 1 };
-
 /**
- * The worst span's index, -1 without spans:
- * 1. of the most severe finding (ties: the first in the report) that names a span below a root,
- *    its spans below a root: the deepest (the call rather than the function that made it), then
- *    the longest, then the first in the waterfall. A root (the stage, the entry) is skipped: the
- *    summary says what it says.
- * 2. Without such a finding: the longest span below a root that ends after the cut.
+ * The worst span's index (-1 without spans): the longest piece of work a finding points at —
+ * where the time went, not the box it went in.
+ *
+ * A piece of work is a span below a root that holds no other work: a downstream call, unless
+ * another service's segments hang under it (the gateway's Lambda call holds the function); any
+ * other span when its children, if any, are all inferred. So a DynamoDB call is one piece with
+ * its table's inferred segment and its own steps; the function segment and the Invocation hold
+ * other work and are not pieces; an inferred span is not one itself, its call is.
+ * 1. Of the pieces some finding names: the longest.
+ * 2. Else of all pieces: the longest.
  * 3. Else the longest span below a root; else the first span.
- * A span in progress counts as running to `traceEndMs`.
+ * Ties: the one that ends after the cut, then the first in the waterfall. A span in progress
+ * counts as running to `traceEndMs`.
  */
+/** Span kinds that start another service's part of the trace. */
+const SERVICE_KINDS: ReadonlySet<string> = new Set(['front-door', 'lambda-service', 'function']);
+
 export function worstSpan(
   spans: SpanTable,
-  findings: readonly Finding[],
   findingSpans: readonly (readonly number[])[],
   cutAtMs: number | null,
   traceEndMs: number,
 ): number {
   const n = spans.count;
   if (n === 0) return -1;
-  const duration = (i: number): number => (spans.endMs(i) ?? traceEndMs) - spans.startMs(i);
-  /** Whether `a` beats `b` within a finding: deeper, then longer, then earlier. */
+  const end = (i: number): number => spans.endMs(i) ?? traceEndMs;
+  const duration = (i: number): number => end(i) - spans.startMs(i);
+  const afterCut = (i: number): boolean => cutAtMs !== null && end(i) > cutAtMs;
+  /** Whether `a` beats `b`: longer, then ending after the cut, then earlier. */
   const beats = (a: number, b: number): boolean => {
-    const da = spans.depth(a);
-    const db = spans.depth(b);
-    if (da !== db) return da > db;
     const la = duration(a);
     const lb = duration(b);
-    return la !== lb ? la > lb : a < b;
+    if (la !== lb) return la > lb;
+    if (afterCut(a) !== afterCut(b)) return afterCut(a);
+    return a < b;
   };
-  let best = -1;
-  let bestRank = 0;
-  findings.forEach((f, k) => {
-    const rank = SEVERITY_ORDER[f.severity] ?? 0;
-    if (rank <= bestRank) return;
-    let pick = -1;
-    for (const i of findingSpans[k] ?? []) {
-      if (!Number.isInteger(i) || i < 0 || i >= n || spans.depth(i) === 0) continue;
-      if (pick < 0 || beats(i, pick)) pick = i;
+  // One pass over the children: which spans hold other work.
+  const parent = spans.parent;
+  const holds = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = parent[i] as number;
+    if (p < 0) continue;
+    const child = spans.style(i);
+    if (child.role === 'inferred') continue;
+    const role = spans.style(p).role;
+    const call = role === 'downstreamAws' || role === 'downstreamRemote';
+    if (!call || SERVICE_KINDS.has(child.kind)) holds[p] = 1;
+  }
+  const isPiece = (i: number): boolean => spans.depth(i) > 0 && holds[i] === 0 && spans.style(i).role !== 'inferred';
+
+  let named = -1;
+  for (const ids of findingSpans) {
+    for (const i of ids) {
+      if (!Number.isInteger(i) || i < 0 || i >= n || !isPiece(i)) continue;
+      if (named < 0 || beats(i, named)) named = i;
     }
-    if (pick >= 0) {
-      best = pick;
-      bestRank = rank;
-    }
-  });
-  if (best >= 0) return best;
-  let longestAfterCut = -1;
-  let longest = -1;
+  }
+  if (named >= 0) return named;
+  let piece = -1;
+  let below = -1;
   for (let i = 0; i < n; i++) {
     if (spans.depth(i) === 0) continue;
-    const d = duration(i);
-    if (longest < 0 || d > duration(longest)) longest = i;
-    const end = spans.endMs(i) ?? traceEndMs;
-    if (cutAtMs !== null && end > cutAtMs && (longestAfterCut < 0 || d > duration(longestAfterCut))) longestAfterCut = i;
+    if (below < 0 || beats(i, below)) below = i;
+    if (isPiece(i) && (piece < 0 || beats(i, piece))) piece = i;
   }
-  if (longestAfterCut >= 0) return longestAfterCut;
-  return longest >= 0 ? longest : 0;
+  if (piece >= 0) return piece;
+  return below >= 0 ? below : 0;
 }

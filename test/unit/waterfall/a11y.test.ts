@@ -18,6 +18,7 @@ import { restoredState } from '../../../webview/waterfall/uiState';
 import { worstSpan } from '../../../webview/waterfall/worstSpan';
 import { coldStartScenario, finding, report, span, timeoutScenario, trace } from '../../builders/modelBuilder';
 import { indexOf } from '../../waterfall/snapshotView';
+import { CALL0, CALLS, CUT_MS, a11yScenario } from '../../waterfall/a11yScenario';
 
 test('key table: every action has one binding, every scope a heading; the help lists each binding once', () => {
   const actions = KEY_TABLE.map((b) => b.action);
@@ -98,34 +99,72 @@ test('roving moves: a line stops at its ends; the table goes up from its first r
   assert.equal(moveInTable('openTrace', { row: 1 }, 5, total), null, 'opening is not a move');
 });
 
-test('worst span: the deepest span of the most severe finding that names more than a root', () => {
+test('worst span: the longest piece of work a finding names, not the span that holds it', () => {
   const { trace: t, report: r } = timeoutScenario();
   const snap = buildWaterfallSnapshot(t, r);
   const spans = new SpanTable(snap.spans);
   const worst = (findings: Finding[], cut: number | null = r.cutAtMs): number => {
     const s = buildWaterfallSnapshot(t, { ...r, findings });
-    return worstSpan(spans, findings, s.findingSpans, cut, snap.endMs);
+    return worstSpan(spans, s.findingSpans, cut, snap.endMs);
   };
   const [timeout504, afterCut, slow] = r.findings as [Finding, Finding, Finding];
-  // integration-timeout (high) names only the stage, a root: skipped. work-after-cut (high) names
-  // the function segment (depth 3) and SQS (depth 5, under Invocation): the deeper one.
-  assert.equal(worstSpan(spans, r.findings, snap.findingSpans, r.cutAtMs, snap.endMs), indexOf(snap, 'SQS'));
-  assert.equal(spans.depth(indexOf(snap, 'SQS')), 5);
-  assert.equal(worst([slow, afterCut]), indexOf(snap, 'SQS'), 'a graver finding later in the report still wins');
-  assert.equal(worst([slow]), indexOf(snap, 'DynamoDB'), 'the elevated finding when it is the only one');
-  assert.equal(worst([slow, finding({ id: 'slow-downstream', severity: 'elevated', title: 'x', spanIds: ['a000000000000008'] })]), indexOf(snap, 'DynamoDB'), 'equal severity: the first in the report');
-  // Equally deep: the longer. DynamoDB 18 000 ms, the partner call 12 200 ms, SQS 3 050 ms.
+  const dynamo = indexOf(snap, 'DynamoDB');
+  assert.equal(spans.style(dynamo).kind, 'downstream', 'the DynamoDB call, not its inferred table segment');
+  // integration-timeout names the stage (a root); work-after-cut the function segment (it holds
+  // the Invocation) and SQS (30 350 → 33 400: 3 050 ms); slow-downstream the DynamoDB Query
+  // (60 → 18 060: 18 000 ms, its only child the inferred table segment). The longest piece: DynamoDB.
+  assert.equal(worstSpan(spans, snap.findingSpans, r.cutAtMs, snap.endMs), dynamo);
+  assert.equal(worst([afterCut]), indexOf(snap, 'SQS'), 'the only piece work-after-cut names');
+  assert.equal(worst([slow]), dynamo);
+  // Named pieces only: the partner call (18 100 → 30 300: 12 200 ms) beats SQS, DynamoDB is not named.
   const calls = (ids: string[]): Finding[] => [finding({ id: 'sequential-calls', title: 'calls', spanIds: ids })];
-  assert.equal(worst(calls(['a000000000000008', 'a000000000000006', 'a000000000000007'])), indexOf(snap, 'DynamoDB'));
   assert.equal(worst(calls(['a000000000000008', 'a000000000000007'])), indexOf(snap, 'api.partner.example'));
-  // No finding beyond the root: the longest span below a root that ends after the cut (29 012 ms).
-  // Ending after it: the Lambda service segment 8 → 33 500 (33 492 ms, the longest), the function
-  // 20 → 33 490, Invocation, the partner call, SQS, Overhead. The stage and the Lambda call end before.
-  assert.equal(worst([timeout504]), indexOf(snap, 'orders-report', 0));
-  assert.equal(spans.style(indexOf(snap, 'orders-report', 0)).kind, 'lambda-service');
-  assert.equal(worst([]), indexOf(snap, 'orders-report', 0));
-  // No cut: the longest span below a root, wherever it ends: still the Lambda service segment.
-  assert.equal(worst([], null), indexOf(snap, 'orders-report', 0));
+  // A finding naming only the function segment and the inferred segment names no piece: then the
+  // longest piece of all — DynamoDB 18 000, partner 12 200, SQS 3 050, Overhead 40 — not the
+  // Lambda service segment (33 492 ms) or the gateway's Lambda call (29 004 ms), which hold the rest.
+  assert.equal(worst(calls(['a000000000000004', 'a00000000000000a'])), dynamo);
+  assert.equal(worst([timeout504]), dynamo);
+  assert.equal(worst([]), dynamo);
+  assert.equal(worst([], null), dynamo);
+});
+
+test('worst span: a call with steps of its own is one piece; the throttled call that ran past the cut', () => {
+  const { trace: t, report: r } = a11yScenario();
+  const snap = buildWaterfallSnapshot(t, r);
+  const spans = new SpanTable(snap.spans);
+  // Pre-order: 0 stage, 1 Lambda, 2 function, 3 Initialization, 4 Invocation, call k at 5 + 3k
+  // (its two steps after it), then SQS and Overhead. The findings name the stage, the function
+  // and SQS (40 ms), and the throttled calls k = 49, 99, 149, 249, 299 (100 ms each; 199 is a
+  // remote call). Call k runs from CALL0 + 100 k: only call 299 (29 940 → 30 040) ends after
+  // the cut at 29 012, so it wins the tie between the five 100 ms calls.
+  assert.equal(CALLS, 331);
+  assert.ok(CALL0 + 100 * 249 + 100 <= CUT_MS && CALL0 + 100 * 299 + 100 > CUT_MS);
+  assert.equal(worstSpan(spans, snap.findingSpans, r.cutAtMs, snap.endMs), 5 + 3 * 299);
+});
+
+test('worst span: equal lengths go to the one that ends after the cut, then to the first', () => {
+  const t = trace(
+    [
+      span({
+        name: 'root',
+        kind: 'function',
+        start: 0,
+        end: 1000,
+        children: [
+          { name: 'E', start: 0, end: 400 },
+          { name: 'L', start: 500, end: 900 },
+          { name: 'M', start: 100, end: 500 },
+        ],
+      }),
+    ],
+    '1-00000000-00000000000000000000a004',
+  );
+  const snap = buildWaterfallSnapshot(t, report({ traceId: t.traceId, totalMs: 1000, budgetMs: null }));
+  const spans = new SpanTable(snap.spans);
+  // All three last 400 ms. With the cut at 800 only L (ends 900) runs past it.
+  assert.equal(worstSpan(spans, [], 800, snap.endMs), indexOf(snap, 'L'));
+  // Without a cut: the first in the waterfall.
+  assert.equal(worstSpan(spans, [], null, snap.endMs), Math.min(indexOf(snap, 'E'), indexOf(snap, 'L'), indexOf(snap, 'M')));
 });
 
 test('worst span without findings or cut: the longest span below a root, a span in progress to the trace end', () => {
@@ -147,9 +186,9 @@ test('worst span without findings or cut: the longest span below a root, a span 
   const snap = buildWaterfallSnapshot(t, report({ traceId: t.traceId, totalMs: 1000, budgetMs: null }));
   const spans = new SpanTable(snap.spans);
   // C 850 ms beats B 800 ms and A 300 ms; the root (1 000 ms) does not count.
-  assert.equal(worstSpan(spans, [], [], null, snap.endMs), indexOf(snap, 'C'));
+  assert.equal(worstSpan(spans, [], null, snap.endMs), indexOf(snap, 'C'));
   // A finding naming only the root changes nothing; indices out of range are ignored.
-  assert.equal(worstSpan(spans, [finding({ id: 'function-error', title: 'e' })], [[0, 99, -1]], null, snap.endMs), indexOf(snap, 'C'));
+  assert.equal(worstSpan(spans, [[0, 99, -1]], null, snap.endMs), indexOf(snap, 'C'));
 
   const live = trace(
     [span({ name: 'root', start: 0, end: 1000, children: [{ name: 'B', start: 100, end: 900 }, { name: 'P', start: 50, end: null }] })],
@@ -157,13 +196,13 @@ test('worst span without findings or cut: the longest span below a root, a span 
   );
   const liveSnap = buildWaterfallSnapshot(live, report({ traceId: live.traceId, totalMs: 1000, budgetMs: null }));
   // P is in progress: it counts to the trace end, 1 000 ms, so 950 ms beats B's 800 ms.
-  assert.equal(worstSpan(new SpanTable(liveSnap.spans), [], [], null, liveSnap.endMs), indexOf(liveSnap, 'P'));
+  assert.equal(worstSpan(new SpanTable(liveSnap.spans), [], null, liveSnap.endMs), indexOf(liveSnap, 'P'));
 
   const lone = trace([span({ name: 'only', start: 0, end: 5 })], '1-00000000-00000000000000000000a003');
   const loneSnap = buildWaterfallSnapshot(lone, report({ traceId: lone.traceId, totalMs: 5 }));
-  assert.equal(worstSpan(new SpanTable(loneSnap.spans), [], [], null, loneSnap.endMs), 0, 'a lone root is the worst there is');
+  assert.equal(worstSpan(new SpanTable(loneSnap.spans), [], null, loneSnap.endMs), 0, 'a lone root is the worst there is');
   const empty = new SpanTable({ count: 0, strings: [''], styles: [], depth: [], name: [], style: [], startMs: [], endMs: [], sub: [], search: [] });
-  assert.equal(worstSpan(empty, [], [], null, 0), -1);
+  assert.equal(worstSpan(empty, [], null, 0), -1);
 });
 
 test('a span row is named by what its bar draws: duration, share of the budget, the part after the cut, flags', () => {
