@@ -225,7 +225,7 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
     const status = `${r.entry.status ?? '—'}${r.entry.statusSource === 'budget' ? ' (inferred from the budget)' : r.entry.statusSource === 'access-log' ? ' (access log)' : ''}`;
     const budget = r.budgetMs !== null ? ` of ${sec(r.budgetMs)} budget (${r.budgetSource})` : '';
     // A long URL is shortened to the width; the JSON report keeps it whole.
-    const title = `${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.replace(/\s+$/, '');
+    const title = `${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.trimEnd();
     out.push([...title].length > width ? `${[...title].slice(0, width - 1).join('')}…` : title);
     const head = `  trace ${r.traceId} · status ${status} · ${sec(r.totalMs)}`;
     if (head.length + budget.length <= width) out.push(head + budget);
@@ -262,5 +262,8 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
   if (skipped.length) out.push(`Skipped ${skipped.length} item(s):`, ...problemLines(skipped, width));
   if (repaired.length) out.push(`${skipped.length ? '\n' : ''}Used with a repair or a caveat (${repaired.length}):`, ...problemLines(repaired, width));
   // One newline at the end, whatever the last section was (the skipped list ends without one).
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  const text = out.join('\n');
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return `${text.slice(0, end)}\n`;
 }

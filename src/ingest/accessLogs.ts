@@ -207,29 +207,139 @@ export function accessLogRecordOf(o: Record<string, unknown>, line: string, sour
 }
 
 /**
- * Compiles an access-log format string (`$context.requestId $context.status [$context.requestTime]
- * "$context.httpMethod $context.resourcePath"`) into a matcher from a line to its fields.
+ * The longest text access-log line matched against the user's format: 32 768 characters (API
+ * Gateway's own lines are a few hundred; a request's headers are at most 10 KB). A longer line
+ * is skipped with an error that names this limit (LogCollector), so no line can make matching slow.
  */
-export function compileAccessLogFormat(format: string): (line: string) => Record<string, string> | null {
-  const names: string[] = [];
-  let re = '^';
-  const parts = format.split(/(\$context\.[A-Za-z0-9_.]+)/);
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i]!;
-    if (p.startsWith('$context.')) {
-      names.push(p.slice('$context.'.length).replace(/\.$/, ''));
-      // Each value runs lazily to the next literal; the closing `$` makes the last one take the rest.
-      re += '(.*?)';
+export const MAX_ACCESS_LOG_LINE = 32_768;
+
+/** A run of blanks in a format's literal text: it matches one or more whitespace characters. */
+const BLANKS = 0;
+/** A format's literal text between two fields: exact text, and runs of blanks. */
+type Literal = Array<string | typeof BLANKS>;
+
+/** What \s matches (the same set trim() removes). */
+function isBlank(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** What `.` would not match inside a value: a line break. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+function literalOf(text: string): Literal {
+  const out: Literal = [];
+  for (const part of text.split(/(\s+)/)) {
+    if (!part) continue;
+    out.push(isBlank(part.charCodeAt(0)) ? BLANKS : part);
+  }
+  return out;
+}
+
+/** Where `lit` ends when it starts at `at` (blanks taken greedily, as `\s+` would), or -1. */
+function matchAt(line: string, at: number, lit: Literal): number {
+  let p = at;
+  for (const piece of lit) {
+    if (piece === BLANKS) {
+      if (p >= line.length || !isBlank(line.charCodeAt(p))) return -1;
+      while (p < line.length && isBlank(line.charCodeAt(p))) p++;
     } else {
-      re += p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+      if (!line.startsWith(piece, p)) return -1;
+      p += piece.length;
     }
   }
-  const compiled = new RegExp(`${re}$`);
-  return (line: string) => {
-    const m = compiled.exec(line.trim());
-    if (!m) return null;
-    const out: Record<string, string> = {};
-    names.forEach((n, i) => (out[n] = m[i + 1]!));
+  return p;
+}
+
+/**
+ * The first place at or after `from` where `lit` matches: [start, end], or null. Candidates
+ * are the occurrences of its first text (indexOf), or the starts of blank runs: a start inside
+ * a run matches exactly as the run's start does, so each run is tried once.
+ */
+function findFrom(line: string, from: number, lit: Literal): [number, number] | null {
+  const first = lit[0]!;
+  if (first !== BLANKS) {
+    for (let c = line.indexOf(first, from); c !== -1; c = line.indexOf(first, c + 1)) {
+      const end = matchAt(line, c, lit);
+      if (end !== -1) return [c, end];
+    }
+    return null;
+  }
+  let c = from;
+  for (;;) {
+    while (c < line.length && !isBlank(line.charCodeAt(c))) c++;
+    if (c >= line.length) return null;
+    const end = matchAt(line, c, lit);
+    if (end !== -1) return [c, end];
+    while (c < line.length && isBlank(line.charCodeAt(c))) c++;
+  }
+}
+
+/** Where `lit` must start to end the line exactly (the earliest such place, at or after `from`), or -1. */
+function findAtEnd(line: string, from: number, lit: Literal): number {
+  let p = line.length;
+  for (let k = lit.length - 1; k >= 0; k--) {
+    const piece = lit[k]!;
+    if (piece === BLANKS) {
+      if (p <= from || !isBlank(line.charCodeAt(p - 1))) return -1;
+      while (p > from && isBlank(line.charCodeAt(p - 1))) p--;
+    } else {
+      if (p - piece.length < from || !line.startsWith(piece, p - piece.length)) return -1;
+      p -= piece.length;
+    }
+  }
+  return p;
+}
+
+/**
+ * Compiles an access-log format string (`$context.requestId $context.status [$context.requestTime]
+ * "$context.httpMethod $context.resourcePath"`) into a matcher from a line to its fields, or null
+ * when the line is not in that format (or longer than MAX_ACCESS_LOG_LINE).
+ *
+ * Each value runs to the first place its next literal text matches (a blank in the format
+ * matches any run of blanks); the last value runs to the literal that ends the line, or to the
+ * end. The matcher reads the line a bounded number of times per literal, so its time is linear
+ * in the line: a regular expression of `(.*?)` per field would try every split of a line that
+ * does not match, which for a few hundred words takes minutes.
+ */
+export function compileAccessLogFormat(format: string): (line: string) => Record<string, string> | null {
+  const parts = format.split(/(\$context\.[A-Za-z0-9_.]+)/);
+  const lead = literalOf(parts[0]!);
+  const fields: Array<{ name: string; after: Literal }> = [];
+  for (let i = 1; i < parts.length; i += 2) fields.push({ name: parts[i]!.slice('$context.'.length).replace(/\.$/, ''), after: literalOf(parts[i + 1] ?? '') });
+  // Lines are trimmed, so blanks at either end of the format (a copied newline) match nothing.
+  if (lead[0] === BLANKS) lead.shift();
+  const tail = fields.length ? fields[fields.length - 1]!.after : lead;
+  if (tail[tail.length - 1] === BLANKS) tail.pop();
+  return (raw: string) => {
+    if (raw.length > MAX_ACCESS_LOG_LINE) return null;
+    const line = raw.trim();
+    let pos = matchAt(line, 0, lead);
+    if (pos === -1) return null;
+    if (!fields.length) return pos === line.length ? Object.create(null) as Record<string, string> : null;
+    // Field names come from the user's format: an object without a prototype takes any of them.
+    const out = Object.create(null) as Record<string, string>;
+    for (let i = 0; i < fields.length; i++) {
+      const { name, after } = fields[i]!;
+      let value: string;
+      if (i === fields.length - 1) {
+        const end = after.length ? findAtEnd(line, pos, after) : line.length;
+        if (end === -1) return null;
+        value = line.slice(pos, end);
+        pos = line.length;
+      } else if (!after.length) {
+        // Two fields with nothing between them: the first is empty, as `(.*?)(.*?)` makes it.
+        value = '';
+      } else {
+        const at = findFrom(line, pos, after);
+        if (!at) return null;
+        value = line.slice(pos, at[0]);
+        pos = at[1];
+      }
+      if (LINE_BREAK.test(value)) return null;
+      out[name] = value;
+    }
     return out;
   };
 }

@@ -3,10 +3,26 @@
 // latency, and the 502 failures (malformed proxy response, function error).
 import type { ExecutionLogRecord, IngestError } from '../core/model';
 
-const LINE = /^(?:\S+\s+)?\(([0-9a-fA-F-]{36})\)\s+(.*)$/;
+/**
+ * `(request id) text`, after a timestamp or not. Only the head is an expression: `\s+(.*)$` after
+ * it would try every split of a long run of blanks followed by a line break, each to the break
+ * (quadratic), where the text needs only one look for a break.
+ */
+const HEAD = /^(?:\S+\s+)?\(([0-9a-fA-F-]{36})\)\s+/;
+/** What `.` does not match: an execution-log line is one line. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** The request id and the text of an execution-log line, or null when it is not one. */
+function parseLine(line: string): [id: string, text: string] | null {
+  const t = line.trim();
+  const m = HEAD.exec(t);
+  if (!m) return null;
+  const text = t.slice(m[0].length);
+  return LINE_BREAK.test(text) ? null : [m[1]!, text];
+}
 
 export function isExecutionLogLine(line: string): boolean {
-  return LINE.test(line.trim());
+  return parseLine(line) !== null;
 }
 
 export class ExecutionLogParser {
@@ -14,9 +30,9 @@ export class ExecutionLogParser {
   private readonly errors: IngestError[] = [];
 
   push(line: string, where: string): boolean {
-    const m = LINE.exec(line.trim());
+    const m = parseLine(line);
     if (!m) return false;
-    const [, id, text] = m as unknown as [string, string, string];
+    const [id, text] = m;
     let r = this.byId.get(id);
     if (!r) {
       r = { requestId: id, timedOut: false, lines: [], source: where };

@@ -100,8 +100,11 @@ function isBlank(s: string): boolean {
   return !(c > 32 && c < 127) && s.trim() === '';
 }
 
-/** `s` without the newlines at its end (what `replace(/\n+$/, '')` gives). */
-function withoutTrailingNewlines(s: string): string {
+/**
+ * `s` without the newlines at its end (what `replace(/\n+$/, '')` gives, in linear time: that
+ * expression tries every newline of a run as a start, so a run not at the end costs its square).
+ */
+export function withoutTrailingNewlines(s: string): string {
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 10) end--;
   return end === s.length ? s : s.slice(0, end);

@@ -2,8 +2,8 @@
 // API Gateway access-log records (JSON, or text in the user's format), REST execution-log lines.
 // One collector per analysis; lines are pushed one at a time (streaming).
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation } from '../core/model';
-import { LambdaLogParser, isLambdaLogLine, type EventMeta } from './lambdaLogs';
-import { accessLogRecordOf, compileAccessLogFormat, isAccessLogJson, recordFromFields } from './accessLogs';
+import { LambdaLogParser, isLambdaLogLine, withoutTrailingNewlines, type EventMeta } from './lambdaLogs';
+import { accessLogRecordOf, compileAccessLogFormat, isAccessLogJson, MAX_ACCESS_LOG_LINE, recordFromFields } from './accessLogs';
 import { ExecutionLogParser, isExecutionLogLine } from './executionLogs';
 import { EndpointAccumulator, keepRecord } from '../core/endpoints';
 
@@ -79,7 +79,7 @@ export class LogCollector {
 
   /** One log event or line. Unknown content is counted in `errors` (the first few listed). */
   push(message: string, meta: EventMeta): void {
-    const line = message.endsWith('\n') ? message.replace(/\n+$/, '') : message;
+    const line = withoutTrailingNewlines(message);
     const t = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 ? line.trimStart() : line;
     if (!t) return;
     // Lambda's own lines first when they say so at once: they are the bulk of a function's log.
@@ -105,6 +105,10 @@ export class LogCollector {
     // The Lambda parser would parse the same text (`t` is what it trims the line to).
     if (json === NOT_PARSED ? this.lambda.pushEvent(line, meta) : json !== NOT_JSON && this.lambda.pushJsonValue(json, meta)) return;
     if (this.format) {
+      if (t.length > MAX_ACCESS_LOG_LINE) {
+        this.skip(meta.where, `A line of ${t.length} characters: longer than the ${MAX_ACCESS_LOG_LINE} characters a line may have to be matched against the access-log format (--access-log-format), so it was skipped.`);
+        return;
+      }
       const fields = this.format(t);
       if (fields) {
         this.addAccess(recordFromFields(fields, meta.where), meta.logGroup);
@@ -113,8 +117,13 @@ export class LogCollector {
     }
     // Continuation lines of a multi-line application message (stack traces) are not errors.
     if (/^\s/.test(message)) return;
+    this.skip(meta.where, `Not a log line Timeout Lens reads, skipped: ${t.slice(0, 80)}${t.length > 80 ? '…' : ''}`);
+  }
+
+  /** A line left out: the first 50 are listed, the rest counted. */
+  private skip(where: string, message: string): void {
     this.skipped++;
-    if (this.skipped <= 50) this.errors.push({ source: meta.where, message: `Not a log line Timeout Lens reads, skipped: ${t.slice(0, 80)}${t.length > 80 ? '…' : ''}` });
+    if (this.skipped <= 50) this.errors.push({ source: where, message });
   }
 
   finish(): LogsResult {

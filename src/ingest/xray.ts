@@ -178,7 +178,7 @@ function firstLineIsWhole(trimmed: string): boolean {
 export function jsonErrorWhere(e: unknown, text: string, offset = 0, what: 'file' | 'document' = 'file'): string {
   const message = e instanceof Error ? e.message : String(e);
   const at = /at position (\d+)/.exec(message);
-  const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  const reason = withoutPosition(message);
   const pos = at ? offset + Number(at[1]) : /end of JSON input/i.test(message) ? offset + text.trim().length : -1;
   if (pos < 0) return reason;
   let line = 1;
@@ -190,6 +190,18 @@ export function jsonErrorWhere(e: unknown, text: string, offset = 0, what: 'file
   const cutShort = pos >= offset + text.trim().length - 1;
   const ends = what === 'file' ? ' — the file ends there: it looks cut short (export it again, or check the copy was complete)' : ' — the document ends there: it was cut short';
   return `${reason} at line ${line}, column ${pos - lineStart + 1}${cutShort ? ends : ''}.`;
+}
+
+/**
+ * A JSON.parse message without where it says the error is (` in JSON at position 12 (line 1
+ * column 13)`), which `jsonErrorWhere` says better. Found with indexOf: an expression that starts
+ * with `\s*` tries every blank of a run as a start.
+ */
+function withoutPosition(message: string): string {
+  const at = message.indexOf(' in JSON at position ');
+  if (at >= 0) return message.slice(0, at).trimEnd();
+  const line = message.lastIndexOf(' (line ');
+  return line >= 0 && /^ \(line \d+ column \d+\)$/.test(message.slice(line)) ? message.slice(0, line).trimEnd() : message;
 }
 
 interface Container {

@@ -1,0 +1,108 @@
+// Nothing a log or a trace holds makes the engine slower than linear in it: each input that
+// was quadratic (or worse) before is timed against one 10× smaller in the same run (measure.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogCollector } from '../../../src/ingest/logs';
+import { compileAccessLogFormat, MAX_ACCESS_LOG_LINE } from '../../../src/ingest/accessLogs';
+import { ExecutionLogParser } from '../../../src/ingest/executionLogs';
+import { jsonErrorWhere } from '../../../src/ingest/xray';
+import { assertLinear } from './measure';
+
+const UUID = '8a4f3c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b';
+
+test('a REPORT event with 262 000 newlines inside is read in linear time (and skipped as damaged)', () => {
+  // A CloudWatch event's message ends with a newline; the run before "x" is not trailing.
+  const event = (n: number): string => `REPORT RequestId: x${'\n'.repeat(n)}x\n`;
+  const c = new LogCollector();
+  c.push(event(262_000), { where: 'events[0]' });
+  const { invocations, errors } = c.finish();
+  assert.equal(invocations.length, 0);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message, /^Not a log line Timeout Lens reads, skipped: REPORT RequestId: x/);
+  assertLinear('REPORT event with a newline run', event, (m) => new LogCollector().push(m, { where: 'e' }), 26_200);
+  // The same run at the very end of the event is trimmed, also in linear time.
+  assertLinear('REPORT event ending in newlines', (n) => `REPORT RequestId: ${UUID}\tDuration: 1.00 ms${'\n'.repeat(n)}`, (m) => new LogCollector().push(m, { where: 'e' }), 26_200);
+});
+
+test('an execution-log line with a long run of blanks before a line break is read in linear time', () => {
+  const line = (n: number): string => `(${UUID})${' '.repeat(n)}x\ny`;
+  // One line only: a break inside the text is not an execution-log line, as before.
+  assert.equal(new ExecutionLogParser().push(line(100_000), 'e'), false);
+  assert.equal(new ExecutionLogParser().push(`(${UUID})   Method completed with status: 504`, 'e'), true);
+  assertLinear('execution-log line', line, (l) => new ExecutionLogParser().push(l, 'e'), 10_000);
+});
+
+const CLF =
+  '$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime] "$context.httpMethod $context.resourcePath $context.protocol" $context.status $context.responseLength $context.requestId';
+const SPACED = '$context.requestId $context.status $context.httpMethod $context.resourcePath $context.protocol $context.responseLength $context.requestTime $context.integrationLatency END';
+
+test('a 400-token line that does not match the access-log format fails in linear time', () => {
+  const words = (n: number): string => Array.from({ length: n }, (_, i) => `t${i}`).join(' ');
+  for (const format of [CLF, SPACED]) {
+    const match = compileAccessLogFormat(format);
+    assert.equal(match(words(400)), null);
+    assertLinear(`non-matching line (${format.slice(0, 30)}…)`, words, (l) => match(l), 400);
+  }
+  // A line that matches still reads every field, however long a value is.
+  const match = compileAccessLogFormat(SPACED);
+  const long = 'v'.repeat(20_000);
+  const f = match(`r1 504 GET /reports/${long} HTTP/1.1 0 24/Nov/2026:12:00:00 29000 END`);
+  assert.ok(f);
+  assert.equal(f.resourcePath, `/reports/${long}`);
+  assert.equal(f.requestTime, '24/Nov/2026:12:00:00');
+  assert.equal(f.integrationLatency, '29000');
+});
+
+test('the access-log format: values run to their next literal, blanks match any run of blanks, the last value to the end', () => {
+  const match = compileAccessLogFormat(`${CLF}\n`);
+  const f = match('203.0.113.9 - -   [24/Nov/2026:12:00:00 +0000] "GET /orders/{id} HTTP/1.1" 504 0 c3');
+  assert.ok(f);
+  assert.deepEqual({ ...f }, {
+    'identity.sourceIp': '203.0.113.9',
+    'identity.caller': '-',
+    'identity.user': '-',
+    requestTime: '24/Nov/2026:12:00:00 +0000',
+    httpMethod: 'GET',
+    resourcePath: '/orders/{id}',
+    protocol: 'HTTP/1.1',
+    status: '504',
+    responseLength: '0',
+    requestId: 'c3',
+  });
+  // A format ending in a literal: the last value runs to the literal that ends the line.
+  const quoted = compileAccessLogFormat('$context.requestId "$context.error.message"');
+  assert.equal(quoted('r1 "it said "no" twice"')?.['error.message'], 'it said "no" twice');
+  assert.equal(quoted('r1 "unterminated'), null);
+  // A value never spans a line break (a blank of the format matches one, as `\s+` did).
+  assert.deepEqual({ ...compileAccessLogFormat('$context.requestId $context.status')('r1\n504') }, { requestId: 'r1', status: '504' });
+  assert.equal(compileAccessLogFormat('$context.requestId [$context.status]')('r1 [5\n04]'), null);
+  // Field names are the user's: any of them is an own field, none reaches a prototype.
+  const proto = compileAccessLogFormat('$context.__proto__ $context.constructor')('a b');
+  assert.ok(proto);
+  assert.equal(Object.hasOwn(proto, '__proto__'), true);
+  assert.equal(proto['constructor'], 'b');
+});
+
+test('an access-log line over the cap is skipped with an error that names the cap', () => {
+  const c = new LogCollector({ accessLogFormat: SPACED });
+  const long = `r1 504 GET /x HTTP/1.1 0 t 1 ${'y'.repeat(MAX_ACCESS_LOG_LINE)} END`;
+  c.push(long, { where: 'access.log:7' });
+  c.push('r2 504 GET /reports HTTP/1.1 0 24/Nov/2026:12:00:00 29000 END', { where: 'access.log:8' });
+  const r = c.finish();
+  assert.equal(r.accessCount, 1);
+  assert.equal(r.errors.length, 1);
+  assert.equal(r.errors[0]!.source, 'access.log:7');
+  assert.match(r.errors[0]!.message, new RegExp(`longer than the ${MAX_ACCESS_LOG_LINE} characters`));
+  assert.equal(MAX_ACCESS_LOG_LINE, 32_768);
+});
+
+test('a JSON.parse message is shortened without an expression that a run of blanks makes slow', () => {
+  let e: unknown;
+  try {
+    JSON.parse('{"a": 1 x}');
+  } catch (x) {
+    e = x;
+  }
+  assert.equal(jsonErrorWhere(e, '{"a": 1 x}'), "Expected ',' or '}' after property value at line 1, column 9.");
+  assertLinear('a message with a blank run', (n) => new Error(`Unexpected token${' '.repeat(n)}x`), (m) => jsonErrorWhere(m, ''), 10_000);
+});
