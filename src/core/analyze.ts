@@ -9,6 +9,7 @@ import { traceFindings } from './findings';
 import { EndpointAccumulator, type RouteTableRow } from './endpoints';
 import { correlate, logFindings } from './logFindings';
 import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
+import { describeUnexpected } from './unexpectedError';
 
 export interface AnalyzeInput {
   traces: Trace[];
@@ -94,8 +95,17 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   // trace starts at the function (HTTP APIs are not traced by API Gateway).
   const recordOf = new Map<string, AccessLogRecord>();
   for (const r of accessLogs) if (r.xrayTraceId) recordOf.set(r.xrayTraceId, r);
-  const analyzed = input.traces.filter((t) => t.entry).map((t) => analyzeTrace(t, options, evidenceOf(recordOf.get(t.traceId))));
+  const analyzed: AnalyzedTrace[] = [];
   const damage: ReportError[] = [];
+  for (const t of input.traces) {
+    if (!t.entry) continue;
+    try {
+      analyzed.push(analyzeTrace(t, options, evidenceOf(recordOf.get(t.traceId))));
+    } catch (e) {
+      // A fault of ours on this trace costs this trace only: the others are still reported.
+      damage.push({ source: t.entry.source, message: `Trace ${t.traceId} could not be analyzed: an unexpected error (${describeUnexpected(e)}).`, kind: 'skipped' });
+    }
+  }
   for (const a of analyzed) for (const [span, message] of a.breakdown.anatomy.damaged) damage.push({ source: span.source, message, kind: 'repaired' });
   const executionLogs = input.executionLogs ?? [];
   correlate(analyzed, invocations);

@@ -179,9 +179,10 @@ export function anatomyOf(trace: Trace): TraceAnatomy {
     if (r === entry || r.parentId === null || damaged.has(r)) continue;
     if (scope && contains(r, scope)) continue;
     if (r.kind === 'downstream') orphanCalls.push(r);
-    else if (r.kind !== 'inferred') orphanCalls.push(...downstreamBelow(r, null, damaged));
+    // Loops, not push(...): 100 000 calls spread as arguments overflow the stack.
+    else if (r.kind !== 'inferred') for (const c of downstreamBelow(r, null, damaged)) orphanCalls.push(c);
   }
-  downstreamCalls.push(...orphanCalls);
+  for (const c of orphanCalls) downstreamCalls.push(c);
   return { entry, gatewayEntry, integrationCall, lambdaService, fn, init, invocation, overhead, downstreamCalls, orphanCalls, damaged };
 }
 

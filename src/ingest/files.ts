@@ -5,13 +5,14 @@
 // template reader first (which reads the content and says whether it is one), since a template's
 // head looks like any other JSON or YAML.
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from '../core/model';
 import { buildTraces, collectSegmentsFromText, type RawSegment } from './xray';
 import { LogCollector, collectLogEvents, isKnownLogLine } from './logs';
 import type { EndpointAccumulator } from '../core/endpoints';
+import { describeUnexpected } from '../core/unexpectedError';
 import type { TemplateIndex } from '../code/types';
 
 export interface Inputs {
@@ -117,7 +118,8 @@ export const READERS: Reader[] = [
     matches: (head) => DAEMON_HEADER.test(head) || (/^\s*[[{]/.test(head) && TRACE_HINT.test(head)) || (/^\s*"/.test(head) && ENCODED_TRACE_HINT.test(head)),
     read: async (path, into) => {
       const text = await readText(path);
-      into.segments.push(...collectSegmentsFromText(text, path, into.errors));
+      // A loop, not push(...): a file of 200 000 segments spread as arguments overflows the stack.
+      for (const raw of collectSegmentsFromText(text, path, into.errors)) into.segments.push(raw);
       // A trace file can carry the function's log events beside the segments.
       if (/"(logEvents|events)"\s*:\s*\[/.test(text)) {
         try {
@@ -172,24 +174,49 @@ const SKIPPED_FOLDERS = new Set(['node_modules']);
  */
 const SOURCE_FILE = /\.(m?[jt]sx?|c[jt]s|py|pyc|rb|go|java|cs|toml|md|map|lock)$|(^|[\\/])requirements[\w.-]*\.txt$/i;
 
-async function expand(path: string, out: string[], errors: IngestError[]): Promise<void> {
-  let st;
-  try {
-    st = await stat(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    errors.push({ source: path, message: `Cannot read: ${code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}` });
-    return;
-  }
-  if (st.isDirectory()) {
-    const names = (await readdir(path)).filter((n) => !n.startsWith('.') && !SKIPPED_FOLDERS.has(n)).sort();
-    // CDK's output folder: only its templates (the rest is assets, manifests and the construct tree).
-    if (basename(path) === 'cdk.out') {
-      for (const n of names) if (n.endsWith('.template.json')) out.push(join(path, n));
-      return;
+/**
+ * The files under `path` (itself when it is a file), in name order, depth first. A folder or a
+ * file reached again by another name (a symbolic link to itself, to a parent, two links to one
+ * file) is read once: `seen` holds the real paths already taken. Walked with a stack, not by
+ * recursion.
+ */
+async function expand(path: string, out: string[], errors: IngestError[], seen: Set<string>): Promise<void> {
+  const stack = [path];
+  while (stack.length) {
+    const p = stack.pop()!;
+    let st;
+    let real: string;
+    try {
+      st = await stat(p);
+      real = await realpath(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      errors.push({ source: p, message: `Cannot read: ${code === 'ENOENT' ? 'no such file or folder' : code === 'ELOOP' ? 'a loop of symbolic links' : (e as Error).message}` });
+      continue;
     }
-    for (const n of names) if (!SOURCE_FILE.test(n)) await expand(join(path, n), out, errors);
-  } else if (st.isFile()) out.push(path);
+    if (!st.isDirectory() && !st.isFile()) continue;
+    if (seen.has(real)) continue;
+    seen.add(real);
+    if (st.isFile()) {
+      out.push(p);
+      continue;
+    }
+    let names: string[];
+    try {
+      names = (await readdir(p)).filter((n) => !n.startsWith('.') && !SKIPPED_FOLDERS.has(n)).sort();
+    } catch (e) {
+      errors.push({ source: p, message: `Cannot read the folder: ${(e as Error).message}` });
+      continue;
+    }
+    // CDK's output folder: only its templates (the rest is assets, manifests and the construct tree).
+    if (basename(p) === 'cdk.out') {
+      for (const n of names) if (n.endsWith('.template.json')) out.push(join(p, n));
+      continue;
+    }
+    const inside = names.filter((n) => !SOURCE_FILE.test(n));
+    // Pushed last first, so they are read in name order.
+    for (let i = inside.length - 1; i >= 0; i--) stack.push(join(p, inside[i]!));
+  }
 }
 
 export interface ReadOptions {
@@ -209,7 +236,8 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
   const files: Inputs['files'] = [];
   const templates: TemplateIndex[] = [];
   const all: string[] = [];
-  for (const p of paths) await expand(p, all, c.errors);
+  const seen = new Set<string>();
+  for (const p of paths) await expand(p, all, c.errors, seen);
   for (const f of all) {
     if (options.readTemplate && TEMPLATE_NAME.test(f)) {
       try {
@@ -240,7 +268,12 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
       await reader.read(f, c);
       files.push({ path: f, kind: reader.kind });
     } catch (e) {
-      c.errors.push({ source: f, message: `Cannot read: ${(e as Error).message}` });
+      // The file system's errors carry a code (ENOENT, EACCES, EISDIR…); anything else is a fault
+      // of ours, and costs this file only: the others are still read and reported.
+      c.errors.push({
+        source: f,
+        message: (e as NodeJS.ErrnoException).code ? `Cannot read: ${(e as Error).message}` : `Stopped reading this file at an unexpected error (${describeUnexpected(e)}); the other files are reported.`,
+      });
     }
   }
   const logs = c.logs.finish();

@@ -285,6 +285,18 @@ function setXray(i: Invocation, f: ReportFields): void {
   if (f.sampled !== undefined) i.sampled = f.sampled;
 }
 
+/**
+ * A JSON message that is not a string, as text. JSON.stringify recurses: a value nested a few
+ * thousand deep (which JSON.parse reads) would throw, and lose the whole file.
+ */
+function messageText(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return '(a JSON value nested too deep to show)';
+  }
+}
+
 const RE_FUNCTION_GROUP = /\/aws\/lambda\/([^/:]+)$/;
 
 function functionOfGroup(group: string | undefined): string | undefined {
@@ -501,7 +513,7 @@ export class LambdaLogParser {
     }
     // Application lines in the JSON format: {timestamp, level, requestId, message}.
     if (rid && ('message' in o || 'level' in o)) {
-      this.message(this.inv(rid, m), typeof o.message === 'string' ? o.message : JSON.stringify(o.message));
+      this.message(this.inv(rid, m), typeof o.message === 'string' ? o.message : messageText(o.message));
       return true;
     }
     return false;

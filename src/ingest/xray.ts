@@ -4,6 +4,7 @@
 // subsegments), builds the tree from parent ids across documents, and never throws on input:
 // what it cannot use is reported per segment in `errors`, with where it was.
 import type { AwsInfo, CauseInfo, ExceptionInfo, FrontDoorKind, HttpInfo, IngestError, Span, SpanKind, Trace } from '../core/model';
+import { describeUnexpected } from '../core/unexpectedError';
 
 export interface TraceParseResult {
   traces: Trace[];
@@ -27,6 +28,11 @@ const MIN_EPOCH_S = 1_000_000_000;
 const MAX_EPOCH_S = 4_102_444_800;
 /** A single span longer than a day is not a request: the times are damaged. */
 const MAX_SPAN_S = 86_400;
+/**
+ * Values nested deeper than this (subsegments, arrays) are named by their depth, not by the whole
+ * path to them: a path per level would make each source as long as the chain above it.
+ */
+const MAX_PATH_DEPTH = 8;
 
 /** The canonical X-Ray form of a trace id (`1-xxxxxxxx-yyyy…`), from either it or the W3C 32-hex form. */
 export function normalizeTraceId(id: string): string | null {
@@ -210,50 +216,76 @@ interface Container {
   limitExceeded?: boolean;
 }
 
-function collect(value: unknown, where: string, out: RawSegment[], errors: IngestError[], container: Container | undefined): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => collect(v, `${where}[${i}]`, out, errors, container));
-    return;
-  }
-  if (!isRecord(value)) {
-    errors.push({ source: where, message: `Expected a segment document or a BatchGetTraces result, found ${value === null ? 'null' : typeof value}.` });
-    return;
-  }
-  if (Array.isArray(value.Traces)) {
-    if (value.Traces.length === 0) errors.push({ source: where, message: 'The BatchGetTraces result holds no traces.' });
-    value.Traces.forEach((t, i) => collect(t, `${where}#Traces[${i}]`.replace('##', '#'), out, errors, undefined));
-    if (Array.isArray(value.UnprocessedTraceIds) && value.UnprocessedTraceIds.length) {
-      errors.push({
-        source: where,
-        message: `X-Ray did not return ${value.UnprocessedTraceIds.length} trace(s) (UnprocessedTraceIds): ${value.UnprocessedTraceIds.slice(0, 5).join(', ')}`,
-      });
+/** One value to look at in `collect`, or an error to report once the values before it were. */
+type CollectTask = { value: unknown; where: string; container: Container | undefined; depth: number } | { error: IngestError };
+
+/**
+ * The segment documents in a parsed value, in document order. Walked with an explicit stack, not
+ * by recursion: JSON.parse reads arrays nested a million deep, and a call per level would
+ * exhaust the stack.
+ */
+function collect(root: unknown, rootWhere: string, out: RawSegment[], errors: IngestError[], rootContainer: Container | undefined): void {
+  const stack: CollectTask[] = [{ value: root, where: rootWhere, container: rootContainer, depth: 0 }];
+  // Children are pushed last first, so they pop in order.
+  const pushAll = (items: unknown[], where: (i: number) => string, container: Container | undefined, depth: number): void => {
+    for (let i = items.length - 1; i >= 0; i--) stack.push({ value: items[i], where: where(i), container, depth });
+  };
+  while (stack.length) {
+    const task = stack.pop()!;
+    if ('error' in task) {
+      errors.push(task.error);
+      continue;
     }
-    return;
-  }
-  if (Array.isArray(value.Segments)) {
-    const c: Container = {};
-    const id = str(value.Id);
-    if (id) c.traceId = normalizeTraceId(id) ?? undefined;
-    const d = num(value.Duration);
-    if (d !== undefined) c.durationMs = d * 1000;
-    if (value.LimitExceeded === true) c.limitExceeded = true;
-    if (value.Segments.length === 0) {
-      errors.push({ source: where, message: `Trace ${id ?? '(no id)'} has no segments (X-Ray may not have finished indexing it): nothing to show.` });
+    const { value, where, container, depth } = task;
+    if (Array.isArray(value)) {
+      // Arrays in arrays: past a few levels the depth names the place, not a `[0]` per level.
+      const deep = depth >= MAX_PATH_DEPTH;
+      pushAll(value, (i) => (deep ? `${rootWhere}[…][${i}] (${depth + 1} arrays deep)` : `${where}[${i}]`), container, depth + 1);
+      continue;
     }
-    value.Segments.forEach((s, i) => collect(s, `${where}.Segments[${i}]`, out, errors, c));
-    return;
+    if (!isRecord(value)) {
+      errors.push({ source: where, message: `Expected a segment document or a BatchGetTraces result, found ${value === null ? 'null' : typeof value}.` });
+      continue;
+    }
+    if (Array.isArray(value.Traces)) {
+      if (value.Traces.length === 0) errors.push({ source: where, message: 'The BatchGetTraces result holds no traces.' });
+      if (Array.isArray(value.UnprocessedTraceIds) && value.UnprocessedTraceIds.length) {
+        // Said after the traces' own errors.
+        stack.push({
+          error: {
+            source: where,
+            message: `X-Ray did not return ${value.UnprocessedTraceIds.length} trace(s) (UnprocessedTraceIds): ${value.UnprocessedTraceIds.slice(0, 5).join(', ')}`,
+          },
+        });
+      }
+      pushAll(value.Traces, (i) => `${where}#Traces[${i}]`.replace('##', '#'), undefined, depth + 1);
+      continue;
+    }
+    if (Array.isArray(value.Segments)) {
+      const c: Container = {};
+      const id = str(value.Id);
+      if (id) c.traceId = normalizeTraceId(id) ?? undefined;
+      const d = num(value.Duration);
+      if (d !== undefined) c.durationMs = d * 1000;
+      if (value.LimitExceeded === true) c.limitExceeded = true;
+      if (value.Segments.length === 0) {
+        errors.push({ source: where, message: `Trace ${id ?? '(no id)'} has no segments (X-Ray may not have finished indexing it): nothing to show.` });
+      }
+      pushAll(value.Segments, (i) => `${where}.Segments[${i}]`, c, depth + 1);
+      continue;
+    }
+    if (Object.hasOwn(value, 'Document')) {
+      const doc = documentOf(value.Document, where, errors);
+      if (doc) pushRaw(doc, where, out, container);
+      continue;
+    }
+    if (looksLikeSegment(value)) {
+      pushRaw(value, where, out, container);
+      continue;
+    }
+    if (isDaemonHeader(value)) continue;
+    errors.push({ source: where, message: 'Not a segment document (no id, name or start_time) nor a BatchGetTraces result.' });
   }
-  if ('Document' in value) {
-    const doc = documentOf(value.Document, where, errors);
-    if (doc) pushRaw(doc, where, out, container);
-    return;
-  }
-  if (looksLikeSegment(value)) {
-    pushRaw(value, where, out, container);
-    return;
-  }
-  if (isDaemonHeader(value)) return;
-  errors.push({ source: where, message: 'Not a segment document (no id, name or start_time) nor a BatchGetTraces result.' });
 }
 
 function pushRaw(doc: Record<string, unknown>, source: string, out: RawSegment[], c: Container | undefined): void {
@@ -419,103 +451,129 @@ interface SpanDraft {
   complete: boolean;
 }
 
+/** A document still to convert, with what its parent says of it. */
+interface ConvertTask {
+  doc: unknown;
+  parentId: string | null;
+  parentKind: SpanKind | undefined;
+  isSegment: boolean;
+  source: string;
+  /** The parent's name, for the error when `doc` is not an object. */
+  parentName: string;
+  /** How many subsegments deep `doc` is (0 for the document itself). */
+  depth: number;
+}
+
+
 /**
- * One document (and its nested subsegments) → spans. Returns false when the document itself
- * is unusable (its subsegments cannot be placed either).
+ * One document and its nested subsegments → spans, in pre-order. What cannot be used is
+ * reported in `errors` (a document without an id or a start time is skipped with its subsegments).
+ * Walked with an explicit stack: subsegments nested 100 000 deep are a valid document.
  */
 function convert(
-  doc: Record<string, unknown>,
+  root: Record<string, unknown>,
   traceId: string,
-  parentId: string | null,
-  parentKind: SpanKind | undefined,
-  isSegment: boolean,
-  source: string,
+  rootParentId: string | null,
+  rootParentKind: SpanKind | undefined,
+  rootIsSegment: boolean,
+  rootSource: string,
   out: SpanDraft[],
   errors: IngestError[],
 ): void {
-  const id = str(doc.id);
-  const name = str(doc.name) ?? '(unnamed)';
-  if (!id) {
-    const n = countNested(doc);
-    errors.push({ source, message: `Skipped ${isSegment ? 'a segment' : 'a subsegment'} "${name}" with no id${n ? ` and its ${n} subsegment(s)` : ''}.` });
-    return;
-  }
-  const start = num(doc.start_time);
-  if (start === undefined || start < MIN_EPOCH_S || start > MAX_EPOCH_S) {
-    const n = countNested(doc);
-    errors.push({
+  const stack: ConvertTask[] = [{ doc: root, parentId: rootParentId, parentKind: rootParentKind, isSegment: rootIsSegment, source: rootSource, parentName: '', depth: 0 }];
+  while (stack.length) {
+    const task = stack.pop()!;
+    const { parentId, parentKind, isSegment, source, depth } = task;
+    if (!isRecord(task.doc)) {
+      errors.push({ source, message: `A subsegment of "${task.parentName}" is not an object; skipped.` });
+      continue;
+    }
+    const doc = task.doc;
+    const id = str(doc.id);
+    const name = str(doc.name) ?? '(unnamed)';
+    if (!id) {
+      const n = countNested(doc);
+      errors.push({ source, message: `Skipped ${isSegment ? 'a segment' : 'a subsegment'} "${name}" with no id${n ? ` and its ${n} subsegment(s)` : ''}.` });
+      continue;
+    }
+    const start = num(doc.start_time);
+    if (start === undefined || start < MIN_EPOCH_S || start > MAX_EPOCH_S) {
+      const n = countNested(doc);
+      errors.push({
+        source,
+        message: `Skipped "${name}" (${id}): ${start === undefined ? (doc.start_time === undefined ? 'no start_time' : `start_time is ${typeName(doc.start_time)}, not a number of epoch seconds`) : `start_time ${start} is not a plausible epoch time`}${n ? `; its ${n} subsegment(s) too` : ''}.`,
+      });
+      continue;
+    }
+    let end = num(doc.end_time);
+    const inProgress = doc.in_progress === true || end === undefined;
+    if (end === undefined && doc.in_progress !== true) {
+      const what = doc.end_time === undefined ? 'has no end_time' : `has an end_time that is ${typeName(doc.end_time)}, not a number`;
+      errors.push({ source, message: `"${name}" (${id}) ${what} and is not marked in_progress: treated as in progress.`, repaired: true });
+    }
+    if (doc.name !== undefined && typeof doc.name !== 'string') {
+      errors.push({ source, message: `Segment ${id} has a name that is ${typeName(doc.name)}, not a string: shown as "(unnamed)".`, repaired: true });
+    }
+    if (end !== undefined && (end < start || end - start > MAX_SPAN_S)) {
+      errors.push({
+        source,
+        message: `"${name}" (${id}) has an impossible end_time (${end < start ? 'before its start' : 'more than a day after its start'}): treated as in progress.`,
+        repaired: true,
+      });
+      end = undefined;
+    }
+    const origin = str(doc.origin);
+    const hasParent = parentId !== null;
+    const kind = isSegment ? segmentKind(doc, origin, hasParent) : subsegmentKind(doc, parentKind);
+    const span: Span = {
+      id,
+      traceId,
+      parentId,
+      name,
+      kind,
+      isSegment,
+      startMs: start * 1000,
+      endMs: end === undefined ? null : end * 1000,
+      inProgress: inProgress || end === undefined,
+      fault: doc.fault === true,
+      error: doc.error === true,
+      throttle: doc.throttle === true,
+      annotations: annotationsOf(doc.annotations),
+      children: [],
       source,
-      message: `Skipped "${name}" (${id}): ${start === undefined ? (doc.start_time === undefined ? 'no start_time' : `start_time is ${typeName(doc.start_time)}, not a number of epoch seconds`) : `start_time ${start} is not a plausible epoch time`}${n ? `; its ${n} subsegment(s) too` : ''}.`,
-    });
-    return;
-  }
-  let end = num(doc.end_time);
-  const inProgress = doc.in_progress === true || end === undefined;
-  if (end === undefined && doc.in_progress !== true) {
-    const what = doc.end_time === undefined ? 'has no end_time' : `has an end_time that is ${typeName(doc.end_time)}, not a number`;
-    errors.push({ source, message: `"${name}" (${id}) ${what} and is not marked in_progress: treated as in progress.`, repaired: true });
-  }
-  if (doc.name !== undefined && typeof doc.name !== 'string') {
-    errors.push({ source, message: `Segment ${id} has a name that is ${typeName(doc.name)}, not a string: shown as "(unnamed)".`, repaired: true });
-  }
-  if (end !== undefined && (end < start || end - start > MAX_SPAN_S)) {
-    errors.push({
-      source,
-      message: `"${name}" (${id}) has an impossible end_time (${end < start ? 'before its start' : 'more than a day after its start'}): treated as in progress.`,
-      repaired: true,
-    });
-    end = undefined;
-  }
-  const origin = str(doc.origin);
-  const hasParent = parentId !== null;
-  const kind = isSegment ? segmentKind(doc, origin, hasParent) : subsegmentKind(doc, parentKind);
-  const span: Span = {
-    id,
-    traceId,
-    parentId,
-    name,
-    kind,
-    isSegment,
-    startMs: start * 1000,
-    endMs: end === undefined ? null : end * 1000,
-    inProgress: inProgress || end === undefined,
-    fault: doc.fault === true,
-    error: doc.error === true,
-    throttle: doc.throttle === true,
-    annotations: annotationsOf(doc.annotations),
-    children: [],
-    source,
-  };
-  if (origin) span.origin = origin;
-  const arn = str(doc.resource_arn);
-  if (arn) span.resourceArn = arn;
-  if (kind === 'front-door') span.frontDoor = frontDoorOf(origin, arn) ?? 'other';
-  const ns = str(doc.namespace);
-  if (ns === 'aws' || ns === 'remote') span.namespace = ns;
-  const http = httpOf(doc.http);
-  if (http) span.http = http;
-  const aws = awsOf(doc.aws);
-  if (aws) span.aws = aws;
-  if (isRecord(doc.metadata)) span.metadata = doc.metadata;
-  const cause = causeOf(doc.cause);
-  if (cause) span.cause = cause;
-  if (isRecord(doc.sql)) span.sql = doc.sql;
-  if (Array.isArray(doc.precursor_ids)) span.precursorIds = doc.precursor_ids.filter((x): x is string => typeof x === 'string');
-  out.push({ span, complete: span.endMs !== null });
-  const subs = doc.subsegments;
-  if (subs !== undefined && !Array.isArray(subs)) {
-    errors.push({ source, message: `"${name}" (${id}): subsegments is not an array; ignored.` });
-    return;
-  }
-  if (Array.isArray(subs)) {
-    subs.forEach((s, i) => {
-      const where = `${source}.subsegments[${i}]`;
-      if (!isRecord(s)) {
-        errors.push({ source: where, message: `A subsegment of "${name}" is not an object; skipped.` });
-        return;
+    };
+    if (origin) span.origin = origin;
+    const arn = str(doc.resource_arn);
+    if (arn) span.resourceArn = arn;
+    if (kind === 'front-door') span.frontDoor = frontDoorOf(origin, arn) ?? 'other';
+    const ns = str(doc.namespace);
+    if (ns === 'aws' || ns === 'remote') span.namespace = ns;
+    const http = httpOf(doc.http);
+    if (http) span.http = http;
+    const aws = awsOf(doc.aws);
+    if (aws) span.aws = aws;
+    if (isRecord(doc.metadata)) span.metadata = doc.metadata;
+    const cause = causeOf(doc.cause);
+    if (cause) span.cause = cause;
+    if (isRecord(doc.sql)) span.sql = doc.sql;
+    if (Array.isArray(doc.precursor_ids)) span.precursorIds = doc.precursor_ids.filter((x): x is string => typeof x === 'string');
+    out.push({ span, complete: span.endMs !== null });
+    const subs = doc.subsegments;
+    if (subs !== undefined && !Array.isArray(subs)) {
+      errors.push({ source, message: `"${name}" (${id}): subsegments is not an array; ignored.` });
+      continue;
+    }
+    if (Array.isArray(subs)) {
+      // Pushed last first, so they are converted (and their errors said) in order. Past a few
+      // levels a path of `.subsegments[0]` per level would make each span's source as long as
+      // the chain above it: the depth says where it is instead.
+      const deep = depth >= MAX_PATH_DEPTH;
+      const base = deep ? rootSource : source;
+      for (let i = subs.length - 1; i >= 0; i--) {
+        const where = deep ? `${base}.subsegments…[${i}] (${depth + 1} levels deep, under ${id})` : `${base}.subsegments[${i}]`;
+        stack.push({ doc: subs[i], parentId: id, parentKind: kind, isSegment: false, source: where, parentName: name, depth: depth + 1 });
       }
-      convert(s, traceId, id, kind, false, where, out, errors);
-    });
+    }
   }
 }
 
@@ -563,11 +621,22 @@ export function buildTraces(raws: RawSegment[], errors: IngestError[]): Trace[] 
     // An independently sent subsegment names its parent; a segment may name one too.
     const parent = str(doc.parent_id) ?? null;
     const isSub = doc.type === 'subsegment';
-    convert(doc, traceId, parent, undefined, !isSub, raw.source, group.drafts, errors);
+    try {
+      convert(doc, traceId, parent, undefined, !isSub, raw.source, group.drafts, errors);
+    } catch (e) {
+      // A fault of ours, not of the document: it costs this document, never the other files.
+      errors.push({ source: raw.source, message: `Skipped this segment document: an unexpected error while reading it (${describeUnexpected(e)}).` });
+    }
   }
   const traces: Trace[] = [];
   for (const [traceId, g] of byTrace) {
-    const t = assemble(traceId, g.drafts, errors);
+    let t: Trace;
+    try {
+      t = assemble(traceId, g.drafts, errors);
+    } catch (e) {
+      errors.push({ source: g.drafts[0]?.span.source ?? traceId, message: `Skipped trace ${traceId}: an unexpected error while building it (${describeUnexpected(e)}).` });
+      continue;
+    }
     if (!t.entry && t.spans.length) {
       errors.push({
         source: t.spans[0]!.source,
