@@ -8,6 +8,7 @@ import { readTemplateFile } from '../code/templateFiles';
 import { analyze } from '../core/analyze';
 import type { ApiType } from '../core/budget';
 import { renderTextReport } from '../core/textReport';
+import { terminalSafe, terminalSafeJson } from '../core/terminalText';
 import { SEVERITY_RANK, type Finding, type Report, type Severity } from '../core/report';
 import { templateFindings, templateProblems } from '../code/templateFindings';
 import { unreadable } from './paths';
@@ -56,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
   for (const p of positionals) {
     const why = await unreadable(p);
     if (why) {
-      process.stderr.write(`timeout-lens analyze: cannot read ${p}: ${why}\n`);
+      process.stderr.write(`timeout-lens analyze: cannot read ${terminalSafe(p)}: ${terminalSafe(why)}\n`);
       missing++;
     }
   }
@@ -78,16 +79,17 @@ export async function run(args: string[]): Promise<number> {
   // file of a known kind that holds no requests, or only damage, is a result: its report lists why.
   if (inputs.files.length === 0) {
     if (report.errors.length === 0) {
-      process.stderr.write(`timeout-lens analyze: no files found in ${positionals.join(', ')}\n`);
+      process.stderr.write(`timeout-lens analyze: no files found in ${positionals.map((p) => terminalSafe(p)).join(', ')}\n`);
     } else {
-      const lines = report.errors.slice(0, 20).map((e) => `  ${shown(e.source)}: ${e.message}`);
+      // File names and messages come from the files: terminal-safe, like the report.
+      const lines = report.errors.slice(0, 20).map((e) => `  ${terminalSafe(shown(e.source))}: ${terminalSafe(e.message)}`);
       if (report.errors.length > 20) lines.push(`  … and ${report.errors.length - 20} more`);
       process.stderr.write(`timeout-lens analyze: nothing could be read (no traces, logs or templates timeout-lens reads):\n${lines.join('\n')}\n`);
     }
     return ExitCode.usage;
   }
   if (parsed.boolean('json')) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${terminalSafeJson(report)}\n`);
   } else {
     const forText: Report = {
       ...report,

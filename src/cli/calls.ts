@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { languageOf, loadCodeParser } from '../code/callSites';
 import type { CallSite, CodeLanguage, CodeOutline } from '../code/types';
 import { unreadable } from './paths';
+import { terminalSafe, terminalSafeJson } from '../core/terminalText';
 import { CALLS, ExitCode, parseCommand, usage, usageError } from './usage';
 
 /** The folder of the parser's .wasm files, beside the running bundle. */
@@ -16,7 +17,8 @@ export function cliCodeWasmDir(): string {
 function describe(c: CallSite): string {
   const what = c.kind === 'aws' ? `${c.service ?? '?'} ${c.operation ?? '?'}` : `HTTP ${c.host ?? '(host unknown)'}`;
   const loops = c.loops.map((l) => `${l.kind}${l.sequential ? ', one at a time' : ''}`).join(' in ');
-  return `  ${String(c.span.line + 1).padStart(5)}  ${what} (${c.library})${loops ? ` — in ${loops}` : ''}\n         ${c.text}`;
+  // The call's own text and names come from the file: terminal-safe.
+  return terminalSafe(`  ${String(c.span.line + 1).padStart(5)}  ${what} (${c.library})${loops ? ` — in ${loops}` : ''}`) + `\n         ${terminalSafe(c.text)}`;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -35,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
     const language = languageOf(file);
     const why = await unreadable(p);
     if (why || !language) {
-      process.stderr.write(`timeout-lens calls: ${why ? `cannot read ${p}: ${why}` : `${p}: not a JavaScript, TypeScript or Python file`}\n`);
+      process.stderr.write(`timeout-lens calls: ${terminalSafe(why ? `cannot read ${p}: ${why}` : `${p}: not a JavaScript, TypeScript or Python file`)}\n`);
       bad++;
       continue;
     }
@@ -48,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
       texts.push(await readFile(file, 'utf8'));
     } catch (e) {
       // A folder named like a handler, or a file gone since the check.
-      process.stderr.write(`timeout-lens calls: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message}\n`);
+      process.stderr.write(`timeout-lens calls: cannot read ${terminalSafe(file)}: ${terminalSafe((e as NodeJS.ErrnoException).code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message)}\n`);
       return ExitCode.usage;
     }
   }
@@ -59,12 +61,12 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     parser.dispose();
   }
-  if (parsed.boolean('json')) process.stdout.write(`${JSON.stringify(outlines, null, 2)}\n`);
+  if (parsed.boolean('json')) process.stdout.write(`${terminalSafeJson(outlines)}\n`);
   else {
     for (const { file, outline } of outlines) {
-      process.stdout.write(`${file}\n`);
-      if (outline.skipped) process.stdout.write(`  skipped: ${outline.skipped}\n`);
-      for (const h of outline.handlers) process.stdout.write(`  handler ${h.name} (line ${h.span.line + 1})\n`);
+      process.stdout.write(`${terminalSafe(file)}\n`);
+      if (outline.skipped) process.stdout.write(`  skipped: ${terminalSafe(outline.skipped)}\n`);
+      for (const h of outline.handlers) process.stdout.write(`  handler ${terminalSafe(h.name)} (line ${h.span.line + 1})\n`);
       for (const c of outline.calls) process.stdout.write(`${describe(c)}\n`);
     }
   }

@@ -2,6 +2,7 @@
 // `--version`, and the exit code of an error no command expected. Each command's module is
 // loaded only when it runs, so help and usage errors never parse the engine or the AWS SDK.
 import { ANALYZE, CALLS, ExitCode, mainUsage, SAMPLE_ACCOUNT, TRACE, usage, type CommandSpec } from './usage';
+import { terminalSafe, terminalSafeLines } from '../core/terminalText';
 
 interface Command {
   spec: CommandSpec;
@@ -22,7 +23,7 @@ function asksForHelp(args: string[]): boolean {
 }
 
 function unknownCommand(name: string): number {
-  process.stderr.write(`timeout-lens: unknown command '${name}'\n\n${mainUsage()}\n`);
+  process.stderr.write(`timeout-lens: unknown command '${terminalSafe(name)}'\n\n${mainUsage()}\n`);
   return ExitCode.usage;
 }
 
@@ -58,7 +59,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     const mod = await cmd.load();
     return await mod.run(rest);
   } catch (e) {
-    process.stderr.write(`timeout-lens ${name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // The message may quote what a file held: its lines are terminal-safe.
+    process.stderr.write(`timeout-lens ${name}: unexpected error: ${terminalSafeLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return ExitCode.internal;
   }
 }

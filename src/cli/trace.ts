@@ -3,6 +3,7 @@
 // and warnings go to stderr, the report to stdout. Its options and exit status are in usage.ts;
 // every AWS failure is an AwsSourceError whose message names the CLI's flags (surface 'cli').
 import { renderTextReport } from '../core/textReport';
+import { terminalSafe, terminalSafeJson } from '../core/terminalText';
 import { AwsClients, type Connection, type SendOptions } from '../aws/clients';
 import { AwsSourceError, isCancellation } from '../aws/errors';
 import { trace504 } from '../aws/trace504';
@@ -103,14 +104,17 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`sample account at ${account.endpoint}\n`);
   }
   // One line per AWS call (operation, status, time; never a credential), between the progress lines.
-  if (verbose) connection.logger = { debug: (m) => process.stderr.write(`[aws] ${m}\n`) };
+  if (verbose) connection.logger = { debug: (m) => process.stderr.write(`[aws] ${terminalSafe(m)}\n`) };
   const clients = new RecordingClients(connection);
   const ac = new AbortController();
   const onSignal = (): void => ac.abort();
   process.once('SIGINT', onSignal);
   const tty = process.stderr.isTTY && !verbose;
   let lastLen = 0;
-  const progress = (m: string): void => {
+  // Progress, warnings and AWS's messages name APIs, functions and routes from the account: each
+  // line is terminal-safe, as the report is.
+  const progress = (text: string): void => {
+    const m = terminalSafe(text);
     if (tty) {
       process.stderr.write(`\r${m.padEnd(lastLen)}`);
       lastLen = m.length;
@@ -131,13 +135,13 @@ export async function run(args: string[]): Promise<number> {
     if (tty) process.stderr.write(`\r${' '.repeat(lastLen)}\r`);
     if (clients.searchFailed() && result.report.traces.length === 0) {
       // Nothing could be found, and AWS said why: the run failed, once per distinct reason.
-      for (const m of new Set(clients.failures.map((f) => f.message))) process.stderr.write(`timeout-lens trace: ${m}\n`);
+      for (const m of new Set(clients.failures.map((f) => f.message))) process.stderr.write(`timeout-lens trace: ${terminalSafe(m)}\n`);
       return ExitCode.aws;
     }
-    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (parsed.boolean('json')) process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
+    for (const w of result.warnings) process.stderr.write(`warning: ${terminalSafe(w)}\n`);
+    if (parsed.boolean('json')) process.stdout.write(`${terminalSafeJson(result.report)}\n`);
     else {
-      process.stdout.write(`Trace 504: ${result.target}, last ${sinceArg}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)\n\n`);
+      process.stdout.write(`Trace 504: ${terminalSafe(result.target)}, last ${terminalSafe(sinceArg)}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)\n\n`);
       process.stdout.write(renderTextReport(result.report, { width: process.stdout.columns || 100, traces: new Map(result.analyzed.map((a) => [a.trace.traceId, a.trace])) }));
     }
     return ExitCode.ok;
@@ -148,7 +152,7 @@ export async function run(args: string[]): Promise<number> {
       return ExitCode.interrupted;
     }
     if (!AwsSourceError.is(e)) throw e;
-    process.stderr.write(`timeout-lens trace: ${e.message}\n`);
+    process.stderr.write(`timeout-lens trace: ${terminalSafe(e.message)}\n`);
     return ExitCode.aws;
   } finally {
     process.off('SIGINT', onSignal);

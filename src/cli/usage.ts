@@ -3,6 +3,7 @@
 // the parser (as a key table drives a handler and its help), so a flag cannot be accepted without
 // being documented. Small and free of the engine: `--help` never loads a command's module.
 import { parseArgs } from 'node:util';
+import { terminalSafe } from '../core/terminalText';
 
 /** The exit codes of every command; each command's help lists the ones it can return. */
 export const ExitCode = {
@@ -286,6 +287,7 @@ export function parseCommand(spec: CommandSpec, args: string[]): CommandArgs | '
 
 /** Writes `timeout-lens <cmd>: message` and, for a mistake in the command line itself, the command's help. */
 export function usageError(spec: CommandSpec, message: string, withHelp = true): number {
-  process.stderr.write(`timeout-lens ${spec.name}: ${message}\n${withHelp ? `\n${usage(spec)}\n` : `Run \`timeout-lens ${spec.name} --help\` for its options.\n`}`);
+  // The message quotes what was typed (a path, a value): terminal-safe.
+  process.stderr.write(`timeout-lens ${spec.name}: ${terminalSafe(message)}\n${withHelp ? `\n${usage(spec)}\n` : `Run \`timeout-lens ${spec.name} --help\` for its options.\n`}`);
   return ExitCode.usage;
 }

@@ -198,7 +198,7 @@ function slowFix(s: Span): string {
   if (/dynamodb/i.test(s.name) && op === 'scan') return 'Replace the Scan with a Query on a key or a GSI, and paginate: a Scan reads the whole table.';
   if (/dynamodb/i.test(s.name) && op === 'query') return 'Query by a more selective key (add a GSI), fetch only the attributes needed, and paginate instead of reading every page in the request.';
   if (s.namespace === 'remote')
-    return `Give the call to ${s.name} a timeout shorter than the remaining budget, cache its answer, or move it off the request path (queue the work, answer 202).`;
+    return `Give the call to ${shownName(s.name)} a timeout shorter than the remaining budget, cache its answer, or move it off the request path (queue the work, answer 202).`;
   return FINDING_CATALOG['slow-downstream'].fix;
 }
 
@@ -246,6 +246,17 @@ function functionException(spans: Array<Span | null>): { ex: ExceptionInfo; span
 
 const clip = (text: string, n: number): string => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
+/** The longest name (span, operation, table, route, path) a finding's title or detail quotes whole. */
+const MAX_NAME_IN_PROSE = 300;
+
+/**
+ * A name from a trace or a log as a finding's prose quotes it: cut to MAX_NAME_IN_PROSE. The span
+ * and the finding's fields keep it whole; a title or detail never holds a copy of a name of 200 MB.
+ */
+export function shownName(name: string): string {
+  return clip(name, MAX_NAME_IN_PROSE);
+}
+
 /** The findings one trace shows (REPORT_FORMAT.md), from its breakdown. */
 export function traceFindings(traceId: string, b: TraceBreakdown, options: { runtime?: string } = {}): Finding[] {
   const lang = languageOfRuntime(options.runtime);
@@ -253,6 +264,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
   const a = b.anatomy;
   const budget = b.budget.budgetMs;
   const fnName = a.fn?.name ?? a.lambdaService?.name;
+  const fnShown = fnName !== undefined ? shownName(fnName) : undefined;
   const common = { traceId, ...(fnName ? { function: fnName } : {}) };
   const entryIds = [a.entry?.id, a.integrationCall?.id].filter((x): x is string => !!x);
 
@@ -268,7 +280,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
       makeFinding('integration-timeout', {
         ...common,
         title: `${door} gave up: 504 at the integration timeout`,
-        detail: `The client waited ${sec(b.totalMs)} and got ${b.entry.status ?? 504}: the integration did not answer within the ${budget !== null ? sec(budget) : 'integration'} budget${a.fn ? `; ${a.fn.name} was still running` : ''}.${how}`,
+        detail: `The client waited ${sec(b.totalMs)} and got ${b.entry.status ?? 504}: the integration did not answer within the ${budget !== null ? sec(budget) : 'integration'} budget${a.fn ? `; ${shownName(a.fn.name)} was still running` : ''}.${how}`,
         evidence: { totalMs: b.totalMs, budgetMs: budget, status: b.entry.status, statusSource: b.statusSource },
         fix: timeoutFix(b.entry.kind),
         spanIds: entryIds,
@@ -321,7 +333,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
     out.push(
       makeFinding('work-after-cut', {
         ...common,
-        detail: `${door} gave up at ${sec(b.cutAtMs ?? 0)}${b.statusSource === 'budget' ? ' (its budget)' : ''}, but ${fnName ?? 'the function'} ran until ${sec(b.functionEndAtMs ?? 0)}: ${sec(b.afterCutMs)} of billed work nobody waited for${after.length ? `, including ${after.length} downstream call(s)` : ''}; a client retry repeats its side effects.`,
+        detail: `${door} gave up at ${sec(b.cutAtMs ?? 0)}${b.statusSource === 'budget' ? ' (its budget)' : ''}, but ${fnShown ?? 'the function'} ran until ${sec(b.functionEndAtMs ?? 0)}: ${sec(b.afterCutMs)} of billed work nobody waited for${after.length ? `, including ${after.length} downstream call(s)` : ''}; a client retry repeats its side effects.`,
         evidence: { cutAtMs: b.cutAtMs, functionEndAtMs: b.functionEndAtMs, afterCutMs: b.afterCutMs },
         fix: workAfterCutFix(lang, b.entry.kind),
         spanIds: [...(a.fn ? [a.fn.id] : []), ...after],
@@ -338,8 +350,8 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
       out.push(
         makeFinding('slow-downstream', {
           ...common,
-          title: `${top.name}${top.operation ? ` ${top.operation}` : ''} took ${Math.round((100 * top.ms) / handler)}% of the handler`,
-          detail: `${top.calls} call(s) to ${top.name}${top.operation ? ` ${top.operation}` : ''}${first?.aws?.tableName ? ` on table ${first.aws.tableName}` : ''} took ${sec(top.ms)} of the handler’s ${sec(handler)}.`,
+          title: `${shownName(top.name)}${top.operation ? ` ${shownName(top.operation)}` : ''} took ${Math.round((100 * top.ms) / handler)}% of the handler`,
+          detail: `${top.calls} call(s) to ${shownName(top.name)}${top.operation ? ` ${shownName(top.operation)}` : ''}${first?.aws?.tableName ? ` on table ${shownName(first.aws.tableName)}` : ''} took ${sec(top.ms)} of the handler’s ${sec(handler)}.`,
           evidence: { target: top.name, operation: top.operation ?? null, ms: top.ms, calls: top.calls, handlerMs: handler, share: Math.round((100 * top.ms) / handler) / 100 },
           ...(first ? { fix: slowFix(first) } : {}),
           spanIds: spans.map((s) => s.id),
@@ -373,8 +385,8 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
     out.push(
       makeFinding('sequential-calls', {
         ...common,
-        title: `${sorted.length} ${name} calls one after another`,
-        detail: `${sorted.length} calls to ${name}${first.aws?.tableName ? ` on table ${first.aws.tableName}` : ''} ran one after another, ${sec(total)} in all (${Math.round((100 * total) / handler)}% of the handler, ${sec(total / sorted.length)} each on average).`,
+        title: `${sorted.length} ${shownName(name)} calls one after another`,
+        detail: `${sorted.length} calls to ${shownName(name)}${first.aws?.tableName ? ` on table ${shownName(first.aws.tableName)}` : ''} ran one after another, ${sec(total)} in all (${Math.round((100 * total) / handler)}% of the handler, ${sec(total / sorted.length)} each on average).`,
         evidence: { target: name, calls: sorted.length, ms: Math.round(total), handlerMs: handler },
         fix: sequentialFix(first.name, first.aws?.operation, lang),
         spanIds: sorted.map((s) => s.id),
@@ -389,7 +401,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
     out.push(
       makeFinding('throttled-downstream', {
         ...common,
-        detail: `${throttled.length} call(s) to ${names.join(', ')} were throttled or retried (${retries} SDK retr${retries === 1 ? 'y' : 'ies'}), taking ${sec(throttled.reduce((acc, s) => acc + dur(s), 0))}.`,
+        detail: `${throttled.length} call(s) to ${names.map(shownName).join(', ')} were throttled or retried (${retries} SDK retr${retries === 1 ? 'y' : 'ies'}), taking ${sec(throttled.reduce((acc, s) => acc + dur(s), 0))}.`,
         evidence: { calls: throttled.length, retries, targets: names },
         spanIds: throttled.map((s) => s.id),
       }),
@@ -406,8 +418,8 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
       makeFinding('lambda-timed-out', {
         ...common,
         detail: gatewayFirst
-          ? `${fnName ?? 'The function'} ran into its own ${limit !== null ? `${sec(limit)} ` : ''}timeout, but ${door.replace(/^The /, 'the ')} had already answered 504 at the ${sec(budget!)} budget: the client saw the 504, and the function worked ${limit !== null ? `${sec(Math.max(0, limit - budget!))} ` : 'on '}for nobody.`
-          : `${fnName ?? 'The function'} hit its own ${limit !== null ? `${sec(limit)} ` : ''}timeout before the front door gave up${budget !== null ? ` (${sec(budget)})` : ''}: the client got ${http ? '500 (HTTP API)' : b.entry.kind === 'rest-api' ? '502 (REST API)' : '502 (REST API) or 500 (HTTP API)'}, not 504.`,
+          ? `${fnShown ?? 'The function'} ran into its own ${limit !== null ? `${sec(limit)} ` : ''}timeout, but ${door.replace(/^The /, 'the ')} had already answered 504 at the ${sec(budget!)} budget: the client saw the 504, and the function worked ${limit !== null ? `${sec(Math.max(0, limit - budget!))} ` : 'on '}for nobody.`
+          : `${fnShown ?? 'The function'} hit its own ${limit !== null ? `${sec(limit)} ` : ''}timeout before the front door gave up${budget !== null ? ` (${sec(budget)})` : ''}: the client got ${http ? '500 (HTTP API)' : b.entry.kind === 'rest-api' ? '502 (REST API)' : '502 (REST API) or 500 (HTTP API)'}, not 504.`,
         evidence: { functionTimeoutMs: limit, budgetMs: budget, gatewayAnsweredFirst: gatewayFirst },
         ...(gatewayFirst && budget !== null
           ? { fix: `Set the function timeout below the ${sec(budget)} integration timeout (e.g. ${Math.max(1, Math.floor(budget / 1000) - 1)} s) so it stops when the client is gone, and make the work faster or asynchronous.` }
@@ -427,7 +439,7 @@ export function traceFindings(traceId: string, b: TraceBreakdown, options: { run
       makeFinding('function-error', {
         ...common,
         title: `The function threw ${clip(ex.type ?? 'an error', 60)}`,
-        detail: `${fnName ?? 'The function'} failed with ${what}${frame ? ` at ${frame.path}${frame.line !== undefined ? `:${frame.line}` : ''}${frame.label ? ` (${clip(frame.label, 80)})` : ''}` : ''}${b.entry.status !== null && b.entry.status >= 500 ? `; the client got ${b.entry.status}` : ''}.`,
+        detail: `${fnShown ?? 'The function'} failed with ${what}${frame ? ` at ${clip(frame.path ?? '', MAX_NAME_IN_PROSE)}${frame.line !== undefined ? `:${frame.line}` : ''}${frame.label ? ` (${clip(frame.label, 80)})` : ''}` : ''}${b.entry.status !== null && b.entry.status >= 500 ? `; the client got ${b.entry.status}` : ''}.`,
         evidence: {
           type: ex.type ?? null,
           message: ex.message ? clip(ex.message, 200) : null,

@@ -5,7 +5,7 @@
 import type { AccessLogRecord, ExecutionLogRecord, Invocation } from './model';
 import type { EndpointStats, Finding } from './report';
 import type { AnalyzedTrace } from './breakdown';
-import { makeFinding } from './findings';
+import { makeFinding, shownName } from './findings';
 import { sec } from './duration';
 import { isIntegrationTimeout, routeIdKey, routeKey as recordRouteKey } from './endpoints';
 import { REST_API_DEFAULT_BUDGET_MS } from './budget';
@@ -73,6 +73,8 @@ export function logFindings(x: LogFindingInput): Finding[] {
   // Two stages (or APIs) with the same route are told apart by name.
   const several = new Set(x.endpoints.map((e) => `${e.api}/${e.stage}`)).size > 1;
   const routeName = (e: EndpointStats): string => `${e.method} ${e.route}${several ? ` (${e.api}/${e.stage})` : ''}`;
+  // The same in prose: names from the logs are cut there (shownName), as span names are.
+  const routeProse = (e: EndpointStats): string => `${shownName(e.method)} ${shownName(e.route)}${several ? ` (${shownName(e.api)}/${shownName(e.stage)})` : ''}`;
 
   // Per endpoint: timeouts, closeness to the budget, work after the cut.
   for (const e of x.endpoints) {
@@ -82,7 +84,7 @@ export function logFindings(x: LogFindingInput): Finding[] {
       out.push(
         makeFinding('integration-timeout', {
           route: routeName(e),
-          detail: `${e.timeouts} of ${e.count} requests to ${routeName(e)} got a 504 at the ${sec(e.budgetMs)} integration timeout (access logs).`,
+          detail: `${e.timeouts} of ${e.count} requests to ${routeProse(e)} got a 504 at the ${sec(e.budgetMs)} integration timeout (access logs).`,
           evidence: { timeouts: e.timeouts, count: e.count, budgetMs: e.budgetMs, p99Ms: e.p99Ms },
         }),
       );
@@ -92,7 +94,7 @@ export function logFindings(x: LogFindingInput): Finding[] {
           makeFinding('approaching-budget', {
             route: routeName(e),
             title: 'More requests came close to the integration timeout',
-            detail: `Besides its ${e.timeouts} timeout(s), ${e.nearMisses} more request(s) to ${routeName(e)} took at least ${Math.round(100 * THRESHOLDS.nearShareOfBudget)}% of the ${sec(e.budgetMs)} budget (${sec(THRESHOLDS.nearShareOfBudget * e.budgetMs)} or more) without timing out: they are the next 504s.`,
+            detail: `Besides its ${e.timeouts} timeout(s), ${e.nearMisses} more request(s) to ${routeProse(e)} took at least ${Math.round(100 * THRESHOLDS.nearShareOfBudget)}% of the ${sec(e.budgetMs)} budget (${sec(THRESHOLDS.nearShareOfBudget * e.budgetMs)} or more) without timing out: they are the next 504s.`,
             evidence: { nearMisses: e.nearMisses, timeouts: e.timeouts, count: e.count, budgetMs: e.budgetMs, thresholdMs: Math.round(THRESHOLDS.nearShareOfBudget * e.budgetMs) },
           }),
         );
@@ -101,7 +103,7 @@ export function logFindings(x: LogFindingInput): Finding[] {
       out.push(
         makeFinding('approaching-budget', {
           route: routeName(e),
-          detail: `p99 of ${routeName(e)} is ${sec(e.p99Ms)}, ${Math.round((100 * e.p99Ms) / e.budgetMs)}% of its ${sec(e.budgetMs)} budget (${e.count} requests; max ${sec(e.maxMs)}).`,
+          detail: `p99 of ${routeProse(e)} is ${sec(e.p99Ms)}, ${Math.round((100 * e.p99Ms) / e.budgetMs)}% of its ${sec(e.budgetMs)} budget (${e.count} requests; max ${sec(e.maxMs)}).`,
           evidence: { p99Ms: e.p99Ms, budgetMs: e.budgetMs, count: e.count, maxMs: e.maxMs },
         }),
       );
@@ -131,7 +133,7 @@ export function logFindings(x: LogFindingInput): Finding[] {
         makeFinding('work-after-cut', {
           route: routeName(e),
           ...(after[0]!.fn ? { function: after[0]!.fn } : {}),
-          detail: `After the 504s of ${routeName(e)}, the function ran on for ${sec(avgMs)} on average (${after.length} REPORT lines matched): ${gbS.toFixed(2)} GB-s per request, about ${perDay.toFixed(0)} GB-s a day at this rate — billed work nobody waited for.`,
+          detail: `After the 504s of ${routeProse(e)}, the function ran on for ${sec(avgMs)} on average (${after.length} REPORT lines matched): ${gbS.toFixed(2)} GB-s per request, about ${perDay.toFixed(0)} GB-s a day at this rate — billed work nobody waited for.`,
           evidence: { matched: after.length, avgAfterCutMs: Math.round(avgMs), gbSecondsPerRequest: Math.round(gbS * 100) / 100, gbSecondsPerDay: Math.round(perDay) },
         }),
       );
@@ -188,11 +190,11 @@ export function logFindings(x: LogFindingInput): Finding[] {
       makeFinding('lambda-timed-out', {
         function: fn,
         detail: gatewayFirst
-          ? `${fn} hit its own timeout ${list.length} time(s) (after ${sec(limit!)}), but the ${sec(budget!)} integration timeout in front of it is shorter: the gateway had already answered those requests with 504, and the function worked ${sec(limit! - budget!)} more for nobody.`
-          : `${fn} hit its own timeout ${list.length} time(s)${limit ? ` (after ${sec(limit)})` : ''}: the function stopped before the gateway gave up${budget !== null ? ` (${sec(budget)})` : ''}, so the client got ${answer}, not 504.`,
+          ? `${shownName(fn)} hit its own timeout ${list.length} time(s) (after ${sec(limit!)}), but the ${sec(budget!)} integration timeout in front of it is shorter: the gateway had already answered those requests with 504, and the function worked ${sec(limit! - budget!)} more for nobody.`
+          : `${shownName(fn)} hit its own timeout ${list.length} time(s)${limit ? ` (after ${sec(limit)})` : ''}: the function stopped before the gateway gave up${budget !== null ? ` (${sec(budget)})` : ''}, so the client got ${answer}, not 504.`,
         evidence: { count: list.length, timeoutMs: limit ?? null, budgetMs: budget, gatewayAnsweredFirst: gatewayFirst, example: list[0]!.requestId },
         ...(gatewayFirst
-          ? { fix: `Set the timeout of ${fn} below the ${sec(budget!)} integration timeout (e.g. ${Math.max(1, Math.floor(budget! / 1000) - 1)} s) so it stops when the client is gone, and make the work faster or asynchronous.` }
+          ? { fix: `Set the timeout of ${shownName(fn)} below the ${sec(budget!)} integration timeout (e.g. ${Math.max(1, Math.floor(budget! / 1000) - 1)} s) so it stops when the client is gone, and make the work faster or asynchronous.` }
           : {}),
       }),
     );
@@ -205,9 +207,9 @@ export function logFindings(x: LogFindingInput): Finding[] {
       out.push(
         makeFinding('lambda-timeout-exceeds-integration', {
           function: fn,
-          detail: `${fn} may run ${sec(timeoutMs)}, but the API in front of it waits ${sec(budget)}: for ${sec(timeoutMs - budget)} it can work for a client that is gone.`,
+          detail: `${shownName(fn)} may run ${sec(timeoutMs)}, but the API in front of it waits ${sec(budget)}: for ${sec(timeoutMs - budget)} it can work for a client that is gone.`,
           evidence: { functionTimeoutMs: timeoutMs, budgetMs: budget },
-          fix: `Set the timeout of ${fn} to ${Math.max(1, Math.floor(budget / 1000) - 1)} s (below the ${sec(budget)} integration timeout), or make the route asynchronous.`,
+          fix: `Set the timeout of ${shownName(fn)} to ${Math.max(1, Math.floor(budget / 1000) - 1)} s (below the ${sec(budget)} integration timeout), or make the route asynchronous.`,
         }),
       );
     }

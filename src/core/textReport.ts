@@ -1,10 +1,14 @@
 // The report for a person in a terminal: per trace a waterfall drawn with characters against
 // the budget line (`|`) with the cut (`✂`) and the work after it (`░`), then the findings and
-// their fixes, then the endpoint table. Pure: Report (+ traces for the bars) → text.
+// their fixes, then the endpoint table. Pure: Report (+ traces for the bars) → text. Every
+// string that came from a trace, a log or AWS is made terminal-safe (terminalText.ts) before it
+// is laid out: `safeReport` for the report, `label` for the spans drawn.
 import type { Span, Trace } from './model';
 import type { EndpointStats, Finding, Report, ReportError, TraceReport } from './report';
 import { sec } from './duration';
 import { byRisk, endpointRisk } from './endpoints';
+import { terminalSafe, terminalSafeLines } from './terminalText';
+import { describeUnexpected } from './unexpectedError';
 
 export interface TextOptions {
   /** Total line width (default 100). */
@@ -29,9 +33,23 @@ function pad(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n);
 }
 
+/** What a span's label adds to its name: the AWS operation, or the HTTP method of a remote call. */
+function operationOf(s: Span): string | undefined {
+  return s.aws?.operation ? s.aws.operation : s.namespace === 'remote' && s.http?.method ? s.http.method : undefined;
+}
+
+/** The longest name or operation a row shows (the label column is narrower still). */
+const MAX_LABEL = 120;
+
+/** A span's row label, terminal-safe and short: `DynamoDB GetItem`. */
 function label(s: Span): string {
-  const op = s.aws?.operation ? ` ${s.aws.operation}` : s.namespace === 'remote' && s.http?.method ? ` ${s.http.method}` : '';
-  return `${s.name}${op}`;
+  const op = operationOf(s);
+  return `${terminalSafe(s.name, MAX_LABEL)}${op !== undefined ? ` ${terminalSafe(op, MAX_LABEL)}` : ''}`;
+}
+
+/** Whether two spans have the same label, compared as they came (no string built per span). */
+function sameLabel(a: Span, b: Span): boolean {
+  return a.name === b.name && operationOf(a) === operationOf(b);
 }
 
 /**
@@ -110,7 +128,7 @@ function waterfall(r: TraceReport, t: Trace, width: number, maxRows: number): st
     if (s.kind === 'inferred') continue;
     const prev = all[all.length - 1];
     const leaf = s.children.every((c) => c.kind === 'inferred');
-    if (prev && leaf && prev.span.parentId === s.parentId && label(prev.span) === label(s) && prev.span.children.every((c) => c.kind === 'inferred') && s.endMs !== null) {
+    if (prev && leaf && prev.span.parentId === s.parentId && sameLabel(prev.span, s) && prev.span.children.every((c) => c.kind === 'inferred') && s.endMs !== null) {
       prev.count++;
       prev.sumMs += s.endMs - s.startMs;
       prev.endMs = Math.max(prev.endMs ?? 0, s.endMs);
@@ -204,7 +222,12 @@ export function endpointTable(endpoints: EndpointStats[]): string[] {
     String(e.errors5xx),
     String(e.coldStarts),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...data.map((r) => r[i]!.length)));
+  // A loop, not Math.max(...rows): a log of 200 000 routes spread as arguments overflows the stack.
+  const widths = head.map((h, i) => {
+    let w = h.length;
+    for (const r of data) w = Math.max(w, r[i]!.length);
+    return w;
+  });
   const fmt = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [fmt(head), fmt(widths.map((w) => '─'.repeat(w))), ...data.map(fmt)];
 }
@@ -216,30 +239,79 @@ function problemLines(errors: ReportError[], width: number): string[] {
   return out;
 }
 
-export function renderTextReport(report: Report, options: TextOptions = {}): string {
+/** At most `width` characters (code points), the last one `…` when cut; cut by length first. */
+function fit(text: string, width: number): string {
+  if (text.length <= width) return text;
+  // Two code units per code point at most: this many units hold `width` + 1 of them.
+  const chars = [...text.slice(0, 2 * width + 2)];
+  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
+}
+
+function safeFinding(f: Finding): Finding {
+  const out: Finding = { ...f, title: terminalSafe(f.title), detail: terminalSafe(f.detail), fix: terminalSafe(f.fix) };
+  if (f.location) out.location = { ...f.location, file: terminalSafe(f.location.file) };
+  if (f.route !== undefined) out.route = terminalSafe(f.route);
+  if (f.function !== undefined) out.function = terminalSafe(f.function);
+  return out;
+}
+
+function safeTraceReport(r: TraceReport): TraceReport {
+  const entry = { ...r.entry, name: terminalSafe(r.entry.name) };
+  if (r.entry.method !== undefined) entry.method = terminalSafe(r.entry.method);
+  if (r.entry.url !== undefined) entry.url = terminalSafe(r.entry.url);
+  const downstream = r.breakdown.downstream.map((d) => {
+    const x = { ...d, name: terminalSafe(d.name, MAX_LABEL) };
+    if (d.operation !== undefined) x.operation = terminalSafe(d.operation, MAX_LABEL);
+    return x;
+  });
+  return { ...r, traceId: terminalSafe(r.traceId), entry, breakdown: { ...r.breakdown, downstream }, findings: r.findings.map(safeFinding) };
+}
+
+/**
+ * The report with every string that came from outside (names, URLs, routes, messages, paths)
+ * terminal-safe and cut to a length the report can show: the one place untrusted text enters
+ * the layout, so widths are measured on what is printed.
+ */
+function safeReport(report: Report): Report {
+  return {
+    ...report,
+    traces: report.traces.map(safeTraceReport),
+    endpoints: report.endpoints.map((e) => ({ ...e, api: terminalSafe(e.api), stage: terminalSafe(e.stage), method: terminalSafe(e.method), route: terminalSafe(e.route) })),
+    findings: report.findings.map(safeFinding),
+    errors: report.errors.map((e) => ({ ...e, source: terminalSafe(e.source), message: terminalSafe(e.message) })),
+  };
+}
+
+export function renderTextReport(input: Report, options: TextOptions = {}): string {
+  const report = safeReport(input);
   const width = options.width ?? 100;
   const maxTraces = options.maxTraces ?? 5;
   const out: string[] = [];
   const shown = report.traces.slice(0, maxTraces);
-  for (const r of shown) {
+  for (const [i, r] of shown.entries()) {
     const status = `${r.entry.status ?? '—'}${r.entry.statusSource === 'budget' ? ' (inferred from the budget)' : r.entry.statusSource === 'access-log' ? ' (access log)' : ''}`;
     const budget = r.budgetMs !== null ? ` of ${sec(r.budgetMs)} budget (${r.budgetSource})` : '';
     // A long URL is shortened to the width; the JSON report keeps it whole.
-    const title = `${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.trimEnd();
-    out.push([...title].length > width ? `${[...title].slice(0, width - 1).join('')}…` : title);
+    out.push(fit(`${VERDICT[r.verdict]}  ${r.entry.name}  ${r.entry.method ?? ''} ${r.entry.url ?? ''}`.trimEnd(), width));
     const head = `  trace ${r.traceId} · status ${status} · ${sec(r.totalMs)}`;
     if (head.length + budget.length <= width) out.push(head + budget);
     else out.push(head, `  budget ${sec(r.budgetMs ?? 0)} (${r.budgetSource})`);
     if (r.afterCutMs) out.push(`  the function ran until ${sec(r.functionEndAtMs ?? 0)}: ${sec(r.afterCutMs)} after the gateway gave up`);
     out.push(`  ${breakdownLine(r)}`);
-    const t = options.traces?.get(r.traceId);
+    // By the id as it came (the shown one is escaped).
+    const t = options.traces?.get(input.traces[i]!.traceId);
     if (t) {
       out.push('');
-      out.push(...waterfall(r, t, width, options.maxRows ?? 30));
+      try {
+        for (const line of waterfall(r, t, width, options.maxRows ?? 30)) out.push(line);
+      } catch (e) {
+        // A fault of ours drawing this trace: its numbers above stand, and the other traces follow.
+        out.push(`  (the waterfall of this trace could not be drawn: ${terminalSafe(describeUnexpected(e))})`);
+      }
     }
     if (r.findings.length) {
       out.push('', 'Findings:');
-      for (const f of r.findings) out.push(...findingLines(f, width));
+      for (const f of r.findings) for (const line of findingLines(f, width)) out.push(line);
     }
     out.push('');
   }
@@ -265,5 +337,6 @@ export function renderTextReport(report: Report, options: TextOptions = {}): str
   const text = out.join('\n');
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
-  return `${text.slice(0, end)}\n`;
+  // Every value was made safe above; this is the guard for any that a later change forgets.
+  return `${terminalSafeLines(text.slice(0, end))}\n`;
 }

@@ -2,10 +2,16 @@
 // was quadratic (or worse) before is timed against one 10× smaller in the same run (measure.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { LogCollector } from '../../../src/ingest/logs';
 import { compileAccessLogFormat, MAX_ACCESS_LOG_LINE } from '../../../src/ingest/accessLogs';
 import { ExecutionLogParser } from '../../../src/ingest/executionLogs';
 import { jsonErrorWhere } from '../../../src/ingest/xray';
+import { analyze } from '../../../src/core/analyze';
+import { renderTextReport } from '../../../src/core/textReport';
+import type { Trace } from '../../../src/core/model';
+import { span, trace } from '../../builders/modelBuilder';
 import { assertLinear } from './measure';
 
 const UUID = '8a4f3c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -105,4 +111,61 @@ test('a JSON.parse message is shortened without an expression that a run of blan
   }
   assert.equal(jsonErrorWhere(e, '{"a": 1 x}'), "Expected ',' or '}' after property value at line 1, column 9.");
   assertLinear('a message with a blank run', (n) => new Error(`Unexpected token${' '.repeat(n)}x`), (m) => jsonErrorWhere(m, ''), 10_000);
+});
+
+/**
+ * A 504 whose gateway, function and slowest call are all named `name`: it is in the title, the
+ * rows, the breakdown and the findings. The strings are flattened first (`repeat` makes a rope),
+ * as JSON.parse gives them, so what the report does with them is all that is measured.
+ */
+function namedTrace(name: string, url = 'https://api.example.com/prod/reports'): Trace {
+  name.charCodeAt(0);
+  url.charCodeAt(0);
+  const gw = span({
+    name,
+    kind: 'front-door',
+    frontDoor: 'rest-api',
+    isSegment: true,
+    start: 0,
+    end: 29_000,
+    http: { method: 'GET', url, status: 504 },
+    children: [
+      { name, kind: 'function', isSegment: true, start: 10, end: 40_000, children: [{ name, kind: 'downstream', namespace: 'aws', start: 20, end: 39_000, aws: { operation: name } }] },
+    ],
+  });
+  return trace([gw]);
+}
+
+function render(t: Trace): string {
+  const { report, analyzed } = analyze({ traces: [t], errors: [] });
+  return renderTextReport(report, { traces: new Map(analyzed.map((a) => [a.trace.traceId, a.trace])) });
+}
+
+/** The heap in use after a full collection: what is still held, not garbage not yet collected. */
+function heldBytes(): number {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}
+
+test('a span named with 200 MB of text: a report of the usual size, in time and memory that do not grow with it', () => {
+  const big = namedTrace('x'.repeat(200_000_000));
+  const before = heldBytes();
+  const { report, analyzed } = analyze({ traces: [big], errors: [] });
+  const text = renderTextReport(report, { traces: new Map(analyzed.map((a) => [a.trace.traceId, a.trace])) });
+  // What the report and the analysis hold once made (they are still referenced here).
+  const grew = heldBytes() - before;
+  if (process.env['HOSTILE_TIMES']) process.stderr.write(`[hostile] 200 MB name: the heap grew by ${Math.round(grew / 1e6)} MB; ${text.length} characters of report\n`);
+  // The title fits the width; names in the rows and the breakdown are cut to a label, in the
+  // findings' prose to 300 characters (the JSON keeps them whole in the fields).
+  assert.ok(text.length < 10_000, `${text.length} characters`);
+  assert.ok(/^TIMEOUT {2}x{90}…$/m.test(text), 'the title is cut to the width');
+  assert.ok(/^ {2}downstream: x{120}… \(199999880 more characters\) x{120}… \(199999880 more characters\) 39\.0 s$/m.test(text), 'the breakdown names are cut');
+  assert.ok(/^ {4}x{299}…\n {4}was still running\.$/m.test(text), 'the function name is cut in the detail');
+  // No copy of the name: the report holds slices of it, never a 200 MB string of its own.
+  assert.ok(grew < 50_000_000, `the heap grew by ${Math.round(grew / 1e6)} MB`);
+  assert.equal(report.traces[0]!.entry.name, big.entry!.name);
+  assertLinear('a long span name and URL through the text report', (n) => namedTrace('y'.repeat(n), `https://x/${'u'.repeat(n)}`), render, 2_000_000);
+  // A name of blanks with a break and a run of newlines in it, where `/\s+$/` and `/\n+$/` were quadratic.
+  assertLinear('a name of blank runs through the text report', (n) => namedTrace(`a${' '.repeat(n)}b${'\n'.repeat(n)}c `), render, 100_000);
 });
