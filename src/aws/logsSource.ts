@@ -167,10 +167,42 @@ function withoutPtr(r: Record<string, string>): Record<string, string> {
   return rest;
 }
 
-/** A function's log group (its default name; Lambda writes START, END and REPORT lines there). */
-export function functionLogGroup(fn: string): string {
-  return `/aws/lambda/${fn}`;
+/**
+ * Lambda's rule for a function given by name or ARN (the API's `FunctionName` pattern): `my-fn`,
+ * `my-fn:prod`, `123456789012:function:my-fn`, `arn:aws:lambda:us-east-1:123456789012:function:my-fn:3`.
+ * The name itself is letters, digits, `-` and `_`, at most 64 of them.
+ */
+const FUNCTION_NAME_OR_ARN =
+  /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:[a-z]{2}(?:-gov)?-[a-z]+-\d:)?(?:\d{12}:)?(?:function:)?([a-zA-Z0-9_-]{1,64})(?::(?:\$LATEST|[a-zA-Z0-9_-]{1,128}))?$/;
+
+/** The function name in a name or ARN Lambda accepts, or undefined when it is neither. */
+export function lambdaFunctionName(nameOrArn: string): string | undefined {
+  // A full ARN with a qualifier is under 300 characters; a span name may be anything.
+  return nameOrArn.length <= 300 ? FUNCTION_NAME_OR_ARN.exec(nameOrArn)?.[1] : undefined;
 }
+
+/**
+ * A function's log group (its default name; Lambda writes START, END and REPORT lines there),
+ * from its name or ARN. A name can come from a trace (the waterfall's "Open logs" sends a span's
+ * name): one that breaks Lambda's rule (`/`, `..`, spaces) names no group and is refused, so a
+ * trace cannot point the extension at another log group.
+ */
+export function functionLogGroup(fn: string): string {
+  const name = lambdaFunctionName(fn);
+  if (name === undefined) {
+    const shown = JSON.stringify(fn.length > 80 ? `${fn.slice(0, 79)}…` : fn);
+    throw new AwsSourceError('service', `${shown} is not a Lambda function name or ARN (a name is letters, digits, - and _, at most 64): Timeout Lens does not read a log group for it.`, 'FilterLogEvents');
+  }
+  return `/aws/lambda/${name}`;
+}
+
+/**
+ * What a request id may hold to be searched for as one quoted term of a filter pattern: Lambda's
+ * are UUIDs, other services' letters, digits and a few of `._:=+/-`. A quote or a backslash would
+ * end the term or change the pattern (the filter-pattern syntax documents no escape inside quotes),
+ * so an id with anything else is refused rather than quoted.
+ */
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:=+/-]{0,127}$/;
 
 /** The REPORT lines of a function (with their XRAY line) in a window. */
 export function reportLines(clients: AwsClients, fn: string, startMs: number, endMs: number, signal?: AbortSignal): AsyncGenerator<FilteredLogEvent[]> {
@@ -179,6 +211,10 @@ export function reportLines(clients: AwsClients, fn: string, startMs: number, en
 
 /** Every log event of one request id in the given groups (the waterfall's "open logs"). */
 export async function requestEvents(clients: AwsClients, groups: string[], requestId: string, startMs: number, endMs: number, signal?: AbortSignal): Promise<FilteredLogEvent[]> {
+  if (!REQUEST_ID.test(requestId)) {
+    const shown = JSON.stringify(requestId.length > 80 ? `${requestId.slice(0, 79)}…` : requestId);
+    throw new AwsSourceError('service', `${shown} is not a request id Timeout Lens searches the logs for (letters, digits and ._:=+/- only).`, 'FilterLogEvents');
+  }
   const out: FilteredLogEvent[] = [];
   for (const group of groups) {
     for await (const page of filterEvents(clients, { group, startMs, endMs, pattern: `"${requestId}"`, ...(signal ? { signal } : {}) })) out.push(...page);

@@ -61,7 +61,8 @@ export function evidenceOf(r: AccessLogRecord | undefined): FrontDoorEvidence {
 /** The runtime of the function a trace ran, when the options know it. */
 function runtimeOf(b: ReturnType<typeof breakdownTrace>, options: AnalyzeOptions): { runtime?: string } {
   const fn = b.anatomy.fn?.name ?? b.anatomy.lambdaService?.name;
-  const runtime = fn ? options.functionRuntimes?.[fn] : undefined;
+  // `fn` is a span name: an own field of the map, never one of its prototype's (`constructor`).
+  const runtime = fn && options.functionRuntimes && Object.hasOwn(options.functionRuntimes, fn) ? options.functionRuntimes[fn] : undefined;
   return runtime ? { runtime } : {};
 }
 

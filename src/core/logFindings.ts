@@ -181,7 +181,8 @@ export function logFindings(x: LogFindingInput): Finding[] {
   for (const i of x.invocations) if (i.status === 'timeout') byFn.set(i.functionName ?? '(function)', [...(byFn.get(i.functionName ?? '(function)') ?? []), i]);
   for (const [fn, list] of byFn) {
     // The log's own word first: a timed-out invocation's Duration is its timeout.
-    const limit = list[0]!.timedOutAfterMs ?? list[0]!.durationMs ?? x.functionTimeouts?.[fn];
+    // `fn` is a name from the logs: an own field of the map, never one of its prototype's.
+    const limit = list[0]!.timedOutAfterMs ?? list[0]!.durationMs ?? (x.functionTimeouts && Object.hasOwn(x.functionTimeouts, fn) ? x.functionTimeouts[fn] : undefined);
     const front = frontOf.get(fn);
     const budget = front?.budgetMs ?? x.defaultBudgetMs ?? null;
     const gatewayFirst = budget !== null && limit !== undefined && limit >= budget;

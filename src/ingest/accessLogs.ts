@@ -159,7 +159,8 @@ function recordFromJson(o: Record<string, unknown>, source: string): AccessLogRe
     }
   }
   if (!nested) return recordFromFields(o, source);
-  const flat: Record<string, unknown> = {};
+  // Keys are the log's: an object without a prototype takes `__proto__` as a field like any other.
+  const flat = Object.create(null) as Record<string, unknown>;
   for (const [k, x] of Object.entries(o)) {
     if (x && typeof x === 'object' && !Array.isArray(x)) for (const [k2, y] of Object.entries(x as Record<string, unknown>)) flat[`${k}.${k2}`] = y;
     else flat[k] = x;

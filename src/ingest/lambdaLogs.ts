@@ -512,7 +512,7 @@ export class LambdaLogParser {
       return true;
     }
     // Application lines in the JSON format: {timestamp, level, requestId, message}.
-    if (rid && ('message' in o || 'level' in o)) {
+    if (rid && (Object.hasOwn(o, 'message') || Object.hasOwn(o, 'level'))) {
       this.message(this.inv(rid, m), typeof o.message === 'string' ? o.message : messageText(o.message));
       return true;
     }

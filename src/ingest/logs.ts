@@ -154,8 +154,8 @@ export function collectLogEvents(value: unknown, source: string, into: LogCollec
     let message: unknown;
     let meta: EventMeta = { where };
     if (Array.isArray(e)) {
-      // Logs Insights: [{field, value}, …]
-      const row: Record<string, string> = {};
+      // Logs Insights: [{field, value}, …]. Field names are data: no prototype to answer for them.
+      const row = Object.create(null) as Record<string, string>;
       for (const f of e) if (isRecord(f) && typeof f.field === 'string') row[f.field] = String(f.value ?? '');
       message = row['@message'];
       meta = rowMeta(row, where, logGroup);

@@ -56,11 +56,12 @@ function num(v: unknown): number | undefined {
 }
 
 function isDaemonHeader(v: unknown): boolean {
-  return isRecord(v) && v.format === 'json' && typeof v.version === 'number' && !('id' in v);
+  return isRecord(v) && v.format === 'json' && typeof v.version === 'number' && !Object.hasOwn(v, 'id');
 }
 
 function looksLikeSegment(v: Record<string, unknown>): boolean {
-  return 'id' in v && ('start_time' in v || 'trace_id' in v || 'name' in v);
+  const has = Object.hasOwn;
+  return has(v, 'id') && (has(v, 'start_time') || has(v, 'trace_id') || has(v, 'name'));
 }
 
 /** Parses any trace container given as text (JSON, NDJSON or the daemon's UDP form). */
@@ -339,16 +340,21 @@ function segmentKind(doc: Record<string, unknown>, origin: string | undefined, h
   return hasParent ? 'custom' : 'front-door';
 }
 
-const FUNCTION_PHASES: Record<string, SpanKind> = {
-  Initialization: 'initialization',
-  Restore: 'restore',
-  Invocation: 'invocation',
-  Overhead: 'overhead',
-};
+/**
+ * The phases of a function segment, by subsegment name. A Map: a name is data, and an object
+ * would answer `constructor` or `toString` with a function from its prototype.
+ */
+const FUNCTION_PHASES: ReadonlyMap<string, SpanKind> = new Map<string, SpanKind>([
+  ['Initialization', 'initialization'],
+  ['Restore', 'restore'],
+  ['Invocation', 'invocation'],
+  ['Overhead', 'overhead'],
+]);
 
 function subsegmentKind(doc: Record<string, unknown>, parentKind: SpanKind | undefined): SpanKind {
   const name = str(doc.name);
-  if (parentKind === 'function' && name && FUNCTION_PHASES[name]) return FUNCTION_PHASES[name]!;
+  const phase = parentKind === 'function' && name !== undefined ? FUNCTION_PHASES.get(name) : undefined;
+  if (phase) return phase;
   if (doc.inferred === true) return 'inferred';
   const ns = str(doc.namespace);
   if (ns === 'aws' || ns === 'remote') return 'downstream';
@@ -394,9 +400,18 @@ function awsOf(v: unknown): AwsInfo | undefined {
   if (fnArn) out.functionArn = fnArn;
   if (Array.isArray(v.resource_names)) out.resourceNames = v.resource_names.filter((x): x is string => typeof x === 'string');
   const extra: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) if (!AWS_KNOWN.has(k)) extra[k] = val;
+  for (const [k, val] of Object.entries(v)) if (!AWS_KNOWN.has(k)) setOwn(extra, k, val);
   if (Object.keys(extra).length) out.extra = extra;
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * `o[k] = v` for a key that came from a document: `__proto__` becomes an own field like any
+ * other, where an assignment would replace the object's prototype (or be dropped).
+ */
+function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
 }
 
 function causeOf(v: unknown): CauseInfo | undefined {
@@ -440,7 +455,7 @@ function annotationsOf(v: unknown): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   if (!isRecord(v)) return out;
   for (const [k, val] of Object.entries(v)) {
-    if (typeof val === 'string' || typeof val === 'boolean' || (typeof val === 'number' && Number.isFinite(val))) out[k] = val;
+    if (typeof val === 'string' || typeof val === 'boolean' || (typeof val === 'number' && Number.isFinite(val))) setOwn(out, k, val);
   }
   return out;
 }
@@ -675,7 +690,8 @@ function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): 
   for (const s of spans) {
     if (!s.isSegment && s.parentId) {
       const p = byId.get(s.parentId)?.span;
-      if (p && p.kind === 'function' && FUNCTION_PHASES[s.name]) s.kind = FUNCTION_PHASES[s.name]!;
+      const phase = p && p.kind === 'function' ? FUNCTION_PHASES.get(s.name) : undefined;
+      if (phase) s.kind = phase;
     }
   }
   const roots: Span[] = [];
