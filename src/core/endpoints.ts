@@ -7,20 +7,40 @@ import { budgetFor, REST_API_DEFAULT_BUDGET_MS, type BudgetOptions } from './bud
 import { THRESHOLDS } from './thresholds';
 
 const DENSE_LIMIT_MS = 65_536;
+const EMPTY = new Uint32Array(0);
+
+/**
+ * A route's values are counted in a map until it has this many: the dense array (256 KB) is
+ * for the routes that carry the traffic, and a log of 100 000 routes hit once each must not ask
+ * for 25 GB.
+ */
+const DENSE_AFTER = 1024;
 
 /** Exact nearest-rank percentiles of integer values, in bounded memory. */
 export class LatencyHistogram {
-  private readonly dense = new Uint32Array(DENSE_LIMIT_MS);
+  /** Counts of the values under DENSE_LIMIT_MS, once there are DENSE_AFTER values; until then all are in `sparse`. */
+  private dense: Uint32Array | null = null;
   private readonly sparse = new Map<number, number>();
   count = 0;
   max = 0;
 
   add(ms: number): void {
     const v = Math.max(0, Math.round(ms));
-    if (v < DENSE_LIMIT_MS) this.dense[v]!++;
+    if (this.dense !== null && v < DENSE_LIMIT_MS) this.dense[v]!++;
     else this.sparse.set(v, (this.sparse.get(v) ?? 0) + 1);
     this.count++;
     if (v > this.max) this.max = v;
+    if (this.dense === null && this.count >= DENSE_AFTER) this.densify();
+  }
+
+  private densify(): void {
+    const dense = new Uint32Array(DENSE_LIMIT_MS);
+    for (const [v, c] of this.sparse) {
+      if (v >= DENSE_LIMIT_MS) continue;
+      dense[v] = c;
+      this.sparse.delete(v);
+    }
+    this.dense = dense;
   }
 
   /** The values at nearest ranks ceil(p/100 × n) for each p (ascending ps). */
@@ -31,8 +51,9 @@ export class LatencyHistogram {
     const out: number[] = [];
     let seen = 0;
     let k = 0;
-    for (let v = 0; v < DENSE_LIMIT_MS && k < ranks.length; v++) {
-      const c = this.dense[v]!;
+    const dense = this.dense ?? EMPTY;
+    for (let v = 0; v < dense.length && k < ranks.length; v++) {
+      const c = dense[v]!;
       if (!c) continue;
       seen += c;
       while (k < ranks.length && seen >= ranks[k]!) {
@@ -56,7 +77,8 @@ export class LatencyHistogram {
   countAtLeast(ms: number): number {
     const from = Math.max(0, Math.ceil(ms));
     let n = 0;
-    for (let v = from; v < DENSE_LIMIT_MS; v++) n += this.dense[v]!;
+    const dense = this.dense ?? EMPTY;
+    for (let v = from; v < dense.length; v++) n += dense[v]!;
     for (const [v, c] of this.sparse) if (v >= from) n += c;
     return n;
   }

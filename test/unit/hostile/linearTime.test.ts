@@ -7,6 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { LogCollector } from '../../../src/ingest/logs';
 import { compileAccessLogFormat, MAX_ACCESS_LOG_LINE } from '../../../src/ingest/accessLogs';
 import { ExecutionLogParser } from '../../../src/ingest/executionLogs';
+import { LatencyHistogram } from '../../../src/core/endpoints';
 import { jsonErrorWhere } from '../../../src/ingest/xray';
 import { analyze } from '../../../src/core/analyze';
 import { renderTextReport } from '../../../src/core/textReport';
@@ -168,4 +169,31 @@ test('a span named with 200 MB of text: a report of the usual size, in time and 
   assertLinear('a long span name and URL through the text report', (n) => namedTrace('y'.repeat(n), `https://x/${'u'.repeat(n)}`), render, 2_000_000);
   // A name of blanks with a break and a run of newlines in it, where `/\s+$/` and `/\n+$/` were quadratic.
   assertLinear('a name of blank runs through the text report', (n) => namedTrace(`a${' '.repeat(n)}b${'\n'.repeat(n)}c `), render, 100_000);
+});
+
+test('a log of 20 000 routes hit once each: memory that grows with the log, not 256 KB a route', () => {
+  const c = new LogCollector();
+  const before = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < 20_000; i++) {
+    c.push(JSON.stringify({ requestId: `r${i}`, httpMethod: 'GET', resourcePath: `/route/${i}`, status: 200, responseLatency: 100 + (i % 50), integrationLatency: 90, requestTimeEpoch: 1_764_000_000 }), { where: `a#${i}` });
+  }
+  const grew = process.memoryUsage().arrayBuffers - before;
+  assert.equal(c.finish().accessCount, 20_000);
+  // A dense histogram per route would be 20 000 × 256 KB = 5 GB.
+  assert.ok(grew < 100_000_000, `array buffers grew by ${Math.round(grew / 1e6)} MB`);
+});
+
+test('latency percentiles stay exact across the switch from a map to the dense counts', () => {
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  for (const n of [1, 1023, 1024, 1025, 5000]) {
+    const h = new LatencyHistogram();
+    const values = Array.from({ length: n }, () => Math.round(rnd() < 0.1 ? 70_000 + rnd() * 100_000 : rnd() * 40_000));
+    for (const v of values) h.add(v);
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = (p: number): number => sorted[Math.max(1, Math.ceil((p / 100) * n)) - 1]!;
+    assert.deepEqual(h.percentiles([50, 95, 99]), [rank(50), rank(95), rank(99)], `n=${n}`);
+    assert.equal(h.countAtLeast(20_000), values.filter((v) => v >= 20_000).length, `n=${n}`);
+    assert.equal(h.max, sorted.at(-1));
+  }
 });
