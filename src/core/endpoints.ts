@@ -130,6 +130,9 @@ export function routeKey(r: AccessLogRecord): string {
   return routeIdKey(routeIdentity(r));
 }
 
+/** Past this many identities under one route template, `find` looks a route up by its joined key. */
+const MAX_SCANNED = 16;
+
 /** One identity seen, and the route it counts towards (two may share one: `routeKey` decides). */
 interface Seen {
   api: string;
@@ -155,6 +158,9 @@ export class EndpointAccumulator {
   private find(r: AccessLogRecord): RouteAcc | undefined {
     const seen = this.byRoute.get(r.route ?? '(unknown route)');
     if (!seen) return undefined;
+    // A template seen with many APIs, stages or methods (a log can make up any number): the
+    // joined key, not a scan per line that would grow with them.
+    if (seen.length > MAX_SCANNED) return this.routes.get(routeKey(r));
     const api = r.api ?? r.apiId ?? '(api)';
     const stage = r.stage ?? '(stage)';
     const method = r.method ?? 'ANY';

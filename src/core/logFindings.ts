@@ -76,10 +76,20 @@ export function logFindings(x: LogFindingInput): Finding[] {
   // The same in prose: names from the logs are cut there (shownName), as span names are.
   const routeProse = (e: EndpointStats): string => `${shownName(e.method)} ${shownName(e.route)}${several ? ` (${shownName(e.api)}/${shownName(e.stage)})` : ''}`;
 
+  // The kept records by route, once: a filter of all of them per endpoint was quadratic for a
+  // log of many routes.
+  const recordsOf = new Map<string, AccessLogRecord[]>();
+  for (const r of x.accessLogs) {
+    const key = recordRouteKey(r);
+    const list = recordsOf.get(key);
+    if (list) list.push(r);
+    else recordsOf.set(key, [r]);
+  }
+
   // Per endpoint: timeouts, closeness to the budget, work after the cut.
   for (const e of x.endpoints) {
     const key = routeIdKey(e);
-    const records = x.accessLogs.filter((r) => recordRouteKey(r) === key && isIntegrationTimeout(r, e.budgetMs));
+    const records = (recordsOf.get(key) ?? []).filter((r) => isIntegrationTimeout(r, e.budgetMs));
     if (e.timeouts > 0) {
       out.push(
         makeFinding('integration-timeout', {
@@ -178,7 +188,14 @@ export function logFindings(x: LogFindingInput): Finding[] {
     if (name && !frontOf.has(name)) frontOf.set(name, { budgetMs: a.report.budgetMs, kind: a.report.entry.kind });
   }
   const byFn = new Map<string, Invocation[]>();
-  for (const i of x.invocations) if (i.status === 'timeout') byFn.set(i.functionName ?? '(function)', [...(byFn.get(i.functionName ?? '(function)') ?? []), i]);
+  for (const i of x.invocations) {
+    if (i.status !== 'timeout') continue;
+    // Pushed, not copied: a copy per invocation was quadratic in a function's timeouts.
+    const fn = i.functionName ?? '(function)';
+    const list = byFn.get(fn);
+    if (list) list.push(i);
+    else byFn.set(fn, [i]);
+  }
   for (const [fn, list] of byFn) {
     // The log's own word first: a timed-out invocation's Duration is its timeout.
     // `fn` is a name from the logs: an own field of the map, never one of its prototype's.

@@ -716,14 +716,37 @@ function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): 
   };
   roots.forEach(mark);
   if (reached.size < spans.length) {
+    // Every span not reached hangs, through its parents, from a cycle. From the earliest such
+    // span, walk up to the cycle, break it at its earliest span, and mark all that hangs from it;
+    // each span is walked once, and each parent's children are filtered once at the end (a
+    // filter per break was quadratic for a cycle with many children).
+    const walked = new Set<Span>();
+    const detached = new Set<Span>();
     for (const s of [...spans].sort(byStart)) {
       if (reached.has(s)) continue;
-      const p = s.parentId ? byId.get(s.parentId)?.span : undefined;
-      if (p) p.children = p.children.filter((c) => c !== s);
-      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) is part of a parent cycle: the cycle was broken there.`, repaired: true });
-      roots.push(s);
-      mark(s);
+      const path: Span[] = [];
+      let x: Span | undefined = s;
+      while (x && !walked.has(x) && !reached.has(x)) {
+        walked.add(x);
+        path.push(x);
+        x = x.parentId ? byId.get(x.parentId)?.span : undefined;
+      }
+      // `x` is where the walk came back to: on this path, a cycle from there to the path's end.
+      const from = x ? path.indexOf(x) : -1;
+      if (from < 0) continue;
+      let cut = path[from]!;
+      for (let i = from + 1; i < path.length; i++) if (byStart(path[i]!, cut) < 0) cut = path[i]!;
+      detached.add(cut);
+      errors.push({ source: cut.source, message: `"${cut.name}" (${cut.id}) is part of a parent cycle: the cycle was broken there.`, repaired: true });
+      roots.push(cut);
+      mark(cut);
     }
+    const parents = new Set<Span>();
+    for (const c of detached) {
+      const p = c.parentId ? byId.get(c.parentId)?.span : undefined;
+      if (p) parents.add(p);
+    }
+    for (const p of parents) p.children = p.children.filter((c) => !detached.has(c));
   }
   roots.sort(byStart);
   const ordered: Span[] = [];

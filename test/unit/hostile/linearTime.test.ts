@@ -8,7 +8,7 @@ import { LogCollector } from '../../../src/ingest/logs';
 import { compileAccessLogFormat, MAX_ACCESS_LOG_LINE } from '../../../src/ingest/accessLogs';
 import { ExecutionLogParser } from '../../../src/ingest/executionLogs';
 import { LatencyHistogram } from '../../../src/core/endpoints';
-import { jsonErrorWhere } from '../../../src/ingest/xray';
+import { jsonErrorWhere, parseTraceText } from '../../../src/ingest/xray';
 import { analyze } from '../../../src/core/analyze';
 import { renderTextReport } from '../../../src/core/textReport';
 import type { Trace } from '../../../src/core/model';
@@ -196,4 +196,64 @@ test('latency percentiles stay exact across the switch from a map to the dense c
     assert.equal(h.countAtLeast(20_000), values.filter((v) => v >= 20_000).length, `n=${n}`);
     assert.equal(h.max, sorted.at(-1));
   }
+});
+
+const TID = '1-6553f100-0123456789abcdef01234567';
+const hex = (n: number): string => n.toString(16).padStart(16, '0');
+
+test('a parent cycle with many children is broken once, in linear time, the children kept under it', () => {
+  const T0 = 1_700_000_000;
+  const text = (n: number): string => {
+    const lines = [
+      JSON.stringify({ id: hex(1), trace_id: TID, name: 'api/prod', origin: 'AWS::ApiGateway::Stage', start_time: T0, end_time: T0 + 2 }),
+      JSON.stringify({ type: 'subsegment', id: hex(2), parent_id: hex(3), trace_id: TID, name: 'P', start_time: T0 + 1, end_time: T0 + 2 }),
+      JSON.stringify({ type: 'subsegment', id: hex(3), parent_id: hex(2), trace_id: TID, name: 'Q', start_time: T0 + 1.5, end_time: T0 + 2 }),
+    ];
+    // The children start before the cycle they hang from: the earliest spans not reached.
+    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ type: 'subsegment', id: hex(i + 10), parent_id: hex(2), trace_id: TID, name: `child${i}`, start_time: T0 + 0.5, end_time: T0 + 0.6 }));
+    return lines.join('\n');
+  };
+  const r = parseTraceText(text(1000), 'cycle.ndjson');
+  const cycle = r.errors.filter((e) => /parent cycle/.test(e.message));
+  assert.deepEqual(cycle.map((e) => e.message), [`"P" (${hex(2)}) is part of a parent cycle: the cycle was broken there.`]);
+  const t = r.traces[0]!;
+  assert.deepEqual(t.roots.map((x) => x.name), ['api/prod', 'P']);
+  assert.equal(t.roots[1]!.children.length, 1_001);
+  assertLinear('parent cycle with many children', text, (x) => parseTraceText(x, 'cycle.ndjson'), 3_000);
+});
+
+/** An access log of `n` lines: a 504 on each of `n` routes, or `n` methods on one route. */
+function accessLog(n: number, oneRoute: boolean): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ requestId: `r${i}`, httpMethod: oneRoute ? `M${i}` : 'GET', resourcePath: oneRoute ? '/r' : `/route/${i}`, status: 504, responseLatency: 29_000, integrationLatency: -1, requestTimeEpoch: 1_764_000_000 + i }),
+  );
+}
+
+function analyzeLog(lines: string[]): ReturnType<typeof analyze> {
+  const c = new LogCollector();
+  for (const [i, l] of lines.entries()) c.push(l, { where: `a#${i}` });
+  return analyze({ traces: [], ...c.finish() });
+}
+
+test('many routes, or many methods on one route, each with its 504s: endpoints and findings in linear time', () => {
+  const { report } = analyzeLog(accessLog(2_000, false));
+  assert.equal(report.endpoints.length, 2_000);
+  assert.equal(report.findings.filter((f) => f.id === 'integration-timeout').length, 2_000);
+  assert.ok(renderTextReport(report).includes('/route/1999'));
+  assertLinear('a 504 on each of many routes', (n) => accessLog(n, false), analyzeLog, 3_000);
+  assert.equal(analyzeLog(accessLog(2_000, true)).report.endpoints.length, 2_000);
+  assertLinear('many methods on one route', (n) => accessLog(n, true), analyzeLog, 3_000);
+});
+
+test('many timeouts of one function are counted in linear time', () => {
+  const reports = (n: number): string[] =>
+    Array.from({ length: n }, (_, i) => `REPORT RequestId: ${hex(i).slice(0, 8)}-1b2d-4e5f-8a9b-${hex(i).slice(4)}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\tStatus: timeout`);
+  const run = (lines: string[]): ReturnType<typeof analyze> => {
+    const c = new LogCollector();
+    for (const l of lines) c.push(l, { where: 'f', logGroup: '/aws/lambda/orders' });
+    return analyze({ traces: [], ...c.finish() });
+  };
+  const f = run(reports(1_000)).report.findings.find((x) => x.id === 'lambda-timed-out')!;
+  assert.equal(f.evidence['count'], 1_000);
+  assertLinear('timeouts of one function', reports, run, 5_000);
 });

@@ -212,3 +212,17 @@ test('two symbolic links of a folder to itself, and one to its parent: each file
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a trace the text report cannot draw costs its waterfall only: its numbers and the other traces are printed', () => {
+  const good = parseTraceText(JSON.stringify(gateway([])), 'good.json').traces[0]!;
+  const odd = parseTraceText(JSON.stringify(gateway([], '1-6553f100-dddddddddddddddddddddddd')), 'odd.json').traces[0]!;
+  const { report, analyzed } = analyze({ traces: [good, odd], errors: [] });
+  const traces = new Map(analyzed.map((a) => [a.trace.traceId, a.trace]));
+  // Break the drawing only (the analysis is done): a span list that is not a list.
+  traces.set(odd.traceId, { ...odd, spans: null as unknown as Trace['spans'] });
+  const text = renderTextReport(report, { traces });
+  assert.match(text, /^ {2}\(the waterfall of this trace could not be drawn: TypeError: /m);
+  assert.match(text, /trace 1-6553f100-dddddddddddddddddddddddd · status 200/);
+  assert.match(text, /trace 1-6553f100-0123456789abcdef01234567 · status 200/);
+  assert.equal(text.match(/█ span/g)?.length, 1);
+});
