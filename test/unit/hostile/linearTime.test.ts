@@ -2,8 +2,6 @@
 // was quadratic (or worse) before is timed against one 10× smaller in the same run (measure.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { LogCollector } from '../../../src/ingest/logs';
 import { compileAccessLogFormat, MAX_ACCESS_LOG_LINE } from '../../../src/ingest/accessLogs';
 import { ExecutionLogParser } from '../../../src/ingest/executionLogs';
@@ -13,7 +11,7 @@ import { analyze } from '../../../src/core/analyze';
 import { renderTextReport } from '../../../src/core/textReport';
 import type { Trace } from '../../../src/core/model';
 import { span, trace } from '../../builders/modelBuilder';
-import { assertLinear } from './measure';
+import { assertLinear, collectGarbage } from './measure';
 
 const UUID = '8a4f3c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b';
 
@@ -144,8 +142,7 @@ function render(t: Trace): string {
 
 /** The heap in use after a full collection: what is still held, not garbage not yet collected. */
 function heldBytes(): number {
-  v8.setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 
@@ -240,9 +237,9 @@ test('many routes, or many methods on one route, each with its 504s: endpoints a
   assert.equal(report.endpoints.length, 2_000);
   assert.equal(report.findings.filter((f) => f.id === 'integration-timeout').length, 2_000);
   assert.ok(renderTextReport(report).includes('/route/1999'));
-  assertLinear('a 504 on each of many routes', (n) => accessLog(n, false), analyzeLog, 3_000);
+  assertLinear('a 504 on each of many routes', (n) => accessLog(n, false), analyzeLog, 1_000);
   assert.equal(analyzeLog(accessLog(2_000, true)).report.endpoints.length, 2_000);
-  assertLinear('many methods on one route', (n) => accessLog(n, true), analyzeLog, 3_000);
+  assertLinear('many methods on one route', (n) => accessLog(n, true), analyzeLog, 1_000);
 });
 
 test('many timeouts of one function are counted in linear time', () => {
