@@ -545,9 +545,10 @@ export function startQuery(store: ScenarioStore, input: Record<string, unknown>)
   const given = (['logGroupName', 'logGroupNames', 'logGroupIdentifiers'] as const).filter((k) => input[k] !== undefined);
   if (given.length !== 1) throw invalid('Specify exactly one of logGroupName, logGroupNames and logGroupIdentifiers.', 'InvalidParameterException');
   const named = input[given[0]!];
-  const groups = (typeof named === 'string' ? [named] : (named as string[])).map((g) => groupExists(store, g));
-  if (!groups.length) throw invalid(`${given[0]} must name at least one log group.`, 'InvalidParameterException');
-  if (groups.length > START_QUERY_MAX_GROUPS) throw invalid(`A query can include up to ${START_QUERY_MAX_GROUPS} log groups; ${groups.length} were given.`, 'InvalidParameterException');
+  const names = typeof named === 'string' ? [named] : (named as string[]);
+  if (!names.length) throw invalid(`${given[0]} must name at least one log group.`, 'InvalidParameterException');
+  if (names.length > START_QUERY_MAX_GROUPS) throw invalid(`A query can include up to ${START_QUERY_MAX_GROUPS} log groups; ${names.length} were given.`, 'InvalidParameterException');
+  const groups = names.map((g) => groupExists(store, g));
   const start = (input.startTime as number) * 1000;
   const end = (input.endTime as number) * 1000;
   if (end < start) throw invalid('endTime must be greater than or equal to startTime.', 'InvalidParameterException');

@@ -54,6 +54,12 @@ export interface SampleAccount {
   clearFaults(): void;
   /** The calls answered so far, by operation (for tests and the benchmark). */
   calls(): Record<string, number>;
+  /**
+   * The requests refused for what they asked (a limit, a content type, a Host, a body too large,
+   * an unknown operation…), by `Operation: ExceptionType`, injected faults not counted: a client
+   * that keeps to the services' limits leaves this empty but for missing resources.
+   */
+  refusals(): Record<string, number>;
   /** The Live Tail sessions streaming now. */
   liveTails(): number;
   store: ScenarioStore;
@@ -234,7 +240,8 @@ function readBody(req: IncomingMessage): Promise<Body> {
  * type, a body too large) and closes the connection; the rest of the body is read and dropped, up
  * to a bound, so the client gets the answer instead of a reset in the middle of its upload.
  */
-function refuse(req: IncomingMessage, res: ServerResponse, protocol: Protocol, error: WireError): void {
+function refuse(req: IncomingMessage, res: ServerResponse, protocol: Protocol, error: WireError, count: (operation: string, type: string) => void): void {
+  count('(request)', error.type);
   let dropped = 0;
   req.removeAllListeners('data');
   req.on('data', (c: Buffer) => {
@@ -271,6 +278,11 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
   });
   let faults: Array<FaultRule & { left: number }> = [];
   const counts: Record<string, number> = {};
+  const refused: Record<string, number> = {};
+  const countRefusal = (operation: string, type: string): void => {
+    const key = `${operation}: ${type}`;
+    refused[key] = (refused[key] ?? 0) + 1;
+  };
   const tails = new LiveTailSessions(store, options.liveTail);
 
   let port = 0;
@@ -289,16 +301,17 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
     void (async (): Promise<void> => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const protocol = protocolOf(req);
-      const refused = admit(req, protocol, url.pathname);
-      if (refused) return refuse(req, res, protocol, refused);
+      const refusedWith = admit(req, protocol, url.pathname);
+      if (refusedWith) return refuse(req, res, protocol, refusedWith, countRefusal);
       const read = await readBody(req);
-      if (!read.ok) return refuse(req, res, protocol, tooLarge());
+      if (!read.ok) return refuse(req, res, protocol, tooLarge(), countRefusal);
       const text = read.text;
       let body: Record<string, unknown> = {};
       try {
         const parsed: unknown = text ? JSON.parse(text) : {};
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
       } catch {
+        countRefusal('(request)', 'SerializationException');
         send(res, protocol, 400, errorBody(protocol, new WireError('SerializationException', 400, 'Malformed JSON')), 'SerializationException');
         return;
       }
@@ -307,6 +320,7 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
         const target = req.headers['x-amz-target'];
         const what = protocol === 'json' ? `the target ${typeof target === 'string' ? target.slice(0, 80) : '(none)'}` : `${req.method} ${url.pathname}`;
         const w = new WireError('UnknownOperationException', 404, `The sample account does not serve ${what}.`);
+        countRefusal('(request)', w.type);
         send(res, protocol, 404, errorBody(protocol, w), w.type);
         return;
       }
@@ -330,6 +344,7 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
         send(res, r.protocol, reply.status, reply.body);
       } catch (e) {
         const w = e instanceof WireError ? e : new WireError('InternalFailure', 500, e instanceof Error ? e.message : String(e));
+        if (w !== error && w.status >= 400 && w.status < 500) countRefusal(r.operation, w.type);
         send(res, r.protocol, w.status, errorBody(r.protocol, w), w.type);
       }
     })().catch(() => {
@@ -338,7 +353,7 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
   });
   // `Expect: 100-continue`: a body too large is refused before the client sends it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(req, res, protocolOf(req), tooLarge());
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(req, res, protocolOf(req), tooLarge(), countRefusal);
     res.writeContinue();
     server.emit('request', req, res);
   });
@@ -359,6 +374,7 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
       faults = [];
     },
     calls: () => ({ ...counts }),
+    refusals: () => ({ ...refused }),
     liveTails: () => tails.count,
     close: () =>
       new Promise<void>((resolve) => {
