@@ -10,6 +10,7 @@ import { selectProfile, selectRegion } from './ui/awsSettingsCommands';
 import { loadTraceFiles, openTraceFiles, pathsOfRestoreKey } from './ui/openTraceFile';
 import { WaterfallPanels } from './ui/waterfallPanel';
 import { ConnectionState } from './ui/connection';
+import { EndpointConsent } from './ui/endpointConsent';
 import { runTrace504, type Trace504Preset } from './ui/trace504Command';
 import { RequestLogDocuments, openRequestLogs } from './ui/openLogs';
 import { LiveUpdates } from './ui/liveUpdates';
@@ -27,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLogger(channel, 'extension', logDocs);
 
   const endpoints = new SlowEndpointsTree(context.workspaceState);
-  const connection = new ConnectionState(log.child('connection'), log.child('aws'));
+  // The endpoints the user allowed live in global state: a workspace cannot allow one itself.
+  const connection = new ConnectionState(log.child('connection'), new EndpointConsent(context.globalState), log.child('aws'));
   const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints, showCollapseAll: true });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
   const evidence = new EvidenceStore(context.workspaceState);
