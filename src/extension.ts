@@ -7,9 +7,11 @@ import { createLogger, createOutputChannel } from './ui/logger';
 import { SlowEndpointsTree, type EndpointNode } from './ui/slowEndpointsTree';
 import { applyFilter, filterEndpoints, openAccessLogQuery, sortEndpoints } from './ui/endpointsViewCommands';
 import { selectProfile, selectRegion } from './ui/awsSettingsCommands';
-import { loadTraceFiles, openTraceFiles, pathsOfRestoreKey } from './ui/openTraceFile';
+import { loadTraceFiles, openTraceFiles } from './ui/openTraceFile';
+import { RestoreKeys } from './ui/restoreKeys';
 import { WaterfallPanels } from './ui/waterfallPanel';
 import { ConnectionState } from './ui/connection';
+import { EndpointConsent } from './ui/endpointConsent';
 import { runTrace504, type Trace504Preset } from './ui/trace504Command';
 import { RequestLogDocuments, openRequestLogs } from './ui/openLogs';
 import { LiveUpdates } from './ui/liveUpdates';
@@ -27,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLogger(channel, 'extension', logDocs);
 
   const endpoints = new SlowEndpointsTree(context.workspaceState);
-  const connection = new ConnectionState(log.child('connection'), log.child('aws'));
+  // The endpoints the user allowed live in global state: a workspace cannot allow one itself.
+  const connection = new ConnectionState(log.child('connection'), new EndpointConsent(context.globalState), log.child('aws'));
   const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints, showCollapseAll: true });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
   const evidence = new EvidenceStore(context.workspaceState);
@@ -38,7 +41,9 @@ export function activate(context: vscode.ExtensionContext): void {
     openLogs: (m) => openRequestLogs(m, connection, logDocs, log.child('logs')),
     callSiteOf: (span, fn) => code.hints.callSiteOf(span, fn),
   });
-  const services: Services = { context, log, connection, endpoints, live, waterfalls, evidence, handlerOf: (fn) => code.hints.handlerOf(fn) };
+  // What a restored panel may reopen: only files the user opened here, by an id the webview cannot forge.
+  const restoreKeys = new RestoreKeys(context.workspaceState);
+  const services: Services = { context, log, connection, endpoints, live, waterfalls, evidence, restoreKeys, handlerOf: (fn) => code.hints.handlerOf(fn) };
   context.subscriptions.push(
     evidence,
     endpoints.onDidSetEndpoints((e) => evidence.updateEndpoints(e)),
@@ -84,8 +89,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand(Commands.openTraceFile, (arg?: vscode.Uri | string, all?: vscode.Uri[]) => openTraceFiles(services, arg, all)),
     waterfalls.registerSerializer(async (key, traceId) => {
-      const paths = pathsOfRestoreKey(key);
-      return paths ? (await loadTraceFiles(paths, traceId)).input : undefined;
+      const paths = restoreKeys.pathsOf(key);
+      return paths ? (await loadTraceFiles(paths, traceId, key)).input : undefined;
     }),
   );
 

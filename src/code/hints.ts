@@ -163,7 +163,9 @@ export const cell = (s: string): string => s.replace(/[|\\`*_[\]<>]/g, (c) => `\
 
 /** A command link the hover may run (the provider trusts only the extension's own commands). */
 export function commandLink(title: string, command: string, args: unknown[]): string {
-  return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+  // encodeURIComponent leaves ( and ) as they are: a ) from a function name would end the link.
+  const query = encodeURIComponent(JSON.stringify(args)).replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29'));
+  return `[${title}](command:${command}?${query})`;
 }
 
 /** The hover of a call line: the calls' distribution and the fix in the handler's language. */

@@ -1,6 +1,7 @@
 // Settings read through one typed accessor, so a key is spelled in one place only.
 import * as vscode from 'vscode';
 import { Settings } from '../constants';
+import type { SettingSource } from './endpointPolicy';
 
 export interface TimeoutLensConfig {
   profile: string | undefined;
@@ -32,6 +33,21 @@ export function readConfig(): TimeoutLensConfig {
     liveRefreshSeconds: Math.max(5, c.get<number>(Settings.liveRefreshSeconds, 30)),
     liveNotify: c.get<boolean>(Settings.liveNotify, true) !== false,
   };
+}
+
+/**
+ * Which settings file the effective endpoint comes from (the consent dialog says so). In a
+ * folder that is not trusted VS Code leaves out the workspace's value of a restricted setting,
+ * so the effective value is compared with each level, most specific first.
+ */
+export function endpointSource(): SettingSource {
+  const c = vscode.workspace.getConfiguration(Settings.section);
+  const value = nonEmpty(c.get<string>(Settings.endpoint));
+  if (!value) return undefined;
+  const i = c.inspect<string>(Settings.endpoint);
+  if (nonEmpty(i?.workspaceFolderValue) === value) return 'workspaceFolder';
+  if (nonEmpty(i?.workspaceValue) === value) return 'workspace';
+  return 'user';
 }
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {

@@ -8,7 +8,7 @@
 // is logged and said in the message, and the next one tries again; a new Trace 504 run is
 // followed from then on.
 import * as vscode from 'vscode';
-import type { AwsClients, FollowState, LiveSource, LiveUpdate } from '../awsBundle';
+import type { AwsClients, Connection, FollowState, LiveSource, LiveUpdate } from '../awsBundle';
 import { Commands } from '../constants';
 import { LiveNotices, noticeText, type LiveNotice } from '../core/liveNotices';
 import { loadAwsBundle } from './awsBundle';
@@ -22,6 +22,8 @@ interface FollowedRun {
   target: string;
   /** The connection the run read from: live updates read from the same one. */
   where: string;
+  /** That connection, as `ConnectionState.authorized()` handed it to the run. */
+  connection: Connection;
 }
 
 interface Live {
@@ -70,9 +72,9 @@ export class LiveUpdates implements vscode.Disposable {
    * read an access log have endpoints to keep current; a run on a function alone leaves the
    * followed API as it was.
    */
-  followRun(follow: FollowState, target: string): void {
+  followRun(follow: FollowState, target: string, connection: Connection): void {
     if (!follow.plan.accessGroups.length || !follow.readUntilMs.size) return;
-    this.run = { follow, target, where: this.conn.describe() };
+    this.run = { follow, target, where: this.conn.describe(), connection };
     if (this.live) {
       this.stop();
       this.start();
@@ -106,7 +108,7 @@ export class LiveUpdates implements vscode.Disposable {
     const run = this.run;
     if (!run) return;
     const { AwsClients, followEndpoints } = loadAwsBundle();
-    const clients = new AwsClients(this.conn.connection());
+    const clients = new AwsClients(run.connection);
     const abort = new AbortController();
     const everyMs = readConfig().liveRefreshSeconds * 1000;
     const live: Live = { abort, clients, newTimeouts: 0, startedMs: Date.now(), source: 'polling', everyMs, notices: new LiveNotices() };

@@ -22,8 +22,10 @@ export async function openRequestLogs(m: OpenLogsMessage, conn: ConnectionState,
     void vscode.window.showInformationMessage(`Timeout Lens does not know which function served request ${m.requestId}.`);
     return;
   }
+  const connection = await conn.authorized();
+  if (!connection) return;
   const { AwsClients, functionLogGroup, requestEvents } = loadAwsBundle();
-  const clients = new AwsClients(conn.connection());
+  const clients = new AwsClients(connection);
   const group = functionLogGroup(m.functionName);
   try {
     const { startMs, endMs } = windowOf(m.traceId);

@@ -21,25 +21,18 @@ export interface LoadedFiles {
   files: Array<{ path: string; kind: string }>;
 }
 
-/** Reads and analyzes files; the waterfall input shows the worst trace (or `traceId` when given). */
-export async function loadTraceFiles(paths: string[], traceId?: string | null): Promise<LoadedFiles> {
+/**
+ * Reads and analyzes files; the waterfall input shows the worst trace (or `traceId` when given).
+ * `restoreKey` (from RestoreKeys, never the paths themselves) brings the panel back after a reload.
+ */
+export async function loadTraceFiles(paths: string[], traceId?: string | null, restoreKey?: string): Promise<LoadedFiles> {
   const inputs = await readInputs(paths);
   const budget = readConfig().budgetMs;
   const { report, analyzed } = analyze(inputs, budget !== undefined ? { overrideMs: budget } : {});
   const entries = waterfallEntries(analyzed, report.findings);
   const chosen = entries.find((e) => e.trace.traceId === traceId) ?? entries[0];
-  const input: WaterfallInput | undefined = chosen ? { ...chosen, others: entries, restoreKey: JSON.stringify({ files: paths }) } : undefined;
+  const input: WaterfallInput | undefined = chosen ? { ...chosen, others: entries, ...(restoreKey ? { restoreKey } : {}) } : undefined;
   return { input, report, analyzed, files: inputs.files };
-}
-
-/** The paths behind a restore key written by loadTraceFiles. */
-export function pathsOfRestoreKey(key: string): string[] | undefined {
-  try {
-    const v = JSON.parse(key) as { files?: unknown };
-    return Array.isArray(v.files) && v.files.every((f) => typeof f === 'string') ? (v.files as string[]) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -78,7 +71,8 @@ export async function openTraceFiles(services: Services, arg?: vscode.Uri | stri
   if (!paths?.length) return;
   const loaded = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Timeout Lens: reading traces…' },
-    () => loadTraceFiles(paths),
+    // The panel keeps an opaque id; the paths stay in the extension's workspace state.
+    () => loadTraceFiles(paths, undefined, services.restoreKeys.keyFor(paths)),
   );
   log.info(`read ${loaded.files.map((f) => `${f.path} (${f.kind})`).join(', ') || 'nothing'}: ${loaded.report.traces.length} trace(s)`);
   if (loaded.report.endpoints.length) services.endpoints.setRun(loaded.report.endpoints, loaded.input?.others ?? []);

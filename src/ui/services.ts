@@ -5,6 +5,7 @@ import type { EvidenceStore } from './code/evidenceStore';
 import type { ConnectionState } from './connection';
 import type { LiveUpdates } from './liveUpdates';
 import type { Logger } from './logger';
+import type { RestoreKeys } from './restoreKeys';
 import type { SlowEndpointsTree } from './slowEndpointsTree';
 import type { WaterfallPanels } from './waterfallPanel';
 
@@ -20,6 +21,8 @@ export interface Services {
   waterfalls: WaterfallPanels;
   /** What the traces and logs read so far say about each function: the code hints' data. */
   evidence: EvidenceStore;
+  /** Opaque ids for the files behind a waterfall panel, which the panel hands back after a reload. */
+  restoreKeys: RestoreKeys;
   /** The workspace's handler file of a deployed function, when a template or a link names it. */
   handlerOf: (functionName: string) => string | undefined;
 }

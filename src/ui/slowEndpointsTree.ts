@@ -15,6 +15,7 @@ import { byRisk, endpointRisk as risk, endpointsOfTrace, routeIdKey } from '../c
 import { sec } from '../core/duration';
 import { THRESHOLDS } from '../core/thresholds';
 import { Commands } from '../constants';
+import { findingTooltipMarkdown, routeTooltipMarkdown } from './tooltipMarkdown';
 
 /** A traced request, as the waterfall opens it. */
 export interface TracedRequest {
@@ -269,7 +270,7 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointNode>,
     const item = new vscode.TreeItem(f.title, vscode.TreeItemCollapsibleState.None);
     item.id = `finding:${routeKey}\u0000${f.id}\u0000${index}`;
     item.description = `${f.severity} · ${f.id}`;
-    item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${escapeMd(f.title)}**\n\n${escapeMd(f.detail)}\n\n**Fix:** ${escapeMd(f.fix)}`);
+    item.tooltip = dataMarkdown(findingTooltipMarkdown(f));
     item.iconPath = new vscode.ThemeIcon(f.severity === 'high' ? 'error' : f.severity === 'elevated' ? 'warning' : 'info');
     item.accessibilityInformation = { label: `Finding, ${f.severity}: ${f.title}. ${f.detail} Fix: ${f.fix}`, role: 'treeitem' };
     item.contextValue = 'finding';
@@ -295,23 +296,7 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointNode>,
     item.id = `route:${key}`;
     const pct = Math.round(risk(e) * 100);
     item.description = `p99 ${(e.p99Ms / 1000).toFixed(1)} s · ${pct}% of ${(e.budgetMs / 1000).toFixed(0)} s${e.timeouts ? ` · ${e.timeouts}× 504` : ''}`;
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**${e.method} ${e.route}** — ${e.api}/${e.stage}`,
-        '',
-        `| | |`,
-        `|---|---|`,
-        `| requests | ${e.count} |`,
-        `| p50 / p95 / p99 | ${e.p50Ms} / ${e.p95Ms} / ${e.p99Ms} ms |`,
-        `| max | ${e.maxMs} ms |`,
-        `| budget | ${e.budgetMs} ms |`,
-        `| 504 timeouts | ${e.timeouts} |`,
-        `| 5xx | ${e.errors5xx} |`,
-        `| cold starts | ${e.coldStarts} |`,
-        '',
-        traced.length ? `Click to open its worst traced request; expand for the ${traced.length} traced.` : 'No request of this route was traced in this run.',
-      ].join('\n'),
-    );
+    item.tooltip = dataMarkdown(routeTooltipMarkdown(e, traced.length));
     item.iconPath = new vscode.ThemeIcon(
       e.timeouts > 0 ? 'error' : risk(e) >= THRESHOLDS.nearShareOfBudget ? 'warning' : 'pass',
       new vscode.ThemeColor(e.timeouts > 0 ? 'errorForeground' : risk(e) >= THRESHOLDS.nearShareOfBudget ? 'editorWarning.foreground' : 'testing.iconPassed'),
@@ -355,7 +340,13 @@ export class SlowEndpointsTree implements vscode.TreeDataProvider<EndpointNode>,
   }
 }
 
-/** Text from AWS or a log shown as Markdown: every character Markdown could read as syntax is escaped. */
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+/**
+ * Markdown whose data parts are escaped (tooltipMarkdown.ts) and which trusts nothing: no command
+ * link runs, no HTML renders, no `$(icon)` is read, whatever the text turned out to hold.
+ */
+function dataMarkdown(md: string): vscode.MarkdownString {
+  const m = new vscode.MarkdownString(md, false);
+  m.isTrusted = false;
+  m.supportHtml = false;
+  return m;
 }

@@ -3,7 +3,7 @@
 // waterfall. Whatever failed on the way is said in plain words with its fix (messages.ts), as an
 // error when nothing could be read and a warning when part could; what was fetched still shows.
 import * as vscode from 'vscode';
-import type { ApiInfo, FunctionConfig } from '../awsBundle';
+import type { ApiInfo, Connection, FunctionConfig } from '../awsBundle';
 import { Commands, Settings } from '../constants';
 import { loadAwsBundle } from './awsBundle';
 import { readConfig } from './config';
@@ -25,7 +25,7 @@ interface Target {
 /** What the target picker ends with: a target, "run Trace 504 again" (after a fix), or nothing. */
 type Picked = Target | 'again' | undefined;
 
-async function pickTarget(services: Services, log: Logger): Promise<Picked> {
+async function pickTarget(services: Services, connection: Connection, log: Logger): Promise<Picked> {
   const { connection: conn, handlerOf } = services;
   type Item = vscode.QuickPickItem & { target?: Target; fn?: boolean; byId?: boolean; failure?: { title: string; failure: RunFailure } };
   const qp = vscode.window.createQuickPick<Item>();
@@ -37,7 +37,7 @@ async function pickTarget(services: Services, log: Logger): Promise<Picked> {
   qp.items = [byName, byId];
   qp.show();
   const { AwsClients, listApis, listFunctions } = loadAwsBundle();
-  const clients = new AwsClients(conn.connection());
+  const clients = new AwsClients(connection);
   let apiItems: Item[] = [];
   let fnItems: Item[] = [];
   let mineItems: Item[] = [];
@@ -292,17 +292,20 @@ export interface Trace504Preset {
 export async function runTrace504(services: Services, preset?: Trace504Preset): Promise<void> {
   const { connection: conn, endpoints, live, waterfalls, evidence } = services;
   const log = services.log.child('trace504');
-  const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(services, log);
+  // Before anything is listed or fetched: an endpoint the user has not allowed gets nothing.
+  const connection = await conn.authorized();
+  if (!connection) return;
+  const target = preset?.api || preset?.functionName ? { ...preset, label: preset.api ?? preset.functionName ?? '' } : await pickTarget(services, connection, log);
   if (target === 'again') return runTrace504(services);
   if (!target) return;
-  if (target.traceId) return openTraceById(services, target.traceId);
+  if (target.traceId) return openTraceById(services, connection, target.traceId);
   const minutes = preset?.minutes ?? (await pickWindow());
   if (!minutes) return;
   const { AwsClients, trace504, isCancellation } = loadAwsBundle();
   const cfg = readConfig();
   // The same run again, after a fix from its message.
   const again = (): Promise<void> => runTrace504(services, { ...(target.api ? { api: target.api } : {}), ...(target.functionName ? { functionName: target.functionName } : {}), minutes });
-  const clients = new AwsClients(conn.connection());
+  const clients = new AwsClients(connection);
   // The first answer opens at once; the run's full answer then fills the same panel.
   let shownFirst: WaterfallEntry | undefined;
   try {
@@ -349,7 +352,7 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
       });
       endpoints.setRun(result.report.endpoints, entries, result.routes, { account: conn.label(), findings: result.report.findings, accessLogs, window: { startMs: result.follow.sinceMs, endMs: Date.now() } });
     }
-    live.followRun(result.follow, result.target);
+    live.followRun(result.follow, result.target, connection);
     evidence.addAnalyzed(result.analyzed, result.report, { source: `Trace 504 on ${result.target}`, capturedAtMs: Date.now(), windowMinutes: minutes, routes: result.routes });
     log.info(`trace 504 ${result.target}: ${result.report.traces.length} trace(s) of ${result.summaries} slow request(s)`);
     // Nothing read: an error; part of it: a warning counting each distinct failure; a clean run
@@ -382,11 +385,11 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
 }
 
 /** "Enter a trace ID…": fetches one trace, holds it to its API's real budget, opens its waterfall. */
-async function openTraceById(services: Services, traceId: string): Promise<void> {
+async function openTraceById(services: Services, connection: Connection, traceId: string): Promise<void> {
   const { connection: conn, waterfalls, evidence } = services;
   const log = services.log.child('trace504');
   const { AwsClients, traceById, isCancellation } = loadAwsBundle();
-  const clients = new AwsClients(conn.connection());
+  const clients = new AwsClients(connection);
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Trace 504: fetching trace ${traceId}`, cancellable: true },
@@ -414,7 +417,7 @@ async function openTraceById(services: Services, traceId: string): Promise<void>
     }
     const f = failureOf(e, `Trace ${traceId}`);
     log.error(`trace ${traceId} failed: ${f.message}`);
-    showRunMessage(failedRunMessage(`trace ${traceId}`, f, fixContext(conn)), services, () => openTraceById(services, traceId));
+    showRunMessage(failedRunMessage(`trace ${traceId}`, f, fixContext(conn)), services, () => openTraceById(services, connection, traceId));
   } finally {
     clients.dispose();
   }

@@ -19,15 +19,20 @@ export function createNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** The policy of the page. Styles come only from CSSOM (constructed sheet) and cspSource. */
+/**
+ * The policy of the page. Styles come only from CSSOM (constructed sheet) and cspSource; the page
+ * loads no image and no font, so `default-src 'none'` covers them. `base-uri` and `form-action`
+ * do not fall back to `default-src`, so they are closed by name: no injected `<base>` can move the
+ * script's URL, and no form can post anywhere.
+ */
 export function waterfallCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource}`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
     "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ');
 }
 

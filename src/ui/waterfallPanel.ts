@@ -15,6 +15,7 @@ import { PROTOCOL_VERSION, isWebviewMessage } from '../protocol';
 import type { CallSiteRef, HostMessage, OpenLogsMessage, RequestDetailsMessage, WaterfallSnapshot, WebviewMessage } from '../protocol';
 import type { Logger } from './logger';
 import { workspaceFrameResolver } from './frameResolver';
+import { OpenableFiles } from './openableFiles';
 import { createNonce, waterfallHtml } from './waterfallHtml';
 import { buildWaterfall, detailsReply } from './waterfallSnapshot';
 import type { SnapshotOptions, WaterfallModel } from './waterfallSnapshot';
@@ -66,6 +67,8 @@ interface OpenPanel {
   /** The snapshot of `current` and the spans behind its rows (for `requestDetails`). */
   model: WaterfallModel;
   restoreKey: string | undefined;
+  /** The files the host's details replies for `model` offered: all that `openSource` may open. */
+  openable: OpenableFiles;
   /** This panel's own listeners: disposed with the panel, never left in the extension's subscriptions. */
   subs: vscode.Disposable[];
 }
@@ -215,7 +218,7 @@ export class WaterfallPanels implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel, traces: Map<string, WaterfallEntry>, current: string, restoreKey: string | undefined): OpenPanel {
     const model = modelOf({ traces, restoreKey }, current);
-    const open: OpenPanel = { panel, traces, current, restoreKey, model, subs: [] };
+    const open: OpenPanel = { panel, traces, current, restoreKey, model, openable: new OpenableFiles(), subs: [] };
     this.panels.set(current, open);
     this.render(panel, model.snapshot);
     open.subs.push(
@@ -243,6 +246,7 @@ export class WaterfallPanels implements vscode.Disposable {
     this.panels.delete(open.current);
     open.current = traceId;
     open.model = modelOf(open, traceId);
+    open.openable.clear();
     this.panels.set(traceId, open);
     open.panel.title = titleOf(open.model.snapshot);
     post(open.panel, { type: 'snapshot', v: PROTOCOL_VERSION, snapshot: open.model.snapshot });
@@ -263,6 +267,8 @@ export class WaterfallPanels implements vscode.Disposable {
         this.hooks.log?.warn(`no call site for span ${m.index} of ${m.traceId}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
+    // Only the current model's links open (the panel may have switched traces meanwhile).
+    if (reply.type === 'details' && open.model === model) open.openable.add(reply.details);
     post(open.panel, reply);
   }
 
@@ -282,13 +288,14 @@ export class WaterfallPanels implements vscode.Disposable {
         await this.answerDetails(open, m);
         return;
       case 'openSource': {
-        const uri = vscode.Uri.file(m.file);
-        // The message is untrusted input: open only files of the workspace.
-        if (!vscode.workspace.getWorkspaceFolder(uri)) {
-          this.hooks.log?.warn(`refused to open ${m.file}: not in the workspace`);
+        // The message is untrusted input: open only a file the host offered for this trace, and
+        // only while it is inside the workspace (normalised, symbolic links followed).
+        const checked = open.openable.check(m.file, workspaceFolders());
+        if (!checked.ok) {
+          this.hooks.log?.warn(`refused to open ${JSON.stringify(m.file.slice(0, 300))}: ${checked.reason}`);
           return;
         }
-        const doc = await vscode.workspace.openTextDocument(uri);
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(checked.file));
         const line = Math.max(0, Math.min(doc.lineCount - 1, m.line - 1));
         await vscode.window.showTextDocument(doc, {
           viewColumn: vscode.ViewColumn.One,

@@ -1,14 +1,26 @@
-// Hostile strings in every field a trace can carry (names, annotations, URLs, metadata, stack
-// frames, findings, the trace list) rendered in Chromium under the panel's own CSP: nothing
-// executes, no markup is created from data, and the text shows literally.
+// A hostile X-Ray file (script, markup and javascript: URLs in every field a trace can carry:
+// names, HTTP, annotations, metadata, AWS fields, exception stacks with paths out of the
+// workspace) goes the way a user's file goes: the ingest parser, analyze(), the host's model
+// (buildWaterfall with the workspace frame resolver), the page under the panel's own CSP in
+// Chromium. Every row and every link is clicked: nothing executes, no markup is created from data,
+// the text shows literally, and no openSource outside the workspace is posted, nor honoured by the
+// host's rule (OpenableFiles) when a page script forges one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../../src/protocol';
-import { buildWaterfall } from '../../src/ui/waterfallSnapshot';
+import { readInputs } from '../../src/ingest/files';
+import { analyze } from '../../src/core/analyze';
+import { buildWaterfall, waterfallEntries } from '../../src/ui/waterfallSnapshot';
+import { fileInsideFolders, workspaceFrameResolver } from '../../src/ui/frameResolver';
+import { OpenableFiles } from '../../src/ui/openableFiles';
+import { RestoreKeys } from '../../src/ui/restoreKeys';
 import type { ElLike, WinLike } from '../waterfall/browserGlobals';
 import { closeHarness, launch, openWaterfall } from '../waterfall/pageHarness';
-import { finding, report, span, trace } from '../builders/modelBuilder';
+import { apiTrace, batchGetTraces, type Doc } from '../builders/traceBuilder';
 
 const IMG = '<img src=x onerror="window.__pwned=1;alert(1)">';
 const SCRIPT = '<script>window.__pwned=2</script>';
@@ -16,73 +28,106 @@ const CLOSE = '</script><script>window.__pwned=3</script><!--';
 const JS_URL = 'javascript:window.__pwned=4';
 const SVG = '<svg onload="window.__pwned=5"></svg>';
 const STYLE = '<style>body{display:none}</style>';
+const LINK = '[x](command:timeoutLens.trySampleAccount)';
 
 let browser: Browser;
+let root: string;
+let ws: string;
 before(async () => {
   browser = await launch();
+  // The workspace: a handler the stack names, and links inside it that point out of it.
+  root = mkdtempSync(join(tmpdir(), 'tl-xss-'));
+  ws = join(root, 'ws');
+  mkdirSync(join(ws, 'src'), { recursive: true });
+  mkdirSync(join(root, 'outside'));
+  writeFileSync(join(ws, 'src', 'handler.js'), 'exports.handler = async () => {};\n');
+  writeFileSync(join(root, 'outside', 'secret.txt'), 'secret\n');
+  symlinkSync(join(root, 'outside', 'secret.txt'), join(ws, 'src', 'leak.js'));
+  symlinkSync(join(root, 'outside'), join(ws, 'out-link'));
 });
 after(async () => {
   await browser?.close();
   await closeHarness();
+  rmSync(root, { recursive: true, force: true });
 });
 
-function hostileModel(): ReturnType<typeof buildWaterfall> {
-  const root = span({
-    id: 'f000000000000001',
-    name: IMG,
-    kind: 'front-door',
-    origin: SVG,
-    isSegment: true,
-    start: 0,
-    end: 29010,
-    fault: true,
-    http: { method: SCRIPT, url: JS_URL, userAgent: CLOSE, status: 504 },
-    annotations: { [IMG]: SCRIPT, note: CLOSE },
-    metadata: { [SVG]: { [STYLE]: JS_URL }, plain: IMG },
-    children: [
-      {
-        id: 'f000000000000002',
-        name: CLOSE,
-        kind: 'function',
-        start: 5,
-        end: 31000,
-        aws: { operation: IMG, tableName: SCRIPT, requestId: CLOSE, extra: { [IMG]: SVG } },
-        cause: {
-          workingDirectory: SCRIPT,
-          exceptions: [
-            {
-              type: IMG,
-              message: CLOSE,
-              stack: [
-                { path: JS_URL, line: 1, label: SVG },
-                { path: IMG, line: 2, label: STYLE },
-              ],
-            },
-          ],
-        },
-        children: [{ id: 'f000000000000003', name: SCRIPT, kind: 'downstream', namespace: 'remote', start: 10, end: 30990, http: { url: JS_URL } }],
-      },
-    ],
-  });
-  const t = trace([root], '1-00000000-0000000000000000000000x5');
-  const r = report({
-    traceId: t.traceId,
-    totalMs: 29010,
-    verdict: 'timeout',
-    cutAtMs: 29010,
-    afterCutMs: 1990,
-    entry: { kind: 'rest-api', name: IMG, method: SCRIPT, url: JS_URL, status: 504 },
-    breakdown: { gatewayMs: 5, coldStartMs: 0, coldStartKind: null, handlerMs: 30990, overheadMs: 0, downstream: [{ name: SVG, operation: IMG, namespace: 'remote', ms: 30980, calls: 1 }] },
-    findings: [finding({ id: 'work-after-cut', title: IMG, detail: SCRIPT, fix: CLOSE, evidence: { [SVG]: JS_URL, list: [IMG, STYLE] }, spanIds: ['f000000000000003'] })],
-  });
-  const other = report({ traceId: '1-00000000-0000000000000000000000x6', totalMs: 10, entry: { kind: 'rest-api', name: SVG, method: IMG, url: CLOSE, status: 200 } });
-  // The resolver marks the javascript: frame as a "workspace file": even then it must stay data.
-  return buildWaterfall(t, r, { others: [other], resolveFrame: (p) => (p === JS_URL ? JS_URL : undefined) });
+/** The paths a hostile stack can name: one real workspace file, the rest out of the workspace. */
+function hostileStack(): Array<{ path: string; line: number; label: string }> {
+  return [
+    { path: '/var/task/src/handler.js', line: 1, label: SVG },
+    { path: '../../etc/hostname', line: 2, label: IMG },
+    { path: `${ws}/../../../../../../../etc/hostname`, line: 3, label: STYLE },
+    { path: '/etc/passwd', line: 4, label: LINK },
+    { path: '/var/task/src/leak.js', line: 5, label: CLOSE },
+    { path: `${ws}/out-link/secret.txt`, line: 6, label: SCRIPT },
+    { path: JS_URL, line: 7, label: JS_URL },
+    { path: IMG, line: 8, label: IMG },
+  ];
 }
 
-test('hostile strings render as text under the panel CSP, and nothing executes', async () => {
-  const model = hostileModel();
+/** A REST 504 whose every string field is hostile, as segment documents in a BatchGetTraces file. */
+function hostileFile(): { text: string; traceId: string } {
+  const t = apiTrace({
+    api: `${IMG}/${SCRIPT}`,
+    method: 'POST',
+    path: `/prod/${IMG}/${LINK}`,
+    status: 504,
+    gatewayEnd: 29_012,
+    functionEnd: 33_490,
+    initMs: 1_200,
+    functionName: `fn-${SVG}`,
+    calls: [
+      {
+        name: SCRIPT,
+        namespace: 'aws',
+        operation: IMG,
+        table: SCRIPT,
+        start: 1_300,
+        end: 31_000,
+        annotations: { [IMG]: SCRIPT, note: CLOSE },
+        extra: {
+          aws: { operation: IMG, table_name: SCRIPT, request_id: CLOSE, [IMG]: SVG },
+          metadata: { default: { [SVG]: { [STYLE]: JS_URL }, plain: IMG } },
+          fault: true,
+          cause: { working_directory: '/var/task', exceptions: [{ id: 'e1', type: IMG, message: CLOSE, stack: hostileStack() }] },
+        },
+      },
+      { name: JS_URL, namespace: 'remote', start: 31_000, end: 33_000, url: JS_URL, method: SCRIPT, status: 500, extra: { cause: { working_directory: '/var/task', exceptions: [{ id: 'e2', type: SVG, message: STYLE, stack: hostileStack().reverse() }] } } },
+    ],
+  });
+  const stage = t.docs[0] as Doc;
+  (stage.http as { request: Record<string, unknown> }).request.user_agent = CLOSE;
+  stage.annotations = { ...(stage.annotations as object), [SVG]: IMG };
+  stage.metadata = { default: { [IMG]: LINK } };
+  const other = apiTrace({ api: `${SVG}/${STYLE}`, method: 'GET', path: `/prod/${CLOSE}`, functionName: `fn-${IMG}` });
+  return { text: batchGetTraces(t, other), traceId: t.traceId };
+}
+
+test('a hostile X-Ray file through the parser and the engine renders as text; every row and link clicked, nothing runs or opens outside the workspace', async () => {
+  // The user's path: a file on disk, read and analyzed as Open Trace File does, the host's model.
+  const { text, traceId } = hostileFile();
+  const file = join(root, 'hostile-traces.json');
+  writeFileSync(file, text);
+  const inputs = await readInputs([file]);
+  assert.deepEqual(inputs.errors ?? [], [], 'the parser read the file');
+  const { report, analyzed } = analyze(inputs);
+  const entries = waterfallEntries(analyzed, report.findings);
+  const entry = entries.find((e) => e.trace.traceId === traceId);
+  assert.ok(entry, 'the hostile trace was parsed');
+  const restoreKey = new RestoreKeys({ get: () => undefined, update: async () => undefined }).keyFor([file]);
+  const model = buildWaterfall(entry.trace, entry.report, { others: entries.map((e) => e.report), resolveFrame: workspaceFrameResolver([ws]), restoreKey });
   const snap = model.snapshot;
+  assert.ok(snap.spans.count >= 8 && snap.spans.count <= 20, `every row fits on the page (${snap.spans.count})`);
+  assert.ok(entry.report.findings.length > 0, 'the engine found something to say');
+  // What the host would let the webview open: the files its details replies offer.
+  const openable = new OpenableFiles();
+  for (let i = 0; i < snap.spans.count; i++) {
+    const d = model.details(i);
+    if (d) openable.add(d);
+  }
+  const handler = join(ws, 'src', 'handler.js');
+  assert.ok(openable.has(handler), 'the workspace frame is a link');
+
   const { page, posted, violations, html, waitForDetails } = await openWaterfall(browser, model);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
@@ -91,17 +136,22 @@ test('hostile strings render as text under the panel CSP, and nothing executes',
   });
   try {
     assert.ok(!html.includes(CLOSE), 'the inline JSON cannot close its script element');
-    // Open every panel that shows data: select each row, click the finding, follow the frame link.
-    await page.locator('.tl-finding').first().click();
+    assert.ok(!html.includes(file) && !html.includes('hostile-traces'), 'the page holds an opaque restore key, not the file');
+    for (const f of await page.locator('.tl-finding').all()) await f.click();
+    const seen: string[] = [];
+    let links = 0;
     for (let i = 0; i < snap.spans.count; i++) {
       await page.locator(`.tl-row[data-index="${i}"]`).click();
       // The host's details of the span (every hostile field of it) are drawn too.
       await waitForDetails();
-      await page.waitForTimeout(20);
+      seen.push((await page.locator('.tl-details').textContent()) ?? '');
+      for (const link of await page.locator('.tl-details .tl-link').all()) {
+        await link.click();
+        links++;
+      }
     }
-    await page.locator('.tl-row[data-index="1"]').click();
-    await page.locator('.tl-details .tl-link', { hasText: JS_URL }).click();
     await page.waitForTimeout(200);
+    assert.ok(links > 0, 'the frame links were clicked');
 
     const probe = await page.evaluate(() => {
       const w = globalThis as unknown as WinLike;
@@ -117,8 +167,6 @@ test('hostile strings render as text under the panel CSP, and nothing executes',
         handlers: Array.from(d.querySelectorAll('*')).filter((e: ElLike) => e.getAttribute('onerror') !== null || e.getAttribute('onload') !== null).length,
         bodyVisible: w.getComputedStyle(d.body).getPropertyValue('display') !== 'none',
         text: d.body.textContent ?? '',
-        rowLabel: d.querySelector('.tl-row[data-index="0"] .tl-label')?.textContent ?? null,
-        entryName: d.querySelector('.tl-entry-name')?.textContent ?? null,
       };
     });
     assert.equal(probe.pwned, null, 'no payload ran');
@@ -126,12 +174,31 @@ test('hostile strings render as text under the panel CSP, and nothing executes',
     assert.equal(probe.scripts, 2, 'only the state and the nonce’d bundle');
     assert.equal(probe.imgs + probe.svgs + probe.styles + probe.links + probe.hrefs + probe.handlers, 0, 'no markup from data');
     assert.ok(probe.bodyVisible);
-    assert.equal(probe.rowLabel, IMG);
-    assert.equal(probe.entryName, IMG);
-    for (const s of [IMG, SCRIPT, CLOSE, JS_URL, SVG, STYLE]) assert.ok(probe.text.includes(s), `shows ${s} literally`);
-    // The frame link is a button that posts data; the host decides (and refuses non-workspace paths).
-    const open = (await posted()).find((m) => m.type === 'openSource');
-    assert.deepEqual(open, { type: 'openSource', v: PROTOCOL_VERSION, file: JS_URL, line: 1 });
+    const shown = [probe.text, ...seen].join('\n');
+    for (const s of [IMG, SCRIPT, CLOSE, JS_URL, SVG, STYLE, LINK]) assert.ok(shown.includes(s), `shows ${s} literally`);
+
+    // What the clicks posted: only the workspace file, which the host's rule opens.
+    const opens = (await posted()).filter((m) => m.type === 'openSource');
+    assert.ok(opens.length > 0);
+    for (const m of opens) {
+      assert.equal(m.file, handler, `posted ${String(m.file)}`);
+      assert.deepEqual(openable.check(handler, [ws]), { ok: true, file: handler });
+    }
+    // A script in the page could post anything: the host's rule refuses all of it.
+    const forged = [`${ws}/../../etc/hostname`, '/etc/hostname', join(ws, 'src', 'leak.js'), join(ws, 'out-link', 'secret.txt'), `${ws}/src/../src/handler.js`, JS_URL, file];
+    await page.evaluate(
+      ({ files, v }) => {
+        const api = (globalThis as unknown as { acquireVsCodeApi(): { postMessage(m: unknown): void } }).acquireVsCodeApi();
+        for (const f of files) api.postMessage({ type: 'openSource', v, file: f, line: 1 });
+      },
+      { files: forged, v: PROTOCOL_VERSION },
+    );
+    const all = (await posted()).filter((m) => m.type === 'openSource').map((m) => String(m.file));
+    for (const f of forged) {
+      assert.ok(all.includes(f), 'the forged message reached the host');
+      assert.equal(openable.check(f, [ws]).ok, false, `the host refuses ${f}`);
+      if (f !== `${ws}/src/../src/handler.js`) assert.equal(fileInsideFolders(f, [ws]), undefined, `${f} is outside the workspace`);
+    }
     assert.deepEqual(await violations(), [], 'nothing even tried to load or run');
   } finally {
     await page.close();

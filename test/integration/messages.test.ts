@@ -138,7 +138,12 @@ test('Trace 504 with AWS unreachable: each list that could not be read says why 
 
 test('a run where every call failed: an error listing each distinct failure once, with its count and the fix', async () => {
   await wb.runCommand('Timeout Lens: Trace 504');
-  await waitFor('the picker', async () => ((await wb.quickPickRows()).some((x) => x.includes('A Lambda function by name')) ? true : undefined));
+  // Both lists fail at the closed port and re-render the picker: choose once they have, or the
+  // click can land while the rows move.
+  await waitFor('the picker with both lists failed', async () => {
+    const r = await wb.quickPickRows();
+    return r.some((x) => x.includes('Could not list the APIs')) && r.some((x) => x.includes('Could not list the Lambda functions')) ? true : undefined;
+  }, 60_000);
   await wb.pickQuickItem('A Lambda function by name…');
   await wb.waitForQuickInputTitle('Lambda function');
   await box().fill('orders-api-reports');

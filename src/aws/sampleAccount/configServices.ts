@@ -4,6 +4,16 @@
 // GetIntegrations, GetStages) — what Trace 504 reads to learn each route's real budget.
 import { APIS, FUNCTIONS, ROUTES, ACCOUNT_ID, REGION, accessLogGroup, functionArn, type ApiDef, type RouteDef } from './scenario';
 import { WireError, ok, type Reply } from './wire';
+import { validate } from './constraints';
+import { API_GATEWAY_SHAPES, LAMBDA_SHAPES } from './requestLimits';
+
+/** A whole-number query parameter (`MaxItems=50`, `limit=500`); anything else is a SerializationException. */
+function queryInt(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  if (!/^-?\d{1,15}$/.test(raw)) throw new WireError('SerializationException', 400, `The value of ${name} is not a whole number: ${raw.slice(0, 40)}`);
+  return Number(raw);
+}
 
 function notFound(what: string): WireError {
   return new WireError('NotFoundException', 404, `Invalid ${what} specified`);
@@ -34,15 +44,21 @@ function fnConfig(name: string): Record<string, unknown> {
 export function lambdaRoute(method: string, path: string, query: URLSearchParams = new URLSearchParams()): Reply | undefined {
   if (method !== 'GET') return undefined;
   if (/^\/2015-03-31\/functions\/?$/.test(path)) {
-    // Paged as Lambda pages: MaxItems (1–50, default 50) and an opaque Marker.
-    const max = Math.min(Math.max(Number(query.get('MaxItems')) || 50, 1), 50);
+    // Paged as Lambda pages: MaxItems (1–10 000; a page holds at most 50) and an opaque Marker.
+    const maxItems = queryInt(query, 'MaxItems');
+    validate('lambda', { MaxItems: maxItems }, LAMBDA_SHAPES.ListFunctions);
+    const max = Math.min(maxItems ?? 50, 50);
     const from = query.get('Marker') ? Number(Buffer.from(query.get('Marker')!, 'base64url').toString('utf8')) : 0;
     if (!Number.isInteger(from) || from < 0) throw new WireError('InvalidParameterValueException', 400, 'The marker is not valid.');
     const page = FUNCTIONS.slice(from, from + max).map((f) => fnConfig(f.name));
     return ok({ Functions: page, ...(from + max < FUNCTIONS.length ? { NextMarker: Buffer.from(String(from + max)).toString('base64url') } : {}) });
   }
   const m = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/.exec(path);
-  if (m) return ok(fnConfig(decodeURIComponent(m[1]!)));
+  if (m) {
+    const name = decodeURIComponent(m[1]!);
+    validate('lambda', { FunctionName: name }, LAMBDA_SHAPES.GetFunctionConfiguration);
+    return ok(fnConfig(name));
+  }
   return undefined;
 }
 
@@ -73,6 +89,8 @@ function integrationUri(r: RouteDef): string {
 
 export function apiGatewayRoute(method: string, path: string, query: URLSearchParams): Reply | undefined {
   if (method !== 'GET') return undefined;
+  // GetRestApis and GetResources page by `limit`, at most 500 (the sample account's lists fit one page).
+  validate('apigateway', { limit: queryInt(query, 'limit') }, API_GATEWAY_SHAPES.Paged);
   if (/^\/restapis\/?$/.test(path)) {
     return ok({ item: restApis.map((a) => ({ id: a.id, name: a.name, createdDate: a.createdMs / 1000, apiKeySource: 'HEADER', endpointConfiguration: { types: ['REGIONAL'] }, disableExecuteApiEndpoint: false })) });
   }

@@ -4,7 +4,8 @@
 // events of the requested groups that the scenario's clock has produced since (matching the
 // filter pattern; a sample of 500 when there are more, as AWS does); after `sessionMs` (3 hours
 // on AWS) a SessionTimeoutException frame ends the stream. A client that goes away ends its
-// session. Log groups are taken by ARN only, at most 10, as the service takes them.
+// session. Log groups are taken by ARN only, at most 10, as the service takes them; log streams
+// by name or by prefix (not both), and then for one log group only.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { EventStreamCodec } from '@smithy/core/event-streams';
@@ -13,6 +14,8 @@ import type { MessageHeaders } from '@smithy/types';
 import type { ScenarioStore } from './store';
 import { compilePattern } from './logsService';
 import { WireError, invalid } from './wire';
+import { validate } from './constraints';
+import { LOGS_SHAPES } from './requestLimits';
 
 export interface LiveTailOptions {
   /** How often a session sends an update (AWS: about every second). */
@@ -52,10 +55,13 @@ export class LiveTailSessions {
    * before anything is written, so it is answered as any other error.
    */
   start(input: Record<string, unknown>, res: ServerResponse): void {
-    const ids = input.logGroupIdentifiers;
-    if (!Array.isArray(ids) || !ids.length || ids.length > 10 || !ids.every((x): x is string => typeof x === 'string')) {
-      throw invalid('logGroupIdentifiers must list 1 to 10 log group ARNs.', 'InvalidParameterException');
-    }
+    validate('logs', input, LOGS_SHAPES.StartLiveTail);
+    const ids = input.logGroupIdentifiers as string[];
+    const names = input.logStreamNames as string[] | undefined;
+    const prefixes = input.logStreamNamePrefixes as string[] | undefined;
+    if (names && prefixes) throw invalid('logStreamNames and logStreamNamePrefixes cannot both be specified.', 'InvalidParameterException');
+    if ((names || prefixes) && ids.length !== 1) throw invalid('logStreamNames and logStreamNamePrefixes can be specified only with exactly one log group.', 'InvalidParameterException');
+    const inStream = (stream: string): boolean => (names ? names.includes(stream) : prefixes ? prefixes.some((p) => stream.startsWith(p)) : true);
     const groups = ids.map((id) => {
       const name = LOG_GROUP_ARN.exec(id)?.[1];
       if (!name) throw invalid(`${id} is not a log group ARN: StartLiveTail takes log groups by ARN (without a trailing *).`, 'InvalidParameterException');
@@ -78,7 +84,7 @@ export class LiveTailSessions {
       }
       if (now < from) return;
       const results = groups
-        .flatMap((g) => this.store.logEvents(g.name, from, now).filter((e) => match(e.message)).map((e) => ({ e, id: g.id })))
+        .flatMap((g) => this.store.logEvents(g.name, from, now).filter((e) => match(e.message) && inStream(e.stream)).map((e) => ({ e, id: g.id })))
         .sort((a, b) => a.e.timestamp - b.e.timestamp);
       from = now + 1;
       const sampled = results.length > MAX_RESULTS;

@@ -7,22 +7,48 @@ import { randomUUID } from 'node:crypto';
 import type { LogEvent } from './records';
 import type { ScenarioStore } from './store';
 import { ACCOUNT_ID, REGION } from './scenario';
-import { WireError, invalid, ok, type Reply } from './wire';
+import { WireError, invalid, ok, pageToken, readToken, type Reply } from './wire';
+import { validate } from './constraints';
+import { LOGS_SHAPES, START_QUERY_MAX_GROUPS } from './requestLimits';
 
 const SLICE_MS = 10 * 60_000;
 const PAGE_LIMIT = 1000;
 
+/** A log group's ARN, as `logGroupIdentifier` takes it (without the `:*` the older `arn` field has). */
+const LOG_GROUP_ARN = /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:([^:*]+)$/;
+
 function groupExists(store: ScenarioStore, name: unknown): string {
-  if (typeof name !== 'string' || !store.logGroups().includes(name)) {
+  const group = typeof name === 'string' ? (LOG_GROUP_ARN.exec(name)?.[1] ?? name) : undefined;
+  if (group === undefined || !store.logGroups().includes(group)) {
     throw new WireError('ResourceNotFoundException', 400, 'The specified log group does not exist.');
   }
-  return name;
+  return group;
 }
 
+/** The one log group of a call that takes `logGroupName` or `logGroupIdentifier` (a name or an ARN), never both. */
+function oneGroup(store: ScenarioStore, input: Record<string, unknown>): string {
+  const byName = input.logGroupName !== undefined;
+  const byIdentifier = input.logGroupIdentifier !== undefined;
+  if (byName === byIdentifier) throw invalid('Specify either logGroupName or logGroupIdentifier, but not both.', 'InvalidParameterException');
+  return groupExists(store, byName ? input.logGroupName : input.logGroupIdentifier);
+}
+
+/** DescribeLogGroups pages of at most `limit` (1–50, default 50), as the service pages them. */
+const DESCRIBE_PAGE = 50;
+
 export function describeLogGroups(store: ScenarioStore, input: Record<string, unknown>): Reply {
+  validate('logs', input, LOGS_SHAPES.DescribeLogGroups);
+  if (input.logGroupNamePrefix !== undefined && input.logGroupNamePattern !== undefined) {
+    throw invalid('logGroupNamePrefix and logGroupNamePattern are mutually exclusive: pass only one of them.', 'InvalidParameterException');
+  }
   const prefix = typeof input.logGroupNamePrefix === 'string' ? input.logGroupNamePrefix : '';
-  const groups = store.logGroups().filter((g) => g.startsWith(prefix));
+  const pattern = typeof input.logGroupNamePattern === 'string' ? input.logGroupNamePattern : '';
+  const all = store.logGroups().filter((g) => g.startsWith(prefix) && g.includes(pattern));
+  const limit = typeof input.limit === 'number' ? input.limit : DESCRIBE_PAGE;
+  const offset = readToken(input.nextToken, 'InvalidParameterException');
+  const groups = all.slice(offset, offset + limit);
   return ok({
+    ...(offset + limit < all.length ? { nextToken: pageToken(offset + limit) } : {}),
     logGroups: groups.map((g) => ({
       logGroupName: g,
       creationTime: Date.UTC(2025, 0, 15),
@@ -62,13 +88,19 @@ function eventId(e: LogEvent): string {
 }
 
 export function filterLogEvents(store: ScenarioStore, input: Record<string, unknown>): Reply {
-  const group = groupExists(store, input.logGroupName);
+  validate('logs', input, LOGS_SHAPES.FilterLogEvents);
+  const group = oneGroup(store, input);
+  if (input.logStreamNames !== undefined && input.logStreamNamePrefix !== undefined) {
+    throw invalid('logStreamNames and logStreamNamePrefix cannot both be specified.', 'InvalidParameterException');
+  }
   const now = store.now();
   const start = typeof input.startTime === 'number' ? input.startTime : store.retentionStart();
   const end = typeof input.endTime === 'number' ? Math.min(input.endTime, now) : now;
-  const limit = typeof input.limit === 'number' ? Math.min(input.limit, 10_000) : PAGE_LIMIT;
+  const limit = typeof input.limit === 'number' ? input.limit : PAGE_LIMIT;
   const match = compilePattern(typeof input.filterPattern === 'string' ? input.filterPattern : '');
-  const streams = Array.isArray(input.logStreamNames) ? new Set(input.logStreamNames as string[]) : undefined;
+  const names = Array.isArray(input.logStreamNames) ? new Set(input.logStreamNames as string[]) : undefined;
+  const prefix = typeof input.logStreamNamePrefix === 'string' ? input.logStreamNamePrefix : undefined;
+  const streams = names ?? (prefix !== undefined ? { has: (s: string): boolean => s.startsWith(prefix) } : undefined);
   // The token holds where the scan stopped: a time and how many events at it were already sent.
   let cursor = start;
   let skip = 0;
@@ -91,9 +123,9 @@ export function filterLogEvents(store: ScenarioStore, input: Record<string, unkn
 }
 
 export function getLogEvents(store: ScenarioStore, input: Record<string, unknown>): Reply {
-  const group = groupExists(store, input.logGroupName);
-  const stream = input.logStreamName;
-  if (typeof stream !== 'string') throw invalid('logStreamName is required.', 'InvalidParameterException');
+  validate('logs', input, LOGS_SHAPES.GetLogEvents);
+  const group = oneGroup(store, input);
+  const stream = input.logStreamName as string;
   const now = store.now();
   const start = typeof input.startTime === 'number' ? input.startTime : now - 3600_000;
   const end = typeof input.endTime === 'number' ? input.endTime : now;
@@ -505,19 +537,23 @@ export function runQuery(store: ScenarioStore, groups: string[], startMs: number
   return { rows, fields, aggregated, scanned, matched, bytes };
 }
 
+/** StartQuery's `limit` when none is given. */
+const QUERY_DEFAULT_LIMIT = 10_000;
+
 export function startQuery(store: ScenarioStore, input: Record<string, unknown>): Reply {
-  const groups = [
-    ...(typeof input.logGroupName === 'string' ? [input.logGroupName] : []),
-    ...(Array.isArray(input.logGroupNames) ? (input.logGroupNames as string[]) : []),
-  ];
-  if (!groups.length) throw invalid('logGroupName or logGroupNames is required.', 'InvalidParameterException');
-  for (const g of groups) groupExists(store, g);
-  const start = typeof input.startTime === 'number' ? input.startTime * 1000 : NaN;
-  const end = typeof input.endTime === 'number' ? input.endTime * 1000 : NaN;
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw invalid('startTime and endTime are required (epoch seconds).', 'InvalidParameterException');
-  if (typeof input.queryString !== 'string') throw invalid('queryString is required.', 'InvalidParameterException');
-  const maxRows = Math.min(typeof input.limit === 'number' ? input.limit : 10_000, 10_000);
-  const result = runQuery(store, groups, start, end, input.queryString, maxRows);
+  validate('logs', input, LOGS_SHAPES.StartQuery);
+  const given = (['logGroupName', 'logGroupNames', 'logGroupIdentifiers'] as const).filter((k) => input[k] !== undefined);
+  if (given.length !== 1) throw invalid('Specify exactly one of logGroupName, logGroupNames and logGroupIdentifiers.', 'InvalidParameterException');
+  const named = input[given[0]!];
+  const names = typeof named === 'string' ? [named] : (named as string[]);
+  if (!names.length) throw invalid(`${given[0]} must name at least one log group.`, 'InvalidParameterException');
+  if (names.length > START_QUERY_MAX_GROUPS) throw invalid(`A query can include up to ${START_QUERY_MAX_GROUPS} log groups; ${names.length} were given.`, 'InvalidParameterException');
+  const groups = names.map((g) => groupExists(store, g));
+  const start = (input.startTime as number) * 1000;
+  const end = (input.endTime as number) * 1000;
+  if (end < start) throw invalid('endTime must be greater than or equal to startTime.', 'InvalidParameterException');
+  const maxRows = typeof input.limit === 'number' ? input.limit : QUERY_DEFAULT_LIMIT;
+  const result = runQuery(store, groups, start, end, input.queryString as string, maxRows);
   const id = randomUUID();
   queries.set(id, { ...result, status: 'Running', polls: 0 });
   let running = 0;
@@ -528,6 +564,7 @@ export function startQuery(store: ScenarioStore, input: Record<string, unknown>)
 }
 
 export function getQueryResults(input: Record<string, unknown>): Reply {
+  validate('logs', input, LOGS_SHAPES.GetQueryResults);
   const q = typeof input.queryId === 'string' ? queries.get(input.queryId) : undefined;
   if (!q) throw new WireError('ResourceNotFoundException', 400, 'The specified query could not be found.');
   // Like the service: the first poll finds it still running.
@@ -547,6 +584,7 @@ export function getQueryResults(input: Record<string, unknown>): Reply {
 }
 
 export function stopQuery(input: Record<string, unknown>): Reply {
+  validate('logs', input, LOGS_SHAPES.StopQuery);
   const q = typeof input.queryId === 'string' ? queries.get(input.queryId) : undefined;
   if (!q) throw new WireError('ResourceNotFoundException', 400, 'The specified query could not be found.');
   const running = q.status === 'Running';

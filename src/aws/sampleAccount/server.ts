@@ -3,6 +3,13 @@
 // liveTail.ts), so the SDK clients and the AWS CLI talk to it exactly as to AWS (endpoint
 // override, any credentials). Faults can be injected
 // for tests: throttling, 5xx, partial batches, slow answers, expired tokens, access denied.
+//
+// It listens on loopback only, and answers only what an AWS client sends: a Host that names this
+// server (127.0.0.1, localhost or [::1] with its own port, so a web page cannot reach it through
+// DNS rebinding), no Origin (browsers are refused), a body of at most 1 MiB (413 beyond), the
+// protocols' content types (application/x-amz-json-1.1 for CloudWatch Logs, application/json for
+// X-Ray: 415 otherwise) and each operation's documented limits (requestLimits.ts), answered with
+// the exception the service itself would name.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +54,12 @@ export interface SampleAccount {
   clearFaults(): void;
   /** The calls answered so far, by operation (for tests and the benchmark). */
   calls(): Record<string, number>;
+  /**
+   * The requests refused for what they asked (a limit, a content type, a Host, a body too large,
+   * an unknown operation…), by `Operation: ExceptionType`, injected faults not counted: a client
+   * that keeps to the services' limits leaves this empty but for missing resources.
+   */
+  refusals(): Record<string, number>;
   /** The Live Tail sessions streaming now. */
   liveTails(): number;
   store: ScenarioStore;
@@ -63,6 +76,14 @@ interface Routed {
   run: (partial: boolean) => Reply;
 }
 
+/** The largest request body taken (AWS's JSON APIs take about 1 MB; the sample account's largest real request is a few KB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** How much of a refused request's body is read and dropped, so that the client reads the answer rather than a reset. */
+const DISCARD_MAX_BYTES = 16 * MAX_BODY_BYTES;
+
+const JSON_11 = 'application/x-amz-json-1.1';
+const LOGS_TARGET = 'Logs_20140328.';
+
 const XRAY_OPS: Record<string, string> = {
   '/TraceSummaries': 'GetTraceSummaries',
   '/Traces': 'BatchGetTraces',
@@ -73,8 +94,8 @@ const XRAY_OPS: Record<string, string> = {
 
 function route(store: ScenarioStore, method: string, url: URL, headers: IncomingMessage['headers'], body: Record<string, unknown>): Routed | undefined {
   const target = headers['x-amz-target'];
-  if (typeof target === 'string' && target.startsWith('Logs_20140328.')) {
-    const op = target.slice('Logs_20140328.'.length);
+  if (typeof target === 'string' && target.startsWith(LOGS_TARGET)) {
+    const op = target.slice(LOGS_TARGET.length);
     const handlers: Record<string, () => Reply> = {
       DescribeLogGroups: () => describeLogGroups(store, body),
       FilterLogEvents: () => filterLogEvents(store, body),
@@ -151,18 +172,97 @@ function faultError(kind: FaultKind, service: Service, protocol: Protocol, opera
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The names this server answers to: loopback by name or address, with its own port (the port may
+ * be left out only when it is 80). Anything else is a request meant for another host, or a web
+ * page that rebound its own name to 127.0.0.1.
+ */
+export function hostAllowed(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  const h = host.toLowerCase();
+  return ['127.0.0.1', 'localhost', '[::1]'].some((name) => h === `${name}:${port}` || (port === 80 && h === name));
 }
 
-function send(res: ServerResponse, protocol: Protocol, status: number, body: unknown, errorType?: string): void {
+/** The media type of a Content-Type header, without its parameters (`; charset=utf-8`). */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The request's protocol as its headers say: awsJson1_1 when it names a target or a JSON 1.x content type. */
+function protocolOf(req: IncomingMessage): Protocol {
+  return typeof req.headers['x-amz-target'] === 'string' || mediaType(req.headers['content-type']).startsWith('application/x-amz-json-') ? 'json' : 'rest';
+}
+
+/** What a request must be sent as: CloudWatch Logs as JSON 1.1, X-Ray's POST bodies as JSON; the GETs carry no body. */
+function contentTypeError(req: IncomingMessage, protocol: Protocol, path: string): WireError | undefined {
+  const type = mediaType(req.headers['content-type']);
+  const expected = protocol === 'json' ? JSON_11 : req.method === 'POST' && XRAY_OPS[path] ? 'application/json' : undefined;
+  if (!expected || type === expected) return undefined;
+  return new WireError('UnsupportedMediaTypeException', 415, `Unsupported Content-Type "${type.slice(0, 80) || '(none)'}": this operation takes ${expected}.`);
+}
+
+type Body = { ok: true; text: string } | { ok: false };
+
+/** Reads the body up to MAX_BODY_BYTES; a declared or streamed body beyond it stops the reading. */
+function readBody(req: IncomingMessage): Promise<Body> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.resolve({ ok: false });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(c);
+      done();
+      req.pause();
+      resolve({ ok: false });
+    };
+    const onEnd = (): void => {
+      done();
+      resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    };
+    const onError = (e: Error): void => {
+      done();
+      reject(e);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/**
+ * Answers a request refused before its body was read (a foreign Host, a browser, a wrong content
+ * type, a body too large) and closes the connection; the rest of the body is read and dropped, up
+ * to a bound, so the client gets the answer instead of a reset in the middle of its upload.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, protocol: Protocol, error: WireError, count: (operation: string, type: string) => void): void {
+  count('(request)', error.type);
+  let dropped = 0;
+  req.removeAllListeners('data');
+  req.on('data', (c: Buffer) => {
+    dropped += c.length;
+    if (dropped > DISCARD_MAX_BYTES) req.socket.destroy();
+  });
+  req.resume();
+  send(res, protocol, error.status, errorBody(protocol, error), error.type, true);
+}
+
+function errorBody(protocol: Protocol, w: WireError): unknown {
+  return protocol === 'json' ? { __type: w.type, message: w.message } : { message: w.message, Message: w.message };
+}
+
+function send(res: ServerResponse, protocol: Protocol, status: number, body: unknown, errorType?: string, close = false): void {
   const headers: Record<string, string> = {
-    'content-type': protocol === 'json' ? 'application/x-amz-json-1.1' : 'application/json',
+    'content-type': protocol === 'json' ? JSON_11 : 'application/json',
     'x-amzn-requestid': randomUUID(),
   };
   if (errorType) headers['x-amzn-errortype'] = errorType;
+  if (close) headers.connection = 'close';
   const text = JSON.stringify(body);
   headers['content-length'] = String(Buffer.byteLength(text));
   res.writeHead(status, headers);
@@ -178,24 +278,50 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
   });
   let faults: Array<FaultRule & { left: number }> = [];
   const counts: Record<string, number> = {};
+  const refused: Record<string, number> = {};
+  const countRefusal = (operation: string, type: string): void => {
+    const key = `${operation}: ${type}`;
+    refused[key] = (refused[key] ?? 0) + 1;
+  };
   const tails = new LiveTailSessions(store, options.liveTail);
+
+  let port = 0;
+  /** The checks every request passes before its body is read; the error to answer, if one fails. */
+  const admit = (req: IncomingMessage, protocol: Protocol, path: string): WireError | undefined => {
+    if (!hostAllowed(req.headers.host, port)) {
+      return new WireError('MisdirectedRequestException', 421, `The sample account answers only to 127.0.0.1:${port}, localhost:${port} and [::1]:${port}, not to Host "${(req.headers.host ?? '').slice(0, 80)}".`);
+    }
+    if (req.headers.origin !== undefined) return new WireError('AccessDeniedException', 403, 'The sample account does not answer browsers (the request has an Origin header).');
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge();
+    return contentTypeError(req, protocol, path);
+  };
+  const tooLarge = (): WireError => new WireError('RequestEntityTooLargeException', 413, `The request body is larger than the sample account's limit of ${MAX_BODY_BYTES} bytes.`);
 
   const server = createServer((req, res) => {
     void (async (): Promise<void> => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const text = await readBody(req);
+      const protocol = protocolOf(req);
+      const refusedWith = admit(req, protocol, url.pathname);
+      if (refusedWith) return refuse(req, res, protocol, refusedWith, countRefusal);
+      const read = await readBody(req);
+      if (!read.ok) return refuse(req, res, protocol, tooLarge(), countRefusal);
+      const text = read.text;
       let body: Record<string, unknown> = {};
-      const isJson = typeof req.headers['x-amz-target'] === 'string';
       try {
         const parsed: unknown = text ? JSON.parse(text) : {};
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
       } catch {
-        send(res, isJson ? 'json' : 'rest', 400, isJson ? { __type: 'SerializationException', message: 'Malformed JSON' } : { message: 'Malformed JSON' }, 'SerializationException');
+        countRefusal('(request)', 'SerializationException');
+        send(res, protocol, 400, errorBody(protocol, new WireError('SerializationException', 400, 'Malformed JSON')), 'SerializationException');
         return;
       }
       const r = route(store, req.method ?? 'GET', url, req.headers, body);
       if (!r) {
-        send(res, 'rest', 404, { message: `The sample account does not serve ${req.method} ${url.pathname}.` }, 'UnknownOperationException');
+        const target = req.headers['x-amz-target'];
+        const what = protocol === 'json' ? `the target ${typeof target === 'string' ? target.slice(0, 80) : '(none)'}` : `${req.method} ${url.pathname}`;
+        const w = new WireError('UnknownOperationException', 404, `The sample account does not serve ${what}.`);
+        countRefusal('(request)', w.type);
+        send(res, protocol, 404, errorBody(protocol, w), w.type);
         return;
       }
       counts[r.operation] = (counts[r.operation] ?? 0) + 1;
@@ -218,19 +344,25 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
         send(res, r.protocol, reply.status, reply.body);
       } catch (e) {
         const w = e instanceof WireError ? e : new WireError('InternalFailure', 500, e instanceof Error ? e.message : String(e));
-        const payload = r.protocol === 'json' ? { __type: w.type, message: w.message } : { message: w.message, Message: w.message };
-        send(res, r.protocol, w.status, payload, w.type);
+        if (w !== error && w.status >= 400 && w.status < 500) countRefusal(r.operation, w.type);
+        send(res, r.protocol, w.status, errorBody(r.protocol, w), w.type);
       }
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
     });
+  });
+  // `Expect: 100-continue`: a body too large is refused before the client sends it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse(req, res, protocolOf(req), tooLarge(), countRefusal);
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     region: REGION,
@@ -242,6 +374,7 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
       faults = [];
     },
     calls: () => ({ ...counts }),
+    refusals: () => ({ ...refused }),
     liveTails: () => tails.count,
     close: () =>
       new Promise<void>((resolve) => {

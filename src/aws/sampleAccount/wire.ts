@@ -37,7 +37,8 @@ export function pageToken(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }
 
-export function readToken(token: unknown): number {
+/** The offset a pageToken holds; a token the service did not give is refused with `errorType` (X-Ray's by default). */
+export function readToken(token: unknown, errorType = 'InvalidRequestException'): number {
   if (typeof token !== 'string' || !token) return 0;
   try {
     const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown };
@@ -45,5 +46,5 @@ export function readToken(token: unknown): number {
   } catch {
     // fall through
   }
-  throw invalid('The NextToken is not valid.');
+  throw invalid('The NextToken is not valid.', errorType);
 }

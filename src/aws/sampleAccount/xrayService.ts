@@ -7,6 +7,8 @@ import { segmentDocuments } from './records';
 import type { ScenarioStore } from './store';
 import { compileFilter, FilterSyntaxError, type FilterSubject } from './xrayFilter';
 import { WireError, epochMs, invalid, ok, pageToken, readToken, type Reply } from './wire';
+import { validate } from './constraints';
+import { BATCH_GET_TRACES_MAX_IDS, TRACE_SUMMARIES_MAX_RANGE_MS, XRAY_SHAPES } from './requestLimits';
 
 const PAGE = 50;
 
@@ -60,7 +62,7 @@ export function getTraceSummaries(store: ScenarioStore, input: Record<string, un
   const end = epochMs(input.EndTime);
   if (start === undefined || end === undefined) throw invalid('StartTime and EndTime are required.');
   if (end < start) throw invalid('EndTime must be after StartTime.');
-  if (end - start > 24 * 3600 * 1000) throw invalid('The time range between StartTime and EndTime cannot exceed 24 hours.');
+  if (end - start > TRACE_SUMMARIES_MAX_RANGE_MS) throw invalid('The time range between StartTime and EndTime cannot exceed 24 hours.');
   let pred;
   try {
     pred = compileFilter(typeof input.FilterExpression === 'string' ? input.FilterExpression : '');
@@ -92,11 +94,10 @@ export function traceOf(store: ScenarioStore, id: string): Record<string, unknow
 }
 
 export function batchGetTraces(store: ScenarioStore, input: Record<string, unknown>, partial: boolean): Reply {
-  const ids = input.TraceIds;
-  if (!Array.isArray(ids) || ids.length < 1 || ids.length > 5 || !ids.every((x) => typeof x === 'string')) {
-    throw invalid('TraceIds must hold 1 to 5 trace ids.');
-  }
-  const list = ids as string[];
+  // X-Ray's own words for a sixth id, before the model's member checks.
+  if (Array.isArray(input.TraceIds) && input.TraceIds.length > BATCH_GET_TRACES_MAX_IDS) throw invalid(`Exceeding maximum query size: ${BATCH_GET_TRACES_MAX_IDS}`);
+  validate('xray', input, XRAY_SHAPES.BatchGetTraces);
+  const list = input.TraceIds as string[];
   const unprocessed = partial ? list.slice(Math.ceil(list.length / 2)) : [];
   const traces = list
     .filter((id) => !unprocessed.includes(id))

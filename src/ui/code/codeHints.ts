@@ -283,11 +283,15 @@ function toRange(s: { line: number; column: number; endLine: number; endColumn: 
   return new vscode.Range(s.line, s.column, s.endLine, s.endColumn);
 }
 
-/** Markdown whose command links may run the extension's own commands, and nothing else. */
+/**
+ * Markdown whose command links may run the extension's own commands, and nothing else; no HTML.
+ * Its data (names, routes, findings) is escaped by src/code/hints.ts `cell`.
+ */
 function trusted(md: string): vscode.MarkdownString {
   const m = new vscode.MarkdownString(md);
   m.isTrusted = { enabledCommands: [Commands.openWorstRequest, Commands.trace504, Commands.linkHandler] };
   m.supportThemeIcons = false;
+  m.supportHtml = false;
   return m;
 }
 

@@ -37,8 +37,11 @@ export class CodeHintsController implements vscode.Disposable {
     this.links = new HandlerLinks(context.workspaceState);
     const outlines = new Outlines(log.child('outline'));
     this.hints = new CodeHints(this.index, store, this.links, outlines, log.child('hints'), async () => {
+      // Asked for when a handler file is looked at, not by a command: never a dialog for it.
+      const conn = await connection.authorized({ interactive: false });
+      if (!conn) return [];
       const { AwsClients, listFunctions } = loadAwsBundle();
-      const clients = new AwsClients(connection.connection());
+      const clients = new AwsClients(conn);
       try {
         return (await listFunctions(clients)).map((f) => f.name);
       } finally {

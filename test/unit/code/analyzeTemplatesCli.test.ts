@@ -1,39 +1,14 @@
-// `timeout-lens analyze` on templates, through the CLI's own run(): the JSON report's finding and
+// `timeout-lens analyze` on templates, through the CLI's dispatcher: the JSON report's finding and
 // its location, the text report's file:line:col, and the exit codes of --fail-on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { run } from '../../../src/cli/analyze';
+import { runCli } from '../cli/runCli';
 import type { Report } from '../../../src/core/report';
 
-/**
- * Runs the CLI in this process, keeping what it writes. The CLI writes strings; the test runner's
- * own reports to its parent process are bytes on the same stdout, and pass through.
- */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    if (typeof chunk !== 'string') return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    if (typeof chunk !== 'string') return (writeErr as (...a: unknown[]) => boolean)(chunk, ...rest);
-    err += chunk;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await run(args);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+/** `timeout-lens analyze ...args`, in this process, through the CLI's dispatcher. */
+const cli = (args: string[]): ReturnType<typeof runCli> => runCli(['analyze', ...args]);
 
 const DEMO = 'demo/orders-api/template.yaml';
 const SLS = 'test/fixtures/code/serverless-py/serverless.yml';

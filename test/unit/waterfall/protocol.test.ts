@@ -79,7 +79,7 @@ test('the page carries the strict CSP, a fresh nonce on its script, and no inlin
   assert.ok(Buffer.from(n1, 'base64').length === 16);
   assert.equal(
     waterfallCsp('https://x', n1),
-    `default-src 'none'; script-src 'nonce-${n1}'; style-src https://x; img-src https://x data:; font-src https://x; connect-src 'none'`,
+    `default-src 'none'; script-src 'nonce-${n1}'; style-src https://x; connect-src 'none'; base-uri 'none'; form-action 'none'`,
   );
   const html = waterfallHtml({ cspSource: 'https://x', scriptUri: 'https://x/dist/webview.js', nonce: n1, snapshot: null });
   assert.match(html, new RegExp(`<script nonce="${n1.replace(/[+/=]/g, (c) => `\\${c}`)}" src="https://x/dist/webview.js">`));

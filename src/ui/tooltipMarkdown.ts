@@ -1,0 +1,40 @@
+// Markdown built from data: the Slow Endpoints tooltips. A route, an API name, a finding's text
+// come from access logs, traces and the account, so each piece is escaped before it goes into the
+// Markdown (mdText), and the MarkdownString that carries it trusts nothing (slowEndpointsTree.ts:
+// isTrusted false, supportHtml false, no theme icons). Pure (no vscode): unit-tested.
+import type { EndpointStats, Finding } from '../core/report';
+
+/**
+ * Text as Markdown that reads as exactly that text: every ASCII punctuation character is
+ * backslash-escaped (CommonMark lets any of them be, and an escaped one is always literal: no
+ * link, image, code span, emphasis, HTML, entity, autolink or table cell can start), and runs of
+ * whitespace are one space, so the text cannot start a block or end a table row.
+ */
+export function mdText(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+}
+
+/** A finding's tooltip: its title in bold, its detail, its fix. */
+export function findingTooltipMarkdown(f: Pick<Finding, 'title' | 'detail' | 'fix'>): string {
+  return `**${mdText(f.title)}**\n\n${mdText(f.detail)}\n\n**Fix:** ${mdText(f.fix)}`;
+}
+
+/** A route's tooltip: the route, its API and stage, its numbers as a table, what a click does. */
+export function routeTooltipMarkdown(e: EndpointStats, traced: number): string {
+  const n = (x: number): string => mdText(String(x));
+  return [
+    `**${mdText(`${e.method} ${e.route}`)}** — ${mdText(`${e.api}/${e.stage}`)}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| requests | ${n(e.count)} |`,
+    `| p50 / p95 / p99 | ${n(e.p50Ms)} / ${n(e.p95Ms)} / ${n(e.p99Ms)} ms |`,
+    `| max | ${n(e.maxMs)} ms |`,
+    `| budget | ${n(e.budgetMs)} ms |`,
+    `| 504 timeouts | ${n(e.timeouts)} |`,
+    `| 5xx | ${n(e.errors5xx)} |`,
+    `| cold starts | ${n(e.coldStarts)} |`,
+    '',
+    traced ? `Click to open its worst traced request; expand for the ${traced} traced.` : 'No request of this route was traced in this run.',
+  ].join('\n');
+}
