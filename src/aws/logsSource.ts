@@ -183,7 +183,7 @@ export function lambdaFunctionName(nameOrArn: string): string | undefined {
 
 /**
  * A function's log group (its default name; Lambda writes START, END and REPORT lines there),
- * from its name or ARN. A name can come from a trace (the waterfall's "Open logs" sends a span's
+ * from its name or ARN. A name can come from a trace (the waterfall's "Open logs" passes a span's ARN or
  * name): one that breaks Lambda's rule (`/`, `..`, spaces) names no group and is refused, so a
  * trace cannot point the extension at another log group.
  */

@@ -36,10 +36,17 @@ const ROUTE_FIELDS = ['resourcePath', 'routeKey', 'httpMethod', 'method', 'apiId
 /** In the parser's order of preference. */
 const LATENCY_FIELDS = ['responseLatency', 'responseLatencyMs', 'integrationLatency', 'integration.latency'];
 
+/**
+ * Levels of a JSON line whose keys are learned: the fields read are at most two deep
+ * (`integration.latency`); deeper objects count as one key, so a line nested thousands deep costs
+ * no stack and no key as long as the chain above it.
+ */
+const KEY_DEPTH = 4;
+
 /** A JSON line's keys as Logs Insights names them: nested objects flattened with dots. */
-function keysOf(o: Record<string, unknown>, prefix = '', out = new Set<string>()): Set<string> {
+function keysOf(o: Record<string, unknown>, prefix = '', out = new Set<string>(), depth = 1): Set<string> {
   for (const [k, v] of Object.entries(o)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) keysOf(v as Record<string, unknown>, `${prefix}${k}.`, out);
+    if (v && typeof v === 'object' && !Array.isArray(v) && depth < KEY_DEPTH) keysOf(v as Record<string, unknown>, `${prefix}${k}.`, out, depth + 1);
     else out.add(`${prefix}${k}`);
   }
   return out;

@@ -5,6 +5,7 @@
 // what it cannot use is reported per segment in `errors`, with where it was.
 import type { AwsInfo, CauseInfo, ExceptionInfo, FrontDoorKind, HttpInfo, IngestError, Span, SpanKind, Trace } from '../core/model';
 import { describeUnexpected } from '../core/unexpectedError';
+import { boundRecord } from './boundedValue';
 
 export interface TraceParseResult {
   traces: Trace[];
@@ -401,7 +402,7 @@ function awsOf(v: unknown): AwsInfo | undefined {
   if (Array.isArray(v.resource_names)) out.resourceNames = v.resource_names.filter((x): x is string => typeof x === 'string');
   const extra: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v)) if (!AWS_KNOWN.has(k)) setOwn(extra, k, val);
-  if (Object.keys(extra).length) out.extra = extra;
+  if (Object.keys(extra).length) out.extra = boundRecord(extra);
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -567,10 +568,10 @@ function convert(
     if (http) span.http = http;
     const aws = awsOf(doc.aws);
     if (aws) span.aws = aws;
-    if (isRecord(doc.metadata)) span.metadata = doc.metadata;
+    if (isRecord(doc.metadata)) span.metadata = boundRecord(doc.metadata);
     const cause = causeOf(doc.cause);
     if (cause) span.cause = cause;
-    if (isRecord(doc.sql)) span.sql = doc.sql;
+    if (isRecord(doc.sql)) span.sql = boundRecord(doc.sql);
     if (Array.isArray(doc.precursor_ids)) span.precursorIds = doc.precursor_ids.filter((x): x is string => typeof x === 'string');
     out.push({ span, complete: span.endMs !== null });
     const subs = doc.subsegments;

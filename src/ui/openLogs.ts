@@ -26,8 +26,10 @@ export async function openRequestLogs(m: OpenLogsMessage, conn: ConnectionState,
   if (!connection) return;
   const { AwsClients, functionLogGroup, requestEvents } = loadAwsBundle();
   const clients = new AwsClients(connection);
-  const group = functionLogGroup(m.functionName);
+  let group = '';
   try {
+    // A name Lambda would not accept is refused here (an error below), never read as a log group.
+    group = functionLogGroup(m.functionName);
     const { startMs, endMs } = windowOf(m.traceId);
     const events = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reading the logs of request ${m.requestId}…`, cancellable: true },
@@ -41,7 +43,7 @@ export async function openRequestLogs(m: OpenLogsMessage, conn: ConnectionState,
       ? events.map((e) => `${new Date(e.timestamp ?? 0).toISOString()}  ${(e.message ?? '').replace(/\n$/, '')}`).join('\n')
       : `No log events of request ${m.requestId} in ${group} between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}.`;
     // Log lines run long (a JSON payload, a stack trace): the document opens with word wrap on.
-    await openLogDocument(docs, `/${m.functionName}/${m.requestId}.log`, `# ${group} — request ${m.requestId} (trace ${m.traceId})\n\n${text}\n`, vscode.ViewColumn.Beside);
+    await openLogDocument(docs, `${group}/${m.requestId}.log`, `# ${group} — request ${m.requestId} (trace ${m.traceId})\n\n${text}\n`, vscode.ViewColumn.Beside);
     log.info(`opened ${events.length} log event(s) of ${m.requestId}`);
   } catch (e) {
     const { isCancellation } = loadAwsBundle();

@@ -17,7 +17,7 @@ import type { Logger } from './logger';
 import { workspaceFrameResolver } from './frameResolver';
 import { OpenableFiles } from './openableFiles';
 import { createNonce, waterfallHtml } from './waterfallHtml';
-import { buildWaterfall, detailsReply } from './waterfallSnapshot';
+import { buildWaterfall, detailsReply, logsRequestOf } from './waterfallSnapshot';
 import type { SnapshotOptions, WaterfallModel } from './waterfallSnapshot';
 
 /** View type of the panel; package.json's `onWebviewPanel:` activation event must match. */
@@ -304,10 +304,20 @@ export class WaterfallPanels implements vscode.Disposable {
         });
         return;
       }
-      case 'openLogs':
-        if (this.hooks.openLogs) await this.hooks.openLogs(m);
+      case 'openLogs': {
+        // The page only names a request: the host reads logs for it when the trace it shows holds
+        // it, and takes the function from its own spans (its ARN, else its name), never the page's.
+        const entry = open.traces.get(m.traceId);
+        const target = entry ? logsRequestOf(entry.trace, m.requestId) : undefined;
+        if (!target) {
+          this.hooks.log?.warn(`open logs: this panel shows no Lambda request ${m.requestId.slice(0, 64)} in trace ${m.traceId.slice(0, 64)}; nothing was read.`);
+          return;
+        }
+        const request: OpenLogsMessage = { ...m, ...target };
+        if (this.hooks.openLogs) await this.hooks.openLogs(request);
         else void vscode.window.showInformationMessage(`Logs for request ${m.requestId} are not available from this panel yet.`);
         return;
+      }
       case 'revealFinding': {
         const entry = open.traces.get(m.traceId);
         if (entry && this.hooks.revealFinding) await this.hooks.revealFinding(m.traceId, m.index, entry.report);

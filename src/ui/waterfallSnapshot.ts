@@ -58,6 +58,17 @@ export function waterfallEntries(analyzed: readonly AnalyzedTrace[], runFindings
   });
 }
 
+/**
+ * What "Open logs" of a request reads, from the host's own trace: the Lambda span (function or
+ * Lambda service) with that request id, named by its ARN when the segment has one, else its name.
+ * undefined when the trace holds no such request: the page only names a request, it never says
+ * which function's logs to read.
+ */
+export function logsRequestOf(trace: Trace, requestId: string): { functionName: string } | undefined {
+  const span = trace.spans.find((s) => s.aws?.requestId === requestId && (s.kind === 'function' || s.kind === 'lambda-service'));
+  return span ? { functionName: span.aws?.functionArn ?? span.name } : undefined;
+}
+
 export function detailsReply(model: WaterfallModel, m: RequestDetailsMessage): DetailsMessage | DetailsErrorMessage {
   const fail = (message: string): DetailsErrorMessage => ({ type: 'detailsError', v: PROTOCOL_VERSION, requestId: m.requestId, traceId: m.traceId, index: m.index, message });
   if (m.traceId !== model.snapshot.traceId) return fail('this panel now shows another trace.');

@@ -103,7 +103,7 @@ export async function linkHandler(links: HandlerLinks, store: EvidenceStore, ind
   }
   if (!fn || !FUNCTION_NAME.test(fn)) return;
   // An ARN (`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`) is kept by its name.
-  const plain = fn.startsWith('arn:') ? (fn.split(':')[6] ?? fn) : fn.replace(/:.*$/, '');
+  const plain = fn.startsWith('arn:') ? (fn.split(':')[6] ?? fn) : fn.split(':', 1)[0]!;
   await links.set({ file: vscode.workspace.asRelativePath(target, true), exportName: name, functionName: plain });
   void vscode.window.showInformationMessage(`Timeout Lens: ${name} in ${vscode.workspace.asRelativePath(target)} is linked to ${plain}.`);
 }
