@@ -28,6 +28,7 @@ export const Commands = {
   filterEndpoints: 'timeoutLens.filterEndpoints',
   clearEndpointsFilter: 'timeoutLens.clearEndpointsFilter',
   chooseConnection: 'timeoutLens.chooseConnection',
+  forgetAllowedEndpoints: 'timeoutLens.forgetAllowedEndpoints',
 } as const;
 
 export const Views = {

@@ -12,6 +12,7 @@ import { RestoreKeys } from './ui/restoreKeys';
 import { WaterfallPanels } from './ui/waterfallPanel';
 import { ConnectionState } from './ui/connection';
 import { EndpointConsent } from './ui/endpointConsent';
+import { forgetAllowedEndpoints } from './ui/forgetEndpoints';
 import { runTrace504, type Trace504Preset } from './ui/trace504Command';
 import { RequestLogDocuments, openRequestLogs } from './ui/openLogs';
 import { LiveUpdates } from './ui/liveUpdates';
@@ -30,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const endpoints = new SlowEndpointsTree(context.workspaceState);
   // The endpoints the user allowed live in global state: a workspace cannot allow one itself.
-  const connection = new ConnectionState(log.child('connection'), new EndpointConsent(context.globalState), log.child('aws'));
+  const consent = new EndpointConsent(context.globalState);
+  const connection = new ConnectionState(log.child('connection'), consent, log.child('aws'));
   const endpointsView = vscode.window.createTreeView(Views.slowEndpoints, { treeDataProvider: endpoints, showCollapseAll: true });
   const live = new LiveUpdates(endpointsView, endpoints, connection, log.child('live'));
   const evidence = new EvidenceStore(context.workspaceState);
@@ -58,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.selectProfile, () => selectProfile(log.child('profile'))),
     vscode.commands.registerCommand(Commands.selectRegion, () => selectRegion(log.child('region'))),
     vscode.commands.registerCommand(Commands.showOutput, () => channel.show(true)),
+    vscode.commands.registerCommand(Commands.forgetAllowedEndpoints, () => forgetAllowedEndpoints(consent, log.child('connection'))),
     vscode.commands.registerCommand(Commands.trace504, (preset?: Trace504Preset) => runTrace504(services, preset)),
     vscode.commands.registerCommand(Commands.toggleLiveUpdates, () => live.toggle()),
     vscode.commands.registerCommand(Commands.openTracedRequest, (traceId?: string) => {

@@ -144,7 +144,7 @@ test('an endpoint in the workspace settings that is neither AWS nor this machine
   assert.match(log(), /did not allow https:\/\/[\d.]+:\d+: nothing sent/);
 });
 
-test('Allow is remembered: only then do requests reach the endpoint, and the next run asks no more', async () => {
+test('Allow is remembered: only then do requests reach the endpoint, and the next run asks no more; Forget Allowed Endpoints takes it back', async () => {
   await wb.runCommand('Timeout Lens: Trace 504');
   assert.match(await dialogText(), /Send AWS requests signed with your credentials/, 'Cancel was not remembered');
   await clickDialogButton('Allow');
@@ -157,6 +157,19 @@ test('Allow is remembered: only then do requests reach the endpoint, and the nex
   await waitFor('the Trace 504 picker', pickerTitle, 20_000);
   assert.equal(await dialog().count(), 0, 'no second question');
   await wb.page.keyboard.press('Escape');
+  await quiet();
+  // Forget Allowed Endpoints lists it; once forgotten, the next run asks again.
+  await wb.runCommand('Timeout Lens: Forget Allowed Endpoints…');
+  await wb.waitForQuickInputTitle('Forget Allowed Endpoints');
+  const rows = await wb.quickPickRows();
+  assert.ok(rows.some((r) => r.includes(origin)), rows.join(' | '));
+  // A multi-select pick: a click ticks the row, OK confirms.
+  await wb.pickQuickItem(origin);
+  await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+  await wb.waitForNotification(/will ask again before sending signed requests/);
+  await wb.runCommand('Timeout Lens: Trace 504');
+  assert.match(await dialogText(), /Send AWS requests signed with your credentials/, 'the forgotten endpoint is asked about again');
+  await clickDialogButton('Cancel');
   await quiet();
 });
 
