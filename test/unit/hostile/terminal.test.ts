@@ -12,6 +12,7 @@ import { renderTextReport } from '../../../src/core/textReport';
 import { terminalSafe, terminalSafeJson, terminalSafeLines, MAX_SHOWN_LENGTH } from '../../../src/core/terminalText';
 import type { Report } from '../../../src/core/report';
 import { runCli } from '../cli/runCli';
+import { assertLinear } from './measure';
 
 /** Any character a terminal acts on or that reorders text; a newline is allowed (the report's own lines). */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -138,4 +139,43 @@ test('the CLI: report, --json and error lines carry no raw control or bidi chara
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/**
+ * A BatchGetTraces export on one line whose segment document (itself a JSON string, as the API
+ * returns it) carries `bytes` characters of metadata: `--json` over a big single-line file.
+ */
+function oneLineExport(bytes: number): string {
+  const doc = JSON.stringify({
+    id: '00000000000000a1',
+    trace_id: '1-6553f100-0123456789abcdef01234567',
+    name: 'orders-api/prod',
+    origin: 'AWS::ApiGateway::Stage',
+    start_time: 1_700_000_000,
+    end_time: 1_700_000_002,
+    http: { request: { method: 'GET', url: 'https://api.example.com/prod/orders' }, response: { status: 200 } },
+    metadata: { default: { blob: 'm'.repeat(bytes) } },
+  });
+  return JSON.stringify({ Traces: [{ Id: '1-6553f100-0123456789abcdef01234567', Duration: 2, Segments: [{ Id: '00000000000000a1', Document: doc }] }] });
+}
+
+test('a 200 MB single-line JSON export with --json: the report of its one trace, in time linear in its size', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-big-json-'));
+  try {
+    const file = join(dir, 'big.json');
+    const text = oneLineExport(200_000_000);
+    assert.ok(text.length > 200_000_000 && !text.includes('\n'));
+    writeFileSync(file, text);
+    const r = await runCli(['analyze', file, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out) as Report;
+    assert.equal(report.traces.length, 1);
+    assert.equal(report.traces[0]!.traceId, '1-6553f100-0123456789abcdef01234567');
+    // The metadata is the trace's, not the report's: the report stays small.
+    assert.ok(r.out.length < 20_000, `${r.out.length} characters of JSON`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // The same path in process (parse, analyze, JSON for the terminal) at 5 MB and 50 MB.
+  assertLinear('a single-line export through --json', oneLineExport, (t) => terminalSafeJson(analyze(parseTraceText(t, 'big.json')).report), 5_000_000);
 });
