@@ -389,6 +389,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const runtimes: Record<string, string> = {};
   /** Function → its configured timeout: a function allowed to run longer than the API waits is a finding. */
   const functionTimeouts: Record<string, number> = {};
+  /** Function → its memory size (MB): the what-if’s memory fix needs it. */
+  const memories: Record<string, number> = {};
 
   if (req.api) {
     progress(`Looking up API ${req.api}…`);
@@ -450,6 +452,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     if (cfgResult.status === 'fulfilled') {
       if (!req.budgetOverrideMs && cfgResult.value.timeoutMs < filterBudget) filterBudget = cfgResult.value.timeoutMs;
       if (cfgResult.value.runtime) runtimes[fn] = cfgResult.value.runtime;
+      memories[fn] = cfgResult.value.memoryMb;
       if (api) functionTimeouts[fn] = cfgResult.value.timeoutMs;
     } else warn(warnings, cfgResult.reason, `Could not read the configuration of ${fn}`, failures);
     target = `function ${fn}${api ? ` (behind ${api.name}, ${api.kind.toUpperCase()} API)` : ''}`;
@@ -470,8 +473,11 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       if (c.status !== 'fulfilled') continue;
       if (c.value.runtime) runtimes[c.value.name] = c.value.runtime;
       functionTimeouts[c.value.name] = c.value.timeoutMs;
+      memories[c.value.name] = c.value.memoryMb;
     }
     return {
+      // The what-if's memory fix needs each function's memory size.
+      ...(Object.keys(memories).length ? { functionMemoryMb: memories } : {}),
       ...(Object.keys(runtimes).length ? { functionRuntimes: runtimes } : {}),
       ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
       ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),

@@ -10,6 +10,9 @@ import { EndpointAccumulator, type RouteTableRow } from './endpoints';
 import { correlate, logFindings } from './logFindings';
 import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
 import { describeUnexpected } from './unexpectedError';
+import { endpointsOfTrace } from './endpoints';
+import { routeWhatIf, traceWhatIf, whatIfWindow, type WhatIfOptions } from './whatIf';
+import type { EndpointStats, WhatIfFixKind } from './report';
 
 export interface AnalyzeInput {
   traces: Trace[];
@@ -34,6 +37,10 @@ export interface AnalyzeOptions extends BudgetOptions {
   functionTimeouts?: Record<string, number>;
   /** Function name → its Lambda runtime (`nodejs20.x`, `python3.12`), when known: fixes are worded for its language. */
   functionRuntimes?: Record<string, string>;
+  /** Function name → its memory size in MB, when known (else a REPORT line's Memory Size): the memory what-if needs it. */
+  functionMemoryMb?: Record<string, number>;
+  /** The assumptions of the what-if predictions (headroom, concurrency, a downstream timeout…). */
+  whatIf?: WhatIfOptions;
 }
 
 export type { AnalyzedTrace } from './breakdown';
@@ -109,7 +116,8 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   }
   for (const a of analyzed) for (const [span, message] of a.breakdown.anatomy.damaged) damage.push({ source: span.source, message, kind: 'repaired' });
   const executionLogs = input.executionLogs ?? [];
-  correlate(analyzed, invocations);
+  const invocationOf = correlate(analyzed, invocations);
+  const predictions = addWhatIf(analyzed, invocationOf, options, damage);
   analyzed.sort((x, y) => compareWorstFirst(x.report, y.report));
   let acc = input.routeLatencies;
   if (!acc) {
@@ -118,6 +126,7 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   }
   const cold = new Set(invocations.filter((i) => i.initDurationMs !== undefined && i.xrayTraceId).map((i) => i.xrayTraceId!));
   const endpoints = acc.stats(options, accessLogs, cold, input.routeTables ?? []);
+  addRouteWhatIf(endpoints, analyzed, predictions, options.whatIf?.headroom);
   const defaultBudgetMs = options.overrideMs ?? (options.apiType === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS);
   const findings =
     invocations.length || accessLogs.length || executionLogs.length || options.functionTimeouts
@@ -133,4 +142,57 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
       errors: [...input.errors.map((e): ReportError => ({ source: e.source, message: e.message, kind: e.repaired ? 'repaired' : 'skipped' })), ...damage],
     },
   };
+}
+
+/**
+ * Each trace's what-if (report.whatIf), with each target's p50 over all the traces as the window;
+ * returns each trace's per-kind predictions for the routes. A fault of ours costs that trace's
+ * what-if only.
+ */
+function addWhatIf(analyzed: AnalyzedTrace[], invocationOf: Map<string, Invocation>, options: AnalyzeOptions, damage: ReportError[]): Map<AnalyzedTrace, Map<WhatIfFixKind, number>> {
+  const out = new Map<AnalyzedTrace, Map<WhatIfFixKind, number>>();
+  const window = whatIfWindow(analyzed.map((a) => a.breakdown));
+  for (const a of analyzed) {
+    const fn = a.breakdown.anatomy.fn?.name ?? a.breakdown.anatomy.lambdaService?.name;
+    // `fn` is a span name: an own field of the map, never one of its prototype's.
+    const configured = fn && options.functionMemoryMb && Object.hasOwn(options.functionMemoryMb, fn) ? options.functionMemoryMb[fn] : undefined;
+    const memoryMb = configured ?? invocationOf.get(a.trace.traceId)?.memorySizeMb;
+    try {
+      const r = traceWhatIf(a.breakdown, a.report.findings, { ...options.whatIf, ...(memoryMb !== undefined ? { memoryMb } : {}) }, window);
+      a.report.whatIf = r.whatIf;
+      out.set(a, r.byKind);
+    } catch (e) {
+      damage.push({ source: a.trace.entry?.source ?? a.trace.traceId, message: `The what-if of trace ${a.trace.traceId} could not be computed: an unexpected error (${describeUnexpected(e)}).`, kind: 'repaired' });
+    }
+  }
+  return out;
+}
+
+/** Each route's p99 after each kind of fix, over the traces whose request is of that route. */
+function addRouteWhatIf(endpoints: EndpointStats[], analyzed: AnalyzedTrace[], predictions: Map<AnalyzedTrace, Map<WhatIfFixKind, number>>, headroom: number | undefined): void {
+  if (!endpoints.length || !predictions.size) return;
+  // Endpoints by method (ANY among each), so a trace is matched against its method's routes only.
+  const byMethod = new Map<string, EndpointStats[]>();
+  const any = endpoints.filter((e) => e.method === 'ANY');
+  for (const e of endpoints) {
+    let list = byMethod.get(e.method);
+    if (!list) byMethod.set(e.method, (list = [...(e.method === 'ANY' ? [] : any)]));
+    if (e.method !== 'ANY') list.push(e);
+  }
+  const items = new Map<EndpointStats, Array<{ totalMs: number; byKind: Map<WhatIfFixKind, number> }>>();
+  for (const a of analyzed) {
+    const byKind = predictions.get(a);
+    if (!byKind) continue;
+    const method = a.report.entry.method?.toUpperCase();
+    const candidates = method ? (byMethod.get(method) ?? any) : endpoints;
+    for (const e of endpointsOfTrace(a.report, undefined, candidates)) {
+      let list = items.get(e);
+      if (!list) items.set(e, (list = []));
+      list.push({ totalMs: a.report.totalMs, byKind });
+    }
+  }
+  for (const [e, list] of items) {
+    const w = routeWhatIf(list, e.budgetMs, headroom);
+    if (w) e.whatIf = w;
+  }
 }

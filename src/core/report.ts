@@ -116,6 +116,63 @@ export interface TraceReport {
    * start, or the Initialization's when the entry is a function segment that began after it.
    */
   startTimeMs?: number;
+  /** Additive: what each fix that applies would make of this request (whatIf.ts, REPORT_FORMAT.md). */
+  whatIf?: TraceWhatIf;
+}
+
+/** The kinds of fix a what-if predicts. */
+export type WhatIfFixKind = 'remove-cold-start' | 'concurrent-calls' | 'batch-calls' | 'cap-downstream' | 'raise-memory' | 'queue-202';
+
+/** One fix and the request's total under it. */
+export interface WhatIfFix {
+  /** Unique within the trace: the kind, and for a fix on calls `:<target>` (`batch-calls:DynamoDB GetItem`). */
+  id: string;
+  kind: WhatIfFixKind;
+  title: string;
+  /** How the prediction was computed, in plain words with its numbers. */
+  rule: string;
+  predictedMs: number;
+  /** `baseMs` − `predictedMs`. */
+  savedMs: number;
+  /** predicted ≤ budget × (1 − headroom); null without a budget. */
+  fits: boolean | null;
+  /** budget − predicted (negative: still over); absent without a budget. */
+  marginMs?: number;
+  /** Set when the prediction rests on an assumption about the code (memory: CPU-bound time). */
+  estimate?: boolean;
+  /** The downstream target the fix is about (`DynamoDB GetItem`). */
+  target?: string;
+  spanIds?: string[];
+}
+
+/** A fix that was not predicted, and why (the memory size is unknown, …). */
+export interface WhatIfSkipped {
+  kind: WhatIfFixKind;
+  reason: string;
+}
+
+/** What the fixes that apply to one request would buy. */
+export interface TraceWhatIf {
+  /** What the predictions start from: the client's wait, or past a cut the function's own end. */
+  baseMs: number;
+  budgetMs: number | null;
+  /** The share of the budget kept free (0.2). */
+  headroom: number;
+  /** budget × (1 − headroom), rounded down; null without a budget. */
+  limitMs: number | null;
+  fixes: WhatIfFix[];
+  /** The smallest set of fixes whose combined prediction is under `limitMs`; null when none is (or no budget). */
+  enough: { fixIds: string[]; predictedMs: number; marginMs?: number } | null;
+  skipped: WhatIfSkipped[];
+}
+
+/** A route's p99 over its traced requests, now and after each kind of fix. */
+export interface RouteWhatIf {
+  /** How many traced requests of the route the p99s are over. */
+  traces: number;
+  p99Ms: number;
+  limitMs: number | null;
+  fixes: Array<{ kind: WhatIfFixKind; title: string; p99Ms: number; fits: boolean | null }>;
 }
 
 export interface EndpointStats {
@@ -134,6 +191,8 @@ export interface EndpointStats {
   budgetMs: number;
   /** Additive: requests that took at least 80% of the budget without timing out (the next 504s). */
   nearMisses?: number;
+  /** Additive: the p99 of this route's traced requests after each kind of fix (whatIf.ts). */
+  whatIf?: RouteWhatIf;
 }
 
 export interface ReportError {

@@ -4,7 +4,7 @@
 // string that came from a trace, a log or AWS is made terminal-safe (terminalText.ts) before it
 // is laid out: `safeReport` for the report, `label` for the spans drawn.
 import type { Span, Trace } from './model';
-import type { EndpointStats, Finding, Report, ReportError, TraceReport } from './report';
+import type { EndpointStats, Finding, Report, ReportError, RouteWhatIf, TraceReport, TraceWhatIf } from './report';
 import { sec } from './duration';
 import { byRisk, endpointRisk } from './endpoints';
 import { terminalSafe, terminalSafeLines } from './terminalText';
@@ -264,7 +264,68 @@ function safeTraceReport(r: TraceReport): TraceReport {
     if (d.operation !== undefined) x.operation = terminalSafe(d.operation, MAX_LABEL);
     return x;
   });
-  return { ...r, traceId: terminalSafe(r.traceId), entry, breakdown: { ...r.breakdown, downstream }, findings: r.findings.map(safeFinding) };
+  const out: TraceReport = { ...r, traceId: terminalSafe(r.traceId), entry, breakdown: { ...r.breakdown, downstream }, findings: r.findings.map(safeFinding) };
+  if (r.whatIf) out.whatIf = safeWhatIf(r.whatIf);
+  return out;
+}
+
+/** A what-if's prose quotes target names from the trace: terminal-safe like the findings. */
+function safeWhatIf(w: TraceWhatIf): TraceWhatIf {
+  return {
+    ...w,
+    fixes: w.fixes.map((f) => ({ ...f, id: terminalSafe(f.id), title: terminalSafe(f.title), rule: terminalSafe(f.rule), ...(f.target !== undefined ? { target: terminalSafe(f.target, MAX_LABEL) } : {}) })),
+    enough: w.enough ? { ...w.enough, fixIds: w.enough.fixIds.map((id) => terminalSafe(id)) } : null,
+    skipped: w.skipped.map((x) => ({ ...x, reason: terminalSafe(x.reason) })),
+  };
+}
+
+/** How far a prediction is from the budget, in words. */
+function margin(marginMs: number | undefined): string {
+  if (marginMs === undefined) return '';
+  return marginMs >= 0 ? `${sec(marginMs)} under the budget` : `${sec(-marginMs)} over the budget`;
+}
+
+/**
+ * The "What if" section of one trace: each fix, its predicted total, how far under the budget it
+ * lands and whether that leaves the headroom (✓/✗), then the smallest set of fixes that is enough.
+ * The rule of each prediction is in the JSON report (`whatIf.fixes[].rule`).
+ */
+function whatIfLines(w: TraceWhatIf, width: number): string[] {
+  const head =
+    w.budgetMs !== null && w.limitMs !== null
+      ? `What if (the request took ${sec(w.baseMs)}; enough means at most ${sec(w.limitMs)}: the ${sec(w.budgetMs)} budget less ${Math.round(w.headroom * 100)}% headroom):`
+      : `What if (the request took ${sec(w.baseMs)}; no budget known, so no verdict):`;
+  const out = [fit(head, width)];
+  const titleW = Math.min(w.fixes.reduce((n, f) => Math.max(n, [...f.title].length), 0), Math.max(20, width - 40));
+  for (const f of w.fixes) {
+    const mark = f.fits === null ? '·' : f.fits ? '✓' : '✗';
+    const total = `${f.estimate ? '≈' : ''}${sec(f.predictedMs)}`;
+    out.push(fit(`  ${mark} ${pad(f.title, titleW)}  ${total.padStart(8)}  ${margin(f.marginMs)}`.trimEnd(), width));
+  }
+  for (const x of w.skipped) out.push(...wrap(`Not estimated (${x.kind}): ${x.reason}.`, width - 4, '    '));
+  if (w.limitMs !== null) {
+    const title = (id: string): string => w.fixes.find((f) => f.id === id)?.title ?? id;
+    const e = w.enough;
+    const text = !e
+      ? 'No fix or combination of these fixes is enough.'
+      : e.fixIds.length === 0
+        ? `Already under the budget with headroom (${sec(e.predictedMs)}): no fix needed.`
+        : `Smallest fix that is enough: ${e.fixIds.map(title).join(' + ')} → ${sec(e.predictedMs)}${e.marginMs !== undefined ? `, ${margin(e.marginMs)}` : ''}.`;
+    out.push(...wrap(text, width - 2, '  '));
+  }
+  return out;
+}
+
+/** One line per route with a what-if: its p99 now, and after each kind of fix. */
+function routeWhatIfLines(endpoints: EndpointStats[], width: number): string[] {
+  const out: string[] = [];
+  for (const e of endpoints) {
+    const w: RouteWhatIf | undefined = e.whatIf;
+    if (!w || !w.fixes.length) continue;
+    const fixes = w.fixes.map((f) => `${f.title.toLowerCase()} ${sec(f.p99Ms)}${f.fits === null ? '' : f.fits ? ' ✓' : ' ✗'}`).join(' · ');
+    out.push(...wrap(`${e.api}/${e.stage} ${e.method} ${e.route} (${w.traces} traced): p99 ${sec(w.p99Ms)} now → ${fixes}`, width - 2, '  '));
+  }
+  return out;
 }
 
 /**
@@ -313,6 +374,7 @@ export function renderTextReport(input: Report, options: TextOptions = {}): stri
       out.push('', 'Findings:');
       for (const f of r.findings) for (const line of findingLines(f, width)) out.push(line);
     }
+    if (r.whatIf && r.whatIf.fixes.length) out.push('', ...whatIfLines(r.whatIf, width));
     out.push('');
   }
   if (report.traces.length > shown.length) {
@@ -332,6 +394,8 @@ export function renderTextReport(input: Report, options: TextOptions = {}): stri
     for (const row of table) out.push(row);
     out.push('');
   }
+  const routeLines = routeWhatIfLines(report.endpoints, width);
+  if (routeLines.length) out.push('What if, per route (p99 of its traced requests after each kind of fix):', ...routeLines, '');
   if (!report.traces.length && !report.endpoints.length && !report.findings.length) out.push('No traces or requests found in the input.', '');
   // What was left out, apart from what was used with a repair or a caveat.
   const skipped = report.errors.filter((e) => e.kind !== 'repaired');
