@@ -5,6 +5,7 @@
 // is laid out: `safeReport` for the report, `label` for the spans drawn.
 import type { Span, Trace } from './model';
 import type { EndpointStats, Finding, Report, ReportError, RouteWhatIf, TraceReport, TraceWhatIf } from './report';
+import { SEVERITY_RANK } from './report';
 import { sec } from './duration';
 import { byRisk, endpointRisk } from './endpoints';
 import { terminalSafe, terminalSafeLines } from './terminalText';
@@ -19,6 +20,10 @@ export interface TextOptions {
   maxTraces?: number;
   /** At most this many rows per waterfall (default 30). */
   maxRows?: number;
+  /** At most this many findings across requests (default 20, the most severe first); --json has them all. */
+  maxFindings?: number;
+  /** At most this many routes in the endpoint table (default 50, the riskiest first); --json has them all. */
+  maxEndpoints?: number;
 }
 
 
@@ -192,10 +197,19 @@ function findingLines(f: Finding, width: number): string[] {
   return [`  [${sev}] ${f.title} (${f.id})`, ...at, ...wrap(f.detail, width - 4, '    '), ...wrap(`Fix: ${f.fix}`, width - 4, '    ')];
 }
 
+/** A unit after a number ("27.8 s", "512 MB"): the line never breaks between the two. */
+const UNIT = /^(ms|s|min|h|MB|GB|KB|GB-s|vCPU)[.,;:)]*$/;
+
 function wrap(text: string, width: number, indent: string): string[] {
   const out: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/)) {
+  const words: string[] = [];
+  for (const w of text.split(/\s+/)) {
+    const prev = words.length - 1;
+    if (prev >= 0 && UNIT.test(w) && /\d$/.test(words[prev]!)) words[prev] = `${words[prev]} ${w}`;
+    else words.push(w);
+  }
+  for (const word of words) {
     if (line && line.length + 1 + word.length > width) {
       out.push(indent + line);
       line = word;
@@ -205,9 +219,10 @@ function wrap(text: string, width: number, indent: string): string[] {
   return out;
 }
 
-export function endpointTable(endpoints: EndpointStats[]): string[] {
+/** The endpoint table, riskiest first; `maxRows` routes at most. */
+export function endpointTable(endpoints: EndpointStats[], maxRows = Infinity): string[] {
   if (!endpoints.length) return [];
-  const rows = [...endpoints].sort(byRisk);
+  const rows = [...endpoints].sort(byRisk).slice(0, maxRows);
   const head = ['route', 'count', 'p50', 'p95', 'p99', 'max', 'budget', 'p99/budget', '504s', '5xx', 'cold'];
   const data = rows.map((e) => [
     `${e.api}/${e.stage} ${e.method} ${e.route}`,
@@ -383,15 +398,21 @@ export function renderTextReport(input: Report, options: TextOptions = {}): stri
     out.push('');
   }
   if (report.findings.length) {
+    // A log of many failing routes has a finding per route: the terminal gets the first ones
+    // (the most severe first), --json all of them.
+    const maxFindings = options.maxFindings ?? 20;
     out.push(report.traces.length || report.endpoints.length ? 'Findings across requests:' : 'Findings:');
-    for (const f of report.findings) out.push(...findingLines(f, width));
+    const first = report.findings.length > maxFindings ? [...report.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, maxFindings) : report.findings;
+    for (const f of first) out.push(...findingLines(f, width));
+    if (report.findings.length > maxFindings) out.push(`  … ${report.findings.length - maxFindings} more finding(s) (see --json)`);
     out.push('');
   }
-  const table = endpointTable(report.endpoints);
+  const maxEndpoints = options.maxEndpoints ?? 50;
+  const table = endpointTable(report.endpoints, maxEndpoints);
   if (table.length) {
-    // A loop, not push(...table): one row per route, and a log may have 200 000 of them.
     out.push('Endpoints by risk (p99 against the budget):');
     for (const row of table) out.push(row);
+    if (report.endpoints.length > maxEndpoints) out.push(`  … ${report.endpoints.length - maxEndpoints} more route(s) (see --json)`);
     out.push('');
   }
   const routeLines = routeWhatIfLines(report.endpoints, width);
