@@ -604,6 +604,6 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
 }
 
 /** What the engine takes from a collector's result. */
-export function logsInput(logs: LogsResult): Pick<AnalyzeInput, 'invocations' | 'accessLogs' | 'routeLatencies' | 'executionLogs'> {
-  return { invocations: logs.invocations, accessLogs: logs.accessLogs, routeLatencies: logs.routeLatencies, executionLogs: logs.executionLogs };
+export function logsInput(logs: LogsResult): Pick<AnalyzeInput, 'invocations' | 'accessLogs' | 'routeLatencies' | 'retryLog' | 'executionLogs'> {
+  return { invocations: logs.invocations, accessLogs: logs.accessLogs, routeLatencies: logs.routeLatencies, retryLog: logs.retryLog, executionLogs: logs.executionLogs };
 }

@@ -10,6 +10,19 @@ import { EndpointAccumulator, type RouteTableRow } from './endpoints';
 import { correlate, logFindings } from './logFindings';
 import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
 import { describeUnexpected } from './unexpectedError';
+import { RetryLog } from './retries';
+import type { PricingOptions } from './pricing';
+
+/** The pricing options, with the Region of the first function ARN the traces name when none is given. */
+function pricingWithRegion(pricing: PricingOptions | undefined, analyzed: AnalyzedTrace[]): PricingOptions {
+  if (pricing?.region) return pricing;
+  for (const a of analyzed) {
+    const arn = a.breakdown.anatomy.fn?.resourceArn ?? a.breakdown.anatomy.lambdaService?.resourceArn;
+    const region = arn?.startsWith('arn:aws:lambda:') ? arn.split(':')[3] : undefined;
+    if (region) return { ...pricing, region };
+  }
+  return pricing ?? {};
+}
 
 export interface AnalyzeInput {
   traces: Trace[];
@@ -20,6 +33,8 @@ export interface AnalyzeInput {
   accessLogs?: AccessLogRecord[];
   /** Every request's latency per route, when the access log was streamed (LogCollector). */
   routeLatencies?: EndpointAccumulator;
+  /** Every request's client, route and time, when the access log was streamed (LogCollector): the retries after 504s. */
+  retryLog?: RetryLog;
   executionLogs?: ExecutionLogRecord[];
   /**
    * Routes whose count, percentiles and max were computed over every request of the window
@@ -34,6 +49,10 @@ export interface AnalyzeOptions extends BudgetOptions {
   functionTimeouts?: Record<string, number>;
   /** Function name → its Lambda runtime (`nodejs20.x`, `python3.12`), when known: fixes are worded for its language. */
   functionRuntimes?: Record<string, string>;
+  /** The price of Lambda work and the functions' architectures and memory (core/pricing.ts); the Region defaults to the functions' ARNs'. */
+  pricing?: PricingOptions;
+  /** How soon after a 504 a call of the same client and route counts as a retry (ms, default 60 000). */
+  retryWindowMs?: number;
 }
 
 export type { AnalyzedTrace } from './breakdown';
@@ -109,7 +128,8 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   }
   for (const a of analyzed) for (const [span, message] of a.breakdown.anatomy.damaged) damage.push({ source: span.source, message, kind: 'repaired' });
   const executionLogs = input.executionLogs ?? [];
-  correlate(analyzed, invocations);
+  const pricing = pricingWithRegion(options.pricing, analyzed);
+  correlate(analyzed, invocations, pricing);
   analyzed.sort((x, y) => compareWorstFirst(x.report, y.report));
   let acc = input.routeLatencies;
   if (!acc) {
@@ -119,9 +139,25 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   const cold = new Set(invocations.filter((i) => i.initDurationMs !== undefined && i.xrayTraceId).map((i) => i.xrayTraceId!));
   const endpoints = acc.stats(options, accessLogs, cold, input.routeTables ?? []);
   const defaultBudgetMs = options.overrideMs ?? (options.apiType === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS);
+  let retryLog = input.retryLog;
+  if (!retryLog && accessLogs.length) {
+    retryLog = new RetryLog();
+    for (const r of accessLogs) retryLog.add(r);
+  }
   const findings =
     invocations.length || accessLogs.length || executionLogs.length || options.functionTimeouts
-      ? logFindings({ analyzed, invocations, accessLogs, executionLogs, endpoints, defaultBudgetMs, ...(options.functionTimeouts ? { functionTimeouts: options.functionTimeouts } : {}) })
+      ? logFindings({
+          analyzed,
+          invocations,
+          accessLogs,
+          executionLogs,
+          endpoints,
+          defaultBudgetMs,
+          ...(options.functionTimeouts ? { functionTimeouts: options.functionTimeouts } : {}),
+          ...(retryLog ? { retryLog } : {}),
+          ...(options.retryWindowMs !== undefined ? { retryWindowMs: options.retryWindowMs } : {}),
+          pricing,
+        })
       : [];
   return {
     analyzed,
