@@ -19,7 +19,8 @@ function pricingWithRegion(pricing: PricingOptions | undefined, analyzed: Analyz
   for (const a of analyzed) {
     const arn = a.breakdown.anatomy.fn?.resourceArn ?? a.breakdown.anatomy.lambdaService?.resourceArn;
     const region = arn?.startsWith('arn:aws:lambda:') ? arn.split(':')[3] : undefined;
-    if (region) return { ...pricing, region };
+    // A Region's shape only: the ARN comes from a trace, and the Region is printed.
+    if (region && /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) return { ...pricing, region };
   }
   return pricing ?? {};
 }

@@ -21,6 +21,8 @@ export interface AfterCutItem {
 }
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+/** Dollars keep 10 significant figures: a fraction of a cent per request must not round to 0. */
+const dollars10 = (x: number): number => Number(x.toPrecision(10));
 
 /**
  * A route's after-cut cost: the mean GB-s and USD of its matched 504s, and the route's `timeouts`
@@ -44,12 +46,12 @@ export function afterCutCost(items: readonly AfterCutItem[], timeouts: number, w
   return {
     matched: items.length,
     gbSecondsPerRequest: round(gbPerRequest, 4),
-    usdPerRequest: round(usdPerRequest, 10),
-    requestUsd: round(price.requestUsd, 10),
+    usdPerRequest: dollars10(usdPerRequest),
+    requestUsd: dollars10(price.requestUsd),
     windowMs: Math.round(window),
     timeoutsPerDay: round(timeoutsPerDay, 2),
     gbSecondsPerDay: round(gbPerRequest * timeoutsPerDay, 2),
-    usdPerDay: round((usdPerRequest + price.requestUsd) * timeoutsPerDay, 6),
+    usdPerDay: dollars10((usdPerRequest + price.requestUsd) * timeoutsPerDay),
     gbSecondUsd: price.gbSecondUsd,
     architecture: price.architecture,
     architectureAssumed: price.architectureAssumed,
@@ -105,8 +107,8 @@ export function priceTraceAfterCut(f: Finding, afterCutMs: number, memoryMb: num
   Object.assign(f.evidence, {
     memoryMb,
     afterCutGbSeconds: round(gb, 4),
-    afterCutUsd: round(dollars, 10),
-    requestUsd: round(price.requestUsd, 10),
+    afterCutUsd: dollars10(dollars),
+    requestUsd: dollars10(price.requestUsd),
     gbSecondUsd: price.gbSecondUsd,
     architecture: price.architecture,
     architectureAssumed: price.architectureAssumed,

@@ -104,11 +104,12 @@ export function memoryOf(reportMb: number | undefined, functionName: string | un
   return { mb: 128, known: false };
 }
 
-/** Dollars as a person reads them: cents from a cent up, else 3 significant figures ($0.0000341). */
+/** Dollars as a person reads them: cents from a cent up, else 3 significant figures ($0.0000917, $0.0000002). */
 export function usd(x: number): string {
   if (x === 0) return '$0';
   if (Math.abs(x) >= 0.01) return `$${x.toFixed(2)}`;
-  return `$${Number(x.toPrecision(3))}`;
+  const digits = Math.min(20, Math.ceil(-Math.log10(Math.abs(x))) + 2);
+  return `$${x.toFixed(digits).replace(/0+$/, '')}`;
 }
 
 /** What a price rests on, in words: "arm64, us-east-1 price $0.0000133334/GB-s (AWS list price read 2026-12-02)". */

@@ -9,6 +9,7 @@ import { sec } from './duration';
 import { byRisk, endpointRisk } from './endpoints';
 import { terminalSafe, terminalSafeLines } from './terminalText';
 import { describeUnexpected } from './unexpectedError';
+import { moneyLines } from './money';
 
 export interface TextOptions {
   /** Total line width (default 100). */
@@ -330,6 +331,13 @@ export function renderTextReport(input: Report, options: TextOptions = {}): stri
     // A loop, not push(...table): one row per route, and a log may have 200 000 of them.
     out.push('Endpoints by risk (p99 against the budget):');
     for (const row of table) out.push(row);
+    out.push('');
+  }
+  const money = moneyLines(report);
+  if (money.length) {
+    out.push(money[0]!);
+    // Each route on its own lines: the first at two spaces, its continuation at four.
+    for (const line of money.slice(1)) out.push(...wrap(line.trim(), width - 4, '    ').map((l, i) => (i ? l : `  ${l.trimStart()}`)));
     out.push('');
   }
   if (!report.traces.length && !report.endpoints.length && !report.findings.length) out.push('No traces or requests found in the input.', '');
