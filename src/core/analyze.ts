@@ -6,7 +6,7 @@ import { REPORT_SCHEMA_VERSION, VERDICT_SEVERITY } from './report';
 import { apiTypeOf, type BudgetOptions } from './budget';
 import { breakdownTrace, type AnalyzedTrace, type FrontDoorEvidence } from './breakdown';
 import { traceFindings } from './findings';
-import { EndpointAccumulator, type RouteTableRow } from './endpoints';
+import { EndpointAccumulator, routeIdKey, type RouteTableRow } from './endpoints';
 import { correlate, logFindings } from './logFindings';
 import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
 import { describeUnexpected } from './unexpectedError';
@@ -158,6 +158,7 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
           ...(retryLog ? { retryLog } : {}),
           ...(options.retryWindowMs !== undefined ? { retryWindowMs: options.retryWindowMs } : {}),
           pricing,
+          ...(input.routeTables?.length ? { summarizedRoutes: new Set(input.routeTables.map(routeIdKey)) } : {}),
         })
       : [];
   return {

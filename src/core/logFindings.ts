@@ -95,6 +95,8 @@ export interface LogFindingInput {
   retryWindowMs?: number;
   /** The price of Lambda work (core/pricing.ts), and the functions' architectures and memory. */
   pricing?: PricingOptions;
+  /** Route keys whose access log was summarized by Logs Insights, not read line by line. */
+  summarizedRoutes?: ReadonlySet<string>;
 }
 
 export function logFindings(x: LogFindingInput): Finding[] {
@@ -193,6 +195,7 @@ export function logFindings(x: LogFindingInput): Finding[] {
         invByTrace,
         routeName,
         routeProse,
+        ...(x.summarizedRoutes ? { summarized: x.summarizedRoutes } : {}),
       }),
     );
   }

@@ -225,6 +225,8 @@ export interface RetryFindingInput {
   invByTrace: Map<string, Invocation>;
   routeName: (e: EndpointStats) => string;
   routeProse: (e: EndpointStats) => string;
+  /** Route keys whose access log was summarized (Logs Insights) instead of read line by line: their retries are not known. */
+  summarized?: ReadonlySet<string>;
 }
 
 function whoIs(key: ClientKey, fieldName: string | undefined): string {
@@ -249,7 +251,23 @@ export function retryFindings(x: RetryFindingInput): Finding[] {
   const out: Finding[] = [];
   const who = whoIs(x.clientKey, x.clientField);
   for (const e of x.endpoints) {
-    const r = x.retries.get(routeIdKey(e));
+    const key = routeIdKey(e);
+    if (x.summarized?.has(key)) {
+      if (e.timeouts > 0) {
+        out.push(
+          makeFinding('retry-after-timeout', {
+            route: x.routeName(e),
+            severity: 'info',
+            title: 'Retries after the 504s could not be checked',
+            detail: `The access log of ${x.routeProse(e)} held too many events to download, so Logs Insights summarized it and only its slow and failed requests were read: whether clients called again after its ${e.timeouts} 504(s) is not known.`,
+            evidence: { checked: false, summarized: true, timeouts: e.timeouts },
+            fix: 'Read a shorter window (Trace 504 over fewer minutes), or run `timeout-lens analyze` on an export of the access log, to count the calls after each 504.',
+          }),
+        );
+      }
+      continue;
+    }
+    const r = x.retries.get(key);
     if (!r) continue;
     if (r.retries > 0) {
       let ranPastCut = 0;
