@@ -163,7 +163,8 @@ export async function listFunctions(clients: AwsClients, signal?: AbortSignal, m
   const out: FunctionConfig[] = [];
   for await (const page of clients.paginate('ListFunctions', (o) => paginateListFunctions({ client: clients.lambda() }, { MaxItems: 50 }, o), signal)) {
     for (const f of page.Functions ?? []) {
-      if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128, ...(f.Runtime ? { runtime: f.Runtime } : {}) });
+      const architecture = architectureOf(f.Architectures?.[0]);
+      if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128, ...(f.Runtime ? { runtime: f.Runtime } : {}), ...(architecture ? { architecture } : {}) });
     }
     if (out.length >= max) break;
   }

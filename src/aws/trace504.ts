@@ -485,6 +485,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     }
     const region = clients.connection.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     return {
+      // The per-day rates scale the window the logs are read for.
+      logWindowMs: Math.max(0, now - req.sinceMs),
       pricing: {
         ...(region ? { region } : {}),
         ...(req.gbSecondUsd !== undefined ? { gbSecondUsd: req.gbSecondUsd } : {}),

@@ -54,6 +54,8 @@ export interface AnalyzeOptions extends BudgetOptions {
   pricing?: PricingOptions;
   /** How soon after a 504 a call of the same client and route counts as a retry (ms, default 60 000). */
   retryWindowMs?: number;
+  /** The span of time the logs were read for (Trace 504's window): the per-day rates scale it; without it, the access log's first to last request. */
+  logWindowMs?: number;
 }
 
 export type { AnalyzedTrace } from './breakdown';
@@ -158,6 +160,7 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
           ...(retryLog ? { retryLog } : {}),
           ...(options.retryWindowMs !== undefined ? { retryWindowMs: options.retryWindowMs } : {}),
           pricing,
+          ...(options.logWindowMs !== undefined ? { logWindowMs: options.logWindowMs } : {}),
           ...(input.routeTables?.length ? { summarizedRoutes: new Set(input.routeTables.map(routeIdKey)) } : {}),
         })
       : [];

@@ -97,6 +97,8 @@ export interface LogFindingInput {
   pricing?: PricingOptions;
   /** Route keys whose access log was summarized by Logs Insights, not read line by line. */
   summarizedRoutes?: ReadonlySet<string>;
+  /** The span of time the logs were read for, when the reader knows it (Trace 504's window). */
+  logWindowMs?: number;
 }
 
 export function logFindings(x: LogFindingInput): Finding[] {
@@ -110,9 +112,9 @@ export function logFindings(x: LogFindingInput): Finding[] {
   // The same in prose: names from the logs are cut there (shownName), as span names are.
   const routeProse = (e: EndpointStats): string => `${shownName(e.method)} ${shownName(e.route)}${several ? ` (${shownName(e.api)}/${shownName(e.stage)})` : ''}`;
 
-  // The rates per day scale the window the access log covers (every request of it when the retry
-  // log saw them, else the kept ones) to 24 h.
-  const rateWindowMs = x.retryLog?.records ? x.retryLog.windowMs() : spanOf(x.accessLogs);
+  // The rates per day scale the window the logs were read for, else the one the access log covers
+  // (every request of it when the retry log saw them, else the kept ones), to 24 h.
+  const rateWindowMs = x.logWindowMs ?? (x.retryLog?.records ? x.retryLog.windowMs() : spanOf(x.accessLogs));
 
   // The kept records by route, once: a filter of all of them per endpoint was quadratic for a
   // log of many routes.
