@@ -103,7 +103,7 @@ export function priceTraceAfterCut(f: Finding, afterCutMs: number, memoryMb: num
   const price = lambdaPrice(fn, pricing);
   const gb = gbSeconds(memoryMb, afterCutMs);
   const dollars = gb * price.gbSecondUsd;
-  f.detail += ` At ${memoryMb} MB the ${sec(afterCutMs)} after the cut are ${Number(gb.toFixed(3))} GB-s: ${usd(dollars)} (${priceBasis(price)}), plus the invocation's ${usd(price.requestUsd)} request charge.`;
+  f.detail += ` At ${memoryMb} MB the ${sec(afterCutMs)} after the cut are ${Number(gb.toFixed(3))} GB-s: ${usd(dollars)} at ${priceBasis(price)}; plus the invocation's ${usd(price.requestUsd)} request charge.`;
   Object.assign(f.evidence, {
     memoryMb,
     afterCutGbSeconds: round(gb, 4),

@@ -112,10 +112,10 @@ export function usd(x: number): string {
   return `$${x.toFixed(digits).replace(/0+$/, '')}`;
 }
 
-/** What a price rests on, in words: "arm64, us-east-1 price $0.0000133334/GB-s (AWS list price read 2026-12-02)". */
+/** What a price rests on, in words: "arm64, us-east-1 price $0.0000133334/GB-s, AWS list price read 2026-12-02". */
 export function priceBasis(p: LambdaPrice): string {
   const arch = p.architectureAssumed ? `${p.architecture} assumed (architecture not known)` : p.architecture;
-  if (p.source === 'option') return `${arch}; $${p.gbSecondUsd}/GB-s as given`;
+  if (p.source === 'option') return `${arch}, $${p.gbSecondUsd}/GB-s as given`;
   const region = p.regionAssumed ? `${p.region} price (Region not known or not in the table)` : `${p.region} price`;
-  return `${arch}, ${region} $${p.gbSecondUsd}/GB-s (AWS list price, read ${LAMBDA_PRICES_AS_OF})`;
+  return `${arch}, ${region} $${p.gbSecondUsd}/GB-s, AWS list price read ${LAMBDA_PRICES_AS_OF}`;
 }
