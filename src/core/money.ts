@@ -125,7 +125,7 @@ export function moneyLines(report: Pick<Report, 'endpoints'>): string[] {
   for (const e of rows) {
     const parts: string[] = [];
     const c = e.afterCutCost;
-    if (c) parts.push(`${c.gbSecondsPerRequest} GB-s after the cut per 504 = ${usd(c.usdPerRequest)} + ${usd(c.requestUsd)} request; ~${c.timeoutsPerDay} 504s/day ≈ ${usd(c.usdPerDay)}/day (${c.architecture}${c.architectureAssumed ? ' assumed' : ''}, ${c.region}${c.regionAssumed ? ' price assumed' : ''}, $${c.gbSecondUsd}/GB-s, from ${hours(c.windowMs)})`);
+    if (c) parts.push(`${Number(c.gbSecondsPerRequest.toFixed(2))} GB-s after the cut per 504 = ${usd(c.usdPerRequest)} + ${usd(c.requestUsd)} request; ~${c.timeoutsPerDay} 504s/day ≈ ${usd(c.usdPerDay)}/day (${c.architecture}${c.architectureAssumed ? ' assumed' : ''}, ${c.region}${c.regionAssumed ? ' price assumed' : ''}, $${c.gbSecondUsd}/GB-s, from ${hours(c.windowMs)})`);
     const r = e.retries;
     if (r?.retries) parts.push(`${r.retries} retr${r.retries === 1 ? 'y' : 'ies'} after a 504 by ${r.clients} client(s), ${r.repeatedRanPastCut} repeating work that ran past the cut${r.repeatedNotJoined ? ` (${r.repeatedNotJoined} not joined to a REPORT)` : ''}`);
     out.push(`  ${e.api}/${e.stage} ${e.method} ${e.route}: ${parts.join('; ')}`);
