@@ -52,6 +52,8 @@ export const Settings = {
   liveRefreshSeconds: 'liveRefreshSeconds',
   liveNotify: 'liveUpdates.notify',
   inlineHints: 'codeHints.inline',
+  gbSecondUsd: 'pricing.gbSecondUsd',
+  retryClientField: 'retries.clientField',
 } as const;
 
 /** Contributed theme colors; the webview sees them as `--vscode-timeoutLens-<name>`. */

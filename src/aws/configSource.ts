@@ -1,6 +1,7 @@
 // The account's configuration that turns "29 s" from a guess into the real budget: the APIs
 // (REST, HTTP, WebSocket) with their stages and routes, each route's integration timeout and
 // the Lambda behind it, the function's own timeout and memory, and the stages' log groups.
+import { architectureOf, type Architecture } from '../core/pricing';
 import { GetIntegrationCommand, GetStagesCommand, paginateGetResources, paginateGetRestApis } from '@aws-sdk/client-api-gateway';
 import { GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStagesCommand as GetStagesV2Command } from '@aws-sdk/client-apigatewayv2';
 import { GetFunctionConfigurationCommand, paginateListFunctions } from '@aws-sdk/client-lambda';
@@ -39,6 +40,8 @@ export interface FunctionConfig {
   memoryMb: number;
   /** `nodejs20.x`, `python3.12`, …; absent for a container image. */
   runtime?: string;
+  /** `x86_64` or `arm64` (`Architectures`), when the configuration says. */
+  architecture?: Architecture;
 }
 
 /** `arn:aws:apigateway:…:lambda:path/2015-03-31/functions/arn:aws:lambda:…:function:NAME/invocations` → NAME. */
@@ -151,7 +154,8 @@ export async function listRoutes(clients: AwsClients, api: ApiInfo, signal?: Abo
 
 export async function functionConfig(clients: AwsClients, name: string, signal?: AbortSignal): Promise<FunctionConfig> {
   const out = await clients.call('GetFunctionConfiguration', (o) => clients.lambda().send(new GetFunctionConfigurationCommand({ FunctionName: name }), o), signal);
-  return { name: out.FunctionName ?? name, timeoutMs: (out.Timeout ?? 3) * 1000, memoryMb: out.MemorySize ?? 128, ...(out.Runtime ? { runtime: out.Runtime } : {}) };
+  const architecture = architectureOf(out.Architectures?.[0]);
+  return { name: out.FunctionName ?? name, timeoutMs: (out.Timeout ?? 3) * 1000, memoryMb: out.MemorySize ?? 128, ...(out.Runtime ? { runtime: out.Runtime } : {}), ...(architecture ? { architecture } : {}) };
 }
 
 /** The functions of the account and Region (paged by `Marker`), for pickers; at most `max`. */
@@ -159,7 +163,8 @@ export async function listFunctions(clients: AwsClients, signal?: AbortSignal, m
   const out: FunctionConfig[] = [];
   for await (const page of clients.paginate('ListFunctions', (o) => paginateListFunctions({ client: clients.lambda() }, { MaxItems: 50 }, o), signal)) {
     for (const f of page.Functions ?? []) {
-      if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128, ...(f.Runtime ? { runtime: f.Runtime } : {}) });
+      const architecture = architectureOf(f.Architectures?.[0]);
+      if (f.FunctionName) out.push({ name: f.FunctionName, timeoutMs: (f.Timeout ?? 3) * 1000, memoryMb: f.MemorySize ?? 128, ...(f.Runtime ? { runtime: f.Runtime } : {}), ...(architecture ? { architecture } : {}) });
     }
     if (out.length >= max) break;
   }

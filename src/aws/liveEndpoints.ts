@@ -110,7 +110,11 @@ export function currentEndpoints(state: FollowState): EndpointStats[] {
     const since = Math.max(0, (now?.count ?? 0) - (t.localCounts.get(routeIdKey(r)) ?? 0));
     return { ...r, count: r.count + since, maxMs: Math.max(r.maxMs, now?.maxMs ?? 0) };
   });
-  return analyze({ traces: [], errors: [], ...logsInput(logs), ...(routeTables ? { routeTables } : {}) }, state.options).report.endpoints;
+  // The logs now reach up to the last group read: the per-day rates scale that window, not the first run's.
+  let readUntil = state.sinceMs;
+  for (const t of state.readUntilMs.values()) readUntil = Math.max(readUntil, t);
+  const options = readUntil > state.sinceMs ? { ...state.options, logWindowMs: readUntil - state.sinceMs } : state.options;
+  return analyze({ traces: [], errors: [], ...logsInput(logs), ...(routeTables ? { routeTables } : {}) }, options).report.endpoints;
 }
 
 /** Up to when the percentiles of the Logs Insights tables were computed; undefined when the endpoints are all local (exact). */

@@ -13,6 +13,7 @@ import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation, type AwsErrorCode } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
 import { routeIdKey, routeMatches } from '../core/endpoints';
+import type { Architecture } from '../core/pricing';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
 import { filterEvents, functionLogGroup, MAX_DOWNLOADED_EVENTS, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
@@ -29,6 +30,10 @@ export interface Trace504Request {
   maxTraces?: number;
   /** A budget given by the user: wins over the account's. */
   budgetOverrideMs?: number;
+  /** A price per GB-second given by the user (`--gb-second-usd`, timeoutLens.pricing.gbSecondUsd): wins over the table's. */
+  gbSecondUsd?: number;
+  /** The access-log field that names a client for retries after 504s (default: sourceIp + userAgent). */
+  retryClientField?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
   /** Also read the stage's access log and the functions' REPORT lines (default true). */
@@ -125,9 +130,9 @@ export interface FollowState {
 }
 
 /** A new collector for the plan's groups: the access log of a stage names neither the API nor the stage; its group does. */
-export function collectorFor(plan: LogPlan): LogCollector {
+export function collectorFor(plan: LogPlan, retryClientField?: string): LogCollector {
   const stageOfGroup = new Map(plan.accessGroups.map((a) => [a.group, a.stage]));
-  return new LogCollector({ nameOf: (g) => (g && stageOfGroup.has(g) ? { ...(plan.api ? { api: plan.api } : {}), stage: stageOfGroup.get(g)! } : undefined) });
+  return new LogCollector({ nameOf: (g) => (g && stageOfGroup.has(g) ? { ...(plan.api ? { api: plan.api } : {}), stage: stageOfGroup.get(g)! } : undefined), ...(retryClientField ? { retryClientField } : {}) });
 }
 
 /** Every group the plan reads: the access logs, then the functions' groups. */
@@ -389,8 +394,9 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const runtimes: Record<string, string> = {};
   /** Function → its configured timeout: a function allowed to run longer than the API waits is a finding. */
   const functionTimeouts: Record<string, number> = {};
-  /** Function → its memory size (MB): the what-if’s memory fix needs it. */
-  const memories: Record<string, number> = {};
+  /** Function → architecture and memory: the price of its work after the cut; the what-if's memory fix. */
+  const architectures: Record<string, Architecture> = {};
+  const memoryMb: Record<string, number> = {};
 
   if (req.api) {
     progress(`Looking up API ${req.api}…`);
@@ -452,7 +458,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     if (cfgResult.status === 'fulfilled') {
       if (!req.budgetOverrideMs && cfgResult.value.timeoutMs < filterBudget) filterBudget = cfgResult.value.timeoutMs;
       if (cfgResult.value.runtime) runtimes[fn] = cfgResult.value.runtime;
-      memories[fn] = cfgResult.value.memoryMb;
+      if (cfgResult.value.architecture) architectures[fn] = cfgResult.value.architecture;
+      memoryMb[fn] = cfgResult.value.memoryMb;
       if (api) functionTimeouts[fn] = cfgResult.value.timeoutMs;
     } else warn(warnings, cfgResult.reason, `Could not read the configuration of ${fn}`, failures);
     target = `function ${fn}${api ? ` (behind ${api.name}, ${api.kind.toUpperCase()} API)` : ''}`;
@@ -472,12 +479,22 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     for (const c of configs) {
       if (c.status !== 'fulfilled') continue;
       if (c.value.runtime) runtimes[c.value.name] = c.value.runtime;
+      if (c.value.architecture) architectures[c.value.name] = c.value.architecture;
+      memoryMb[c.value.name] = c.value.memoryMb;
       functionTimeouts[c.value.name] = c.value.timeoutMs;
-      memories[c.value.name] = c.value.memoryMb;
     }
+    const region = clients.connection.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     return {
       // The what-if's memory fix needs each function's memory size.
-      ...(Object.keys(memories).length ? { functionMemoryMb: memories } : {}),
+      ...(Object.keys(memoryMb).length ? { functionMemoryMb: memoryMb } : {}),
+      // The per-day rates scale the window the logs are read for.
+      logWindowMs: Math.max(0, now - req.sinceMs),
+      pricing: {
+        ...(region ? { region } : {}),
+        ...(req.gbSecondUsd !== undefined ? { gbSecondUsd: req.gbSecondUsd } : {}),
+        architectures,
+        memoryMb,
+      },
       ...(Object.keys(runtimes).length ? { functionRuntimes: runtimes } : {}),
       ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
       ...(req.budgetOverrideMs ? { overrideMs: req.budgetOverrideMs } : {}),
@@ -535,7 +552,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const fns = new Set<string>(routes.map((r) => r.functionName).filter((x): x is string => !!x));
   if (req.functionName) fns.add(req.functionName);
   const plan: LogPlan = { accessGroups, functions: [...fns], ...(api ? { api: api.name } : {}) };
-  const collector = collectorFor(plan);
+  const collector = collectorFor(plan, req.retryClientField);
   const seen = new Map<string, number>();
   const logsUntil = now + 900_000; // REPORT lines come when the function ends, which can be after the window
   const logsDone =
@@ -610,6 +627,6 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
 }
 
 /** What the engine takes from a collector's result. */
-export function logsInput(logs: LogsResult): Pick<AnalyzeInput, 'invocations' | 'accessLogs' | 'routeLatencies' | 'executionLogs'> {
-  return { invocations: logs.invocations, accessLogs: logs.accessLogs, routeLatencies: logs.routeLatencies, executionLogs: logs.executionLogs };
+export function logsInput(logs: LogsResult): Pick<AnalyzeInput, 'invocations' | 'accessLogs' | 'routeLatencies' | 'retryLog' | 'executionLogs'> {
+  return { invocations: logs.invocations, accessLogs: logs.accessLogs, routeLatencies: logs.routeLatencies, retryLog: logs.retryLog, executionLogs: logs.executionLogs };
 }

@@ -52,6 +52,13 @@ export async function run(args: string[]): Promise<number> {
     if (!m) return usageError(ANALYZE, `--function-timeout takes NAME=SECONDS (got ${ft})`, false);
     functionTimeouts[m[1]!] = Number(m[2]) * 1000;
   }
+  const priceArg = parsed.string('gb-second-usd');
+  const gbSecondUsd = priceArg !== undefined ? Number(priceArg) : undefined;
+  if (gbSecondUsd !== undefined && !(Number.isFinite(gbSecondUsd) && gbSecondUsd >= 0 && priceArg!.trim() !== '')) return usageError(ANALYZE, `--gb-second-usd takes a price in USD, 0 or more (got ${priceArg})`, false);
+  const windowArg = parsed.string('retry-window') ?? '60';
+  const retryWindowS = Number(windowArg);
+  if (!(Number.isFinite(retryWindowS) && retryWindowS > 0)) return usageError(ANALYZE, `--retry-window takes a positive number of seconds (got ${windowArg})`, false);
+  const retryClientField = parsed.string('retry-client-field');
   // A mistyped path in CI must not pass as "no findings": every path is checked before reading.
   let missing = 0;
   for (const p of positionals) {
@@ -63,7 +70,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (missing) return ExitCode.usage;
   const format = parsed.string('access-log-format');
-  const inputs = await readInputs(positionals, { readTemplate: readTemplateFile, ...(format ? { accessLogFormat: format } : {}) });
+  const inputs = await readInputs(positionals, { readTemplate: readTemplateFile, ...(format ? { accessLogFormat: format } : {}), ...(retryClientField ? { retryClientField } : {}) });
   // Templates given beside the traces name each function's runtime: the fixes speak its language.
   const functionRuntimes: Record<string, string> = {};
   for (const t of inputs.templates) for (const f of t.functions) if (f.runtime) for (const n of f.deployedNames) functionRuntimes[n] = f.runtime;
@@ -72,6 +79,8 @@ export async function run(args: string[]): Promise<number> {
     ...(budget !== undefined ? { overrideMs: budget } : {}),
     ...(apiType ? { apiType: apiType as ApiType } : {}),
     ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
+    ...(gbSecondUsd !== undefined ? { pricing: { gbSecondUsd } } : {}),
+    retryWindowMs: retryWindowS * 1000,
   });
   report.findings.push(...templateFindings(inputs.templates));
   report.errors.push(...templateProblems(inputs.templates));

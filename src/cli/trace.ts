@@ -79,6 +79,10 @@ export async function run(args: string[]): Promise<number> {
   const budgetArg = parsed.string('budget-ms');
   const budget = budgetArg !== undefined ? Number(budgetArg) : undefined;
   if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) return usageError(TRACE, `--budget-ms takes a positive number of milliseconds (got ${budgetArg})`, false);
+  const priceArg = parsed.string('gb-second-usd');
+  const gbSecondUsd = priceArg !== undefined ? Number(priceArg) : undefined;
+  if (gbSecondUsd !== undefined && !(Number.isFinite(gbSecondUsd) && gbSecondUsd >= 0 && priceArg!.trim() !== '')) return usageError(TRACE, `--gb-second-usd takes a price in USD, 0 or more (got ${priceArg})`, false);
+  const retryClientField = parsed.string('retry-client-field');
   const endpoint = parsed.string('endpoint');
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) return usageError(TRACE, `--endpoint takes a URL such as http://127.0.0.1:4566 (got ${endpoint})`, false);
   const sample = parsed.boolean('sample');
@@ -129,6 +133,8 @@ export async function run(args: string[]): Promise<number> {
       nowMs: now,
       maxTraces: max,
       ...(budget ? { budgetOverrideMs: budget } : {}),
+      ...(gbSecondUsd !== undefined ? { gbSecondUsd } : {}),
+      ...(retryClientField ? { retryClientField } : {}),
       signal: ac.signal,
       onProgress: progress,
     });

@@ -67,6 +67,9 @@ export const ANALYZE: CommandSpec = {
     { name: 'function-timeout', type: 'string', value: 'NAME=SECONDS', multiple: true, help: "a function's configured timeout; give it once per function" },
     { name: 'width', type: 'string', value: 'N', help: "width of the text report (default: the terminal's, or 100)" },
     { name: 'fail-on', type: 'string', value: 'high|elevated|info', help: 'exit with 1 when a finding is of this severity or graver (high > elevated > info), for CI; without it the exit status does not depend on the findings' },
+    { name: 'gb-second-usd', type: 'string', value: 'USD', help: "price of Lambda duration per GB-second for the cost of work after the cut (default: the public list price for the function's architecture and Region; x86_64 and us-east-1 assumed when the input does not say)" },
+    { name: 'retry-window', type: 'string', value: 'SECONDS', default: '60', help: 'a call of the same client and route this soon after a 504 was answered counts as a retry' },
+    { name: 'retry-client-field', type: 'string', value: 'NAME', help: 'the access-log field that names a client (e.g. apiKeyId), instead of sourceIp + userAgent' },
     HELP,
   ],
   exitStatus: [
@@ -92,6 +95,8 @@ export const TRACE: CommandSpec = {
     { name: 'since', type: 'string', value: 'DURATION', default: '1h', help: 'how far back to look: 15m, 1h, 6h, 2d' },
     { name: 'max', type: 'string', value: 'N', default: '20', help: 'the most traces to fetch' },
     { name: 'budget-ms', type: 'string', value: 'N', help: "integration budget to use instead of the account's" },
+    { name: 'gb-second-usd', type: 'string', value: 'USD', help: "price of Lambda duration per GB-second for the cost of work after the cut (default: the public list price for the function's architecture and the Region)" },
+    { name: 'retry-client-field', type: 'string', value: 'NAME', help: 'the access-log field that names a client (e.g. apiKeyId), instead of sourceIp + userAgent' },
     { name: 'profile', type: 'string', value: 'NAME', help: "AWS profile (default: AWS_PROFILE, else the AWS CLI's default credential chain)" },
     { name: 'region', type: 'string', value: 'REGION', help: "AWS Region (default: AWS_REGION, then the profile's Region, then us-east-1)" },
     { name: 'endpoint', type: 'string', value: 'URL', help: 'an AWS-compatible endpoint for every service (LocalStack, a VPC endpoint, the sample account)' },

@@ -6,13 +6,27 @@ import { REPORT_SCHEMA_VERSION, VERDICT_SEVERITY } from './report';
 import { apiTypeOf, type BudgetOptions } from './budget';
 import { breakdownTrace, type AnalyzedTrace, type FrontDoorEvidence } from './breakdown';
 import { traceFindings } from './findings';
-import { EndpointAccumulator, type RouteTableRow } from './endpoints';
+import { EndpointAccumulator, routeIdKey, type RouteTableRow } from './endpoints';
 import { correlate, logFindings } from './logFindings';
 import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
 import { describeUnexpected } from './unexpectedError';
 import { endpointsOfTrace } from './endpoints';
 import { routeWhatIf, traceWhatIf, whatIfWindow, type WhatIfOptions } from './whatIf';
 import type { EndpointStats, WhatIfFixKind } from './report';
+import { RetryLog } from './retries';
+import type { PricingOptions } from './pricing';
+
+/** The pricing options, with the Region of the first function ARN the traces name when none is given. */
+function pricingWithRegion(pricing: PricingOptions | undefined, analyzed: AnalyzedTrace[]): PricingOptions {
+  if (pricing?.region) return pricing;
+  for (const a of analyzed) {
+    const arn = a.breakdown.anatomy.fn?.resourceArn ?? a.breakdown.anatomy.lambdaService?.resourceArn;
+    const region = arn?.startsWith('arn:aws:lambda:') ? arn.split(':')[3] : undefined;
+    // A Region's shape only: the ARN comes from a trace, and the Region is printed.
+    if (region && /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) return { ...pricing, region };
+  }
+  return pricing ?? {};
+}
 
 export interface AnalyzeInput {
   traces: Trace[];
@@ -23,6 +37,8 @@ export interface AnalyzeInput {
   accessLogs?: AccessLogRecord[];
   /** Every request's latency per route, when the access log was streamed (LogCollector). */
   routeLatencies?: EndpointAccumulator;
+  /** Every request's client, route and time, when the access log was streamed (LogCollector): the retries after 504s. */
+  retryLog?: RetryLog;
   executionLogs?: ExecutionLogRecord[];
   /**
    * Routes whose count, percentiles and max were computed over every request of the window
@@ -41,6 +57,12 @@ export interface AnalyzeOptions extends BudgetOptions {
   functionMemoryMb?: Record<string, number>;
   /** The assumptions of the what-if predictions (headroom, concurrency, a downstream timeout…). */
   whatIf?: WhatIfOptions;
+  /** The price of Lambda work and the functions' architectures and memory (core/pricing.ts); the Region defaults to the functions' ARNs'. */
+  pricing?: PricingOptions;
+  /** How soon after a 504 a call of the same client and route counts as a retry (ms, default 60 000). */
+  retryWindowMs?: number;
+  /** The span of time the logs were read for (Trace 504's window): the per-day rates scale it; without it, the access log's first to last request. */
+  logWindowMs?: number;
 }
 
 export type { AnalyzedTrace } from './breakdown';
@@ -116,7 +138,8 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   }
   for (const a of analyzed) for (const [span, message] of a.breakdown.anatomy.damaged) damage.push({ source: span.source, message, kind: 'repaired' });
   const executionLogs = input.executionLogs ?? [];
-  const invocationOf = correlate(analyzed, invocations);
+  const pricing = pricingWithRegion(options.pricing, analyzed);
+  const invocationOf = correlate(analyzed, invocations, pricing);
   const predictions = addWhatIf(analyzed, invocationOf, options, damage);
   analyzed.sort((x, y) => compareWorstFirst(x.report, y.report));
   let acc = input.routeLatencies;
@@ -128,9 +151,27 @@ export function analyze(input: AnalyzeInput, options: AnalyzeOptions = {}): { re
   const endpoints = acc.stats(options, accessLogs, cold, input.routeTables ?? []);
   addRouteWhatIf(endpoints, analyzed, predictions, options.whatIf?.headroom);
   const defaultBudgetMs = options.overrideMs ?? (options.apiType === 'http' ? HTTP_API_DEFAULT_BUDGET_MS : REST_API_DEFAULT_BUDGET_MS);
+  let retryLog = input.retryLog;
+  if (!retryLog && accessLogs.length) {
+    retryLog = new RetryLog();
+    for (const r of accessLogs) retryLog.add(r);
+  }
   const findings =
     invocations.length || accessLogs.length || executionLogs.length || options.functionTimeouts
-      ? logFindings({ analyzed, invocations, accessLogs, executionLogs, endpoints, defaultBudgetMs, ...(options.functionTimeouts ? { functionTimeouts: options.functionTimeouts } : {}) })
+      ? logFindings({
+          analyzed,
+          invocations,
+          accessLogs,
+          executionLogs,
+          endpoints,
+          defaultBudgetMs,
+          ...(options.functionTimeouts ? { functionTimeouts: options.functionTimeouts } : {}),
+          ...(retryLog ? { retryLog } : {}),
+          ...(options.retryWindowMs !== undefined ? { retryWindowMs: options.retryWindowMs } : {}),
+          pricing,
+          ...(options.logWindowMs !== undefined ? { logWindowMs: options.logWindowMs } : {}),
+          ...(input.routeTables?.length ? { summarizedRoutes: new Set(input.routeTables.map(routeIdKey)) } : {}),
+        })
       : [];
   return {
     analyzed,

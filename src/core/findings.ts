@@ -83,6 +83,14 @@ export const FINDING_CATALOG: Record<FindingId, CatalogEntry> = {
       'Catch the error in the handler and return a proper error response (or let it fail fast), then fix its cause at the frame ' +
       'shown; the function’s log (the error line and its REPORT) has the whole stack.',
   },
+  'retry-after-timeout': {
+    severity: 'elevated',
+    title: 'Clients called again after the 504',
+    fix:
+      'A retry of a 504 repeats work the first attempt may still have done after the cut. For POST and PATCH make the handler idempotent ' +
+      '(an idempotency key, e.g. Powertools for AWS Lambda idempotency) or answer 202 and queue the work; for idempotent methods have ' +
+      'clients back off, and fix the timeout itself.',
+  },
   'lost-subsegments': {
     severity: 'info',
     title: 'The function’s trace is incomplete',

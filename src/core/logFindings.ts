@@ -10,9 +10,12 @@ import { sec } from './duration';
 import { isIntegrationTimeout, routeIdKey, routeKey as recordRouteKey } from './endpoints';
 import { REST_API_DEFAULT_BUDGET_MS } from './budget';
 import { THRESHOLDS } from './thresholds';
+import { memoryOf, type PricingOptions } from './pricing';
+import { afterCutCost, afterCutCostText, afterCutEvidence, priceTraceAfterCut, type AfterCutItem } from './money';
+import { DEFAULT_RETRY_WINDOW_MS, retryFindings, type RetryLog } from './retries';
 
 /** The Invocation (REPORT) of each trace, by trace id. */
-export function correlate(analyzed: AnalyzedTrace[], invocations: Invocation[]): Map<string, Invocation> {
+export function correlate(analyzed: AnalyzedTrace[], invocations: Invocation[], pricing?: PricingOptions): Map<string, Invocation> {
   const bySegment = new Map<string, Invocation>();
   const byRequest = new Map<string, Invocation>();
   const byTrace = new Map<string, Invocation>();
@@ -50,7 +53,30 @@ export function correlate(analyzed: AnalyzedTrace[], invocations: Invocation[]):
       }
     }
   }
+  // The price of each request's work after the cut, at its REPORT's memory (or the configuration's).
+  for (const a of analyzed) {
+    const r = a.report;
+    if (r.afterCutMs === null || r.afterCutMs <= 0) continue;
+    const f = r.findings.find((x) => x.id === 'work-after-cut');
+    if (!f) continue;
+    const inv = out.get(r.traceId);
+    const fnName = inv?.functionName ?? a.breakdown.anatomy.fn?.name ?? a.breakdown.anatomy.lambdaService?.name;
+    const memory = memoryOf(inv?.memorySizeMb, fnName, pricing);
+    priceTraceAfterCut(f, r.afterCutMs, memory.known ? memory.mb : undefined, fnName, pricing);
+  }
   return out;
+}
+
+/** The span of the request times of `records` (0 for fewer than two). */
+function spanOf(records: readonly AccessLogRecord[]): number {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of records) {
+    if (r.timeMs === undefined) continue;
+    if (r.timeMs < first) first = r.timeMs;
+    if (r.timeMs > last) last = r.timeMs;
+  }
+  return last > first ? last - first : 0;
 }
 
 export interface LogFindingInput {
@@ -63,6 +89,16 @@ export interface LogFindingInput {
   functionTimeouts?: Record<string, number>;
   /** The budget for functions whose route is not known (default: 29 000 ms). */
   defaultBudgetMs?: number;
+  /** Every access-log request's client, route and time: the retries after 504s. */
+  retryLog?: RetryLog;
+  /** How soon after a 504 a call of the same client and route is a retry (default DEFAULT_RETRY_WINDOW_MS). */
+  retryWindowMs?: number;
+  /** The price of Lambda work (core/pricing.ts), and the functions' architectures and memory. */
+  pricing?: PricingOptions;
+  /** Route keys whose access log was summarized by Logs Insights, not read line by line. */
+  summarizedRoutes?: ReadonlySet<string>;
+  /** The span of time the logs were read for, when the reader knows it (Trace 504's window). */
+  logWindowMs?: number;
 }
 
 export function logFindings(x: LogFindingInput): Finding[] {
@@ -75,6 +111,10 @@ export function logFindings(x: LogFindingInput): Finding[] {
   const routeName = (e: EndpointStats): string => `${e.method} ${e.route}${several ? ` (${e.api}/${e.stage})` : ''}`;
   // The same in prose: names from the logs are cut there (shownName), as span names are.
   const routeProse = (e: EndpointStats): string => `${shownName(e.method)} ${shownName(e.route)}${several ? ` (${shownName(e.api)}/${shownName(e.stage)})` : ''}`;
+
+  // The rates per day scale the window the logs were read for, else the one the access log covers
+  // (every request of it when the retry log saw them, else the kept ones), to 24 h.
+  const rateWindowMs = x.logWindowMs ?? (x.retryLog?.records ? x.retryLog.windowMs() : spanOf(x.accessLogs));
 
   // The kept records by route, once: a filter of all of them per endpoint was quadratic for a
   // log of many routes.
@@ -118,36 +158,48 @@ export function logFindings(x: LogFindingInput): Finding[] {
         }),
       );
     }
-    // The function's REPORT says how long it ran after the 504; memory × time is what it cost.
-    const after: Array<{ ms: number; gbS: number; fn?: string }> = [];
+    // The function's REPORT says how long it ran after the 504; memory × time × price is what it cost.
+    const after: AfterCutItem[] = [];
     for (const r of records) {
       const inv = r.xrayTraceId ? invByTrace.get(r.xrayTraceId) : undefined;
       if (!inv || inv.durationMs === undefined) continue;
       const ran = (inv.initDurationMs ?? 0) + inv.durationMs;
       const ms = ran - e.budgetMs;
-      if (ms > 0) after.push({ ms, gbS: ((inv.memorySizeMb ?? 128) / 1024) * (ms / 1000), ...(inv.functionName ? { fn: inv.functionName } : {}) });
+      if (ms <= 0) continue;
+      const memory = memoryOf(inv.memorySizeMb, inv.functionName, x.pricing);
+      after.push({ ms, memoryMb: memory.mb, memoryKnown: memory.known, ...(inv.functionName ? { fn: inv.functionName } : {}) });
     }
     if (after.length) {
       const avgMs = after.reduce((a, b) => a + b.ms, 0) / after.length;
-      const gbS = after.reduce((a, b) => a + b.gbS, 0) / after.length;
-      const times = records.map((r) => r.timeMs).filter((t): t is number => t !== undefined);
-      let first = Infinity;
-      let last = -Infinity;
-      for (const t of times) {
-        if (t < first) first = t;
-        if (t > last) last = t;
-      }
-      const windowMs = times.length > 1 ? Math.max(3_600_000, last - first) : 86_400_000;
-      const perDay = gbS * e.timeouts * (86_400_000 / windowMs);
+      const cost = afterCutCost(after, e.timeouts, rateWindowMs, x.pricing);
+      e.afterCutCost = cost;
       out.push(
         makeFinding('work-after-cut', {
           route: routeName(e),
           ...(after[0]!.fn ? { function: after[0]!.fn } : {}),
-          detail: `After the 504s of ${routeProse(e)}, the function ran on for ${sec(avgMs)} on average (${after.length} REPORT lines matched): ${gbS.toFixed(2)} GB-s per request, about ${perDay.toFixed(0)} GB-s a day at this rate — billed work nobody waited for.`,
-          evidence: { matched: after.length, avgAfterCutMs: Math.round(avgMs), gbSecondsPerRequest: Math.round(gbS * 100) / 100, gbSecondsPerDay: Math.round(perDay) },
+          detail: `After the 504s of ${routeProse(e)}, the function ran on for ${sec(avgMs)} on average (${after.length} REPORT lines matched): ${cost.gbSecondsPerRequest.toFixed(2)} GB-s per request, about ${cost.gbSecondsPerDay.toFixed(0)} GB-s a day at this rate — billed work nobody waited for.${afterCutCostText(cost, after)}`,
+          evidence: { matched: after.length, avgAfterCutMs: Math.round(avgMs), gbSecondsPerRequest: Math.round(cost.gbSecondsPerRequest * 100) / 100, gbSecondsPerDay: Math.round(cost.gbSecondsPerDay), ...afterCutEvidence(cost) },
         }),
       );
     }
+  }
+
+  // Clients that called a route again after its 504 (every request's client is in the retry log).
+  if (x.retryLog) {
+    const byRoute = x.retryLog.retries(x.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS, (route) => budgetOf.get(route)?.budgetMs ?? x.defaultBudgetMs ?? REST_API_DEFAULT_BUDGET_MS);
+    out.push(
+      ...retryFindings({
+        endpoints: x.endpoints,
+        retries: byRoute,
+        windowMs: x.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS,
+        clientKey: x.retryLog.clientKey(),
+        ...(x.retryLog.clientField ? { clientField: x.retryLog.clientField } : {}),
+        invByTrace,
+        routeName,
+        routeProse,
+        ...(x.summarizedRoutes ? { summarized: x.summarizedRoutes } : {}),
+      }),
+    );
   }
 
   // Timeouts the traces do not show: X-Ray sampled them out (or HTTP APIs are not traced).

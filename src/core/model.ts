@@ -171,6 +171,11 @@ export interface AccessLogRecord {
   xrayTraceId?: string;
   apiType?: FrontDoorKind;
   source: string;
+  /**
+   * Who sent the request: sourceIp and userAgent, or a field the user named (core/retries.ts
+   * `clientOf`); undefined when the access log does not say.
+   */
+  client?: string;
 }
 
 /** What the REST execution log says of one request id. */

@@ -23,7 +23,8 @@ export type FindingId =
   | 'lambda-timed-out'
   | 'unsampled-timeouts'
   | 'lost-subsegments'
-  | 'function-error';
+  | 'function-error'
+  | 'retry-after-timeout';
 
 export interface Finding {
   id: FindingId;
@@ -193,6 +194,51 @@ export interface EndpointStats {
   nearMisses?: number;
   /** Additive: the p99 of this route's traced requests after each kind of fix (whatIf.ts). */
   whatIf?: RouteWhatIf;
+  /** Additive: clients that called the route again soon after a 504 (finding `retry-after-timeout`). */
+  retries?: EndpointRetries;
+  /** Additive: what the work after the cut of the route's 504s costs (finding `work-after-cut`). */
+  afterCutCost?: AfterCutCost;
+}
+
+/** A route's retries after its 504s, from the access log (core/retries.ts). */
+export interface EndpointRetries {
+  /** Calls that repeated a 504 of the same client and route within `windowMs` of its answer. */
+  retries: number;
+  /** Of the 504s repeated, those whose function ran past the budget (its REPORT line): work done twice. */
+  repeatedRanPastCut: number;
+  /** Of the 504s repeated, those no REPORT line could be joined to (no trace id): not known. */
+  repeatedNotJoined: number;
+  /** Retries that got a 504 again. */
+  timedOutAgain: number;
+  clients: number;
+  windowMs: number;
+  /** Records of the route that name no client (or no time): not checked for retries. */
+  uncheckedRecords: number;
+}
+
+/** The price of a route's work after the cut (core/money.ts); per day is an extrapolation of the window. */
+export interface AfterCutCost {
+  /** 504s whose REPORT line was joined (the averages are over them). */
+  matched: number;
+  gbSecondsPerRequest: number;
+  /** The after-cut compute of one 504, in USD. */
+  usdPerRequest: number;
+  /** The request charge of one invocation, in USD. */
+  requestUsd: number;
+  /** The window the rates are measured over (ms; at least one hour). */
+  windowMs: number;
+  /** The route's 504s scaled from the window to 24 h. */
+  timeoutsPerDay: number;
+  gbSecondsPerDay: number;
+  /** (usdPerRequest + requestUsd) × timeoutsPerDay: an extrapolation, not a bill. */
+  usdPerDay: number;
+  gbSecondUsd: number;
+  architecture: 'x86_64' | 'arm64';
+  architectureAssumed: boolean;
+  region: string;
+  regionAssumed: boolean;
+  /** `table` (the public price, core/pricing.ts) or `option` (a price given by the user). */
+  priceSource: 'table' | 'option';
 }
 
 export interface ReportError {

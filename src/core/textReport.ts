@@ -10,6 +10,7 @@ import { sec } from './duration';
 import { byRisk, endpointRisk } from './endpoints';
 import { terminalSafe, terminalSafeLines } from './terminalText';
 import { describeUnexpected } from './unexpectedError';
+import { moneyLines } from './money';
 
 export interface TextOptions {
   /** Total line width (default 100). */
@@ -415,8 +416,17 @@ export function renderTextReport(input: Report, options: TextOptions = {}): stri
     if (report.endpoints.length > maxEndpoints) out.push(`  … ${report.endpoints.length - maxEndpoints} more route(s) (see --json)`);
     out.push('');
   }
-  const routeLines = routeWhatIfLines(report.endpoints, width);
+  // The per-route sections speak of the routes the table shows.
+  const shownRoutes = report.endpoints.length > maxEndpoints ? [...report.endpoints].sort(byRisk).slice(0, maxEndpoints) : report.endpoints;
+  const routeLines = routeWhatIfLines(shownRoutes, width);
   if (routeLines.length) out.push('What if, per route (p99 of its traced requests after each kind of fix):', ...routeLines, '');
+  const money = moneyLines({ endpoints: shownRoutes });
+  if (money.length) {
+    out.push(money[0]!);
+    // Each route on its own lines: the first at two spaces, its continuation at four.
+    for (const line of money.slice(1)) out.push(...wrap(line.trim(), width - 4, '    ').map((l, i) => (i ? l : `  ${l.trimStart()}`)));
+    out.push('');
+  }
   if (!report.traces.length && !report.endpoints.length && !report.findings.length) out.push('No traces or requests found in the input.', '');
   // What was left out, apart from what was used with a repair or a caveat.
   const skipped = report.errors.filter((e) => e.kind !== 'repaired');

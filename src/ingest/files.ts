@@ -14,12 +14,15 @@ import { LogCollector, collectLogEvents, isKnownLogLine } from './logs';
 import type { EndpointAccumulator } from '../core/endpoints';
 import { describeUnexpected } from '../core/unexpectedError';
 import type { TemplateIndex } from '../code/types';
+import type { RetryLog } from '../core/retries';
 
 export interface Inputs {
   traces: Trace[];
   invocations: Invocation[];
   accessLogs: AccessLogRecord[];
   routeLatencies: EndpointAccumulator;
+  /** Every access-log request's client, route and time (retries after 504s). */
+  retryLog: RetryLog;
   executionLogs: ExecutionLogRecord[];
   errors: IngestError[];
   /** Templates read (SAM, CloudFormation, CDK output, serverless.yml): their functions, routes, problems. */
@@ -222,6 +225,8 @@ async function expand(path: string, out: string[], errors: IngestError[], seen: 
 export interface ReadOptions {
   /** The access-log format string, for text access logs ($context.requestId $context.status …). */
   accessLogFormat?: string;
+  /** The access-log field that names a client, instead of sourceIp + userAgent (retries after 504s). */
+  retryClientField?: string;
   /**
    * Reads a template-named file as a template (null: it is not one). The CLI passes
    * `readTemplateFile` (src/code/templateFiles.ts); without it templates are not looked for, so
@@ -282,6 +287,7 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
     invocations: logs.invocations,
     accessLogs: logs.accessLogs,
     routeLatencies: logs.routeLatencies,
+    retryLog: logs.retryLog,
     executionLogs: logs.executionLogs,
     errors: [...c.errors, ...logs.errors],
     templates,

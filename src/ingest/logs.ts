@@ -6,6 +6,7 @@ import { LambdaLogParser, isLambdaLogLine, withoutTrailingNewlines, type EventMe
 import { accessLogRecordOf, compileAccessLogFormat, isAccessLogJson, MAX_ACCESS_LOG_LINE, recordFromFields } from './accessLogs';
 import { ExecutionLogParser, isExecutionLogLine } from './executionLogs';
 import { EndpointAccumulator, keepRecord } from '../core/endpoints';
+import { clientOf, RetryLog } from '../core/retries';
 
 export interface LogsResult {
   invocations: Invocation[];
@@ -13,6 +14,8 @@ export interface LogsResult {
   accessLogs: AccessLogRecord[];
   /** Every request's latency, per route (bounded memory, however long the log). */
   routeLatencies: EndpointAccumulator;
+  /** Every request's client, route and time, for the retries after 504s (core/retries.ts). */
+  retryLog: RetryLog;
   accessCount: number;
   executionLogs: ExecutionLogRecord[];
   errors: IngestError[];
@@ -32,6 +35,7 @@ export class LogCollector {
   private readonly execution = new ExecutionLogParser();
   private readonly access: AccessLogRecord[] = [];
   private readonly latencies = new EndpointAccumulator();
+  private readonly retryLog: RetryLog;
   private accessCount = 0;
   /** One copy of each route and API name seen in a kept record (see `compact`). */
   private readonly sharedNames = new Map<string, string>();
@@ -40,17 +44,29 @@ export class LogCollector {
   private readonly format: ((line: string) => Record<string, string> | null) | undefined;
   private skipped = 0;
 
-  constructor(options: { accessLogFormat?: string; nameOf?: (logGroup: string | undefined) => { api?: string; stage?: string } | undefined } = {}) {
+  constructor(
+    options: {
+      accessLogFormat?: string;
+      nameOf?: (logGroup: string | undefined) => { api?: string; stage?: string } | undefined;
+      /** The access-log field that names a client, instead of sourceIp + userAgent (retries after 504s). */
+      retryClientField?: string;
+    } = {},
+  ) {
     this.format = options.accessLogFormat ? compileAccessLogFormat(options.accessLogFormat) : undefined;
     this.nameOf = options.nameOf;
+    this.retryLog = new RetryLog(options.retryClientField);
   }
 
-  private addAccess(r: AccessLogRecord, logGroup: string | undefined): void {
+  /** A record and the fields it was read from (the client is read from them here, not on the parser's hot path). */
+  private addAccess(r: AccessLogRecord, logGroup: string | undefined, fields: Record<string, unknown>): void {
     const names = this.nameOf?.(logGroup);
     if (names?.api) r.api ??= names.api;
     if (names?.stage) r.stage ??= names.stage;
+    const client = clientOf(fields, this.retryLog.clientField);
+    if (client !== undefined) r.client = client;
     this.accessCount++;
     this.latencies.add(r);
+    this.retryLog.add(r);
     if (keepRecord(r)) this.access.push(this.compact(r));
   }
 
@@ -96,7 +112,7 @@ export class LogCollector {
       if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
         const r = accessLogRecordOf(json as Record<string, unknown>, t, meta.where);
         if (r) {
-          this.addAccess(r, meta.logGroup);
+          this.addAccess(r, meta.logGroup, json as Record<string, unknown>);
           return;
         }
       }
@@ -111,7 +127,7 @@ export class LogCollector {
       }
       const fields = this.format(t);
       if (fields) {
-        this.addAccess(recordFromFields(fields, meta.where), meta.logGroup);
+        this.addAccess(recordFromFields(fields, meta.where), meta.logGroup, fields);
         return;
       }
     }
@@ -131,7 +147,7 @@ export class LogCollector {
     const e = this.execution.finish();
     const errors = [...this.errors, ...l.errors, ...e.errors];
     if (this.skipped > 50) errors.push({ source: 'logs', message: `${this.skipped - 50} more unrecognized lines skipped.` });
-    return { invocations: l.invocations, accessLogs: this.access, routeLatencies: this.latencies, accessCount: this.accessCount, executionLogs: e.executionLogs, errors };
+    return { invocations: l.invocations, accessLogs: this.access, routeLatencies: this.latencies, retryLog: this.retryLog, accessCount: this.accessCount, executionLogs: e.executionLogs, errors };
   }
 }
 

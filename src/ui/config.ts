@@ -13,6 +13,10 @@ export interface TimeoutLensConfig {
   liveRefreshSeconds: number;
   /** Live Updates raise a notification when a route has new 504s. */
   liveNotify: boolean;
+  /** A price per GB-second that replaces the public list price; undefined: the table's. */
+  gbSecondUsd: number | undefined;
+  /** The access-log field that names a client for retries after 504s; undefined: sourceIp + userAgent. */
+  retryClientField: string | undefined;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -22,6 +26,7 @@ function nonEmpty(s: string | undefined): string | undefined {
 export function readConfig(): TimeoutLensConfig {
   const c = vscode.workspace.getConfiguration(Settings.section);
   const budget = c.get<number | null>(Settings.budgetMs, null);
+  const price = c.get<number | null>(Settings.gbSecondUsd, null);
   return {
     profile: nonEmpty(c.get<string>(Settings.profile)),
     region: nonEmpty(c.get<string>(Settings.region)),
@@ -32,6 +37,8 @@ export function readConfig(): TimeoutLensConfig {
     // Below 5 s the polls would only spend the account's FilterLogEvents quota (5 per second).
     liveRefreshSeconds: Math.max(5, c.get<number>(Settings.liveRefreshSeconds, 30)),
     liveNotify: c.get<boolean>(Settings.liveNotify, true) !== false,
+    gbSecondUsd: typeof price === 'number' && Number.isFinite(price) && price >= 0 ? price : undefined,
+    retryClientField: nonEmpty(c.get<string>(Settings.retryClientField)),
   };
 }
 

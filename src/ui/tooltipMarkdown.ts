@@ -3,6 +3,26 @@
 // Markdown (mdText), and the MarkdownString that carries it trusts nothing (slowEndpointsTree.ts:
 // isTrusted false, supportHtml false, no theme icons). Pure (no vscode): unit-tested.
 import type { EndpointStats, Finding } from '../core/report';
+import { usd } from '../core/pricing';
+
+/** The route's retries after 504s and the price of its work after the cut, as table rows (none when unknown). */
+function moneyRows(e: EndpointStats): string[] {
+  const rows: string[] = [];
+  const r = e.retries;
+  if (r && r.retries > 0) {
+    const notKnown = r.repeatedNotJoined ? `, ${r.repeatedNotJoined} not known` : '';
+    rows.push(`| retries after a 504 | ${mdText(`${r.retries} (${r.repeatedRanPastCut} repeated work past the cut${notKnown})`)} |`);
+  } else if (r && r.uncheckedRecords > 0) {
+    rows.push(`| retries after a 504 | ${mdText(`not checked: ${r.uncheckedRecords} records name no client`)} |`);
+  }
+  const c = e.afterCutCost;
+  if (c) {
+    const arch = `${c.architecture}${c.architectureAssumed ? ' assumed' : ''}`;
+    rows.push(`| work after the cut | ${mdText(`${c.gbSecondsPerRequest} GB-s = ${usd(c.usdPerRequest)} per 504 (${arch}, $${c.gbSecondUsd}/GB-s) + ${usd(c.requestUsd)} request`)} |`);
+    rows.push(`| its cost per day | ${mdText(`≈ ${usd(c.usdPerDay)} a day at ${c.timeoutsPerDay} 504s a day (extrapolated from ${Number((c.windowMs / 3_600_000).toFixed(1))} h of logs)`)} |`);
+  }
+  return rows;
+}
 
 /**
  * Text as Markdown that reads as exactly that text: every ASCII punctuation character is
@@ -34,6 +54,7 @@ export function routeTooltipMarkdown(e: EndpointStats, traced: number): string {
     `| 504 timeouts | ${n(e.timeouts)} |`,
     `| 5xx | ${n(e.errors5xx)} |`,
     `| cold starts | ${n(e.coldStarts)} |`,
+    ...moneyRows(e),
     '',
     traced ? `Click to open its worst traced request; expand for the ${traced} traced.` : 'No request of this route was traced in this run.',
   ].join('\n');

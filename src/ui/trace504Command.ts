@@ -320,6 +320,8 @@ export async function runTrace504(services: Services, preset?: Trace504Preset): 
           sinceMs: Date.now() - minutes * 60_000,
           maxTraces: cfg.maxTraces,
           ...(cfg.budgetMs ? { budgetOverrideMs: cfg.budgetMs } : {}),
+          ...(cfg.gbSecondUsd !== undefined ? { gbSecondUsd: cfg.gbSecondUsd } : {}),
+          ...(cfg.retryClientField ? { retryClientField: cfg.retryClientField } : {}),
           signal: ac.signal,
           onProgress: (m) => progress.report({ message: m }),
           onFirst: (first) => {

@@ -32,7 +32,7 @@ export function segmentDocuments(r: SampleRequest): Doc[] {
       resource_arn: `arn:aws:apigateway:${REGION}::/restapis/${r.route.api.id}/stages/${r.route.api.stage}`,
       start_time: at(0),
       end_time: at(r.responseMs),
-      http: { request: { url: urlOf(r), method: r.route.method, user_agent: 'Mozilla/5.0', client_ip: '203.0.113.24', x_forwarded_for: true }, response: { status: r.status, content_length: 0 } },
+      http: { request: { url: urlOf(r), method: r.route.method, user_agent: r.client.userAgent, client_ip: r.client.ip, x_forwarded_for: true }, response: { status: r.status, content_length: 0 } },
       annotations: { 'aws:api_id': r.route.api.id, 'aws:api_stage': r.route.api.stage },
       metadata: { default: { 'extended_request_id': r.requestId.slice(0, 18), 'request_id': r.requestId } },
       aws: { api_gateway: { account_id: ACCOUNT_ID, rest_api_id: r.route.api.id, stage: r.route.api.stage, request_id: r.requestId } },
@@ -162,7 +162,8 @@ export function accessEvent(r: SampleRequest): LogEvent {
   const api = r.route.api;
   const base = {
     requestId: r.requestId,
-    ip: '203.0.113.24',
+    ip: r.client.ip,
+    userAgent: r.client.userAgent,
     requestTime: new Date(r.startMs).toUTCString(),
     requestTimeEpoch: Math.floor(r.startMs / 1000),
     status: String(r.status),

@@ -138,6 +138,38 @@ export interface SampleRequest {
   stream: string;
   /** Query string / id for the URL. */
   pathValue: string;
+  /** Who called: the access log's `ip` ($context.identity.sourceIp) and `userAgent`. */
+  client: SampleClient;
+  /** The API Gateway request id of the 504 this call repeats, when it is a client's retry. */
+  retryOf?: string;
+}
+
+export interface SampleClient {
+  ip: string;
+  userAgent: string;
+}
+
+/** The user agents of the scenario's callers: a browser app, a report CLI, scripts. */
+const USER_AGENTS = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
+  'reports-cli/2.3.1 (+aws-sdk-js/3.600)',
+  'python-requests/2.31.0',
+  'okhttp/4.12.0',
+];
+
+/** The chance a client calls again after a 504, then after a second 504 (at most two retries). */
+const RETRY_CHANCE = [0.6, 0.35];
+/** A retry comes 1–8 s after the 504 reached the client. */
+const RETRY_GAP_MS = [1_000, 8_000];
+/**
+ * How long after its minute's end the last retry of one of its requests can start: two retries,
+ * each after a 504 at most 30 s + 24 ms long and a gap of at most 8 s. The store looks this far
+ * back for requests that started in a window.
+ */
+export const RETRY_SPAN_MS = 2 * (30_024 + RETRY_GAP_MS[1]!);
+
+function pickClient(rnd: () => number): SampleClient {
+  return { ip: `203.0.113.${1 + Math.floor(rnd() * 200)}`, userAgent: USER_AGENTS[Math.floor(rnd() * USER_AGENTS.length)]! };
 }
 
 /** The requests of one minute of the scenario (epoch minute), in start order. Deterministic. */
@@ -161,7 +193,31 @@ export function requestsOfMinute(seed: number, minute: number, speed: number): S
       r.sampled = true;
     } else r.sampled = rnd() < 0.05;
   }
-  return out;
+  // Clients, and their retries after a 504: a random stream of their own, so the requests above
+  // are the same as before clients were modelled.
+  const crnd = prng(((seed * 2654435761) ^ minute ^ 0x5bd1e995) >>> 0);
+  for (const r of out) r.client = pickClient(crnd);
+  const seconds = new Set(out.map((r) => Math.floor(r.startMs / 1000)));
+  const retries: SampleRequest[] = [];
+  for (const first of out) {
+    // The report clients (the CLI, scripts) retry a 504; the catalog's searchers give up.
+    if (first.route.kind !== 'reports') continue;
+    let prev = first;
+    for (let k = 0; k < RETRY_CHANCE.length && prev.status === 504 && crnd() < RETRY_CHANCE[k]!; k++) {
+      const gap = RETRY_GAP_MS[0]! + Math.round(crnd() * (RETRY_GAP_MS[1]! - RETRY_GAP_MS[0]!));
+      const again = makeRequest(prev.route, prev.startMs + prev.responseMs + gap, crnd);
+      again.client = prev.client;
+      again.retryOf = prev.requestId;
+      // The reservoir takes a second's first request; a second that already has one samples 5%.
+      const sec = Math.floor(again.startMs / 1000);
+      again.sampled = !seconds.has(sec) || crnd() < 0.05;
+      seconds.add(sec);
+      retries.push(again);
+      prev = again;
+    }
+  }
+  if (!retries.length) return out;
+  return [...out, ...retries].sort((a, b) => a.startMs - b.startMs);
 }
 
 function makeRequest(route: RouteDef, startMs: number, rnd: () => number): SampleRequest {
@@ -255,6 +311,8 @@ function makeRequest(route: RouteDef, startMs: number, rnd: () => number): Sampl
     ids: { stage: hex(rnd, 16), invoke: hex(rnd, 16), lambda: hex(rnd, 16), fn: hex(rnd, 16), init: hex(rnd, 16), invocation: hex(rnd, 16), overhead: hex(rnd, 16) },
     stream: `${new Date(startMs).toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${hex(rnd, 32)}`,
     pathValue: route.kind === 'healthy' ? String(1000 + Math.floor(rnd() * 9000)) : '',
+    // Set by requestsOfMinute from its own random stream.
+    client: { ip: '203.0.113.24', userAgent: USER_AGENTS[0]! },
   };
 }
 

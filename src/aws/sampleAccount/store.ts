@@ -2,7 +2,7 @@
 // age out (the retention window, a scaled-down stand-in for X-Ray's 30 days), so memory stays
 // bounded however long it runs. Everything is derived from (seed, minute), so a dropped minute
 // is simply gone, as in AWS.
-import { ROUTES, accessLogGroup, executionLogGroup, lambdaLogGroup, requestsOfMinute, traceDurationMs, type SampleRequest } from './scenario';
+import { RETRY_SPAN_MS, ROUTES, accessLogGroup, executionLogGroup, lambdaLogGroup, requestsOfMinute, traceDurationMs, type SampleRequest } from './scenario';
 import { accessEvent, executionEvents, lambdaEvents, type LogEvent } from './records';
 
 export interface StoreOptions {
@@ -62,7 +62,8 @@ export class ScenarioStore {
     const from = Math.max(fromMs, this.retentionStart());
     const to = Math.min(toMs, now);
     const out: SampleRequest[] = [];
-    for (let m = Math.floor(from / MINUTE); m <= Math.floor(to / MINUTE); m++) {
+    // A minute's list holds its requests' retries too, which can start up to RETRY_SPAN_MS after it.
+    for (let m = Math.floor((from - RETRY_SPAN_MS) / MINUTE); m <= Math.floor(to / MINUTE); m++) {
       for (const r of this.minute(m)) if (r.startMs >= from && r.startMs <= to && r.startMs + traceDurationMs(r) <= now) out.push(r);
     }
     return out;
@@ -75,7 +76,8 @@ export class ScenarioStore {
     if (!Number.isFinite(secs)) return undefined;
     const ms = secs * 1000;
     if (ms < this.retentionStart() || ms > this.now()) return undefined;
-    this.minute(Math.floor(ms / MINUTE));
+    // The trace id's second is the request's start; a retry is listed with the minute of its first attempt.
+    for (let m = Math.floor((ms - RETRY_SPAN_MS) / MINUTE); m <= Math.floor(ms / MINUTE); m++) if (m >= Math.floor(this.retentionStart() / MINUTE)) this.minute(m);
     const r = this.byTrace.get(traceId);
     return r && r.startMs + traceDurationMs(r) <= this.now() ? r : undefined;
   }
@@ -112,7 +114,7 @@ export class ScenarioStore {
     const to = Math.min(toMs, now);
     if (to < from) return [];
     const out: LogEvent[] = [];
-    for (let m = Math.floor((from - LONGEST_REQUEST_MS) / MINUTE); m <= Math.floor(to / MINUTE); m++) {
+    for (let m = Math.floor((from - LONGEST_REQUEST_MS - RETRY_SPAN_MS) / MINUTE); m <= Math.floor(to / MINUTE); m++) {
       for (const e of this.eventsOfMinute(group, m)) if (e.timestamp >= from && e.timestamp <= to) out.push(e);
     }
     return out.sort((a, b) => a.timestamp - b.timestamp);

@@ -41,7 +41,7 @@ function summary(r: SampleRequest): Record<string, unknown> {
     HasError: false,
     HasThrottle: s.throttle,
     IsPartial: false,
-    Http: { HttpURL: s.url, HttpStatus: s.status, HttpMethod: r.route.method, ClientIp: '203.0.113.24' },
+    Http: { HttpURL: s.url, HttpStatus: s.status, HttpMethod: r.route.method, ClientIp: r.client.ip },
     EntryPoint: entry,
     ServiceIds: s.services.map((n) => ({ Name: n, Names: [n], Type: n.includes('/') ? 'AWS::ApiGateway::Stage' : 'AWS::Lambda::Function' })),
     Annotations: {},

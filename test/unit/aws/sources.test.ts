@@ -251,7 +251,7 @@ test('the configuration: stages, log groups, integration timeouts, functions beh
   assert.deepEqual(routes.find((r) => r.path === '/reports'), { method: 'POST', path: '/reports', timeoutMs: 29_000, functionName: 'orders-api-reports' });
   const catalog = apis.find((a) => a.name === 'catalog-api')!;
   assert.deepEqual(await listRoutes(c, catalog), [{ method: 'GET', path: '/search', timeoutMs: 30_000, functionName: 'catalog-api-prod-search' }]);
-  assert.deepEqual(await functionConfig(c, 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048, runtime: 'nodejs20.x' });
+  assert.deepEqual(await functionConfig(c, 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048, runtime: 'nodejs20.x', architecture: 'arm64' });
   assert.equal((await functionConfig(c, 'catalog-api-prod-search')).runtime, 'python3.12');
   c.dispose();
 });
@@ -261,7 +261,7 @@ test('the functions of the account, through every ListFunctions page', async () 
   const before = account.calls().ListFunctions ?? 0;
   const fns = await listFunctions(c);
   assert.deepEqual(fns.map((f) => f.name), ['catalog-api-prod-search', 'orders-api-get-order', 'orders-api-list-orders', 'orders-api-reports']);
-  assert.deepEqual(fns.find((f) => f.name === 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048, runtime: 'nodejs20.x' });
+  assert.deepEqual(fns.find((f) => f.name === 'orders-api-reports'), { name: 'orders-api-reports', timeoutMs: 60_000, memoryMb: 2048, runtime: 'nodejs20.x', architecture: 'arm64' });
   assert.equal((account.calls().ListFunctions ?? 0) - before, 1, 'one page holds four functions');
   // Two per page: the Marker chain goes on until the last page, which has none.
   const lambda = c.lambda();
