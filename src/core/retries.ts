@@ -249,13 +249,18 @@ function retryFix(method: string): string {
  */
 export function retryFindings(x: RetryFindingInput): Finding[] {
   const out: Finding[] = [];
+  /** The routes whose retries could not be checked: one finding each, or one for all when many. */
+  const unchecked: Array<{ finding: Finding; timeouts: number; records: number; summarized: boolean }> = [];
   const who = whoIs(x.clientKey, x.clientField);
   for (const e of x.endpoints) {
     const key = routeIdKey(e);
     if (x.summarized?.has(key)) {
       if (e.timeouts > 0) {
-        out.push(
-          makeFinding('retry-after-timeout', {
+        unchecked.push({
+          timeouts: e.timeouts,
+          records: 0,
+          summarized: true,
+          finding: makeFinding('retry-after-timeout', {
             route: x.routeName(e),
             severity: 'info',
             title: 'Retries after the 504s could not be checked',
@@ -263,7 +268,7 @@ export function retryFindings(x: RetryFindingInput): Finding[] {
             evidence: { checked: false, summarized: true, timeouts: e.timeouts },
             fix: 'Read a shorter window (Trace 504 over fewer minutes), or run `timeout-lens analyze` on an export of the access log, to count the calls after each 504.',
           }),
-        );
+        });
       }
       continue;
     }
@@ -307,17 +312,43 @@ export function retryFindings(x: RetryFindingInput): Finding[] {
       );
     } else if (r.unchecked > 0 && e.timeouts > 0) {
       e.retries = { retries: 0, repeatedRanPastCut: 0, repeatedNotJoined: 0, timedOutAgain: 0, clients: 0, windowMs: x.windowMs, uncheckedRecords: r.unchecked };
-      out.push(
-        makeFinding('retry-after-timeout', {
+      unchecked.push({
+        timeouts: r.uncheckedTimeouts,
+        records: r.unchecked,
+        summarized: false,
+        finding: makeFinding('retry-after-timeout', {
           route: x.routeName(e),
           severity: 'info',
           title: 'Retries after the 504s could not be checked',
           detail: `${r.unchecked} record(s) of ${x.routeProse(e)} (${r.uncheckedTimeouts} of its 504s among them) name no client${x.clientField ? ` (no ${shownName(x.clientField)} field)` : ' (no sourceIp or userAgent field)'}${r.unchecked > r.uncheckedTimeouts ? ' or no time' : ''}: whether clients called again after those 504s is not known.`,
           evidence: { checked: false, uncheckedRecords: r.unchecked, uncheckedTimeouts: r.uncheckedTimeouts, timeouts: e.timeouts, clientKey: x.clientKey },
-          fix: `Log the client in the stage's access-log format: $context.identity.sourceIp and $context.identity.userAgent (or a field that names the caller, given as --retry-client-field / timeoutLens.retries.clientField).`,
+          fix: CLIENT_FIX,
         }),
-      );
+      });
     }
   }
+  if (unchecked.length <= MAX_UNCHECKED_FINDINGS) return [...out, ...unchecked.map((u) => u.finding)];
+  // Many routes that could not be checked say it once, not once a route: the same cause and fix.
+  const timeouts = unchecked.reduce((n, u) => n + u.timeouts, 0);
+  const records = unchecked.reduce((n, u) => n + u.records, 0);
+  const summarized = unchecked.filter((u) => u.summarized).length;
+  out.push(
+    makeFinding('retry-after-timeout', {
+      severity: 'info',
+      title: 'Retries after the 504s could not be checked',
+      detail:
+        `On ${unchecked.length} routes with 504s (${timeouts} of them) whether clients called again is not known:` +
+        (unchecked.length - summarized ? ` ${records} record(s) of ${unchecked.length - summarized} route(s) name no client${x.clientField ? ` (no ${shownName(x.clientField)} field)` : ' (no sourceIp or userAgent field)'}` : '') +
+        (summarized ? `${unchecked.length - summarized ? ';' : ''} the access logs of ${summarized} route(s) were summarized by Logs Insights (only their slow and failed requests were read)` : '') +
+        '.',
+      evidence: { checked: false, routes: unchecked.length, timeouts, uncheckedRecords: records, summarizedRoutes: summarized, clientKey: x.clientKey },
+      fix: summarized === unchecked.length ? 'Read a shorter window (Trace 504 over fewer minutes), or run `timeout-lens analyze` on an export of the access log, to count the calls after each 504.' : CLIENT_FIX,
+    }),
+  );
   return out;
 }
+
+/** Past this many routes that could not be checked for retries, one finding says it for all. */
+const MAX_UNCHECKED_FINDINGS = 3;
+
+const CLIENT_FIX = `Log the client in the stage's access-log format: $context.identity.sourceIp and $context.identity.userAgent (or a field that names the caller, given as --retry-client-field / timeoutLens.retries.clientField).`;

@@ -223,6 +223,30 @@ test('an idempotent method: the repeat is safe but doubles the cost; no client f
   assert.match(blind.detail, /is not known/);
 });
 
+test('many routes whose retries cannot be checked say it once, not once a route', () => {
+  const withBlindRoutes = (routes: number): Finding[] => {
+    const c = new LogCollector();
+    // Each route: one 504 and one 200, neither naming a client.
+    for (let i = 0; i < routes; i++) {
+      c.push(access({ t: T0 + i, status: 504, latency: 29_001, method: 'GET', path: `/blind/${i}` }), { where: `a:${i}` });
+      c.push(access({ t: T0 + 40_000 + i, status: 200, latency: 100, method: 'GET', path: `/blind/${i}` }), { where: `b:${i}` });
+    }
+    return analyze({ traces: [], ...c.finish() }).report.findings.filter((f) => f.id === 'retry-after-timeout');
+  };
+  // Three routes: one finding each, naming its route.
+  const few = withBlindRoutes(3);
+  assert.equal(few.length, 3);
+  assert.ok(few.every((f) => f.route !== undefined && f.evidence.checked === false));
+  // Four: one finding for all, counting 4 routes, 4 504s and 8 records.
+  const many = withBlindRoutes(4);
+  assert.equal(many.length, 1);
+  assert.equal(many[0]!.route, undefined);
+  assert.equal(many[0]!.severity, 'info');
+  assert.deepEqual([many[0]!.evidence.routes, many[0]!.evidence.timeouts, many[0]!.evidence.uncheckedRecords], [4, 4, 8]);
+  assert.match(many[0]!.detail, /^On 4 routes with 504s \(4 of them\) whether clients called again is not known: 8 record\(s\) of 4 route\(s\) name no client/);
+  assert.match(many[0]!.fix, /\$context\.identity\.sourceIp/);
+});
+
 test('the route tooltip and the CLI text show the retries and the money, escaped', () => {
   const { report: r } = analyze({ traces: [], ...storyCollector().finish() });
   const ep = r.endpoints.find((e) => e.route === '/reports')!;
