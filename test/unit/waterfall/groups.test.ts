@@ -4,7 +4,11 @@
 // worked out by hand from the times written in each test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { segmentDocuments } from '../../../src/aws/sampleAccount/records';
+import { requestsOfMinute } from '../../../src/aws/sampleAccount/scenario';
+import { analyze } from '../../../src/core/analyze';
 import type { Span } from '../../../src/core/model';
+import { parseTraceValue } from '../../../src/ingest/xray';
 import { SpanFlag } from '../../../src/protocol';
 import { GROUP_MIN_CALLS, buildWaterfall, groupRuns } from '../../../src/ui/waterfallSnapshot';
 import { findingAnnouncement, loadAnnouncement, spanAccessibleName } from '../../../webview/waterfall/accessibleNames';
@@ -252,4 +256,29 @@ test('what a screen reader hears of a group row, a load and a finding', () => {
   assert.equal(findingAnnouncement({ title: 'Calls' }, 1, 4, 0, 1), 'Finding 2 of 4: Calls; 1 group of sequential calls highlighted');
   assert.equal(findingAnnouncement({ title: 'Late' }, 0, 4, 1, 1), 'Finding 1 of 4: Late; 1 span and 1 group of sequential calls highlighted');
   assert.equal(findingAnnouncement({ title: 'None' }, 0, 4, 0, 0), 'Finding 1 of 4: None; no spans in this trace');
+});
+
+test('the sample account’s POST /reports 504: its N+1 GetItem reads open as one group among about ten rows', () => {
+  // The first 504 of POST /reports from a fixed minute of the scenario (deterministic).
+  let r: ReturnType<typeof requestsOfMinute>[number] | undefined;
+  for (let minute = 29_000_000; !r && minute < 29_002_000; minute++) r = requestsOfMinute(7, minute, 1).find((x) => x.route.kind === 'reports' && x.status === 504);
+  assert.ok(r, 'a POST /reports 504');
+  const reads = r.calls.filter((c) => c.operation === 'GetItem').length;
+  assert.ok(reads >= 180, `${reads} GetItem reads`);
+  const a = analyze(parseTraceValue(segmentDocuments(r), 'reports.json')).analyzed[0]!;
+  const m = buildWaterfall(a.trace, a.report);
+  const t = new SpanTable(m.snapshot.spans);
+  assert.equal(m.snapshot.groupRows?.length, 1);
+  const g = m.snapshot.groupRows![0]!;
+  assert.equal(t.name(g), `DynamoDB GetItem × ${reads}`);
+  const ui = new UiState(null, () => {});
+  ui.open(m.snapshot.traceId, m.snapshot.spansKey, t.count, undefined, m.snapshot.groupRows);
+  const order = RowOrder.of(t, ui.collapsed, '');
+  const rows = Array.from({ length: order.count }, (_, k) => t.name(order.spanAt(k)));
+  assert.ok(order.count <= 12, `${order.count} rows: ${rows.join(', ')}`);
+  assert.ok(t.count > reads, `${t.count} rows in all`);
+  // The sequential-calls finding highlights the group.
+  const seq = a.report.findings.findIndex((f) => f.id === 'sequential-calls');
+  assert.ok(seq >= 0);
+  assert.deepEqual(m.snapshot.findingSpans[seq], [g]);
 });
