@@ -270,6 +270,7 @@ class StyleTable {
  */
 export const GROUP_MIN_CALLS = THRESHOLDS.sequentialMinCalls;
 const GROUP_TOLERANCE_MS = THRESHOLDS.sequentialOverlapToleranceMs;
+const NO_RUNS: readonly number[] = [];
 
 /** A call's operation as the findings name it: the AWS operation, or a remote call's HTTP method. */
 function operationOf(s: Span): string | undefined {
@@ -294,9 +295,10 @@ function sameTarget(a: Span, b: Span): boolean {
  * progress, each starting no earlier than the previous one ended (less the tolerance). Calls
  * that overlap (parallel) break a run, and so does any other sibling between two calls. One pass.
  */
-export function groupRuns(kids: readonly Span[]): number[] {
-  const runs: number[] = [];
-  if (kids.length < GROUP_MIN_CALLS) return runs;
+export function groupRuns(kids: readonly Span[]): readonly number[] {
+  // Most spans have fewer children than a run (100 000 spans are leaves, mostly): no array for them.
+  if (kids.length < GROUP_MIN_CALLS) return NO_RUNS;
+  let runs: number[] | null = null;
   let k = 0;
   while (k < kids.length) {
     const first = kids[k] as Span;
@@ -308,11 +310,11 @@ export function groupRuns(kids: readonly Span[]): number[] {
         if (next.endMs === null || next.startMs < prevEnd - GROUP_TOLERANCE_MS || !sameTarget(first, next)) break;
         prevEnd = next.endMs;
       }
-      if (j - k >= GROUP_MIN_CALLS) runs.push(k, j);
+      if (j - k >= GROUP_MIN_CALLS) (runs ??= []).push(k, j);
     }
     k = j;
   }
-  return runs;
+  return runs ?? NO_RUNS;
 }
 
 /** A group row's name, e.g. "DynamoDB GetItem × 438". */
@@ -379,21 +381,22 @@ export function groupDetails(calls: readonly Span[]): SpanDetails {
   return { id: groupId(calls), source: first.source, group };
 }
 
-/** On the walk's stack: the group row of a run of calls, to be written before them. */
-class CallRun {
-  constructor(readonly calls: readonly Span[]) {}
-}
-
 /**
  * Two 32-bit FNV-1a lanes over the ids in order: equal keys mean (but for a 1 in 2^64 chance)
  * the same spans in the same order, which is all the webview's persisted indices need.
  */
-function spansKeyOf(spans: readonly Span[], groups: ReadonlyMap<number, readonly Span[]>): string {
+function spansKeyOf(spans: readonly Span[], groups: ReadonlyMap<number, readonly Span[]>, groupRows: readonly number[]): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x9e3779b9;
+  // The group rows in order: the next one's index, so that other rows cost no lookup.
+  let g = 0;
+  let nextGroup = groupRows.length > 0 ? (groupRows[0] as number) : -1;
   for (let i = 0; i < spans.length; i++) {
-    const calls = groups.size > 0 ? groups.get(i) : undefined;
-    const id = calls ? groupId(calls) : (spans[i] as Span).id;
+    let id: string;
+    if (i === nextGroup) {
+      id = groupId(groups.get(i) as readonly Span[]);
+      nextGroup = ++g < groupRows.length ? (groupRows[g] as number) : -1;
+    } else id = (spans[i] as Span).id;
     for (let k = 0; k < id.length; k++) {
       const c = id.charCodeAt(k);
       a = Math.imul(a ^ c, 0x01000193);
@@ -484,19 +487,24 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
   const groups = new Map<number, readonly Span[]>();
   const groupRows: number[] = [];
 
-  // The stack as two arrays (span or run, depth): no tuple per span. Children are pushed in
-  // reverse so they pop in start order; a run of sequential calls goes on as one CallRun, which
-  // writes its group row and then pushes its calls one level deeper.
-  const stack: Array<Span | CallRun> = [];
+  // The stack as two arrays (span, depth): no tuple per span. Children are pushed in reverse so
+  // they pop in start order. A run of sequential calls goes on as its first call with the depth
+  // complemented (~depth < 0): popped, it writes the group row (its calls in `runs`) and pushes
+  // the calls one level deeper. Spans only on the stack, so the walk's hot loop stays monomorphic.
+  const stack: Span[] = [];
   const depths: number[] = [];
+  const runs = new Map<Span, readonly Span[]>();
+  // Children enough for a run: those in runs go on as their first call (see above).
   const pushChildren = (kids: readonly Span[], depth: number): void => {
-    const runs = groupRuns(kids);
-    let r = runs.length - 2;
+    const found = groupRuns(kids);
+    let r = found.length - 2;
     for (let k = kids.length - 1; k >= 0; ) {
-      if (r >= 0 && k === (runs[r + 1] as number) - 1) {
-        const from = runs[r] as number;
-        stack.push(new CallRun(kids.slice(from, k + 1)));
-        depths.push(depth);
+      if (r >= 0 && k === (found[r + 1] as number) - 1) {
+        const from = found[r] as number;
+        const first = kids[from] as Span;
+        runs.set(first, kids.slice(from, k + 1));
+        stack.push(first);
+        depths.push(~depth);
         k = from - 1;
         r -= 2;
       } else {
@@ -506,8 +514,7 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
       }
     }
   };
-  const writeGroup = (run: CallRun, depth: number): void => {
-    const calls = run.calls;
+  const writeGroup = (calls: readonly Span[], depth: number): void => {
     const first = calls[0] as Span;
     const last = calls[calls.length - 1] as Span;
     let flags = SpanFlag.group;
@@ -536,13 +543,12 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
     stack.push(root);
     depths.push(0);
     while (stack.length > 0) {
-      const item = stack.pop() as Span | CallRun;
+      const span = stack.pop() as Span;
       const depth = depths.pop() as number;
-      if (item instanceof CallRun) {
-        writeGroup(item, depth);
+      if (depth < 0) {
+        writeGroup(runs.get(span) as readonly Span[], ~depth);
         continue;
       }
-      const span = item;
       if (seen.has(span)) continue;
       seen.add(span);
       const index = order.length;
@@ -565,7 +571,14 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
         cols.search.push(strings.of(searchText(span)));
       }
       if (wanted.size > 0 && wanted.has(span.id)) wanted.set(span.id, index);
-      pushChildren(inStartOrder(span.children), depth + 1);
+      const kids = inStartOrder(span.children);
+      if (kids.length < GROUP_MIN_CALLS) {
+        // Too few children for a run (most spans): pushed as they are.
+        for (let k = kids.length - 1; k >= 0; k--) {
+          stack.push(kids[k] as Span);
+          depths.push(depth + 1);
+        }
+      } else pushChildren(kids, depth + 1);
     }
   };
 
@@ -583,7 +596,7 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
     endMs,
     minStartMs,
     spans: cols,
-    spansKey: spansKeyOf(order, groups),
+    spansKey: spansKeyOf(order, groups, groupRows),
     report,
     findingSpans: findingRows(report.findings, wanted, groupRows, cols.depth),
     traces: [...list.values()],
