@@ -68,6 +68,11 @@ export const SpanFlag = {
   fault: 4,
   error: 8,
   throttle: 16,
+  /**
+   * Not a span: the row that groups a run of sequential calls (its children, in the trace's
+   * order). Its fault, error and throttle bits say that some of its calls have them.
+   */
+  group: 32,
 } as const;
 
 /**
@@ -124,6 +129,35 @@ export interface SpanDetails {
    * handler (a template or a link names it) and its call sites match the span. `line` is 1-based.
    */
   callSite?: CallSiteRef;
+  /** Additive: set for a group row (SpanFlag.group), what its calls add up to. */
+  group?: CallGroupDetails;
+}
+
+/**
+ * A group row's summary: the run of sequential calls it stands for. Times in ms; `longestCall`
+ * and the ids are of the calls themselves.
+ */
+export interface CallGroupDetails {
+  calls: number;
+  /** The calls' name and operation ("DynamoDB GetItem"). */
+  target: string;
+  operation?: string;
+  /** The table (or other resource) every call of the run is about. */
+  resource?: string;
+  /** The calls' durations added up. */
+  callsMs: number;
+  /** From the first call's start to the last call's end (the group's bar). */
+  spanMs: number;
+  medianMs: number;
+  longestMs: number;
+  /** 1-based place of the longest call in the run (the first of equals). */
+  longestCall: number;
+  firstId: string;
+  lastId: string;
+  /** Calls with each flag. */
+  faults: number;
+  errors: number;
+  throttles: number;
 }
 
 /** A call's place in the workspace: what "Go to code" opens. */
@@ -163,10 +197,19 @@ export interface WaterfallSnapshot {
    */
   spansKey: string;
   report: TraceReport;
-  /** For each of `report.findings`, the indices of its `spanIds` in `spans` (ids not in the trace left out). */
+  /**
+   * For each of `report.findings`, the indices of its `spanIds` in `spans` (ids not in the trace
+   * left out); a span inside a group row is given as that group row, once, so that showing the
+   * finding highlights the group without opening it.
+   */
   findingSpans: number[][];
   /** Every trace that can be shown in this panel, including this one. */
   traces: TraceListItem[];
+  /**
+   * Additive: the indices of the group rows (SpanFlag.group), in order; absent when none. They
+   * are not spans: span counts leave them out, and they start collapsed.
+   */
+  groupRows?: number[];
   /** Opaque key the host uses to reopen the panel after a window reload. */
   restoreKey?: string;
 }
@@ -324,7 +367,8 @@ function isSnapshot(x: unknown): x is WaterfallSnapshot {
     str(x['spansKey']) &&
     isObj(x['report']) &&
     Array.isArray(x['findingSpans']) &&
-    Array.isArray(x['traces'])
+    Array.isArray(x['traces']) &&
+    (x['groupRows'] === undefined || (Array.isArray(x['groupRows']) && x['groupRows'].every(isIndex)))
   );
 }
 

@@ -5,11 +5,15 @@
 // before its parent (real X-Ray: Initialization before the function segment) keeps its time.
 // Rows travel as columns (protocol.ts SnapshotSpans); a span's details are built only when the
 // webview asks for them (spanDetails), from the span list the model keeps on the host.
+// A run of sequential calls to the same target (the N+1 loop's 438 GetItem) is drawn as one group
+// row above its calls (groupRuns): the row is not a span, its calls are its children.
 import type { Span, SpanKind, Trace } from '../core/model';
 import type { Finding, TraceReport } from '../core/report';
 import type { AnalyzedTrace } from '../core/breakdown';
+import { THRESHOLDS } from '../core/thresholds';
 import { PROTOCOL_VERSION, SpanFlag } from '../protocol';
 import type {
+  CallGroupDetails,
   DetailsErrorMessage,
   DetailsMessage,
   RequestDetailsMessage,
@@ -33,11 +37,17 @@ export interface SnapshotOptions {
   restoreKey?: string;
 }
 
-/** A snapshot and, host-side only, the spans its rows stand for (`spans[i]` is row data `i`). */
+/**
+ * A snapshot and, host-side only, the spans its rows stand for (`spans[i]` is row data `i`). A
+ * group row stands for its calls (`groups`); its `spans` entry is the run's first call, which has
+ * the operation, the resource and the line of code of every call of the run.
+ */
 export interface WaterfallModel {
   snapshot: WaterfallSnapshot;
   spans: readonly Span[];
-  /** The details of span `index` (with the build's frame resolver), undefined out of range. */
+  /** The calls of each group row, by the row's index. */
+  groups: ReadonlyMap<number, readonly Span[]>;
+  /** The details of row `index` (with the build's frame resolver), undefined out of range. */
   details(index: number): SpanDetails | undefined;
 }
 
@@ -212,20 +222,29 @@ const KIND_CODE: Record<SpanKind, number> = {
   inferred: 9,
 };
 
+function flagsOf(span: Span): number {
+  return (
+    (span.isSegment ? SpanFlag.segment : 0) |
+    (span.inProgress ? SpanFlag.inProgress : 0) |
+    (span.fault ? SpanFlag.fault : 0) |
+    (span.error ? SpanFlag.error : 0) |
+    (span.throttle ? SpanFlag.throttle : 0)
+  );
+}
+
 class StyleTable {
   readonly list: SpanStyle[] = [];
   /** By origin (undefined apart), then by a number made of kind, namespace and flags. */
   private readonly byOrigin = new Map<string | undefined, Map<number, number>>();
 
   of(span: Span): number {
-    const flags =
-      (span.isSegment ? SpanFlag.segment : 0) |
-      (span.inProgress ? SpanFlag.inProgress : 0) |
-      (span.fault ? SpanFlag.fault : 0) |
-      (span.error ? SpanFlag.error : 0) |
-      (span.throttle ? SpanFlag.throttle : 0);
+    return this.ofFlags(span, flagsOf(span));
+  }
+
+  /** The style of `span` with other flags (a group row: its first call's, with the group's flags). */
+  ofFlags(span: Span, flags: number): number {
     const ns = span.namespace === undefined ? 0 : span.namespace === 'aws' ? 1 : 2;
-    const key = (KIND_CODE[span.kind] * 3 + ns) * 32 + flags;
+    const key = (KIND_CODE[span.kind] * 3 + ns) * 64 + flags;
     let index = this.byOrigin.get(span.origin);
     if (!index) {
       index = new Map();
@@ -245,14 +264,139 @@ class StyleTable {
 }
 
 /**
+ * The fewest calls that make a group row, and how far a call may start before the previous one
+ * ended and still count as after it: the `sequential-calls` finding's thresholds
+ * (core/thresholds.ts), so that the run a finding names is the run the waterfall groups.
+ */
+export const GROUP_MIN_CALLS = THRESHOLDS.sequentialMinCalls;
+const GROUP_TOLERANCE_MS = THRESHOLDS.sequentialOverlapToleranceMs;
+const NO_RUNS: readonly number[] = [];
+
+/** A call's operation as the findings name it: the AWS operation, or a remote call's HTTP method. */
+function operationOf(s: Span): string | undefined {
+  return s.aws?.operation ?? (s.namespace === 'remote' ? s.http?.method : undefined);
+}
+
+/** Whether the calls `a` and `b` go to the same target: name, namespace, operation, table and HTTP method alike. */
+function sameTarget(a: Span, b: Span): boolean {
+  return (
+    b.kind === 'downstream' &&
+    b.name === a.name &&
+    b.namespace === a.namespace &&
+    b.aws?.operation === a.aws?.operation &&
+    b.aws?.tableName === a.aws?.tableName &&
+    b.http?.method === a.http?.method
+  );
+}
+
+/**
+ * The runs of sequential calls among siblings in start order, as [from, to) index pairs: at least
+ * GROUP_MIN_CALLS consecutive downstream calls to the same target (sameTarget), none in
+ * progress, each starting no earlier than the previous one ended (less the tolerance). Calls
+ * that overlap (parallel) break a run, and so does any other sibling between two calls. One pass.
+ */
+export function groupRuns(kids: readonly Span[]): readonly number[] {
+  // Most spans have fewer children than a run (100 000 spans are leaves, mostly): no array for them.
+  if (kids.length < GROUP_MIN_CALLS) return NO_RUNS;
+  let runs: number[] | null = null;
+  let k = 0;
+  while (k < kids.length) {
+    const first = kids[k] as Span;
+    let j = k + 1;
+    if (first.kind === 'downstream' && first.endMs !== null) {
+      let prevEnd = first.endMs;
+      for (; j < kids.length; j++) {
+        const next = kids[j] as Span;
+        if (next.endMs === null || next.startMs < prevEnd - GROUP_TOLERANCE_MS || !sameTarget(first, next)) break;
+        prevEnd = next.endMs;
+      }
+      if (j - k >= GROUP_MIN_CALLS) (runs ??= []).push(k, j);
+    }
+    k = j;
+  }
+  return runs ?? NO_RUNS;
+}
+
+/** A group row's name, e.g. "DynamoDB GetItem × 438". */
+export function groupName(calls: readonly Span[]): string {
+  const first = calls[0] as Span;
+  const op = operationOf(first);
+  return `${first.name}${op ? ` ${op}` : ''} × ${calls.length}`;
+}
+
+/** A group row's muted text, e.g. "one after another · orders". */
+export function groupSubText(first: Span): string {
+  const table = first.aws?.tableName;
+  return table ? `one after another · ${table}` : 'one after another';
+}
+
+/** The id a group row has in the spans key and its details: its first call's, marked, with the count. */
+function groupId(calls: readonly Span[]): string {
+  return `group:${(calls[0] as Span).id}×${calls.length}`;
+}
+
+function ms(s: Span): number {
+  return s.endMs === null ? 0 : s.endMs - s.startMs;
+}
+
+/** A group row's details: what its calls add up to (the pane's "Calls" section). */
+export function groupDetails(calls: readonly Span[]): SpanDetails {
+  const first = calls[0] as Span;
+  const last = calls[calls.length - 1] as Span;
+  const durations = calls.map(ms);
+  let longest = 0;
+  let callsMs = 0;
+  let faults = 0;
+  let errors = 0;
+  let throttles = 0;
+  durations.forEach((d, k) => {
+    callsMs += d;
+    if (d > (durations[longest] as number)) longest = k;
+  });
+  for (const c of calls) {
+    if (c.fault) faults++;
+    if (c.error) errors++;
+    if (c.throttle) throttles++;
+  }
+  const sorted = [...durations].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const op = operationOf(first);
+  const group: CallGroupDetails = {
+    calls: calls.length,
+    target: op ? `${first.name} ${op}` : first.name,
+    callsMs,
+    spanMs: (last.endMs ?? last.startMs) - first.startMs,
+    medianMs: median,
+    longestMs: durations[longest] as number,
+    longestCall: longest + 1,
+    firstId: first.id,
+    lastId: last.id,
+    faults,
+    errors,
+    throttles,
+  };
+  if (op !== undefined) group.operation = op;
+  if (first.aws?.tableName !== undefined) group.resource = first.aws.tableName;
+  return { id: groupId(calls), source: first.source, group };
+}
+
+/**
  * Two 32-bit FNV-1a lanes over the ids in order: equal keys mean (but for a 1 in 2^64 chance)
  * the same spans in the same order, which is all the webview's persisted indices need.
  */
-function spansKeyOf(spans: readonly Span[]): string {
+function spansKeyOf(spans: readonly Span[], groups: ReadonlyMap<number, readonly Span[]>, groupRows: readonly number[]): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x9e3779b9;
-  for (const s of spans) {
-    const id = s.id;
+  // The group rows in order: the next one's index, so that other rows cost no lookup.
+  let g = 0;
+  let nextGroup = groupRows.length > 0 ? (groupRows[0] as number) : -1;
+  for (let i = 0; i < spans.length; i++) {
+    let id: string;
+    if (i === nextGroup) {
+      id = groupId(groups.get(i) as readonly Span[]);
+      nextGroup = ++g < groupRows.length ? (groupRows[g] as number) : -1;
+    } else id = (spans[i] as Span).id;
     for (let k = 0; k < id.length; k++) {
       const c = id.charCodeAt(k);
       a = Math.imul(a ^ c, 0x01000193);
@@ -266,9 +410,51 @@ function spansKeyOf(spans: readonly Span[]): string {
 }
 
 /**
+ * Each finding's rows: its spans' indices, where a span inside a group row (a call of the run or
+ * anything below one) is given as the outermost group row holding it, once. The outermost groups'
+ * row ranges come from the depths (a subtree is contiguous); each index is then a binary search.
+ */
+function findingRows(findings: readonly Finding[], wanted: ReadonlyMap<string, number>, groupRows: readonly number[], depth: readonly number[]): number[][] {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const g of groupRows) {
+    if (starts.length > 0 && g < (ends[ends.length - 1] as number)) continue; // inside the last outermost group
+    const d = depth[g] as number;
+    let e = g + 1;
+    while (e < depth.length && (depth[e] as number) > d) e++;
+    starts.push(g);
+    ends.push(e);
+  }
+  const rowOf = (i: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((starts[mid] as number) <= i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && i < (ends[hi] as number) ? (starts[hi] as number) : i;
+  };
+  return findings.map((f) => {
+    const rows: number[] = [];
+    const taken = new Set<number>();
+    for (const id of f.spanIds ?? []) {
+      const i = wanted.get(id) ?? -1;
+      if (i < 0) continue;
+      const row = starts.length > 0 ? rowOf(i) : i;
+      if (taken.has(row)) continue;
+      taken.add(row);
+      rows.push(row);
+    }
+    return rows;
+  });
+}
+
+/**
  * Builds the snapshot and the host's span list. Walks the trace tree iteratively (100 000 spans
  * may nest deeply), pre-order, siblings sorted by start time; spans not reachable from the roots
- * are appended as roots so nothing the engine parsed disappears from the picture.
+ * are appended as roots so nothing the engine parsed disappears from the picture. Each run of
+ * sequential calls (groupRuns) gets a group row in its first call's place, its calls below it.
  */
 export function buildWaterfall(trace: Trace, report: TraceReport, opts: SnapshotOptions = {}): WaterfallModel {
   let earliest = Infinity;
@@ -297,16 +483,72 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
   const wanted = new Map<string, number>();
   for (const f of report.findings) for (const id of f.spanIds ?? []) wanted.set(id, -1);
 
+  // Group rows by index, and their indices in order.
+  const groups = new Map<number, readonly Span[]>();
+  const groupRows: number[] = [];
+
   // The stack as two arrays (span, depth): no tuple per span. Children are pushed in reverse so
-  // they pop in start order.
+  // they pop in start order. A run of sequential calls goes on as its first call with the depth
+  // complemented (~depth < 0): popped, it writes the group row (its calls in `runs`) and pushes
+  // the calls one level deeper. Spans only on the stack, so the walk's hot loop stays monomorphic.
   const stack: Span[] = [];
   const depths: number[] = [];
+  const runs = new Map<Span, readonly Span[]>();
+  // Children enough for a run: those in runs go on as their first call (see above).
+  const pushChildren = (kids: readonly Span[], depth: number): void => {
+    const found = groupRuns(kids);
+    let r = found.length - 2;
+    for (let k = kids.length - 1; k >= 0; ) {
+      if (r >= 0 && k === (found[r + 1] as number) - 1) {
+        const from = found[r] as number;
+        const first = kids[from] as Span;
+        runs.set(first, kids.slice(from, k + 1));
+        stack.push(first);
+        depths.push(~depth);
+        k = from - 1;
+        r -= 2;
+      } else {
+        stack.push(kids[k] as Span);
+        depths.push(depth);
+        k--;
+      }
+    }
+  };
+  const writeGroup = (calls: readonly Span[], depth: number): void => {
+    const first = calls[0] as Span;
+    const last = calls[calls.length - 1] as Span;
+    let flags = SpanFlag.group;
+    for (const c of calls) flags |= flagsOf(c) & (SpanFlag.fault | SpanFlag.error | SpanFlag.throttle);
+    const index = order.length;
+    const start = first.startMs - origin;
+    const end = (last.endMs as number) - origin;
+    endMs = Math.max(endMs, end);
+    minStartMs = Math.min(minStartMs, start);
+    order.push(first);
+    groups.set(index, calls);
+    groupRows.push(index);
+    cols.depth.push(depth);
+    cols.name.push(strings.of(groupName(calls)));
+    cols.style.push(styles.ofFlags(first, flags));
+    cols.startMs.push(start);
+    cols.endMs.push(end);
+    cols.sub.push(strings.of(groupSubText(first)));
+    cols.search.push(strings.of(searchText(first)));
+    for (let k = calls.length - 1; k >= 0; k--) {
+      stack.push(calls[k] as Span);
+      depths.push(depth + 1);
+    }
+  };
   const visit = (root: Span): void => {
     stack.push(root);
     depths.push(0);
     while (stack.length > 0) {
       const span = stack.pop() as Span;
       const depth = depths.pop() as number;
+      if (depth < 0) {
+        writeGroup(runs.get(span) as readonly Span[], ~depth);
+        continue;
+      }
       if (seen.has(span)) continue;
       seen.add(span);
       const index = order.length;
@@ -330,10 +572,13 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
       }
       if (wanted.size > 0 && wanted.has(span.id)) wanted.set(span.id, index);
       const kids = inStartOrder(span.children);
-      for (let k = kids.length - 1; k >= 0; k--) {
-        stack.push(kids[k] as Span);
-        depths.push(depth + 1);
-      }
+      if (kids.length < GROUP_MIN_CALLS) {
+        // Too few children for a run (most spans): pushed as they are.
+        for (let k = kids.length - 1; k >= 0; k--) {
+          stack.push(kids[k] as Span);
+          depths.push(depth + 1);
+        }
+      } else pushChildren(kids, depth + 1);
     }
   };
 
@@ -351,21 +596,23 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
     endMs,
     minStartMs,
     spans: cols,
-    spansKey: spansKeyOf(order),
+    spansKey: spansKeyOf(order, groups, groupRows),
     report,
-    findingSpans: report.findings.map((f) =>
-      (f.spanIds ?? []).map((id) => wanted.get(id) ?? -1).filter((i) => i >= 0),
-    ),
+    findingSpans: findingRows(report.findings, wanted, groupRows, cols.depth),
     traces: [...list.values()],
   };
+  if (groupRows.length > 0) snapshot.groupRows = groupRows;
   if (opts.restoreKey !== undefined) snapshot.restoreKey = opts.restoreKey;
   const resolve: Pick<SnapshotOptions, 'resolveFrame'> = opts.resolveFrame ? { resolveFrame: opts.resolveFrame } : {};
   return {
     snapshot,
     spans: order,
+    groups,
     details: (index) => {
       const span = Number.isInteger(index) ? order[index] : undefined;
-      return span ? spanDetails(span, resolve) : undefined;
+      if (!span) return undefined;
+      const calls = groups.size > 0 ? groups.get(index) : undefined;
+      return calls ? groupDetails(calls) : spanDetails(span, resolve);
     },
   };
 }

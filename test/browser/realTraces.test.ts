@@ -161,8 +161,83 @@ test('100 000 spans through the engine: parsed, analyzed, drawn with a few dozen
   const { page } = await openWaterfall(browser, snap, { height: 820 });
   try {
     assert.ok((await page.locator('.tl-row').count()) < 80);
-    assert.equal(await page.locator('.tl-filter-count').textContent(), `${snap.spans.count} spans`);
+    // The 33 334 calls run one after another: one group row (not a span, so not counted), collapsed.
+    assert.equal(snap.groupRows?.length, 1);
+    assert.equal(await page.locator('.tl-filter-count').textContent(), `${snap.spans.count - 1} spans`);
+    assert.equal(await page.locator('.tl-row:not([hidden]) .tl-label', { hasText: 'DynamoDB GetItem × 33334' }).count(), 1);
     await page.screenshot({ path: 'test-results/waterfall-real-big-dark.png' });
+  } finally {
+    await page.close();
+  }
+});
+
+test('the built 504 with 380 sequential GetItem: about ten rows, the run one group row that opens, highlights and filters', async () => {
+  const path = 'test/fixtures/xray/built_rest_504_lambda_runs_on.json';
+  const model = modelsOf(readFileSync(path, 'utf8'), path)[0]!;
+  const snap = model.snapshot;
+  const group = indexOf(snap, 'DynamoDB GetItem × 380');
+  assert.deepEqual(snap.groupRows, [group]);
+  const { page, violations } = await openWaterfall(browser, model);
+  const labels = (): Promise<string[]> => page.locator('.tl-row:not([hidden]) .tl-label').allTextContents();
+  const row = page.locator(`.tl-row[data-index="${group}"]`);
+  try {
+    // The stage, the gateway's Lambda call, the Lambda service and function segments, Initialization,
+    // Invocation, the group, Overhead: 8 rows for 387 spans.
+    assert.deepEqual(await labels(), [
+      'orders-api/prod',
+      'Lambda',
+      'orders-api-prod-createReport',
+      'orders-api-prod-createReport',
+      'Initialization',
+      'Invocation',
+      'DynamoDB GetItem × 380',
+      'Overhead',
+    ]);
+    assert.equal(await page.locator('.tl-filter-count').textContent(), '387 spans');
+    assert.equal(await row.locator('.tl-sub').textContent(), 'one after another · orders');
+    assert.equal(await row.getAttribute('aria-expanded'), 'false');
+    // 380 calls of 80 ms from 2 300 ms: 30 400 ms, 105 % of 29 000; ending at 32 700, 3 688 ms after the cut at 29 012.
+    assert.match((await row.getAttribute('aria-label')) ?? '', /^DynamoDB GetItem × 380, one after another, orders, 30\.4 s, 105 % of budget, 3\.69 s of it after the cut/);
+    assert.equal(await row.locator('.tl-bar-label').textContent(), '30.4 s · 105 %');
+
+    // Selected, its details sum the calls; → opens it to its 380 calls, Enter closes and opens it.
+    await row.click();
+    await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-details')?.getAttribute('aria-busy') === 'false');
+    const details = (await page.locator('.tl-details').textContent()) ?? '';
+    assert.ok(details.includes('380 DynamoDB GetItem, one after another'), details);
+    assert.ok(details.includes('Median call80 ms') && details.includes('Time in calls30.4 s'), details);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await row.getAttribute('aria-expanded'), 'true');
+    assert.equal(await page.locator('.tl-scroll').getAttribute('aria-rowcount'), String(8 + 380));
+    assert.equal((await labels()).filter((l) => l === 'DynamoDB').length > 10, true);
+    await page.keyboard.press('Enter');
+    assert.equal(await row.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.locator('.tl-scroll').getAttribute('aria-rowcount'), '8');
+    await page.keyboard.press('Enter');
+    assert.equal(await row.getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await row.getAttribute('aria-expanded'), 'false');
+
+    // The sequential-calls finding highlights the group row and leaves it closed.
+    const seq = snap.report.findings.findIndex((f) => f.id === 'sequential-calls');
+    await page.locator('.tl-finding').nth(seq).click();
+    const highlighted = await page.evaluate(() => Array.from((globalThis as unknown as WinLike).document.querySelectorAll('.tl-row.highlight')).map((r: ElLike) => Number(r.dataset['index'])));
+    assert.deepEqual(highlighted, [group]);
+    assert.equal(await row.getAttribute('aria-expanded'), 'false');
+    assert.match((await page.locator('#tl-live').textContent()) ?? '', /; 1 group of sequential calls highlighted/);
+    await page.screenshot({ path: 'test-results/waterfall-grouped.png' });
+    await page.locator('.tl-finding').nth(seq).click();
+
+    // The filter: "GetItem" shows the group (its operation) with the calls and their ancestors (the
+    // stage, the Lambda call, the two function segments and the Invocation): 5 + 380 spans, and the group.
+    await page.locator('.tl-filter').fill('GetItem');
+    await page.waitForFunction(() => (globalThis as unknown as WinLike).document.querySelector('.tl-filter-count')?.textContent === '385 of 387 spans');
+    assert.equal(await row.isVisible(), true);
+    assert.match((await row.getAttribute('class')) ?? '', /\bmatch\b/);
+    await page.locator('.tl-filter').fill('Overhead');
+    await page.waitForFunction(() => /^\d of 387 spans$/.test((globalThis as unknown as WinLike).document.querySelector('.tl-filter-count')?.textContent ?? ''));
+    assert.equal(await page.locator(`.tl-row[data-index="${group}"]:not([hidden])`).count(), 0);
+    assert.deepEqual(await violations(), []);
   } finally {
     await page.close();
   }

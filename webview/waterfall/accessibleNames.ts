@@ -34,12 +34,15 @@ export function flagWords(flags: number, kind: string): string[] {
 
 /**
  * A span row's accessible name, e.g. "DynamoDB Query, orders, 18.0 s, 62 % of budget" or
- * "SQS SendMessage, 3.05 s, 11 % of budget, after the cut": the name and what follows it, the
+ * "SQS SendMessage, 3.05 s, 11 % of budget, after the cut" or, for a group row, "DynamoDB GetItem
+ * × 438, one after another, orders, 34.2 s, 118 % of budget": the name and what follows it, the
  * duration and its share of the budget (as the bar's label), how much of it ran after the cut
  * (the hatching: all of it, or the part), the flags, and whether the shown finding is about it.
  */
 export function spanAccessibleName(s: SpanNameInput): string {
-  const parts = [s.sub ? `${s.name} ${s.sub.split(' · ').join(', ')}` : s.name];
+  // A group row's name ends in its count ("DynamoDB GetItem × 438"): what follows is a part of its own.
+  const group = (s.flags & SpanFlag.group) !== 0;
+  const parts = [s.sub ? `${s.name}${group ? ',' : ''} ${s.sub.split(' · ').join(', ')}` : s.name];
   if (s.endMs === null) {
     parts.push('in progress');
   } else {
@@ -51,7 +54,8 @@ export function spanAccessibleName(s: SpanNameInput): string {
   if (s.cutAtMs !== null && s.endMs !== null && s.endMs > s.cutAtMs) {
     parts.push(s.startMs >= s.cutAtMs ? 'after the cut' : `${formatMs(s.endMs - s.cutAtMs)} of it after the cut`);
   }
-  parts.push(...flagWords(s.flags, s.kind));
+  // On a group row the flags are its calls': "5xx fault among the calls".
+  parts.push(...flagWords(s.flags, s.kind).map((w) => (group ? `${w} among the calls` : w)));
   if (s.highlighted) parts.push('in the finding shown');
   return parts.join(', ');
 }
@@ -82,17 +86,24 @@ function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** What the live region says when a trace has loaded, e.g. "Trace 1-…: 148 spans, 3 findings". */
-export function loadAnnouncement(traceId: string, spanCount: number, findingCount: number): string {
-  return `Trace ${traceId}: ${count(spanCount, 'span', 'spans')}, ${findingCount === 0 ? 'no findings' : count(findingCount, 'finding', 'findings')}`;
+const GROUP_WORDS: [string, string] = ['group of sequential calls', 'groups of sequential calls'];
+
+/**
+ * What the live region says when a trace has loaded, e.g. "Trace 1-…: 148 spans, 3 findings" or,
+ * with group rows (which are not spans), "Trace 1-…: 387 spans, 1 group of sequential calls, 4 findings".
+ */
+export function loadAnnouncement(traceId: string, spanCount: number, findingCount: number, groupCount = 0): string {
+  const groups = groupCount > 0 ? `, ${count(groupCount, ...GROUP_WORDS)}` : '';
+  return `Trace ${traceId}: ${count(spanCount, 'span', 'spans')}${groups}, ${findingCount === 0 ? 'no findings' : count(findingCount, 'finding', 'findings')}`;
 }
 
 /**
- * What the live region says when a finding is shown (its place, title and how many spans it
- * highlights) or cleared.
+ * What the live region says when a finding is shown (its place, title and how many spans and
+ * group rows it highlights) or cleared.
  */
-export function findingAnnouncement(f: Pick<Finding, 'title'> | null, index: number, total: number, highlighted: number): string {
+export function findingAnnouncement(f: Pick<Finding, 'title'> | null, index: number, total: number, highlighted: number, groups = 0): string {
   if (!f) return 'Finding cleared: no spans highlighted';
-  const spans = highlighted === 0 ? 'no spans in this trace' : `${count(highlighted, 'span', 'spans')} highlighted`;
+  const parts = [highlighted > 0 || groups === 0 ? count(highlighted, 'span', 'spans') : '', groups > 0 ? count(groups, ...GROUP_WORDS) : ''].filter(Boolean);
+  const spans = highlighted === 0 && groups === 0 ? 'no spans in this trace' : `${parts.join(' and ')} highlighted`;
   return `Finding ${index + 1} of ${total}: ${f.title}; ${spans}`;
 }

@@ -140,7 +140,7 @@ export class WaterfallApp {
     }
     this.spans = new SpanTable(snap.spans);
     this.domain = traceDomain(snap.minStartMs, snap.endMs, snap.report.budgetMs, snap.report.cutAtMs);
-    this.state.open(snap.traceId, snap.spansKey, this.spans.count, snap.restoreKey);
+    this.state.open(snap.traceId, snap.spansKey, this.spans.count, snap.restoreKey, snap.groupRows);
     this.toolbar.filterInput.value = this.state.ui.filter;
     // Everything but the rows first, so that one layout (in measure) serves the axis and rows.
     this.renderTop();
@@ -149,7 +149,7 @@ export class WaterfallApp {
     this.list.setOverscan(false);
     this.recomputeRows();
     this.state.save();
-    this.announce(loadAnnouncement(snap.traceId, this.spans.count, snap.report.findings.length));
+    this.announce(loadAnnouncement(snap.traceId, this.spanCount(), snap.report.findings.length, snap.groupRows?.length ?? 0));
     if (hadFocus && document.activeElement === document.body) this.focusSpans();
     // The rows beyond the viewport only matter once scrolling starts: after the first paint.
     requestAnimationFrame(() => setTimeout(() => this.list.setOverscan(true), 0));
@@ -245,6 +245,18 @@ export class WaterfallApp {
     live.textContent = live.textContent === text ? `${text}\u00a0` : text;
   }
 
+  /** The trace's spans: its rows but the group rows, which only gather calls. */
+  private spanCount(): number {
+    return (this.spans?.count ?? 0) - (this.snap?.groupRows?.length ?? 0);
+  }
+
+  /** The spans among the rows shown now (group rows shown are not spans). */
+  private shownSpans(): number {
+    let groups = 0;
+    for (const g of this.snap?.groupRows ?? []) if (this.order.rowOf(g) >= 0) groups++;
+    return this.order.count - groups;
+  }
+
   /** The rows changed (collapse, filter, a new trace): one pass over the spans, then a render. */
   private recomputeRows(): void {
     const spans = this.spans;
@@ -253,7 +265,7 @@ export class WaterfallApp {
     this.order = RowOrder.of(spans, this.state.collapsed, ui.filter);
     this.list.setCount(this.order.count);
     this.list.element.setAttribute('aria-rowcount', String(this.order.count));
-    this.toolbar.filterCount.textContent = ui.filter ? `${this.order.count} of ${spans.count} spans` : `${spans.count} spans`;
+    this.toolbar.filterCount.textContent = ui.filter ? `${this.shownSpans()} of ${this.spanCount()} spans` : `${this.spanCount()} spans`;
     this.measure();
     this.renderAll();
   }
@@ -441,7 +453,7 @@ export class WaterfallApp {
     this.recomputeRows();
     this.state.save();
     if (this.spans && this.state.ui.filter !== was) {
-      this.announce(this.state.ui.filter ? `${this.order.count} of ${this.spans.count} spans shown` : `Filter cleared: ${this.spans.count} spans`);
+      this.announce(this.state.ui.filter ? `${this.shownSpans()} of ${this.spanCount()} spans shown` : `Filter cleared: ${this.spanCount()} spans`);
     }
   }
 
@@ -502,6 +514,8 @@ export class WaterfallApp {
       document.getElementById(rowId(state.selected))?.scrollIntoView({ block: 'nearest' });
       this.page.detailsHost.scrollIntoView({ block: 'nearest' });
     }
-    this.announce(findingAnnouncement(shown ? f : null, index, snap.report.findings.length, state.highlighted.size));
+    let groups = 0;
+    for (const i of state.highlighted) if (spans.isGroup(i)) groups++;
+    this.announce(findingAnnouncement(shown ? f : null, index, snap.report.findings.length, state.highlighted.size - groups, groups));
   }
 }

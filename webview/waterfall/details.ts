@@ -1,5 +1,6 @@
 // The details pane of the selected span: timing, http, aws (operation, table, retries),
-// annotations, metadata, and the cause with its exception stacks. Frames the host found in the
+// annotations, metadata, and the cause with its exception stacks; of a group row, what its calls
+// add up to (count, time, median, longest, flags). Frames the host found in the
 // workspace (`file` set) are link-buttons that ask the host to open the file at the line;
 // nothing from the trace ever becomes an href or markup.
 // The row data (name, timing, kind, flags) is at hand; the rest comes from the host on selection
@@ -8,7 +9,7 @@ import { FUNCTION_SPAN_KINDS, SpanFlag } from '../../src/protocol';
 import type { SnapshotFrame, SpanDetails } from '../../src/protocol';
 import { append, el, linkButton } from './dom';
 import { formatMs, formatShare, formatValue } from './format';
-import { titleWithKey } from './keys';
+import { bindingOf, keyLabel, titleWithKey } from './keys';
 import type { SpanSummary } from './spans';
 
 
@@ -82,21 +83,44 @@ export function renderDetails(
     .join(', ');
   append(root, el('h2', 'tl-h2 tl-detail-title', span.name));
   const afterCut = cutAtMs !== null && span.endMs !== null && span.endMs > cutAtMs ? span.endMs - Math.max(cutAtMs, span.startMs) : 0;
+  // A group row is no span: its flags, id and source are its calls', which its own section counts and names.
+  const isGroup = (f & SpanFlag.group) !== 0;
   append(
     root,
     section('Timing', [
       ['Start', `${formatMs(span.startMs)} after the entry start`],
       ['Duration', dur === null ? 'in progress (no end time)' : `${formatMs(dur)}${budgetMs ? ` · ${formatShare(dur, budgetMs)} of budget` : ''}`],
       ['After the cut', afterCut > 0 ? `${formatMs(afterCut)} nobody waited for` : undefined],
-      ['Kind', `${kind}${origin ? ` · ${origin}` : ''}${namespace ? ` · ${namespace}` : ''}`],
-      ['Flags', flags],
-      ['Id', details?.id],
+      ['Kind', `${isGroup ? 'calls one after another' : kind}${origin ? ` · ${origin}` : ''}${namespace ? ` · ${namespace}` : ''}`],
+      ['Flags', isGroup ? undefined : flags],
+      ['Id', isGroup ? undefined : details?.id],
       ['Resource', details?.resourceArn],
-      ['Source', details?.source],
+      ['Source', isGroup ? undefined : details?.source],
     ]),
   );
   if (error) append(root, el('p', 'tl-details-error', `The rest of this span’s details could not be loaded: ${error}`));
   if (!details) return root;
+  const g = details.group;
+  if (g) {
+    const of = (n: number): string | undefined => (n > 0 ? `${n} of ${g.calls}` : undefined);
+    append(
+      root,
+      section('Calls', [
+        ['Calls', `${g.calls} ${g.target}, one after another`],
+        ['Table', g.resource],
+        ['Time in calls', `${formatMs(g.callsMs)}${budgetMs ? ` · ${formatShare(g.callsMs, budgetMs)} of budget` : ''}`],
+        ['Between calls', g.spanMs > g.callsMs ? formatMs(g.spanMs - g.callsMs) : undefined],
+        ['Median call', formatMs(g.medianMs)],
+        ['Longest call', `${formatMs(g.longestMs)} (call ${g.longestCall} of ${g.calls})`],
+        ['Faults (5xx)', of(g.faults)],
+        ['Errors (4xx)', of(g.errors)],
+        ['Throttled (429)', of(g.throttles)],
+        ['First call', g.firstId],
+        ['Last call', g.lastId],
+      ]),
+      el('p', 'tl-muted', `Expand the row (${keyLabel(bindingOf('expandOrChild').keys[0] as string)} or ${keyLabel(bindingOf('toggle').keys[0] as string)}) to see each call.`),
+    );
+  }
   const site = details.callSite;
   if (site && site.line >= 1) {
     const where = `${site.file.split(/[\\/]/).pop() ?? site.file}:${site.line}`;

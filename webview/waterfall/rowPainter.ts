@@ -107,6 +107,7 @@ export function paintRow(r: RowSlot, i: number, row: number, c: PaintContext): v
     (c.highlighted.has(i) ? ' highlight' : '') +
     (matchesFilter(spans, i, c.filter) ? ' match' : '') +
     (flagged ? ' flagged' : '') +
+    (style.flags & SpanFlag.group ? ' group' : '') +
     (cut !== null && endMs !== null && endMs > cut ? ' past-cut' : '');
   if (was['cls'] !== cls) root.className = was['cls'] = cls;
   const index = String(i);
@@ -161,7 +162,7 @@ export function paintRow(r: RowSlot, i: number, row: number, c: PaintContext): v
 
   const b = layoutBar(startMs, endMs, c.pos, c.budgetMs, cut, c.traceEndMs);
   // The bar clips (to its rounded corners) only when it holds the hatching: a clip per bar costs paint.
-  const barCls = `tl-bar role-${style.role}${style.flags & SpanFlag.inProgress ? ' in-progress' : ''}${flagged ? ' flagged' : ''}${b.hatched ? ' hatched' : ''}`;
+  const barCls = `tl-bar role-${style.role}${style.flags & SpanFlag.inProgress ? ' in-progress' : ''}${style.flags & SpanFlag.group ? ' group' : ''}${flagged ? ' flagged' : ''}${b.hatched ? ' hatched' : ''}`;
   if (was['barCls'] !== barCls) r.bar.className = was['barCls'] = barCls;
   const left = `${b.left * 100}%`;
   if (was['left'] !== left) r.bar.style.left = was['left'] = left;

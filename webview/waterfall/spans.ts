@@ -85,6 +85,11 @@ export class SpanTable {
     return this.flags(i) & SpanFlag.inProgress ? null : (this.cols.endMs[i] as number);
   }
 
+  /** Whether row `i` is a group row (a run of sequential calls, not a span). */
+  isGroup(i: number): boolean {
+    return (this.flags(i) & SpanFlag.group) !== 0;
+  }
+
   sub(i: number): string {
     return this.cols.strings[this.cols.sub[i] as number] as string;
   }

@@ -66,15 +66,16 @@ export class UiState {
 
   /**
    * Shows a trace with its saved UI. Indices were saved against particular spans: for other
-   * spans (the trace changed) only the view and the filter still mean the same.
+   * spans (the trace changed) only the view and the filter still mean the same, and the rows start
+   * with `collapsedAtFirst` collapsed (the group rows: a run of 438 calls is one row until opened).
    */
-  open(traceId: string, spansKey: string, spanCount: number, restoreKey: string | undefined): void {
+  open(traceId: string, spansKey: string, spanCount: number, restoreKey: string | undefined, collapsedAtFirst: readonly number[] = []): void {
     this.keep();
     const saved = this.persisted.perTrace[traceId];
     const same = saved !== undefined && saved.spansKey !== '' && saved.spansKey === spansKey;
     const valid = (i: number): boolean => Number.isInteger(i) && i >= 0 && i < spanCount;
     this.ui = saved ? { ...saved, collapsed: [...saved.collapsed] } : defaultUi();
-    this.collapsed = new Set(same ? this.ui.collapsed.filter(valid) : []);
+    this.collapsed = new Set(same ? this.ui.collapsed.filter(valid) : collapsedAtFirst.filter(valid));
     this.selected = same && this.ui.selected !== null && valid(this.ui.selected) ? this.ui.selected : -1;
     this.highlighted.clear();
     this.activeFinding = null;

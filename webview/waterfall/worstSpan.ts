@@ -11,7 +11,9 @@ import type { SpanTable } from './spans';
  * another service's segments hang under it (the gateway's Lambda call holds the function); any
  * other span when its children, if any, are all inferred. So a DynamoDB call is one piece with
  * its table's inferred segment and its own steps; the function segment and the Invocation hold
- * other work and are not pieces; an inferred span is not one itself, its call is.
+ * other work and are not pieces; an inferred span is not one itself, its call is. A group row (a
+ * run of sequential calls) holds only calls, so it is one piece too, as long as the run: a finding
+ * about the run names the group row (the host maps its calls to it), and the group is picked.
  * 1. Of the pieces some finding names: the longest.
  * 2. Else of all pieces: the longest.
  * 3. Else the longest span below a root; else the first span.
