@@ -136,10 +136,23 @@ async function main(): Promise<void> {
         const interact = await page.evaluate(async () => {
           const w = globalThis as unknown as WinLike;
           const frame = (): Promise<void> => new Promise((res) => w.requestAnimationFrame(() => setTimeout(res, 0)));
-          const twisty = (): { click(): void } =>
-            w.document.querySelector('.tl-row[data-index="2"] .tl-twisty') as unknown as { click(): void };
+          // A click as a mouse makes it: pointer down first, so the focus it gives the list is the
+          // pointer's (a focus without one is the keyboard's arrival, which selects the worst span
+          // and scrolls to it).
+          const twisty = (): { click(): void } => {
+            const t = w.document.querySelector('.tl-row[data-index="2"] .tl-twisty') as unknown as { click(): void; dispatchEvent(e: unknown): boolean };
+            const Ev = (globalThis as unknown as { PointerEvent: new (t: string, o: unknown) => unknown }).PointerEvent;
+            return {
+              click: () => {
+                t.dispatchEvent(new Ev('pointerdown', { bubbles: true }));
+                t.click();
+                t.dispatchEvent(new Ev('pointerup', { bubbles: true }));
+              },
+            };
+          };
           (w.document.querySelector('.tl-scroll') as unknown as { scrollTop: number }).scrollTop = 0;
           await frame();
+
           let t = w.performance.now();
           twisty().click();
           await frame();
