@@ -14,6 +14,7 @@ import { AwsSourceError, isCancellation, type AwsErrorCode } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
 import { routeIdKey, routeMatches } from '../core/endpoints';
 import type { Architecture } from '../core/pricing';
+import type { WhatIfOptions } from '../core/whatIf';
 import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
 import { filterEvents, functionLogGroup, MAX_DOWNLOADED_EVENTS, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
@@ -30,6 +31,8 @@ export interface Trace504Request {
   maxTraces?: number;
   /** A budget given by the user: wins over the account's. */
   budgetOverrideMs?: number;
+  /** The what-if's assumptions (`--headroom`, `--concurrency`, `--downstream-timeout-ms`). */
+  whatIf?: WhatIfOptions;
   /** A price per GB-second given by the user (`--gb-second-usd`, timeoutLens.pricing.gbSecondUsd): wins over the table's. */
   gbSecondUsd?: number;
   /** The access-log field that names a client for retries after 504s (default: sourceIp + userAgent). */
@@ -485,6 +488,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     }
     const region = clients.connection.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     return {
+      ...(req.whatIf ? { whatIf: req.whatIf } : {}),
       // The what-if's memory fix needs each function's memory size.
       ...(Object.keys(memoryMb).length ? { functionMemoryMb: memoryMb } : {}),
       // The per-day rates scale the window the logs are read for.

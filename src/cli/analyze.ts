@@ -12,6 +12,7 @@ import { terminalSafe, terminalSafeJson } from '../core/terminalText';
 import { SEVERITY_RANK, type Finding, type Report, type Severity } from '../core/report';
 import { templateFindings, templateProblems } from '../code/templateFindings';
 import { unreadable } from './paths';
+import { whatIfOptionsOf } from './whatIfFlags';
 import { ANALYZE, ExitCode, parseCommand, usage, usageError } from './usage';
 
 const SEVERITIES = Object.keys(SEVERITY_RANK) as Severity[];
@@ -59,6 +60,8 @@ export async function run(args: string[]): Promise<number> {
   const retryWindowS = Number(windowArg);
   if (!(Number.isFinite(retryWindowS) && retryWindowS > 0)) return usageError(ANALYZE, `--retry-window takes a positive number of seconds (got ${windowArg})`, false);
   const retryClientField = parsed.string('retry-client-field');
+  const whatIf = whatIfOptionsOf((name) => parsed.string(name));
+  if ('error' in whatIf) return usageError(ANALYZE, whatIf.error, false);
   // A mistyped path in CI must not pass as "no findings": every path is checked before reading.
   let missing = 0;
   for (const p of positionals) {
@@ -81,6 +84,7 @@ export async function run(args: string[]): Promise<number> {
     ...(Object.keys(functionTimeouts).length ? { functionTimeouts } : {}),
     ...(gbSecondUsd !== undefined ? { pricing: { gbSecondUsd } } : {}),
     retryWindowMs: retryWindowS * 1000,
+    whatIf,
   });
   report.findings.push(...templateFindings(inputs.templates));
   report.errors.push(...templateProblems(inputs.templates));

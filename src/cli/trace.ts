@@ -7,6 +7,7 @@ import { terminalSafe, terminalSafeJson } from '../core/terminalText';
 import { AwsClients, type Connection, type SendOptions } from '../aws/clients';
 import { AwsSourceError, isCancellation } from '../aws/errors';
 import { trace504 } from '../aws/trace504';
+import { whatIfOptionsOf } from './whatIfFlags';
 import { ExitCode, parseCommand, TRACE, usage, usageError } from './usage';
 
 export function parseDuration(s: string): number | undefined {
@@ -83,6 +84,8 @@ export async function run(args: string[]): Promise<number> {
   const gbSecondUsd = priceArg !== undefined ? Number(priceArg) : undefined;
   if (gbSecondUsd !== undefined && !(Number.isFinite(gbSecondUsd) && gbSecondUsd >= 0 && priceArg!.trim() !== '')) return usageError(TRACE, `--gb-second-usd takes a price in USD, 0 or more (got ${priceArg})`, false);
   const retryClientField = parsed.string('retry-client-field');
+  const whatIf = whatIfOptionsOf((name) => parsed.string(name));
+  if ('error' in whatIf) return usageError(TRACE, whatIf.error, false);
   const endpoint = parsed.string('endpoint');
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) return usageError(TRACE, `--endpoint takes a URL such as http://127.0.0.1:4566 (got ${endpoint})`, false);
   const sample = parsed.boolean('sample');
@@ -135,6 +138,7 @@ export async function run(args: string[]): Promise<number> {
       ...(budget ? { budgetOverrideMs: budget } : {}),
       ...(gbSecondUsd !== undefined ? { gbSecondUsd } : {}),
       ...(retryClientField ? { retryClientField } : {}),
+      whatIf,
       signal: ac.signal,
       onProgress: progress,
     });

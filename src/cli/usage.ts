@@ -49,6 +49,13 @@ export interface CommandSpec {
   exitStatus: Array<[number, string]>;
 }
 
+/** The what-if's assumptions (analyze and trace; parsed by whatIfFlags.ts). */
+const WHAT_IF_FLAGS: Flag[] = [
+  { name: 'headroom', type: 'string', value: 'PERCENT', default: '20', help: 'what-if: a fix is enough when it leaves this share of the budget free' },
+  { name: 'concurrency', type: 'string', value: 'N', help: 'what-if: at most N calls of a sequential group at once when run concurrently (default: no limit)' },
+  { name: 'downstream-timeout-ms', type: 'string', value: 'N', help: "what-if: cap slow downstream calls at N ms (default: each target's p50 over the report's traces)" },
+];
+
 const HELP: Flag = { name: 'help', short: 'h', type: 'boolean', help: 'print this help and exit' };
 
 const INTERNAL: [number, string] = [ExitCode.internal, 'an unexpected error: a bug in timeout-lens (please report it with the message)'];
@@ -70,6 +77,7 @@ export const ANALYZE: CommandSpec = {
     { name: 'gb-second-usd', type: 'string', value: 'USD', help: "price of Lambda duration per GB-second for the cost of work after the cut (default: the public list price for the function's architecture and Region; x86_64 and us-east-1 assumed when the input does not say)" },
     { name: 'retry-window', type: 'string', value: 'SECONDS', default: '60', help: 'a call of the same client and route this soon after a 504 was answered counts as a retry' },
     { name: 'retry-client-field', type: 'string', value: 'NAME', help: 'the access-log field that names a client (e.g. apiKeyId), instead of sourceIp + userAgent' },
+    ...WHAT_IF_FLAGS,
     HELP,
   ],
   exitStatus: [
@@ -97,6 +105,7 @@ export const TRACE: CommandSpec = {
     { name: 'budget-ms', type: 'string', value: 'N', help: "integration budget to use instead of the account's" },
     { name: 'gb-second-usd', type: 'string', value: 'USD', help: "price of Lambda duration per GB-second for the cost of work after the cut (default: the public list price for the function's architecture and the Region)" },
     { name: 'retry-client-field', type: 'string', value: 'NAME', help: 'the access-log field that names a client (e.g. apiKeyId), instead of sourceIp + userAgent' },
+    ...WHAT_IF_FLAGS,
     { name: 'profile', type: 'string', value: 'NAME', help: "AWS profile (default: AWS_PROFILE, else the AWS CLI's default credential chain)" },
     { name: 'region', type: 'string', value: 'REGION', help: "AWS Region (default: AWS_REGION, then the profile's Region, then us-east-1)" },
     { name: 'endpoint', type: 'string', value: 'URL', help: 'an AWS-compatible endpoint for every service (LocalStack, a VPC endpoint, the sample account)' },

@@ -10,7 +10,9 @@ import { parseTraceText } from '../../../src/ingest/xray';
 import { analyze, type AnalyzeOptions } from '../../../src/core/analyze';
 import { traceWhatIf } from '../../../src/core/whatIf';
 import type { AccessLogRecord } from '../../../src/core/model';
-import type { TraceWhatIf, WhatIfFix } from '../../../src/core/report';
+import type { Report, TraceWhatIf, WhatIfFix } from '../../../src/core/report';
+import { join } from 'node:path';
+import { runCli } from '../cli/runCli';
 import { renderTextReport } from '../../../src/core/textReport';
 import { apiTrace, batchGetTraces, type BuiltTrace, type SubOpts } from '../../builders/traceBuilder';
 
@@ -197,4 +199,28 @@ test('a route’s p99 after each kind of fix, over its traced requests', () => {
   assert.equal(p99['queue-202'], 1_054);
   assert.equal(e.whatIf.limitMs, 4_800);
   assert.ok(e.whatIf.fixes.every((f) => f.fits === f.p99Ms <= 4_800));
+});
+
+test('the CLI flags reach the predictions: headroom, concurrency and a downstream timeout, and bad values are refused', async () => {
+  const file = join('test', 'fixtures', 'xray', 'built_rest_504_lambda_runs_on.json');
+  const run = async (...flags: string[]): Promise<Report> => {
+    const r = await runCli(['analyze', file, '--json', ...flags]);
+    assert.equal(r.code, 0, r.err);
+    return JSON.parse(r.out) as Report;
+  };
+  // 50 % headroom: the limit is 29 000 × 0.5 = 14 500 ms.
+  const half = (await run('--headroom', '50')).traces[0]!.whatIf!;
+  assert.equal(half.headroom, 0.5);
+  assert.equal(half.limitMs, 14_500);
+  // 380 calls at most 100 at once: ⌈380/100⌉ = 4 waves, each costing the longest call.
+  const waves = (await run('--concurrency', '100')).traces[0]!.whatIf!.fixes.find((f) => f.kind === 'concurrent-calls')!;
+  assert.match(waves.rule, /⌈380\/100⌉ = 4 waves/);
+  // A 50 ms timeout on every call: each GetItem (80 ms) is cut there.
+  const capped = (await run('--downstream-timeout-ms', '50')).traces[0]!.whatIf!.fixes.find((f) => f.kind === 'cap-downstream')!;
+  assert.match(capped.title, /at 50 ms/);
+  for (const [flag, value] of [['--headroom', '100'], ['--concurrency', '0'], ['--downstream-timeout-ms', 'soon']] as const) {
+    const r = await runCli(['analyze', file, flag, value]);
+    assert.equal(r.code, 2, `${flag} ${value}`);
+    assert.match(r.err, new RegExp(flag));
+  }
 });
