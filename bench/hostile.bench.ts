@@ -16,6 +16,7 @@ import { readInputs } from '../src/ingest/files';
 import { analyze } from '../src/core/analyze';
 import { renderTextReport } from '../src/core/textReport';
 import { apiTrace, sequential } from '../test/builders/traceBuilder';
+import { gateway, hex, markedTraceDocs, nested, sentApart, T0, TID } from '../test/builders/hostileTraces';
 
 const collect = globalThis.gc;
 if (!collect) throw new Error('run with node --expose-gc (npm run bench -- hostile)');
@@ -138,36 +139,12 @@ async function run<T, R>(label: string, key: string | undefined, make: () => Pai
 }
 
 // ---------------------------------------------------------------------------------------------
-// Builders (the shapes of test/unit/hostile/*.test.ts; the tests' builders are not exported)
+// Builders (the deep and marked traces are test/builders/hostileTraces.ts, shared with test/unit/hostile/)
 
-const T0 = 1_700_000_000;
-const TID = '1-6553f100-0123456789abcdef01234567';
 const UUID = '8a4f3c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b';
-const hex = (n: number): string => n.toString(16).padStart(16, '0');
-
-function gateway(subs: unknown[], traceId = TID): Record<string, unknown> {
-  return {
-    id: hex(1),
-    trace_id: traceId,
-    name: 'orders-api/prod',
-    origin: 'AWS::ApiGateway::Stage',
-    start_time: T0,
-    end_time: T0 + 2,
-    http: { request: { method: 'GET', url: 'https://api.example.com/prod/orders' }, response: { status: 200 } },
-    subsegments: subs,
-  };
-}
 
 function subFields(i: number, prefix: string): string {
   return `"id":"${hex(i + 10)}","name":"${prefix}${i}","start_time":${T0 + 0.001},"end_time":${T0 + 1}`;
-}
-
-/** A gateway segment with `depth` subsegments, each inside the one before (recursion.test.ts). */
-function nested(depth: number): string {
-  const open: string[] = [];
-  for (let i = 1; i <= depth; i++) open.push(i < depth ? `{${subFields(i, 'level')},"subsegments":[` : `{${subFields(i, 'level')}}`);
-  const inner = open.join('') + ']}'.repeat(Math.max(0, depth - 1));
-  return JSON.stringify(gateway([])).replace('"subsegments":[]', `"subsegments":[${inner}]`);
 }
 
 /** The ordinary shape of the same span count: `n` subsegments side by side in the gateway. */
@@ -175,16 +152,6 @@ function flat(n: number): string {
   const inner: string[] = [];
   for (let i = 1; i <= n; i++) inner.push(`{${subFields(i, 'level')}}`);
   return JSON.stringify(gateway([])).replace('"subsegments":[]', `"subsegments":[${inner.join(',')}]`);
-}
-
-/** A gateway and `n` independently sent subsegments: each the parent of the next, or all children of the gateway. */
-function sentApart(n: number, chain: boolean): string {
-  const lines = [JSON.stringify(gateway([]))];
-  for (let i = 1; i <= n; i++) {
-    const parent = chain && i > 1 ? hex(i + 9) : hex(1);
-    lines.push(JSON.stringify({ type: 'subsegment', id: hex(i + 10), parent_id: parent, trace_id: TID, name: `link${i}`, start_time: T0 + 0.001, end_time: T0 + 1 }));
-  }
-  return lines.join('\n');
 }
 
 /** Parse → analyze → text report; all three are returned, so the heap figure counts what they hold. */
@@ -446,34 +413,7 @@ try {
   const OSC = '\u001b]0;pwned\u0007\u001b]52;c;cm0gLXJmIH4=\u0007';
   const EVIL = `fn${OSC}\u001b[2J\u001b[H\u009b31m\u009d0;x\u009c\u0085\u202egnp.exe\u202c\u2066\u2069\u200e\u200f\u061c\ttab\r\nline\u0000`;
   /** terminal.test.ts's 504, every name, URL, operation and message carrying `mark`. */
-  const trace = (mark: string): string => {
-    const gw = {
-      id: hex(1),
-      trace_id: TID,
-      name: `api${mark}/prod`,
-      origin: 'AWS::ApiGateway::Stage',
-      start_time: T0,
-      end_time: T0 + 29,
-      http: { request: { method: `GET${mark}`, url: `https://api.example.com/prod/${mark}` }, response: { status: 504 } },
-      subsegments: [{ id: hex(2), name: 'Lambda', namespace: 'aws', start_time: T0 + 0.01, end_time: T0 + 29, aws: { operation: 'Invoke' } }],
-    };
-    const fn = {
-      id: hex(3),
-      trace_id: TID,
-      parent_id: hex(2),
-      name: `orders${mark}`,
-      origin: 'AWS::Lambda::Function',
-      start_time: T0 + 0.02,
-      end_time: T0 + 40,
-      fault: true,
-      cause: { exceptions: [{ type: `Boom${mark}`, message: `it broke ${mark}`, stack: [{ path: `/var/task/${mark}.js`, line: 3 }] }] },
-      subsegments: [
-        { id: hex(4), name: `DynamoDB${mark}`, namespace: 'aws', start_time: T0 + 0.1, end_time: T0 + 39, aws: { operation: `Query${mark}`, table_name: `t${mark}` } },
-        { id: hex(5), name: `remote${mark}`, namespace: 'remote', start_time: T0 + 39, end_time: T0 + 39.5, http: { request: { method: `POST${mark}`, url: `https://x/${mark}` } } },
-      ],
-    };
-    return [gw, fn].map((d) => JSON.stringify(d)).join('\n');
-  };
+  const trace = (mark: string): string => markedTraceDocs(mark).map((d) => JSON.stringify(d)).join('\n');
   await run(
     'names with C0/C1/bidi/OSC characters (parse → analyze → text report)',
     undefined,

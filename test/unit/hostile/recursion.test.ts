@@ -13,47 +13,10 @@ import { analyze } from '../../../src/core/analyze';
 import { renderTextReport } from '../../../src/core/textReport';
 import type { IngestError, Trace } from '../../../src/core/model';
 import { assertLinear } from './measure';
-
-const T0 = 1_700_000_000;
-const TID = '1-6553f100-0123456789abcdef01234567';
-const hex = (n: number): string => n.toString(16).padStart(16, '0');
-
-function gateway(subs: unknown[], traceId = TID): Record<string, unknown> {
-  return {
-    id: hex(1),
-    trace_id: traceId,
-    name: 'orders-api/prod',
-    origin: 'AWS::ApiGateway::Stage',
-    start_time: T0,
-    end_time: T0 + 2,
-    http: { request: { method: 'GET', url: 'https://api.example.com/prod/orders' }, response: { status: 200 } },
-    subsegments: subs,
-  };
-}
-
-/**
- * A gateway segment with `depth` subsegments, each inside the one before, as text: written by
- * hand, since JSON.stringify recurses and cannot write what JSON.parse reads.
- */
-function nested(depth: number, traceId = TID, withEnd = true): string {
-  const open: string[] = [];
-  for (let i = 1; i <= depth; i++) {
-    const fields = `"id":"${hex(i + 10)}","name":"level${i}","start_time":${T0 + 0.001}${withEnd ? `,"end_time":${T0 + 1}` : ''}`;
-    open.push(i < depth ? `{${fields},"subsegments":[` : `{${fields}}`);
-  }
-  const inner = open.join('') + ']}'.repeat(Math.max(0, depth - 1));
-  const outer = JSON.stringify(gateway([], traceId));
-  return outer.replace('"subsegments":[]', `"subsegments":[${inner}]`);
-}
+import { gateway, hex, nested, sentApart, T0, TID } from '../../builders/hostileTraces';
 
 /** A gateway segment and `n` independently sent subsegments, each the parent of the next. */
-function chain(n: number): string {
-  const lines = [JSON.stringify(gateway([]))];
-  for (let i = 1; i <= n; i++) {
-    lines.push(JSON.stringify({ type: 'subsegment', id: hex(i + 10), parent_id: i === 1 ? hex(1) : hex(i + 9), trace_id: TID, name: `link${i}`, start_time: T0 + 0.001, end_time: T0 + 1 }));
-  }
-  return lines.join('\n');
-}
+const chain = (n: number): string => sentApart(n, true);
 
 function reportOf(text: string): { text: string; traces: Trace[]; errors: IngestError[]; json: string } {
   const parsed = parseTraceText(text, 'deep.json');

@@ -13,6 +13,7 @@ import { terminalSafe, terminalSafeJson, terminalSafeLines, MAX_SHOWN_LENGTH } f
 import type { Report } from '../../../src/core/report';
 import { runCli } from '../cli/runCli';
 import { assertLinear } from './measure';
+import { hex, markedTraceDocs, T0, TID } from '../../builders/hostileTraces';
 
 /** Any character a terminal acts on or that reorders text; a newline is allowed (the report's own lines). */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -24,37 +25,9 @@ const C1 = '\u009b31m\u009d0;x\u009c\u0085';
 const BIDI = '\u202egnp.exe\u202c\u2066\u2069\u200e\u200f\u061c';
 const EVIL = `fn${OSC_TITLE}${OSC_CLIPBOARD}${CLEAR}${C1}${BIDI}\ttab\r\nline\u0000`;
 
-const T0 = 1_700_000_000;
-const TID = '1-6553f100-0123456789abcdef01234567';
-const hex = (n: number): string => n.toString(16).padStart(16, '0');
-
 /** A 504 whose names, URL, operation, table and exception carry EVIL, and a skipped segment named with it. */
 function evilTrace(): string {
-  const gateway = {
-    id: hex(1),
-    trace_id: TID,
-    name: `api${EVIL}/prod`,
-    origin: 'AWS::ApiGateway::Stage',
-    start_time: T0,
-    end_time: T0 + 29,
-    http: { request: { method: `GET${EVIL}`, url: `https://api.example.com/prod/${EVIL}` }, response: { status: 504 } },
-    subsegments: [{ id: hex(2), name: 'Lambda', namespace: 'aws', start_time: T0 + 0.01, end_time: T0 + 29, aws: { operation: 'Invoke' } }],
-  };
-  const fn = {
-    id: hex(3),
-    trace_id: TID,
-    parent_id: hex(2),
-    name: `orders${EVIL}`,
-    origin: 'AWS::Lambda::Function',
-    start_time: T0 + 0.02,
-    end_time: T0 + 40,
-    fault: true,
-    cause: { exceptions: [{ type: `Boom${EVIL}`, message: `it broke ${EVIL}`, stack: [{ path: `/var/task/${EVIL}.js`, line: 3 }] }] },
-    subsegments: [
-      { id: hex(4), name: `DynamoDB${EVIL}`, namespace: 'aws', start_time: T0 + 0.1, end_time: T0 + 39, aws: { operation: `Query${EVIL}`, table_name: `t${EVIL}` } },
-      { id: hex(5), name: `remote${EVIL}`, namespace: 'remote', start_time: T0 + 39, end_time: T0 + 39.5, http: { request: { method: `POST${EVIL}`, url: `https://x/${EVIL}` } } },
-    ],
-  };
+  const [gateway, fn] = markedTraceDocs(EVIL);
   const skipped = { id: hex(6), trace_id: TID, name: `skipped${EVIL}`, start_time: 'soon', end_time: T0 };
   return [gateway, fn, skipped].map((d) => JSON.stringify(d)).join('\n');
 }
