@@ -199,8 +199,10 @@ function addWhatIf(analyzed: AnalyzedTrace[], invocationOf: Map<string, Invocati
     const configured = fn && options.functionMemoryMb && Object.hasOwn(options.functionMemoryMb, fn) ? options.functionMemoryMb[fn] : undefined;
     const memoryMb = configured ?? invocationOf.get(a.trace.traceId)?.memorySizeMb;
     try {
-      const r = traceWhatIf(a.breakdown, a.report.findings, { ...options.whatIf, ...(memoryMb !== undefined ? { memoryMb } : {}) }, window);
+      const basis = { findings: a.report.findings, options: { ...options.whatIf, ...(memoryMb !== undefined ? { memoryMb } : {}) }, window };
+      const r = traceWhatIf(a.breakdown, basis.findings, basis.options, basis.window);
       a.report.whatIf = r.whatIf;
+      a.whatIfBasis = basis;
       out.set(a, r.byKind);
     } catch (e) {
       damage.push({ source: a.trace.entry?.source ?? a.trace.traceId, message: `The what-if of trace ${a.trace.traceId} could not be computed: an unexpected error (${describeUnexpected(e)}).`, kind: 'repaired' });
