@@ -20,6 +20,8 @@ export interface SpanNameInput {
   cutAtMs: number | null;
   /** Among the spans of the finding shown. */
   highlighted: boolean;
+  /** The times are a what-if's prediction, not what was measured. */
+  predicted?: boolean;
 }
 
 /** The flags of a span in words, gravest first: what the row's badge and red outline say. */
@@ -47,7 +49,7 @@ export function spanAccessibleName(s: SpanNameInput): string {
     parts.push('in progress');
   } else {
     const dur = s.endMs - s.startMs;
-    parts.push(formatMs(dur));
+    parts.push(s.predicted ? `predicted ${formatMs(dur)}` : formatMs(dur));
     const share = formatShare(dur, s.budgetMs);
     if (share) parts.push(`${share} of budget`);
   }
