@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION } from '../../src/protocol';
 import type { TraceReport, WebviewMessage, WhatIfErrorMessage, WhatIfMessage } from '../../src/protocol';
 import { append, el } from './dom';
 import { formatMs } from './format';
+import { predictionAnnouncement, predictionText } from './accessibleNames';
 import { actionOfEvent } from './keys';
 import { moveInLine } from './navigation';
 
@@ -40,21 +41,6 @@ export interface WhatIfStripHooks {
   announce(text: string): void;
   /** Escape: back to the spans. */
   leave(): void;
-}
-
-/** The predicted total against the budget, in words: what the strip and the summary show. */
-export function predictionText(totalMs: number, marginMs: number | null, fits: boolean | null, budgetMs: number | null, headroom: number): string {
-  const head = `Predicted: ${formatMs(totalMs)}`;
-  if (budgetMs === null || marginMs === null) return `${head} (no budget known)`;
-  const share = `${Math.round(headroom * 100)} %`;
-  if (marginMs < 0) return `${head} · ${formatMs(-marginMs)} over the ${formatMs(budgetMs)} budget ✗`;
-  return `${head} · ${formatMs(marginMs)} under the ${formatMs(budgetMs)} budget ${fits ? `(≥ ${share} headroom ✓)` : `(less than ${share} headroom ✗)`}`;
-}
-
-/** What the live region says of a prediction: "Predicted with Batch …: 1.19 s, 27.8 s under the budget". */
-export function predictionAnnouncement(titles: readonly string[], totalMs: number, marginMs: number | null): string {
-  const against = marginMs === null ? '' : marginMs < 0 ? `, ${formatMs(-marginMs)} over the budget` : `, ${formatMs(marginMs)} under the budget`;
-  return `Predicted with ${titles.join(' and ')}: ${formatMs(totalMs)}${against}`;
 }
 
 /** Two fixes that cannot go together: one group of calls both batched and run concurrently. */

@@ -2,8 +2,7 @@
 // live region says, and a row's accessible name under a prediction. Pure strings, checked word for word.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictionAnnouncement, predictionText } from '../../../webview/waterfall/whatIfStrip';
-import { spanAccessibleName } from '../../../webview/waterfall/accessibleNames';
+import { predictionAnnouncement, predictionText, spanAccessibleName } from '../../../webview/waterfall/accessibleNames';
 import { SpanFlag } from '../../../src/protocol';
 
 test('the predicted total in words: under the budget with or without the headroom, over it, or no budget', () => {
