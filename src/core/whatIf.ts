@@ -112,6 +112,23 @@ export interface WhatIfBasis {
   window?: WhatIfWindow;
 }
 
+/**
+ * The part of a window a trace's fixes read: the p50s of the targets it has a cap fix for, keyed
+ * by the report's own `target` strings (no copy of a name is kept: a hostile 200 MB span name
+ * stays one string). Predictions from it are the same as from the whole window: the targets left
+ * out had no cap fix (not over their p50, or past the few ranked), and leaving them out changes
+ * neither which targets are ranked first nor their caps.
+ */
+export function basisWindow(whatIf: Pick<TraceWhatIf, 'fixes'>, window: WhatIfWindow | undefined): WhatIfWindow | undefined {
+  if (!window) return undefined;
+  const p50ByTarget = new Map<string, { p50Ms: number; calls: number }>();
+  for (const f of whatIf.fixes) {
+    const p50 = f.kind === 'cap-downstream' && f.target !== undefined ? window.p50ByTarget.get(f.target) : undefined;
+    if (p50 && f.target !== undefined) p50ByTarget.set(f.target, p50);
+  }
+  return { traces: window.traces, p50ByTarget };
+}
+
 /** What one fix does to the timeline model; a set of fixes merges these. */
 interface Effect {
   cold?: true;

@@ -167,6 +167,23 @@ test('memory scales the handler’s own time, a cap shortens a call and scales w
   assert.deepEqual(at(a, m, named('api.partner.example')), [[r(1_003 + 97 * f), r(1_003 + 97 * f + 3_800)]]);
 });
 
+test('a cap at the p50 over the window: the trace keeps only its capped targets’ p50s, and the bars agree with the report', () => {
+  const partner = { name: 'api.partner.example', namespace: 'remote', method: 'GET' } as const;
+  const other = apiTrace({ gatewayEnd: 1_000, calls: [{ ...partner, start: 100, end: 300 }, { ...partner, start: 400, end: 700 }, { name: 'SQS', namespace: 'aws', operation: 'SendMessage', start: 800, end: 900 }] });
+  const slow = apiTrace({ gatewayEnd: 5_000, initMs: 1_000, calls: [{ ...partner, start: 1_100, end: 4_900 }] });
+  const { analyzed } = analyze(parseTraceText(batchGetTraces(slow, other), 'built.json'), { overrideMs: 6_000 });
+  const a = analyzed.find((x) => x.trace.traceId === slow.traceId)!;
+  // The window's partner calls: 200, 300, 3 800 ms; p50 (nearest rank 2 of 3) = 300. The trace
+  // keeps that target's p50 only (not SQS's, which it never calls).
+  assert.deepEqual([...a.whatIfBasis!.window!.p50ByTarget], [['api.partner.example GET', { p50Ms: 300, calls: 3 }]]);
+  assert.equal(a.whatIfBasis!.window!.traces, 2);
+  // The call 1 100 → 4 900 capped at 300 → 1 100 → 1 400; the handler's 94 ms after it from 1 400:
+  // the Invocation 1 003 → 1 494; 5 000 − 3 500 = 1 500.
+  const t = timelineOf(a, ['cap-downstream:api.partner.example GET'], 1_500);
+  assert.deepEqual(at(a, t, named('api.partner.example')), [[1_100, 1_400]]);
+  assert.deepEqual(at(a, t, named('Invocation')), [[1_003, 1_494]]);
+});
+
 test('an id the trace does not have, or two fixes of one group, give no timeline; no fix gives the spans as they are', () => {
   const a = fixture();
   const b = a.whatIfBasis!;
