@@ -404,6 +404,23 @@ interface Prepared {
   limitMs: number | null;
   candidates: Candidate[];
   skipped: WhatIfSkipped[];
+  /** Made by the first timeline (callOwners). */
+  owners?: Map<Span, number>;
+}
+
+/**
+ * The last preparation of each breakdown, with the inputs it was made from: the waterfall asks for
+ * one trace's timeline once per toggle, and at 100 000 calls the model costs more than the warp.
+ * Weakly held: a breakdown no one keeps takes its model with it.
+ */
+const prepared = new WeakMap<TraceBreakdown, { findings: readonly Finding[]; options: WhatIfOptions; window: WhatIfWindow | undefined; p: Prepared }>();
+
+function preparedOnce(b: TraceBreakdown, findings: readonly Finding[], options: WhatIfOptions, window: WhatIfWindow | undefined): Prepared {
+  const had = prepared.get(b);
+  if (had && had.findings === findings && had.options === options && had.window === window) return had.p;
+  const p = prepare(b, findings, options, window);
+  prepared.set(b, { findings, options, window, p });
+  return p;
 }
 
 function prepare(b: TraceBreakdown, findings: readonly Finding[], options: WhatIfOptions, window: WhatIfWindow | undefined): Prepared {
@@ -598,6 +615,26 @@ export function traceWhatIf(b: TraceBreakdown, findings: readonly Finding[], opt
   return { whatIf, byKind };
 }
 
+/** Each call of the model, and each span below one, → the call's index: made once per preparation. */
+function callOwners(p: Prepared): Map<Span, number> {
+  if (p.owners) return p.owners;
+  const owners = new Map<Span, number>();
+  const m = p.m;
+  for (let i = 0; i < m.calls.length; i++) owners.set(m.calls[i]!, i);
+  const stack: Span[] = [];
+  for (let i = 0; i < m.calls.length; i++) {
+    for (const c of m.calls[i]!.children) stack.push(c);
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (owners.has(x)) continue;
+      owners.set(x, i);
+      for (const c of x.children) stack.push(c);
+    }
+  }
+  p.owners = owners;
+  return owners;
+}
+
 /** A trace's spans as a set of fixes would have them: the bars the waterfall draws "predicted". */
 export interface WhatIfTimeline {
   /** Each span's predicted start and end (epoch ms, like the spans'), parallel to the spans given; an in-progress span ends where it starts. */
@@ -637,7 +674,8 @@ export function whatIfTimeline(
   options: WhatIfOptions = {},
   window?: WhatIfWindow,
 ): WhatIfTimeline | null {
-  const { m, o, budgetMs, limitMs, candidates } = prepare(b, findings, options, window);
+  const prep = preparedOnce(b, findings, options, window);
+  const { m, o, budgetMs, limitMs, candidates } = prep;
   const effects: Effect[] = [];
   for (const id of fixIds) {
     const c = candidates.find((x) => x.fix.id === id);
@@ -688,13 +726,14 @@ export function whatIfTimeline(
     return hsNew + inHandler(t - hs);
   };
 
-  // The calls, placed by the rule, and their descendants scaled with them.
-  const placed = new Map<Span, [number, number]>();
+  // The calls placed by the rule, each one's new start and length in arrays (no object per call).
   const cs = (i: number): number => m.start[m.clusters[m.clusterOf[i]!]!.from]!;
   const callStart = (i: number): number => clusterStart[m.clusterOf[i]!]! + (m.start[i]! - cs(i));
   // Each call's place in its group (a group may hold thousands of calls: no indexOf per call).
   const placeInGroup = new Array<number>(m.calls.length).fill(-1);
   for (const grp of m.groups) for (const [k, i] of grp.calls.entries()) placeInGroup[i] = k;
+  const newStart = new Array<number>(m.calls.length);
+  const newMs = new Array<number>(m.calls.length);
   for (let i = 0; i < m.calls.length; i++) {
     const g = m.group[i]!;
     const mode = g >= 0 ? e.groups.get(g) : undefined;
@@ -720,43 +759,45 @@ export function whatIfTimeline(
       start = callStart(i);
       ms = Math.min(d, p.capOf(m.target[i]!));
     }
-    const s0 = hsNew + start;
-    placed.set(m.calls[i]!, [s0, s0 + ms]);
-    const call = m.calls[i]!;
-    const from = call.startMs;
-    const len = (call.endMs ?? from) - from;
-    const scale = len > 0 ? ms / len : 0;
-    const stack = [...call.children];
-    while (stack.length) {
-      const x = stack.pop()!;
-      if (placed.has(x)) continue;
-      const xs = s0 + (x.startMs - from) * scale;
-      placed.set(x, [xs, x.endMs === null ? xs : s0 + (x.endMs - from) * scale]);
-      for (const c of x.children) stack.push(c);
-    }
+    newStart[i] = hsNew + start;
+    newMs[i] = ms;
   }
 
   // The front door: the client's wait as predicted.
   const a = b.anatomy;
+  let door: { span: Span; start: number; end: number } | null = null;
+  let doorCall: { span: Span; start: number; end: number } | null = null;
   if (a.entry && a.gatewayEntry) {
     const cut = b.cutAtMs !== null && budgetMs !== null;
     const end = origin + (e.queue || !cut ? predictedMs : Math.min(predictedMs, budgetMs));
-    placed.set(a.entry, [warp(a.entry.startMs), end]);
+    door = { span: a.entry, start: warp(a.entry.startMs), end };
     const call = a.integrationCall;
-    if (call && (e.queue || cut)) {
-      const callEnd = e.queue ? Math.max(call.startMs, end - m.gatewayAfterMs) : end;
-      placed.set(call, [warp(call.startMs), callEnd]);
-    }
+    if (call && (e.queue || cut)) doorCall = { span: call, start: warp(call.startMs), end: e.queue ? Math.max(call.startMs, end - m.gatewayAfterMs) : end };
   }
 
+  // Each span: a call by the rule, below a call scaled with it, the front door as above, else the warp.
+  const owner = callOwners(prep);
   const startMs: number[] = new Array<number>(spans.length);
   const endMs: number[] = new Array<number>(spans.length);
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i]!;
-    const at = placed.get(s);
-    if (at) {
-      startMs[i] = at[0];
-      endMs[i] = at[1];
+    const fixed = door && s === door.span ? door : doorCall && s === doorCall.span ? doorCall : null;
+    const k = fixed ? undefined : owner.get(s);
+    if (fixed) {
+      startMs[i] = fixed.start;
+      endMs[i] = fixed.end;
+    } else if (k !== undefined) {
+      const call = m.calls[k]!;
+      const s0 = newStart[k]!;
+      if (s === call) {
+        startMs[i] = s0;
+        endMs[i] = s0 + newMs[k]!;
+      } else {
+        const len = (call.endMs ?? call.startMs) - call.startMs;
+        const scale = len > 0 ? newMs[k]! / len : 0;
+        startMs[i] = s0 + (s.startMs - call.startMs) * scale;
+        endMs[i] = s.endMs === null ? startMs[i]! : s0 + (s.endMs - call.startMs) * scale;
+      }
     } else {
       startMs[i] = warp(s.startMs);
       endMs[i] = s.endMs === null ? startMs[i]! : Math.max(startMs[i]!, warp(s.endMs));

@@ -89,27 +89,32 @@ export function whatIfReply(model: WaterfallModel, trace: Trace, source: WhatIfS
   const problem = whatIfRequestProblem(m, model.snapshot.report);
   if (problem) return fail(problem);
   if (!source || trace.traceId !== model.snapshot.traceId) return fail('the analysis this trace came with is not kept, so its prediction cannot be drawn.');
-  const t = whatIfTimeline(trace.spans, source.breakdown, source.basis.findings, m.fixIds, source.basis.options, source.basis.window);
+  // The rows' own spans (a group row's is its first call: corrected below), in row order.
+  const t = whatIfTimeline(model.spans, source.breakdown, source.basis.findings, m.fixIds, source.basis.options, source.basis.window);
   if (!t) return fail('these fixes cannot go together (one group of calls both batched and run concurrently).');
-  const indexOf = new Map<Span, number>();
-  trace.spans.forEach((s, i) => indexOf.set(s, i));
   const origin = model.snapshot.entryStartEpochMs;
   const n = model.spans.length;
   const startMs = new Array<number>(n);
   const endMs = new Array<number>(n);
   for (let r = 0; r < n; r++) {
-    const calls = model.groups.size > 0 ? model.groups.get(r) : undefined;
+    startMs[r] = (t.startMs[r] as number) - origin;
+    endMs[r] = (t.endMs[r] as number) - origin;
+  }
+  // A group row spans its calls: the rows one level below it, up to the end of its subtree.
+  const depth = model.snapshot.spans.depth;
+  for (const g of model.snapshot.groupRows ?? []) {
+    const d = depth[g] as number;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const s of calls ?? [model.spans[r] as Span]) {
-      const i = indexOf.get(s);
-      const a = i !== undefined ? (t.startMs[i] as number) : s.startMs;
-      const b = i !== undefined ? (t.endMs[i] as number) : (s.endMs ?? s.startMs);
-      lo = Math.min(lo, a);
-      hi = Math.max(hi, b);
+    for (let r = g + 1; r < n && (depth[r] as number) > d; r++) {
+      if (depth[r] !== d + 1) continue;
+      lo = Math.min(lo, startMs[r] as number);
+      hi = Math.max(hi, endMs[r] as number);
     }
-    startMs[r] = lo - origin;
-    endMs[r] = hi - origin;
+    if (lo <= hi) {
+      startMs[g] = lo;
+      endMs[g] = hi;
+    }
   }
   return { type: 'whatIf', v: PROTOCOL_VERSION, traceId: m.traceId, fixIds: m.fixIds, startMs, endMs, totalMs: t.predictedMs, fits: t.fits, marginMs: t.marginMs ?? null };
 }
