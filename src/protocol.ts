@@ -251,7 +251,35 @@ export interface DetailsErrorMessage {
   message: string;
 }
 
-export type HostMessage = SnapshotMessage | NoticeMessage | DetailsMessage | DetailsErrorMessage;
+/**
+ * The bars as a set of the trace's what-if fixes would have them (`requestWhatIf`'s answer, same
+ * `traceId` and `fixIds`): per snapshot row, like the snapshot's columns (ms from the request's
+ * start; a group row spans its calls), and the set's predicted total against the budget.
+ */
+export interface WhatIfMessage {
+  type: 'whatIf';
+  v: typeof PROTOCOL_VERSION;
+  traceId: string;
+  fixIds: string[];
+  startMs: number[];
+  endMs: number[];
+  totalMs: number;
+  /** predicted ≤ budget × (1 − headroom); null without a budget. */
+  fits: boolean | null;
+  /** budget − predicted; null without a budget. */
+  marginMs: number | null;
+}
+
+/** A `requestWhatIf` the host could not answer: the strip says why and shows the measured bars. */
+export interface WhatIfErrorMessage {
+  type: 'whatIfError';
+  v: typeof PROTOCOL_VERSION;
+  traceId: string;
+  fixIds: string[];
+  message: string;
+}
+
+export type HostMessage = SnapshotMessage | NoticeMessage | DetailsMessage | DetailsErrorMessage | WhatIfMessage | WhatIfErrorMessage;
 
 // ---- webview → host --------------------------------------------------------------------------
 
@@ -311,8 +339,21 @@ export interface RequestDetailsMessage {
   index: number;
 }
 
+/** The most fixes one `requestWhatIf` may name (a trace has a handful; this bounds a hostile page). */
+export const MAX_WHAT_IF_FIXES = 10;
+
+/** Draw the bars as these fixes of the trace's `report.whatIf.fixes` would have them (`whatIf` or `whatIfError` answers). */
+export interface RequestWhatIfMessage {
+  type: 'requestWhatIf';
+  v: typeof PROTOCOL_VERSION;
+  traceId: string;
+  /** Ids of the trace's fixes, each once; at most MAX_WHAT_IF_FIXES. */
+  fixIds: string[];
+}
+
 export type WebviewMessage =
   | ReadyMessage
+  | RequestWhatIfMessage
   | RequestDetailsMessage
   | OpenSourceMessage
   | OpenLogsMessage
@@ -390,8 +431,35 @@ export function isDetailsErrorMessage(x: unknown): x is DetailsErrorMessage {
   return envelope(x, 'detailsError') && isIndex(x['requestId']) && str(x['traceId']) && isIndex(x['index']) && str(x['message']);
 }
 
+function isFixIds(x: unknown): x is string[] {
+  return Array.isArray(x) && x.length <= MAX_WHAT_IF_FIXES && x.every((id) => str(id) && id.length > 0 && id.length <= 300) && new Set(x).size === x.length;
+}
+
+function isTimes(x: unknown): x is number[] {
+  return Array.isArray(x) && x.every((t) => typeof t === 'number' && Number.isFinite(t));
+}
+
+export function isWhatIfMessage(x: unknown): x is WhatIfMessage {
+  return (
+    envelope(x, 'whatIf') &&
+    str(x['traceId']) &&
+    isFixIds(x['fixIds']) &&
+    isTimes(x['startMs']) &&
+    isTimes(x['endMs']) &&
+    x['startMs'].length === x['endMs'].length &&
+    typeof x['totalMs'] === 'number' &&
+    Number.isFinite(x['totalMs']) &&
+    (x['fits'] === null || typeof x['fits'] === 'boolean') &&
+    (x['marginMs'] === null || (typeof x['marginMs'] === 'number' && Number.isFinite(x['marginMs'])))
+  );
+}
+
+export function isWhatIfErrorMessage(x: unknown): x is WhatIfErrorMessage {
+  return envelope(x, 'whatIfError') && str(x['traceId']) && isFixIds(x['fixIds']) && str(x['message']);
+}
+
 export function isHostMessage(x: unknown): x is HostMessage {
-  return isSnapshotMessage(x) || isNoticeMessage(x) || isDetailsMessage(x) || isDetailsErrorMessage(x);
+  return isSnapshotMessage(x) || isNoticeMessage(x) || isDetailsMessage(x) || isDetailsErrorMessage(x) || isWhatIfMessage(x) || isWhatIfErrorMessage(x);
 }
 
 export function isReadyMessage(x: unknown): x is ReadyMessage {
@@ -400,6 +468,22 @@ export function isReadyMessage(x: unknown): x is ReadyMessage {
 
 export function isRequestDetailsMessage(x: unknown): x is RequestDetailsMessage {
   return envelope(x, 'requestDetails') && isIndex(x['requestId']) && str(x['traceId']) && isIndex(x['index']);
+}
+
+/** Shape only: at most MAX_WHAT_IF_FIXES distinct non-empty ids. `whatIfRequestProblem` checks them against the trace. */
+export function isRequestWhatIfMessage(x: unknown): x is RequestWhatIfMessage {
+  return envelope(x, 'requestWhatIf') && str(x['traceId']) && isFixIds(x['fixIds']);
+}
+
+/**
+ * Why a well-formed `requestWhatIf` cannot be answered for the trace the panel shows, or
+ * undefined when it can: another trace, or an id that is not one of the trace's fixes.
+ */
+export function whatIfRequestProblem(m: RequestWhatIfMessage, shown: Pick<TraceReport, 'traceId' | 'whatIf'>): string | undefined {
+  if (m.traceId !== shown.traceId) return 'this panel now shows another trace.';
+  const known = new Set((shown.whatIf?.fixes ?? []).map((f) => f.id));
+  const unknown = m.fixIds.find((id) => !known.has(id));
+  return unknown !== undefined ? `the trace has no fix ${JSON.stringify(unknown.slice(0, 80))}.` : undefined;
 }
 
 export function isOpenSourceMessage(x: unknown): x is OpenSourceMessage {
@@ -427,6 +511,7 @@ export function isWebviewMessage(x: unknown): x is WebviewMessage {
   return (
     isReadyMessage(x) ||
     isRequestDetailsMessage(x) ||
+    isRequestWhatIfMessage(x) ||
     isOpenSourceMessage(x) ||
     isOpenLogsMessage(x) ||
     isRevealFindingMessage(x) ||

@@ -54,6 +54,8 @@ function boot(): void {
     if (m.type === 'snapshot') app.setSnapshot(m.snapshot);
     else if (m.type === 'details') app.setDetails(m.requestId, m.traceId, m.index, m.details);
     else if (m.type === 'detailsError') app.detailsFailed(m.requestId, m.traceId, m.index, m.message);
+    else if (m.type === 'whatIf') app.setWhatIf(m);
+    else if (m.type === 'whatIfError') app.whatIfFailed(m);
     else app.showNotice(m.level, m.text);
   });
   vscode.postMessage({ type: 'ready', v: PROTOCOL_VERSION, traceId: initial?.traceId ?? null } satisfies WebviewMessage);

@@ -11,7 +11,7 @@ import { correlate, logFindings } from './logFindings';
 import { REST_API_DEFAULT_BUDGET_MS, HTTP_API_DEFAULT_BUDGET_MS } from './budget';
 import { describeUnexpected } from './unexpectedError';
 import { endpointsOfTrace } from './endpoints';
-import { routeWhatIf, traceWhatIf, whatIfWindow, type WhatIfOptions } from './whatIf';
+import { basisWindow, routeWhatIf, traceWhatIf, whatIfWindow, type WhatIfOptions } from './whatIf';
 import type { EndpointStats, WhatIfFixKind } from './report';
 import { RetryLog } from './retries';
 import type { PricingOptions } from './pricing';
@@ -199,8 +199,12 @@ function addWhatIf(analyzed: AnalyzedTrace[], invocationOf: Map<string, Invocati
     const configured = fn && options.functionMemoryMb && Object.hasOwn(options.functionMemoryMb, fn) ? options.functionMemoryMb[fn] : undefined;
     const memoryMb = configured ?? invocationOf.get(a.trace.traceId)?.memorySizeMb;
     try {
-      const r = traceWhatIf(a.breakdown, a.report.findings, { ...options.whatIf, ...(memoryMb !== undefined ? { memoryMb } : {}) }, window);
+      const whatIfOptions = { ...options.whatIf, ...(memoryMb !== undefined ? { memoryMb } : {}) };
+      const r = traceWhatIf(a.breakdown, a.report.findings, whatIfOptions, window);
       a.report.whatIf = r.whatIf;
+      // Kept for the waterfall's predicted bars: only the window's part this trace's fixes read.
+      const kept = basisWindow(r.whatIf, window);
+      a.whatIfBasis = { findings: a.report.findings, options: whatIfOptions, ...(kept ? { window: kept } : {}) };
       out.set(a, r.byKind);
     } catch (e) {
       damage.push({ source: a.trace.entry?.source ?? a.trace.traceId, message: `The what-if of trace ${a.trace.traceId} could not be computed: an unexpected error (${describeUnexpected(e)}).`, kind: 'repaired' });

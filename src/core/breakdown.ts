@@ -6,6 +6,7 @@ import type { DownstreamTotal, StatusSource, TraceEntry, TraceReport, Verdict } 
 import { budgetFor, kindOfApi, type ApiType, type Budget, type BudgetOptions } from './budget';
 import { sec } from './duration';
 import { THRESHOLDS } from './thresholds';
+import type { WhatIfBasis } from './whatIf';
 
 /** The spans a breakdown rests on, kept for findings and the waterfall. */
 export interface TraceAnatomy {
@@ -44,6 +45,8 @@ export interface AnalyzedTrace {
   trace: Trace;
   breakdown: TraceBreakdown;
   report: TraceReport;
+  /** What the report's `whatIf` was computed with, so the waterfall's predicted bars (whatIfTimeline) use the same. */
+  whatIfBasis?: WhatIfBasis;
 }
 
 /** What the front door's access log said of this trace's request, when it was read. */

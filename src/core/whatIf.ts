@@ -105,6 +105,30 @@ export function whatIfWindow(breakdowns: ReadonlyArray<Pick<TraceBreakdown, 'ana
   return { traces: breakdowns.length, p50ByTarget };
 }
 
+/** The findings, options and window a trace's what-if was computed with: `whatIfTimeline` needs the same. */
+export interface WhatIfBasis {
+  findings: readonly Finding[];
+  options: WhatIfOptions;
+  window?: WhatIfWindow;
+}
+
+/**
+ * The part of a window a trace's fixes read: the p50s of the targets it has a cap fix for, keyed
+ * by the report's own `target` strings (no copy of a name is kept: a hostile 200 MB span name
+ * stays one string). Predictions from it are the same as from the whole window: the targets left
+ * out had no cap fix (not over their p50, or past the few ranked), and leaving them out changes
+ * neither which targets are ranked first nor their caps.
+ */
+export function basisWindow(whatIf: Pick<TraceWhatIf, 'fixes'>, window: WhatIfWindow | undefined): WhatIfWindow | undefined {
+  if (!window) return undefined;
+  const p50ByTarget = new Map<string, { p50Ms: number; calls: number }>();
+  for (const f of whatIf.fixes) {
+    const p50 = f.kind === 'cap-downstream' && f.target !== undefined ? window.p50ByTarget.get(f.target) : undefined;
+    if (p50 && f.target !== undefined) p50ByTarget.set(f.target, p50);
+  }
+  return { traces: window.traces, p50ByTarget };
+}
+
 /** What one fix does to the timeline model; a set of fixes merges these. */
 interface Effect {
   cold?: true;
@@ -159,6 +183,12 @@ interface Model {
   ownMs: number;
   targets: string[];
   groups: Group[];
+  /** Absolute (epoch ms) start of the handler and of the cold start on the path: the timeline warps from these. */
+  handlerStartEpochMs: number | null;
+  initStartEpochMs: number;
+  /** The spans of the calls (same indices as `start`), and the cluster each is in. */
+  calls: Span[];
+  clusterOf: number[];
 }
 
 function buildModel(b: TraceBreakdown, findings: readonly Finding[]): Model {
@@ -199,6 +229,10 @@ function buildModel(b: TraceBreakdown, findings: readonly Finding[]): Model {
     ownMs: 0,
     targets: [],
     groups: [],
+    handlerStartEpochMs: hs,
+    initStartEpochMs: a.init ? Math.max(a.init.startMs, origin) : origin,
+    calls: [],
+    clusterOf: [],
   };
   if (hs === null) return model;
   // The calls inside the handler's window, by start (they come in pre-order: usually sorted already).
@@ -206,6 +240,7 @@ function buildModel(b: TraceBreakdown, findings: readonly Finding[]): Model {
   let sorted = true;
   for (let i = 1; i < calls.length && sorted; i++) if (calls[i]!.startMs < calls[i - 1]!.startMs) sorted = false;
   if (!sorted) calls.sort((x, y) => x.startMs - y.startMs);
+  model.calls = calls;
   const targetIndex = new Map<string, number>();
   const indexOfSpan = new Map<string, number>();
   for (const s of calls) {
@@ -230,6 +265,7 @@ function buildModel(b: TraceBreakdown, findings: readonly Finding[]): Model {
     let ce = model.end[i]!;
     while (j < model.start.length && model.start[j]! < ce) ce = Math.max(ce, model.end[j++]!);
     const ms = ce - model.start[i]!;
+    for (let k = i; k < j; k++) model.clusterOf.push(model.clusters.length);
     model.clusters.push({ from: i, to: j, ms });
     covered += ms;
     i = j;
@@ -279,20 +315,23 @@ function merge(effects: readonly Effect[]): { cold: boolean; queue: boolean; mem
   return out;
 }
 
+type Merged = NonNullable<ReturnType<typeof merge>>;
+type PredictOptions = Required<Pick<WhatIfOptions, 'concurrency' | 'batchCostFactor' | 'enqueueMs'>>;
+
 /**
- * The predicted total of the request under a set of fixes, applied together to the timeline:
- * - a 202 and a queue: the request ends when the work is queued — the time until the handler
- *   started (less the cold start if that is removed too) + the enqueue cost + the gateway's own
- *   time after the integration; the other fixes then only change the work behind the queue;
- * - otherwise base − cold start on the path − what the handler's window shrinks by, where the
- *   handler is its own time (× the memory factor) plus each cluster of overlapping calls, which
- *   lasts until its last call ends with each call's new duration (capped; a run-together group's
- *   first call taking the whole group's new cost, the others nothing), calls keeping their offsets.
+ * What a merged set of fixes does to the handler's window: each run-together group's new cost,
+ * each cluster's new length, the handler's new length. `predict` and `whatIfTimeline` both read
+ * this, so the bars drawn and the total printed cannot disagree.
  */
-function predict(m: Model, effects: readonly Effect[], o: Required<Pick<WhatIfOptions, 'concurrency' | 'batchCostFactor' | 'enqueueMs'>>): number | null {
-  const e = merge(effects);
-  if (!e) return null;
-  if (e.queue) return Math.round((m.handlerStartAtMs ?? 0) - (e.cold ? m.initMs : 0) + o.enqueueMs + m.gatewayAfterMs);
+interface Plan {
+  e: Merged;
+  capOf: (t: number) => number;
+  groupCost: Map<number, number>;
+  clusterMs: number[];
+  handlerMs: number;
+}
+
+function plan(m: Model, e: Merged, o: PredictOptions): Plan {
   const capOf = (t: number): number => e.caps.get(t) ?? Infinity;
   const groupCost = new Map<number, number>();
   for (const [g, mode] of e.groups) {
@@ -305,6 +344,7 @@ function predict(m: Model, effects: readonly Effect[], o: Required<Pick<WhatIfOp
     groupCost.set(g, mode === 'concurrent' ? waves(n, o.concurrency) * longest : Math.ceil(n / grp.batchSize) * median * o.batchCostFactor);
   }
   let handler = m.ownMs * e.memoryFactor;
+  const clusterMs: number[] = [];
   for (const c of m.clusters) {
     const cs = m.start[c.from]!;
     let len = 0;
@@ -315,9 +355,32 @@ function predict(m: Model, effects: readonly Effect[], o: Required<Pick<WhatIfOp
       const d = together ? groupCost.get(g)! : Math.min(m.end[i]! - m.start[i]!, capOf(m.target[i]!));
       len = Math.max(len, m.start[i]! - cs + d);
     }
+    clusterMs.push(len);
     handler += len;
   }
-  return Math.round(m.baseMs - (e.cold ? m.initMs : 0) - (m.handlerMs - handler));
+  return { e, capOf, groupCost, clusterMs, handlerMs: handler };
+}
+
+/** The total under a plan (see predict). */
+function totalOf(m: Model, p: Plan, o: PredictOptions): number {
+  if (p.e.queue) return Math.round((m.handlerStartAtMs ?? 0) - (p.e.cold ? m.initMs : 0) + o.enqueueMs + m.gatewayAfterMs);
+  return Math.round(m.baseMs - (p.e.cold ? m.initMs : 0) - (m.handlerMs - p.handlerMs));
+}
+
+/**
+ * The predicted total of the request under a set of fixes, applied together to the timeline:
+ * - a 202 and a queue: the request ends when the work is queued — the time until the handler
+ *   started (less the cold start if that is removed too) + the enqueue cost + the gateway's own
+ *   time after the integration; the other fixes then only change the work behind the queue;
+ * - otherwise base − cold start on the path − what the handler's window shrinks by, where the
+ *   handler is its own time (× the memory factor) plus each cluster of overlapping calls, which
+ *   lasts until its last call ends with each call's new duration (capped; a run-together group's
+ *   first call taking the whole group's new cost, the others nothing), calls keeping their offsets.
+ */
+function predict(m: Model, effects: readonly Effect[], o: PredictOptions): number | null {
+  const e = merge(effects);
+  if (!e) return null;
+  return totalOf(m, plan(m, e, o), o);
 }
 
 /** How many waves n calls run in, c at a time (one wave when there is no limit). */
@@ -332,12 +395,35 @@ export interface TraceWhatIfResult {
   byKind: Map<WhatIfFixKind, number>;
 }
 
+/** A trace's model and the fixes that apply to it, with the assumptions they rest on: built in one place for the report and the timeline. */
+interface Prepared {
+  m: Model;
+  o: PredictOptions;
+  headroom: number;
+  budgetMs: number | null;
+  limitMs: number | null;
+  candidates: Candidate[];
+  skipped: WhatIfSkipped[];
+  /** Made by the first timeline (callOwners). */
+  owners?: Map<Span, number>;
+}
+
 /**
- * The fixes that apply to one analyzed trace, each with its predicted total and rule, and the
- * smallest set that brings it under the budget with headroom. `findings` are the trace's own (the
- * `sequential-calls` groups come from them); `window` gives each target's p50 for the cap fix.
+ * The last preparation of each breakdown, with the inputs it was made from: the waterfall asks for
+ * one trace's timeline once per toggle, and at 100 000 calls the model costs more than the warp.
+ * Weakly held: a breakdown no one keeps takes its model with it.
  */
-export function traceWhatIf(b: TraceBreakdown, findings: readonly Finding[], options: WhatIfOptions = {}, window?: WhatIfWindow): TraceWhatIfResult {
+const prepared = new WeakMap<TraceBreakdown, { findings: readonly Finding[]; options: WhatIfOptions; window: WhatIfWindow | undefined; p: Prepared }>();
+
+function preparedOnce(b: TraceBreakdown, findings: readonly Finding[], options: WhatIfOptions, window: WhatIfWindow | undefined): Prepared {
+  const had = prepared.get(b);
+  if (had && had.findings === findings && had.options === options && had.window === window) return had.p;
+  const p = prepare(b, findings, options, window);
+  prepared.set(b, { findings, options, window, p });
+  return p;
+}
+
+function prepare(b: TraceBreakdown, findings: readonly Finding[], options: WhatIfOptions, window: WhatIfWindow | undefined): Prepared {
   const headroom = options.headroom ?? WHAT_IF_DEFAULTS.headroom;
   const o = {
     concurrency: options.concurrency && options.concurrency > 0 ? options.concurrency : WHAT_IF_DEFAULTS.concurrency,
@@ -472,6 +558,16 @@ export function traceWhatIf(b: TraceBreakdown, findings: readonly Finding[], opt
       { queue: true },
     );
   }
+  return { m, o, headroom, budgetMs, limitMs, candidates, skipped };
+}
+
+/**
+ * The fixes that apply to one analyzed trace, each with its predicted total and rule, and the
+ * smallest set that brings it under the budget with headroom. `findings` are the trace's own (the
+ * `sequential-calls` groups come from them); `window` gives each target's p50 for the cap fix.
+ */
+export function traceWhatIf(b: TraceBreakdown, findings: readonly Finding[], options: WhatIfOptions = {}, window?: WhatIfWindow): TraceWhatIfResult {
+  const { m, o, headroom, budgetMs, limitMs, candidates, skipped } = prepare(b, findings, options, window);
 
   // The smallest set that is enough: single fixes, then pairs, then triples…; among sets of one
   // size, the one whose fixes come first in PREFERENCE, then the lowest prediction.
@@ -517,6 +613,199 @@ export function traceWhatIf(b: TraceBreakdown, findings: readonly Finding[], opt
     skipped,
   };
   return { whatIf, byKind };
+}
+
+/** Each call of the model, and each span below one, → the call's index: made once per preparation. */
+function callOwners(p: Prepared): Map<Span, number> {
+  if (p.owners) return p.owners;
+  const owners = new Map<Span, number>();
+  const m = p.m;
+  for (let i = 0; i < m.calls.length; i++) owners.set(m.calls[i]!, i);
+  const stack: Span[] = [];
+  for (let i = 0; i < m.calls.length; i++) {
+    for (const c of m.calls[i]!.children) stack.push(c);
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (owners.has(x)) continue;
+      owners.set(x, i);
+      for (const c of x.children) stack.push(c);
+    }
+  }
+  p.owners = owners;
+  return owners;
+}
+
+/** A trace's spans as a set of fixes would have them: the bars the waterfall draws "predicted". */
+export interface WhatIfTimeline {
+  /** Each span's predicted start and end (epoch ms, like the spans'), parallel to the spans given; an in-progress span ends where it starts. */
+  startMs: number[];
+  endMs: number[];
+  /** The set's predicted total: the same number `traceWhatIf` gives the set (a fix's `predictedMs`, `enough.predictedMs`). */
+  predictedMs: number;
+  budgetMs: number | null;
+  /** predicted ≤ budget × (1 − headroom); null without a budget. */
+  fits: boolean | null;
+  /** budget − predicted; absent without a budget. */
+  marginMs?: number;
+}
+
+/**
+ * The spans of a trace moved to where a set of fixes (ids of `traceWhatIf`'s fixes, with the same
+ * options and window) would put them, and the set's total; null when an id is not one of the
+ * trace's fixes or two of them cannot go together. The rule is a monotone warp of the request's
+ * time, built from the same plan as the prediction:
+ * - the cold start on the path is compressed to nothing when removed (later times move earlier);
+ * - in the handler's window, its own time between clusters of overlapping calls is scaled by the
+ *   memory factor and each cluster takes its new length (times inside it scaled linearly);
+ * - a call keeps its offset in its cluster and gets its new (capped) duration; the calls of a group
+ *   run together start at the group's first call: concurrently in waves of the concurrency, each
+ *   wave after the one before (its longest capped call), or batched as ⌈n/size⌉ calls one after
+ *   another of median × cost factor, the other calls of the group at its start with no length;
+ * - a call's descendants are scaled with their call; every other span goes through the warp;
+ * - the front door (and its integration call) ends at the predicted total; on a cut request at
+ *   min(predicted, budget) (still cut past the budget); with a 202 and a queue, at the predicted
+ *   total (the integration call when the work is queued), the function's work behind the queue.
+ */
+export function whatIfTimeline(
+  spans: readonly Span[],
+  b: TraceBreakdown,
+  findings: readonly Finding[],
+  fixIds: readonly string[],
+  options: WhatIfOptions = {},
+  window?: WhatIfWindow,
+): WhatIfTimeline | null {
+  const prep = preparedOnce(b, findings, options, window);
+  const { m, o, budgetMs, limitMs, candidates } = prep;
+  const effects: Effect[] = [];
+  for (const id of fixIds) {
+    const c = candidates.find((x) => x.fix.id === id);
+    if (!c) return null;
+    effects.push(c.effect);
+  }
+  const e = merge(effects);
+  if (!e) return null;
+  const p = plan(m, e, o);
+  const predictedMs = totalOf(m, p, o);
+  const origin = b.originMs;
+
+  // The warp: the cold start, then the handler's window as breakpoints (offsets from its start).
+  const coldMs = e.cold ? m.initMs : 0;
+  const is = m.initStartEpochMs;
+  const ie = is + coldMs;
+  const cold = (t: number): number => (t <= is ? t : t >= ie ? t - coldMs : is);
+  const hs = m.handlerStartEpochMs;
+  const oldAt: number[] = [0];
+  const newAt: number[] = [0];
+  const clusterStart: number[] = [];
+  for (const [c, cl] of m.clusters.entries()) {
+    const cs = m.start[cl.from]!;
+    const before = newAt[newAt.length - 1]! + (cs - oldAt[oldAt.length - 1]!) * e.memoryFactor;
+    oldAt.push(cs, cs + cl.ms);
+    newAt.push(before, before + p.clusterMs[c]!);
+    clusterStart.push(before);
+  }
+  oldAt.push(m.handlerMs);
+  newAt.push(newAt[newAt.length - 1]! + (m.handlerMs - oldAt[oldAt.length - 2]!) * e.memoryFactor);
+  const inHandler = (x: number): number => {
+    let lo = 0;
+    let hi = oldAt.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (oldAt[mid]! <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo === oldAt.length - 1) return newAt[lo]!;
+    const span = oldAt[lo + 1]! - oldAt[lo]!;
+    return newAt[lo]! + (span > 0 ? ((x - oldAt[lo]!) / span) * (newAt[lo + 1]! - newAt[lo]!) : 0);
+  };
+  const hsNew = hs !== null ? cold(hs) : 0;
+  const shrink = m.handlerMs - newAt[newAt.length - 1]!;
+  const warp = (t: number): number => {
+    if (hs === null || t <= hs) return cold(t);
+    if (t >= hs + m.handlerMs) return cold(t) - shrink;
+    return hsNew + inHandler(t - hs);
+  };
+
+  // The calls placed by the rule, each one's new start and length in arrays (no object per call).
+  const cs = (i: number): number => m.start[m.clusters[m.clusterOf[i]!]!.from]!;
+  const callStart = (i: number): number => clusterStart[m.clusterOf[i]!]! + (m.start[i]! - cs(i));
+  // Each call's place in its group (a group may hold thousands of calls: no indexOf per call).
+  const placeInGroup = new Array<number>(m.calls.length).fill(-1);
+  for (const grp of m.groups) for (const [k, i] of grp.calls.entries()) placeInGroup[i] = k;
+  const newStart = new Array<number>(m.calls.length);
+  const newMs = new Array<number>(m.calls.length);
+  for (let i = 0; i < m.calls.length; i++) {
+    const g = m.group[i]!;
+    const mode = g >= 0 ? e.groups.get(g) : undefined;
+    const d = m.end[i]! - m.start[i]!;
+    let start: number;
+    let ms: number;
+    if (mode) {
+      const grp = m.groups[g]!;
+      const k = placeInGroup[i]!;
+      const lead = callStart(grp.calls[0]!);
+      const cap = p.capOf(m.target[i]!);
+      if (mode === 'concurrent') {
+        const wave = Number.isFinite(o.concurrency) ? Math.floor(k / o.concurrency) : 0;
+        start = lead + wave * Math.min(grp.sortedMs[grp.sortedMs.length - 1]!, cap);
+        ms = Math.min(d, cap);
+      } else {
+        const batches = Math.ceil(grp.calls.length / grp.batchSize);
+        const each = Math.min(nearestRank(grp.sortedMs, 50), cap) * o.batchCostFactor;
+        start = k < batches ? lead + k * each : lead;
+        ms = k < batches ? each : 0;
+      }
+    } else {
+      start = callStart(i);
+      ms = Math.min(d, p.capOf(m.target[i]!));
+    }
+    newStart[i] = hsNew + start;
+    newMs[i] = ms;
+  }
+
+  // The front door: the client's wait as predicted.
+  const a = b.anatomy;
+  let door: { span: Span; start: number; end: number } | null = null;
+  let doorCall: { span: Span; start: number; end: number } | null = null;
+  if (a.entry && a.gatewayEntry) {
+    const cut = b.cutAtMs !== null && budgetMs !== null;
+    const end = origin + (e.queue || !cut ? predictedMs : Math.min(predictedMs, budgetMs));
+    door = { span: a.entry, start: warp(a.entry.startMs), end };
+    const call = a.integrationCall;
+    if (call && (e.queue || cut)) doorCall = { span: call, start: warp(call.startMs), end: e.queue ? Math.max(call.startMs, end - m.gatewayAfterMs) : end };
+  }
+
+  // Each span: a call by the rule, below a call scaled with it, the front door as above, else the warp.
+  const owner = callOwners(prep);
+  const startMs: number[] = new Array<number>(spans.length);
+  const endMs: number[] = new Array<number>(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    const fixed = door && s === door.span ? door : doorCall && s === doorCall.span ? doorCall : null;
+    const k = fixed ? undefined : owner.get(s);
+    if (fixed) {
+      startMs[i] = fixed.start;
+      endMs[i] = fixed.end;
+    } else if (k !== undefined) {
+      const call = m.calls[k]!;
+      const s0 = newStart[k]!;
+      if (s === call) {
+        startMs[i] = s0;
+        endMs[i] = s0 + newMs[k]!;
+      } else {
+        const len = (call.endMs ?? call.startMs) - call.startMs;
+        const scale = len > 0 ? newMs[k]! / len : 0;
+        startMs[i] = s0 + (s.startMs - call.startMs) * scale;
+        endMs[i] = s.endMs === null ? startMs[i]! : s0 + (s.endMs - call.startMs) * scale;
+      }
+    } else {
+      startMs[i] = warp(s.startMs);
+      endMs[i] = s.endMs === null ? startMs[i]! : Math.max(startMs[i]!, warp(s.endMs));
+    }
+  }
+  const out: WhatIfTimeline = { startMs, endMs, predictedMs, budgetMs, fits: limitMs !== null ? predictedMs <= limitMs : null };
+  if (budgetMs !== null) out.marginMs = budgetMs - predictedMs;
+  return out;
 }
 
 /** The titles of the route-level fixes: every fix of a kind applied to each traced request. */

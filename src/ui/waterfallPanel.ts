@@ -17,8 +17,8 @@ import type { Logger } from './logger';
 import { workspaceFrameResolver } from './frameResolver';
 import { OpenableFiles } from './openableFiles';
 import { createNonce, waterfallHtml } from './waterfallHtml';
-import { buildWaterfall, detailsReply, logsRequestOf } from './waterfallSnapshot';
-import type { SnapshotOptions, WaterfallModel } from './waterfallSnapshot';
+import { buildWaterfall, detailsReply, logsRequestOf, whatIfReply } from './waterfallSnapshot';
+import type { SnapshotOptions, WaterfallModel, WhatIfSource } from './waterfallSnapshot';
 
 /** View type of the panel; package.json's `onWebviewPanel:` activation event must match. */
 export const WATERFALL_VIEW_TYPE = WebviewTypes.waterfall;
@@ -26,6 +26,8 @@ export const WATERFALL_VIEW_TYPE = WebviewTypes.waterfall;
 export interface WaterfallEntry {
   trace: Trace;
   report: TraceReport;
+  /** What the predicted bars ("What if") are computed from; without it the strip's toggles are answered with why not. */
+  whatIf?: WhatIfSource;
 }
 
 export interface WaterfallInput extends WaterfallEntry {
@@ -102,7 +104,7 @@ function post(panel: vscode.WebviewPanel, message: HostMessage): void {
 
 function entriesOf(input: WaterfallInput): Map<string, WaterfallEntry> {
   const traces = new Map<string, WaterfallEntry>();
-  traces.set(input.trace.traceId, { trace: input.trace, report: input.report });
+  traces.set(input.trace.traceId, input.whatIf ? { trace: input.trace, report: input.report, whatIf: input.whatIf } : { trace: input.trace, report: input.report });
   for (const o of input.others ?? []) if (!traces.has(o.trace.traceId)) traces.set(o.trace.traceId, o);
   return traces;
 }
@@ -287,6 +289,14 @@ export class WaterfallPanels implements vscode.Disposable {
       case 'requestDetails':
         await this.answerDetails(open, m);
         return;
+      case 'requestWhatIf': {
+        const entry = open.traces.get(open.current);
+        const reply = entry ? whatIfReply(open.model, entry.trace, entry.whatIf, m) : undefined;
+        if (!reply) return;
+        if (reply.type === 'whatIfError') this.hooks.log?.warn(`what-if of ${m.traceId.slice(0, 64)} (${m.fixIds.length} fixes): ${reply.message}`);
+        post(open.panel, reply);
+        return;
+      }
       case 'openSource': {
         // The message is untrusted input: open only a file the host offered for this trace, and
         // only while it is inside the workspace (normalised, symbolic links followed).

@@ -9,14 +9,18 @@
 // row above its calls (groupRuns): the row is not a span, its calls are its children.
 import type { Span, SpanKind, Trace } from '../core/model';
 import type { Finding, TraceReport } from '../core/report';
-import type { AnalyzedTrace } from '../core/breakdown';
+import type { AnalyzedTrace, TraceBreakdown } from '../core/breakdown';
 import { THRESHOLDS } from '../core/thresholds';
-import { PROTOCOL_VERSION, SpanFlag } from '../protocol';
+import { whatIfTimeline, type WhatIfBasis } from '../core/whatIf';
+import { PROTOCOL_VERSION, SpanFlag, whatIfRequestProblem } from '../protocol';
 import type {
   CallGroupDetails,
   DetailsErrorMessage,
   DetailsMessage,
   RequestDetailsMessage,
+  RequestWhatIfMessage,
+  WhatIfErrorMessage,
+  WhatIfMessage,
   SnapshotCause,
   SnapshotSpans,
   SpanDetails,
@@ -60,12 +64,59 @@ export interface WaterfallModel {
  * run's findings about its function (from the logs and the account: the function's own timeouts,
  * its timeout against the budget), so the waterfall of that function's request shows them too.
  */
-export function waterfallEntries(analyzed: readonly AnalyzedTrace[], runFindings: readonly Finding[]): Array<{ trace: Trace; report: TraceReport }> {
+export function waterfallEntries(analyzed: readonly AnalyzedTrace[], runFindings: readonly Finding[]): Array<{ trace: Trace; report: TraceReport; whatIf?: WhatIfSource }> {
   return analyzed.map((a) => {
     const fn = a.breakdown.anatomy.fn?.name ?? a.breakdown.anatomy.lambdaService?.name;
     const extra = fn ? runFindings.filter((f) => f.function === fn && !a.report.findings.some((g) => g.id === f.id)) : [];
-    return { trace: a.trace, report: extra.length ? { ...a.report, findings: [...a.report.findings, ...extra] } : a.report };
+    const report = extra.length ? { ...a.report, findings: [...a.report.findings, ...extra] } : a.report;
+    return a.whatIfBasis ? { trace: a.trace, report, whatIf: { breakdown: a.breakdown, basis: a.whatIfBasis } } : { trace: a.trace, report };
   });
+}
+
+/** What the predicted bars of a trace are computed from: its breakdown and what its report's what-if used. */
+export interface WhatIfSource {
+  breakdown: TraceBreakdown;
+  basis: WhatIfBasis;
+}
+
+/**
+ * The answer to a `requestWhatIf`: each snapshot row's predicted start and end (a group row from
+ * its calls' earliest start to their latest end) and the set's total, or why not. The fix ids are
+ * checked against the report the snapshot shows before anything is computed.
+ */
+export function whatIfReply(model: WaterfallModel, trace: Trace, source: WhatIfSource | undefined, m: RequestWhatIfMessage): WhatIfMessage | WhatIfErrorMessage {
+  const fail = (message: string): WhatIfErrorMessage => ({ type: 'whatIfError', v: PROTOCOL_VERSION, traceId: m.traceId, fixIds: m.fixIds, message });
+  const problem = whatIfRequestProblem(m, model.snapshot.report);
+  if (problem) return fail(problem);
+  if (!source || trace.traceId !== model.snapshot.traceId) return fail('the analysis this trace came with is not kept, so its prediction cannot be drawn.');
+  // The rows' own spans (a group row's is its first call: corrected below), in row order.
+  const t = whatIfTimeline(model.spans, source.breakdown, source.basis.findings, m.fixIds, source.basis.options, source.basis.window);
+  if (!t) return fail('these fixes cannot go together (one group of calls both batched and run concurrently).');
+  const origin = model.snapshot.entryStartEpochMs;
+  const n = model.spans.length;
+  const startMs = new Array<number>(n);
+  const endMs = new Array<number>(n);
+  for (let r = 0; r < n; r++) {
+    startMs[r] = (t.startMs[r] as number) - origin;
+    endMs[r] = (t.endMs[r] as number) - origin;
+  }
+  // A group row spans its calls: the rows one level below it, up to the end of its subtree.
+  const depth = model.snapshot.spans.depth;
+  for (const g of model.snapshot.groupRows ?? []) {
+    const d = depth[g] as number;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let r = g + 1; r < n && (depth[r] as number) > d; r++) {
+      if (depth[r] !== d + 1) continue;
+      lo = Math.min(lo, startMs[r] as number);
+      hi = Math.max(hi, endMs[r] as number);
+    }
+    if (lo <= hi) {
+      startMs[g] = lo;
+      endMs[g] = hi;
+    }
+  }
+  return { type: 'whatIf', v: PROTOCOL_VERSION, traceId: m.traceId, fixIds: m.fixIds, startMs, endMs, totalMs: t.predictedMs, fits: t.fits, marginMs: t.marginMs ?? null };
 }
 
 /**

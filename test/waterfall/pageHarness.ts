@@ -2,7 +2,8 @@
 // (src/ui/waterfallHtml.ts: same HTML, same CSP), from a tiny loopback HTTP server (127.0.0.1,
 // unref'd: it never keeps the test process alive). `acquireVsCodeApi` is the only stand-in: it
 // records what the webview posts and keeps its setState, as VS Code's would. Given the host's
-// model (buildWaterfall), it also answers `requestDetails` as the panel does (waterfallPanel.ts).
+// model (buildWaterfall), it also answers `requestDetails` as the panel does (waterfallPanel.ts),
+// and, given the trace and its analysis, `requestWhatIf` (whatIfReply).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -10,9 +11,10 @@ import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { isRequestDetailsMessage } from '../../src/protocol';
+import { isRequestDetailsMessage, isRequestWhatIfMessage } from '../../src/protocol';
+import type { Trace } from '../../src/core/model';
 import type { WaterfallSnapshot } from '../../src/protocol';
-import { detailsReply, type WaterfallModel } from '../../src/ui/waterfallSnapshot';
+import { detailsReply, whatIfReply, type WaterfallModel, type WhatIfSource } from '../../src/ui/waterfallSnapshot';
 import type { WinLike } from './browserGlobals';
 import { createNonce, waterfallHtml } from '../../src/ui/waterfallHtml';
 
@@ -200,6 +202,8 @@ export interface OpenOptions {
   height?: number;
   /** What getState() returns at boot (a restored panel). */
   state?: unknown;
+  /** The trace behind the model and its analysis: `requestWhatIf` is answered as the panel does. */
+  whatIf?: { trace: Trace; source: WhatIfSource | undefined };
 }
 
 export interface Opened {
@@ -227,6 +231,11 @@ export async function openWaterfall(browser: Browser, shown: WaterfallSnapshot |
   const snapshot = model ? model.snapshot : (shown as WaterfallSnapshot | null);
   if (model) {
     await page.exposeBinding('__tlHost', async (_source, m: unknown) => {
+      if (isRequestWhatIfMessage(m) && opts.whatIf) {
+        const reply = whatIfReply(model, opts.whatIf.trace, opts.whatIf.source, m);
+        await page.evaluate((r) => (globalThis as unknown as WinLike).postMessage(r, '*'), reply).catch(() => undefined);
+        return;
+      }
       if (!isRequestDetailsMessage(m)) return;
       // The host's own answer: the details, or why there are none.
       const reply = detailsReply(model, m);

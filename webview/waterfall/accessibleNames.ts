@@ -1,6 +1,6 @@
 // What a screen reader says for the parts of the waterfall that are drawn rather than written:
 // a span's row (its bar's length against the budget, the hatching after the cut, the flag's
-// colour), a trace of the table, a finding, and the announcements of the live region. Pure
+// colour), a trace of the table, a finding, a what-if prediction, and the announcements of the live region. Pure
 // strings from the same numbers the page draws, so Node tests check them word for word.
 import { FUNCTION_SPAN_KINDS, SpanFlag } from '../../src/protocol';
 import type { Finding, TraceListItem } from '../../src/protocol';
@@ -20,6 +20,8 @@ export interface SpanNameInput {
   cutAtMs: number | null;
   /** Among the spans of the finding shown. */
   highlighted: boolean;
+  /** The times are a what-if's prediction, not what was measured. */
+  predicted?: boolean;
 }
 
 /** The flags of a span in words, gravest first: what the row's badge and red outline say. */
@@ -47,7 +49,7 @@ export function spanAccessibleName(s: SpanNameInput): string {
     parts.push('in progress');
   } else {
     const dur = s.endMs - s.startMs;
-    parts.push(formatMs(dur));
+    parts.push(s.predicted ? `predicted ${formatMs(dur)}` : formatMs(dur));
     const share = formatShare(dur, s.budgetMs);
     if (share) parts.push(`${share} of budget`);
   }
@@ -106,4 +108,19 @@ export function findingAnnouncement(f: Pick<Finding, 'title'> | null, index: num
   const parts = [highlighted > 0 || groups === 0 ? count(highlighted, 'span', 'spans') : '', groups > 0 ? count(groups, ...GROUP_WORDS) : ''].filter(Boolean);
   const spans = highlighted === 0 && groups === 0 ? 'no spans in this trace' : `${parts.join(' and ')} highlighted`;
   return `Finding ${index + 1} of ${total}: ${f.title}; ${spans}`;
+}
+
+/** The predicted total against the budget, in words: what the strip and the summary show. */
+export function predictionText(totalMs: number, marginMs: number | null, fits: boolean | null, budgetMs: number | null, headroom: number): string {
+  const head = `Predicted: ${formatMs(totalMs)}`;
+  if (budgetMs === null || marginMs === null) return `${head} (no budget known)`;
+  const share = `${Math.round(headroom * 100)} %`;
+  if (marginMs < 0) return `${head} · ${formatMs(-marginMs)} over the ${formatMs(budgetMs)} budget ✗`;
+  return `${head} · ${formatMs(marginMs)} under the ${formatMs(budgetMs)} budget ${fits ? `(≥ ${share} headroom ✓)` : `(less than ${share} headroom ✗)`}`;
+}
+
+/** What the live region says of a prediction: "Predicted with Batch …: 1.19 s, 27.8 s under the budget". */
+export function predictionAnnouncement(titles: readonly string[], totalMs: number, marginMs: number | null): string {
+  const against = marginMs === null ? '' : marginMs < 0 ? `, ${formatMs(-marginMs)} over the budget` : `, ${formatMs(marginMs)} under the budget`;
+  return `Predicted with ${titles.join(' and ')}: ${formatMs(totalMs)}${against}`;
 }

@@ -10,7 +10,7 @@
 // selected row while that row is drawn; one polite live region says what loaded and what a
 // finding highlighted; the focus comes to the span list when the page gets it.
 import { PROTOCOL_VERSION } from '../../src/protocol';
-import type { SpanDetails, WaterfallSnapshot, WebviewMessage } from '../../src/protocol';
+import type { SpanDetails, WaterfallSnapshot, WebviewMessage, WhatIfErrorMessage, WhatIfMessage } from '../../src/protocol';
 import { layoutAxis } from './axisLayout';
 import { drawAxis } from './axisView';
 import { DetailsPane } from './detailsPane';
@@ -39,6 +39,7 @@ import { renderTraceList, tableFocusKey } from './traceList';
 import { UiState } from './uiState';
 import type { PersistedState } from './uiState';
 import { attachViewGestures } from './viewGestures';
+import { WhatIfStrip } from './whatIfStrip';
 import { worstSpan } from './worstSpan';
 
 export interface Host {
@@ -67,6 +68,7 @@ export class WaterfallApp {
   private readonly page: PageParts;
   private readonly details: DetailsPane;
   private readonly help: KeyboardHelp;
+  private readonly whatIf: WhatIfStrip;
   /** The row id aria-activedescendant names now ('' = none). */
   private activeId = '';
   /** A pointer is down: a focus it causes is the pointer's, not the keyboard's arrival. */
@@ -83,7 +85,13 @@ export class WaterfallApp {
       toList: () => this.focusSpans(),
       run: (action) => this.runAction(action),
     });
-    this.page = buildPage(root, this.toolbar.element, scroller);
+    this.whatIf = new WhatIfStrip({
+      post: (m) => host.post(m),
+      changed: () => this.predictionChanged(),
+      announce: (text) => this.announce(text),
+      leave: () => this.focusSpans(),
+    });
+    this.page = buildPage(root, this.toolbar.element, scroller, this.whatIf.element);
     this.details = new DetailsPane(this.page.detailsHost, (m) => host.post(m));
     this.help = buildKeyboardHelp(() => {
       this.toolbar.helpButton.setAttribute('aria-expanded', 'false');
@@ -128,6 +136,7 @@ export class WaterfallApp {
     if (!snap) {
       this.state.close();
       this.spans = null;
+      this.whatIf.setTrace('', undefined);
       this.page.top.replaceChildren(el('p', 'tl-empty', 'No trace to show. Open a trace file (Timeout Lens: Open Trace File…).'));
       this.page.findingsHost.replaceChildren();
       this.order = new RowOrder(0, null);
@@ -142,6 +151,7 @@ export class WaterfallApp {
     this.domain = traceDomain(snap.minStartMs, snap.endMs, snap.report.budgetMs, snap.report.cutAtMs);
     this.state.open(snap.traceId, snap.spansKey, this.spans.count, snap.restoreKey, snap.groupRows);
     this.toolbar.filterInput.value = this.state.ui.filter;
+    this.whatIf.setTrace(snap.traceId, snap.report.whatIf);
     // Everything but the rows first, so that one layout (in measure) serves the axis and rows.
     this.renderTop();
     this.renderFindings();
@@ -162,6 +172,24 @@ export class WaterfallApp {
 
   detailsFailed(requestId: number, traceId: string, index: number, message: string): void {
     if (this.details.fail(this.snap, this.spans, requestId, traceId, index, message) && index === this.state.selected) this.renderDetails();
+  }
+
+  /** The bars as a set of fixes would have them, from the host (answering `requestWhatIf`); stale ones are dropped. */
+  setWhatIf(m: WhatIfMessage): void {
+    this.whatIf.receive(m);
+  }
+
+  whatIfFailed(m: WhatIfErrorMessage): void {
+    this.whatIf.fail(m);
+  }
+
+  /** A prediction came or went: the summary's line, the bars and the ghost marker of the measured end. */
+  private predictionChanged(): void {
+    const { snap, spans } = this;
+    if (!snap || !spans) return;
+    const old = this.page.top.querySelector('.tl-summary');
+    old?.replaceWith(renderSummary(snap.report, flagMarks(spans.cols.styles), this.whatIf.current()?.text ?? null));
+    this.renderAll();
   }
 
   showNotice(level: 'info' | 'error', text: string): void {
@@ -212,7 +240,7 @@ export class WaterfallApp {
             },
           })
         : null;
-    this.page.top.replaceChildren(...[renderSummary(snap.report, flagMarks(spans.cols.styles)), list].filter((e) => e !== null));
+    this.page.top.replaceChildren(...[renderSummary(snap.report, flagMarks(spans.cols.styles), this.whatIf.current()?.text ?? null), list].filter((e) => e !== null));
     if (!list) return;
     // Only a scrolled table costs the layout this write takes.
     const scroll = this.state.persisted.traceTableScroll ?? 0;
@@ -277,21 +305,35 @@ export class WaterfallApp {
     const snap = this.snap;
     const axis = snap && layoutAxis(this.domain, this.state.ui.view, this.size.axis || 600, snap.report.budgetMs, snap.report.cutAtMs);
     drawAxis(this.page.axis, this.page.overlay, axis);
+    const p = this.whatIf.current();
+    if (snap && p) {
+      // The measured end, faint, so the prediction is read against what happened.
+      const x = viewedPosition(this.domain, this.state.ui.view)(p.measuredMs);
+      if (x >= 0 && x <= 1) {
+        const ghost = el('div', 'tl-ghost-line');
+        ghost.style.left = `${x * 100}%`;
+        this.page.overlay.appendChild(ghost);
+      }
+    }
     this.renderRows(scrollTop);
   }
 
   private renderRows(scrollTop?: number): void {
     const { snap, spans, state } = this;
+    const p = this.whatIf.current();
+    // Under a prediction the request is cut only if it is still over the budget.
+    const cutAtMs = p && snap && p.budgetMs !== null && p.totalMs <= p.budgetMs ? null : (snap?.report.cutAtMs ?? null);
     this.paint = snap && spans && {
       spans,
       pos: viewedPosition(this.domain, state.ui.view),
       budgetMs: snap.report.budgetMs,
-      cutAtMs: snap.report.cutAtMs,
-      traceEndMs: snap.endMs,
+      cutAtMs,
+      traceEndMs: p ? p.endOfTraceMs : snap.endMs,
       filter: state.ui.filter.toLowerCase(),
       collapsed: state.collapsed,
       selected: state.selected,
       highlighted: state.highlighted,
+      predicted: p,
     };
     this.list.render(scrollTop);
   }
@@ -364,6 +406,8 @@ export class WaterfallApp {
         stop?.focus();
         return stop !== null;
       }
+      case 'toWhatIf':
+        return this.whatIf.focus();
       case 'toFindings': {
         const stop = findingsTabStop(this.page.findingsHost);
         stop?.focus();

@@ -6,7 +6,7 @@
  * Where a key applies: the focused span list, the trace table, the findings, the filter box, the
  * help dialog, or anywhere outside a text field (`page`: after the focused part had its say).
  */
-export type KeyScope = 'page' | 'list' | 'traces' | 'findings' | 'filter' | 'help';
+export type KeyScope = 'page' | 'list' | 'traces' | 'whatIf' | 'findings' | 'filter' | 'help';
 
 export type KeyAction =
   // page
@@ -15,6 +15,7 @@ export type KeyAction =
   | 'worstSpan'
   | 'toSpans'
   | 'toTraces'
+  | 'toWhatIf'
   | 'toFindings'
   | 'toDetails'
   | 'copyReport'
@@ -43,6 +44,13 @@ export type KeyAction =
   | 'openTrace'
   | 'sortPrevious'
   | 'sortNext'
+  // what if
+  | 'fixNext'
+  | 'fixPrevious'
+  | 'fixFirst'
+  | 'fixLast'
+  | 'toggleFix'
+  | 'fixesToSpans'
   // findings
   | 'findingNext'
   | 'findingPrevious'
@@ -71,6 +79,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { action: 'focusFilter', scope: 'page', keys: ['/'], help: 'Filter spans' },
   { action: 'toSpans', scope: 'page', keys: ['s'], help: 'Go to the spans' },
   { action: 'toTraces', scope: 'page', keys: ['t'], help: 'Go to the trace table' },
+  { action: 'toWhatIf', scope: 'page', keys: ['i'], help: 'Go to the what-if fixes' },
   { action: 'toFindings', scope: 'page', keys: ['f'], help: 'Go to the findings' },
   { action: 'toDetails', scope: 'page', keys: ['d'], help: 'Go to the span details' },
   { action: 'copyReport', scope: 'page', keys: ['c'], help: 'Copy the text report' },
@@ -100,6 +109,13 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { action: 'sortPrevious', scope: 'traces', keys: ['ArrowLeft'], help: 'Previous sort header' },
   { action: 'sortNext', scope: 'traces', keys: ['ArrowRight'], help: 'Next sort header' },
 
+  { action: 'fixNext', scope: 'whatIf', keys: ['ArrowRight', 'ArrowDown'], help: 'Next fix' },
+  { action: 'fixPrevious', scope: 'whatIf', keys: ['ArrowLeft', 'ArrowUp'], help: 'Previous fix' },
+  { action: 'fixFirst', scope: 'whatIf', keys: ['Home'], help: 'First fix' },
+  { action: 'fixLast', scope: 'whatIf', keys: ['End'], help: 'Last fix' },
+  { action: 'toggleFix', scope: 'whatIf', keys: ['Enter', ' '], help: 'Draw the bars as predicted with this fix (again: without it)' },
+  { action: 'fixesToSpans', scope: 'whatIf', keys: ['Escape'], help: 'Back to the spans' },
+
   { action: 'findingNext', scope: 'findings', keys: ['ArrowDown'], help: 'Next finding' },
   { action: 'findingPrevious', scope: 'findings', keys: ['ArrowUp'], help: 'Previous finding' },
   { action: 'findingFirst', scope: 'findings', keys: ['Home'], help: 'First finding' },
@@ -118,6 +134,7 @@ export const SCOPE_TITLES: ReadonlyArray<readonly [KeyScope, string]> = [
   ['page', 'Anywhere (outside the filter box)'],
   ['list', 'Span list'],
   ['traces', 'Trace table'],
+  ['whatIf', 'What-if strip'],
   ['findings', 'Findings'],
   ['filter', 'Filter box'],
   ['help', 'This help'],

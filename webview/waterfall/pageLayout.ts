@@ -1,7 +1,8 @@
 // The fixed frame of the page: a notice line, the live region, the toolbar, the top (summary and
 // trace table), the waterfall (head with the time axis; the rows with the overlay of lines above
-// them) and the side pane (findings, details). Built once; the app fills the parts. The DOM order
-// is the Tab order: toolbar → trace table → spans → findings → details.
+// them) and the side pane (findings, details); between the top and the waterfall the what-if
+// strip (whatIfStrip.ts). Built once; the app fills the parts. The DOM order is the Tab order:
+// toolbar → trace table → what-if fixes → spans → findings → details.
 import { append, el } from './dom';
 
 export interface PageParts {
@@ -17,7 +18,7 @@ export interface PageParts {
 }
 
 /** Lays the page out in `root` around the toolbar and the scrolling rows. */
-export function buildPage(root: HTMLElement, toolbar: HTMLElement, rows: HTMLElement): PageParts {
+export function buildPage(root: HTMLElement, toolbar: HTMLElement, rows: HTMLElement, whatIf: HTMLElement): PageParts {
   const parts: PageParts = {
     notice: el('div', 'tl-notice'),
     live: el('div', 'tl-live'),
@@ -54,7 +55,7 @@ export function buildPage(root: HTMLElement, toolbar: HTMLElement, rows: HTMLEle
   parts.detailsHost.setAttribute('aria-label', 'Span details');
   parts.findingsHost.id = 'tl-findings';
   const side = append(el('div', 'tl-side'), parts.findingsHost, parts.detailsHost);
-  const main = append(el('div', 'tl-main'), append(el('div', 'tl-center'), wf), side);
+  const main = append(el('div', 'tl-main'), append(el('div', 'tl-center'), whatIf, wf), side);
   append(root, parts.notice, parts.live, toolbar, parts.top, main);
   return parts;
 }

@@ -51,6 +51,8 @@ export interface PaintContext {
   collapsed: ReadonlySet<number>;
   selected: number;
   highlighted: ReadonlySet<number>;
+  /** A what-if's bars (whatIfStrip.ts), per span like the columns; null: the measured ones. */
+  predicted: { startMs: readonly number[]; endMs: readonly number[] } | null;
 }
 
 export function createRowSlot(): RowSlot {
@@ -94,8 +96,11 @@ export function paintRow(r: RowSlot, i: number, row: number, c: PaintContext): v
   const was = r.was;
   const root = r.root;
   const style = spans.style(i);
-  const startMs = spans.startMs(i);
-  const endMs = spans.endMs(i);
+  const p = c.predicted;
+  const startMs = p ? (p.startMs[i] as number) : spans.startMs(i);
+  const measuredEnd = spans.endMs(i);
+  // An in-progress span stays in progress: drawn to the (predicted) end of the trace.
+  const endMs = p && measuredEnd !== null ? (p.endMs[i] as number) : measuredEnd;
   const kids = spans.hasChildren(i);
   const collapsed = c.collapsed.has(i);
   const flag = rowFlag(style.flags);
@@ -157,12 +162,13 @@ export function paintRow(r: RowSlot, i: number, row: number, c: PaintContext): v
     budgetMs: c.budgetMs,
     cutAtMs: cut,
     highlighted: c.highlighted.has(i),
+    predicted: p !== null,
   });
   if (was['aria'] !== label) root.setAttribute('aria-label', (was['aria'] = label));
 
   const b = layoutBar(startMs, endMs, c.pos, c.budgetMs, cut, c.traceEndMs);
   // The bar clips (to its rounded corners) only when it holds the hatching: a clip per bar costs paint.
-  const barCls = `tl-bar role-${style.role}${style.flags & SpanFlag.inProgress ? ' in-progress' : ''}${style.flags & SpanFlag.group ? ' group' : ''}${flagged ? ' flagged' : ''}${b.hatched ? ' hatched' : ''}`;
+  const barCls = `tl-bar role-${style.role}${style.flags & SpanFlag.inProgress ? ' in-progress' : ''}${style.flags & SpanFlag.group ? ' group' : ''}${flagged ? ' flagged' : ''}${b.hatched ? ' hatched' : ''}${p ? ' predicted' : ''}`;
   if (was['barCls'] !== barCls) r.bar.className = was['barCls'] = barCls;
   const left = `${b.left * 100}%`;
   if (was['left'] !== left) r.bar.style.left = was['left'] = left;

@@ -55,8 +55,11 @@ function frontDoorName(r: TraceReport): string {
   return k === 'rest-api' || k === 'websocket-api' ? 'API Gateway' : k === 'http-api' ? 'The HTTP API' : k === 'alb' ? 'The load balancer' : 'The front door';
 }
 
-/** The summary strip; `marks` are the flag badges the rows show, for the legend. */
-export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = []): HTMLElement {
+/**
+ * The summary strip; `marks` are the flag badges the rows show, for the legend; `predicted` the
+ * what-if's line ("Predicted: 1.19 s · …") while the bars are drawn as predicted.
+ */
+export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = [], predicted: string | null = null): HTMLElement {
   const root = el('section', `tl-summary verdict-${r.verdict}`);
   root.setAttribute('aria-label', 'Summary');
   // A 504 the budget implies (the trace starts at the function behind an untraced HTTP API) says so.
@@ -89,6 +92,7 @@ export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = []): 
     append(total, document.createTextNode(' · '), el('span', 'tl-overrun', `function ran ${formatMs(r.afterCutMs)} after the cut`));
   }
   const line2 = append(el('div', 'tl-summary-line'), total);
+  const line3 = predicted ? append(el('div', 'tl-summary-line tl-summary-predicted'), el('span', 'tl-prediction-badge', 'Prediction'), el('span', undefined, predicted)) : null;
 
   const parts = breakdownParts(r);
   const sum = parts.reduce((a, p) => a + p.ms, 0);
@@ -125,5 +129,5 @@ export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = []): 
     append(item, el('span', `tl-flag flag-${m.flag.replace(' ', '-')}`, m.text), el('span', undefined, m.meaning));
     legend.appendChild(item);
   }
-  return append(root, line1, line2, bar, legend);
+  return append(root, line1, line2, line3, bar, legend);
 }

@@ -16,9 +16,18 @@ import {
   isSelectTraceMessage,
   isSnapshotMessage,
   isWebviewMessage,
+  isRequestWhatIfMessage,
+  isWhatIfErrorMessage,
+  isWhatIfMessage,
+  MAX_WHAT_IF_FIXES,
+  whatIfRequestProblem,
 } from '../../../src/protocol';
 import { createNonce, jsonForScript, waterfallCsp, waterfallHtml } from '../../../src/ui/waterfallHtml';
-import { buildWaterfall, buildWaterfallSnapshot, detailsReply } from '../../../src/ui/waterfallSnapshot';
+import { buildWaterfall, buildWaterfallSnapshot, detailsReply, waterfallEntries, whatIfReply } from '../../../src/ui/waterfallSnapshot';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTraceText } from '../../../src/ingest/xray';
+import { analyze } from '../../../src/core/analyze';
 import { timeoutScenario } from '../../builders/modelBuilder';
 
 const v = PROTOCOL_VERSION;
@@ -101,4 +110,58 @@ test('a details request is answered with the details or with why not, under its 
   const out = ask(trace.traceId, model.snapshot.spans.count);
   assert.equal(out.type, 'detailsError');
   assert.match((out as { message: string }).message, /no span/);
+});
+
+test('what-if guards: a request names at most a few distinct fix ids; an answer has a time per row', () => {
+  const req = (fixIds: unknown): unknown => ({ type: 'requestWhatIf', v, traceId: 't', fixIds });
+  assert.ok(isRequestWhatIfMessage(req(['batch-calls:DynamoDB GetItem'])));
+  assert.ok(isRequestWhatIfMessage(req([])), 'no fix: the measured bars');
+  assert.ok(isWebviewMessage(req(['remove-cold-start', 'queue-202'])));
+  assert.ok(!isRequestWhatIfMessage(req(['a', 'a'])), 'an id twice');
+  assert.ok(!isRequestWhatIfMessage(req([''])));
+  assert.ok(!isRequestWhatIfMessage(req(['x'.repeat(301)])));
+  assert.ok(!isRequestWhatIfMessage(req([1])));
+  assert.ok(!isRequestWhatIfMessage(req('remove-cold-start')));
+  assert.ok(!isRequestWhatIfMessage(req(Array.from({ length: MAX_WHAT_IF_FIXES + 1 }, (_, i) => `f${i}`))), 'too many');
+  assert.ok(!isRequestWhatIfMessage({ type: 'requestWhatIf', v, fixIds: [] }), 'no trace');
+  assert.ok(!isRequestWhatIfMessage({ type: 'requestWhatIf', v: 1, traceId: 't', fixIds: [] }), 'another version');
+  const answer = { type: 'whatIf', v, traceId: 't', fixIds: ['queue-202'], startMs: [0, 2], endMs: [10, 9], totalMs: 10, fits: true, marginMs: 20 };
+  assert.ok(isWhatIfMessage(answer));
+  assert.ok(isHostMessage({ ...answer, fits: null, marginMs: null }));
+  assert.ok(!isWhatIfMessage({ ...answer, endMs: [10] }), 'a short column');
+  assert.ok(!isWhatIfMessage({ ...answer, startMs: [0, Number.NaN] }));
+  assert.ok(!isWhatIfMessage({ ...answer, totalMs: '10' }));
+  assert.ok(!isWhatIfMessage({ ...answer, fits: 'yes' }));
+  assert.ok(isWhatIfErrorMessage({ type: 'whatIfError', v, traceId: 't', fixIds: [], message: 'why' }));
+  assert.ok(!isHostMessage({ type: 'whatIfError', v, traceId: 't', fixIds: [] }), 'an error says why');
+});
+
+test('a what-if request is answered for the trace shown and its own fixes only; rows get predicted times, a group row its calls\' span', () => {
+  const file = 'built_rest_504_lambda_runs_on.json';
+  const { analyzed, report } = analyze(parseTraceText(readFileSync(join('test', 'fixtures', 'xray', file), 'utf8'), file));
+  const entry = waterfallEntries(analyzed, report.findings)[0]!;
+  const model = buildWaterfall(entry.trace, entry.report);
+  const ask = (traceId: string, fixIds: string[], source = entry.whatIf): ReturnType<typeof whatIfReply> => whatIfReply(model, entry.trace, source, { type: 'requestWhatIf', v, traceId, fixIds });
+  const id = entry.trace.traceId;
+  assert.match(whatIfRequestProblem({ type: 'requestWhatIf', v, traceId: 'other', fixIds: [] }, entry.report)!, /another trace/);
+  const other = ask('1-00000000-000000000000000000000000', []);
+  assert.equal(other.type, 'whatIfError');
+  const unknown = ask(id, ['make-it-fast']);
+  assert.equal(unknown.type, 'whatIfError');
+  assert.match((unknown as { message: string }).message, /no fix "make-it-fast"/);
+  assert.equal(ask(id, ['batch-calls:DynamoDB GetItem', 'concurrent-calls:DynamoDB GetItem']).type, 'whatIfError', 'one group both ways');
+  assert.equal(whatIfReply(model, entry.trace, undefined, { type: 'requestWhatIf', v, traceId: id, fixIds: ['queue-202'] }).type, 'whatIfError', 'no analysis kept');
+  const r = ask(id, ['batch-calls:DynamoDB GetItem']);
+  assert.ok(r.type === 'whatIf' && isWhatIfMessage(r));
+  assert.equal(r.totalMs, 3_570);
+  assert.equal(r.fits, true);
+  assert.equal(r.marginMs, 25_430);
+  assert.deepEqual(r.fixIds, ['batch-calls:DynamoDB GetItem']);
+  assert.equal(r.startMs.length, model.snapshot.spans.count);
+  // The group row: its calls from 2 300 to the fourth batch call's end, 2 780.
+  const g = model.snapshot.groupRows![0]!;
+  assert.deepEqual([r.startMs[g], r.endMs[g]], [2_300, 2_780]);
+  // The stage's row: 0 → 3 570, the front door ending at the predicted total.
+  const stage = model.spans.findIndex((s) => s.origin === 'AWS::ApiGateway::Stage');
+  assert.deepEqual([r.startMs[stage], r.endMs[stage]], [0, 3_570]);
 });
