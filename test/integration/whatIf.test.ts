@@ -48,7 +48,8 @@ test('the sample account’s 504: a what-if fix toggled by keyboard redraws the 
   assert.equal(await toggles.nth(enough).getAttribute('aria-pressed'), 'true');
   assert.ok((await view.locator('.tl-bar.predicted').count()) > 0, 'bars drawn as predicted');
   assert.match(await wb.webviewText('.tl-summary'), /Predicted: [\d.]+ m?s · [\d.]+ m?s under the [\d.]+ s budget \(≥ 20 % headroom ✓\)/);
-  assert.match(await wb.webviewText('.tl-whatif'), /Prediction/);
+  // The badge is drawn in capitals (text-transform), which innerText reads as drawn.
+  assert.match(await wb.webviewText('.tl-whatif'), /Prediction/i);
   await wb.screenshot('vscode-waterfall-what-if');
   await wb.page.keyboard.press(' ');
   await waitFor('the measured bars again', async () => ((await view.locator('.tl-bar.predicted').count()) === 0 ? true : undefined), 20_000);
