@@ -89,3 +89,20 @@ test('the sample account’s POST /reports 504: a single fix brings it under 29 
   assert.match(text.out, /Smallest fix that is enough: Batch the \d+ DynamoDB GetItem calls with BatchGetItem/);
   assert.match(text.out, /orders-api\/prod POST \/reports \(\d+ traced\): p99 29\.0 s now → batch the sequential calls [\d.]+ m?s ✓/);
 });
+
+test('a real cold-start trace (lambdapulse, API Gateway → Lambda): without the cold start 592 ms; it already fits, so no fix is needed', () => {
+  const path = 'test/fixtures/real/lambdapulse_apigw_lambda_coldstart_trace.json';
+  const { report } = analyze(parseTraceText(readFileSync(path, 'utf8'), path));
+  const w = report.traces.find((t) => t.whatIf)!.whatIf!;
+  // The stage segment: 1681574429.579 → 1681574431.023, 1 444 ms. The function's Initialization
+  // 1681574429.970087 → 1681574430.8215926 (851.5 ms, before the Invocation at …0.8230484, all of
+  // it on the path): 852 ms rounded, 1 444 − 852 = 592.
+  assert.equal(w.baseMs, 1_444);
+  const cold = w.fixes.find((f) => f.kind === 'remove-cold-start')!;
+  assert.equal(cold.predictedMs, 592);
+  // REST default 29 000 ms, 20 % headroom: ≤ 23 200 is enough; 1 444 already is, so the smallest set is empty.
+  assert.equal(w.limitMs, 23_200);
+  assert.deepEqual(w.enough, { fixIds: [], predictedMs: 1_444, marginMs: 27_556 });
+  // One DynamoDB call and one Lambda invoke: no sequential group to batch or run together.
+  assert.ok(!w.fixes.some((f) => f.kind === 'batch-calls' || f.kind === 'concurrent-calls'));
+});
