@@ -185,7 +185,7 @@ test('a keyboard-only run: open a trace, the worst span, its details, a finding�
   assert.equal((await focused()).id, onFinding.id, 'the focus stays on the finding');
   assert.match(await wb.webviewText('#tl-live'), /\S/, 'the live region says what happened');
 
-  // Tab order: trace table → spans → findings → details.
+  // Tab order: trace table → the What if strip (this 504 has fixes) → spans → findings → details.
   await press('t');
   const row = await waitFor('the focus in the trace table', async () => {
     const f = await focused();
@@ -193,7 +193,9 @@ test('a keyboard-only run: open a trace, the worst span, its details, a finding�
   });
   assert.equal(row.traceId, timeout.traceId, 'the table’s focus starts on the trace shown');
   await press('Tab');
-  await waitFor('Tab from the table to the spans', async () => ((await focused()).id === 'tl-spans' ? true : undefined));
+  await waitFor('Tab from the table to the What if strip', async () => (/tl-whatif-toggle/.test((await focused()).cls) ? true : undefined));
+  await press('Tab');
+  await waitFor('Tab from the What if strip to the spans', async () => ((await focused()).id === 'tl-spans' ? true : undefined));
   await press('Tab');
   await waitFor('Tab from the spans to the findings', async () => (/tl-finding-toggle/.test((await focused()).cls) ? true : undefined));
   await press('Tab');
