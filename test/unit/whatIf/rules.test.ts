@@ -14,7 +14,8 @@ import type { Report, TraceWhatIf, WhatIfFix } from '../../../src/core/report';
 import { join } from 'node:path';
 import { runCli } from '../cli/runCli';
 import { renderTextReport } from '../../../src/core/textReport';
-import { apiTrace, batchGetTraces, type BuiltTrace, type SubOpts } from '../../builders/traceBuilder';
+import { apiTrace, batchGetTraces, type BuiltTrace } from '../../builders/traceBuilder';
+import { tenGets } from './calls';
 
 function run(traces: BuiltTrace[], options: AnalyzeOptions = {}, accessLogs: AccessLogRecord[] = []): ReturnType<typeof analyze> {
   return analyze({ ...parseTraceText(batchGetTraces(...traces), 'built.json'), accessLogs }, options);
@@ -86,17 +87,6 @@ test('cap a slow call at its p50 over the window’s traces', () => {
   assert.match(cap.rule, /p50 over 3 calls in the 2 traces/);
 });
 
-/** 10 DynamoDB GetItem calls back to back from `from`: 300, 400, …, 1 200 ms (7 500 ms in all). */
-function tenGets(from: number): SubOpts[] {
-  const out: SubOpts[] = [];
-  let t = from;
-  for (let i = 0; i < 10; i++) {
-    const d = 300 + 100 * i;
-    out.push({ name: 'DynamoDB', namespace: 'aws', operation: 'GetItem', table: 'orders', start: t, end: t + d });
-    t += d;
-  }
-  return out;
-}
 
 test('sequential calls run concurrently (no limit, or waves of a stated limit) or batched', () => {
   const built = apiTrace({ gatewayEnd: 10_000, calls: tenGets(1_000) });

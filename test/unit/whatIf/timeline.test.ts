@@ -15,6 +15,7 @@ import { whatIfTimeline, type WhatIfTimeline } from '../../../src/core/whatIf';
 import type { AnalyzedTrace } from '../../../src/core/breakdown';
 import type { Span } from '../../../src/core/model';
 import { apiTrace, batchGetTraces, type BuiltTrace, type SubOpts } from '../../builders/traceBuilder';
+import { tenGets } from './calls';
 
 function analyzedOf(text: string, name: string, options: AnalyzeOptions = {}): AnalyzedTrace {
   const { analyzed } = analyze(parseTraceText(text, name), options);
@@ -114,17 +115,6 @@ test('the fixture: run concurrently, all 380 calls start together; 202 and a que
   assert.deepEqual(at(a, q, gets)[0], [2_300, 2_380]);
 });
 
-/** 10 DynamoDB GetItem calls back to back from `from`: 300, 400, …, 1 200 ms (7 500 ms in all). */
-function tenGets(from: number): SubOpts[] {
-  const out: SubOpts[] = [];
-  let t = from;
-  for (let i = 0; i < 10; i++) {
-    const d = 300 + 100 * i;
-    out.push({ name: 'DynamoDB', namespace: 'aws', operation: 'GetItem', table: 'orders', start: t, end: t + d });
-    t += d;
-  }
-  return out;
-}
 
 test('waves of a stated concurrency: each wave starts when the one before would end (its longest call)', () => {
   // Calls start 1 000, 1 300, 1 700, 2 200, 2 800, 3 500, 4 300, 5 200, 6 200, 7 300 and end 8 500.
