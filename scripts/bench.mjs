@@ -5,6 +5,9 @@ import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { requireNode } from './node-runtime.mjs';
+
+requireNode();
 
 const filters = process.argv.slice(2);
 const files = readdirSync('bench')
@@ -22,7 +25,7 @@ await esbuild.build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node22',
   packages: 'external',
   outExtension: { '.js': '.mjs' },
   define: { __VERSION__: '"bench"' },

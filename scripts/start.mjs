@@ -1,6 +1,6 @@
 // `npm start`: the product on the sample account. Builds and packages the extension, starts the
 // sample account (a local AWS-compatible endpoint with a living orders-api), and opens VS Code
-// (code-server = VS Code 1.100.3, installed once) on demo/ (the orders team's SAM app and the
+// (code-server 4.139.1 = VS Code 1.139.1 on its own Node 24, installed once) on demo/ (the orders team's SAM app and the
 // catalog team's Serverless Framework service) with Timeout Lens installed
 // and pointed at it — through the ordinary endpoint setting, as it would be at LocalStack.
 // `npm start -- --desktop` opens desktop VS Code instead (`code` on the PATH).
@@ -12,6 +12,9 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installCodeServer } from './install-code-server.mjs';
+import { requireNode } from './node-runtime.mjs';
+
+requireNode();
 
 const args = process.argv.slice(2);
 const desktop = args.includes('--desktop');
@@ -103,7 +106,7 @@ if (desktop) {
   });
   console.log(`[start] desktop VS Code opens ${workspace}; set "timeoutLens.aws.endpoint": "${endpoint}" there (or run Timeout Lens: Try the Sample Account). Ctrl+C stops the sample account.`);
 } else {
-  const bin = installCodeServer();
+  const bin = installCodeServer('current');
   const vsix = execFileSync(process.execPath, ['scripts/package.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
   const home = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'timeout-lens', 'start');
   const ud = join(home, 'user-data');

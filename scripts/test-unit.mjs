@@ -5,6 +5,9 @@ import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { requireNode } from './node-runtime.mjs';
+
+requireNode();
 
 // `--dir=test/browser` runs another folder of node:test files the same way.
 const dirArg = process.argv.find((a) => a.startsWith('--dir='));
@@ -36,7 +39,7 @@ await esbuild.build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node22',
   sourcemap: 'inline',
   packages: 'external',
   outExtension: { '.js': '.mjs' },

@@ -236,7 +236,7 @@ export function mainUsage(): string {
   const all: Array<[number, string]> = [
     [ExitCode.ok, 'success'],
     [ExitCode.findings, 'analyze --fail-on: a finding at or above the level'],
-    [ExitCode.usage, 'bad usage (an unknown command or flag, a bad value) or input that cannot be read'],
+    [ExitCode.usage, 'bad usage (an unknown command or flag, a bad value), input that cannot be read, or a Node older than 22'],
     [ExitCode.aws, 'trace: AWS failed (credentials, access denied, network, Region, throttling, not found)'],
     INTERNAL,
     [ExitCode.interrupted, 'interrupted (Ctrl+C)'],

@@ -91,7 +91,11 @@ export async function startVSCode(opts: VSCodeOptions = {}): Promise<VSCodeServe
     bin,
     [
       '--config', cfg, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
-      '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', ud, '--extensions-dir', ext, workspace,
+      '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', ud, '--extensions-dir', ext,
+      // VS Code 1.139 reads the development payload only with the smoke-test driver on (which also
+      // hides toasts), and older code-servers reject the option: only for that run, where needed.
+      ...(mode === 'development' && process.env.CODE_SERVER_SMOKE_TEST_DRIVER === '1' ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+      workspace,
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );

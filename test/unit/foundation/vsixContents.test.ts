@@ -6,10 +6,11 @@
 // copy of the repository's tree in which every bundle esbuild.mjs writes, with its map, exists.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import vsce from '@vscode/vsce';
+import { execFileSync } from 'node:child_process';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 /** Build products and tool state: not part of the tree a package is made from (the fixture adds the bundles itself). */
@@ -88,4 +89,39 @@ test('nothing in the extension offers the CLI, so it need not be packed', () => 
   const extension = [join(ROOT, 'src', 'extension.ts'), ...readdirSync(join(ROOT, 'src', 'ui'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, 'src', 'ui', f))];
   const offering = extension.filter((f) => /cli\.js|\bsrc\/cli\b|from '\.\.\/cli'/.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offering.map((f) => relative(ROOT, f)), [], 'an extension file names the CLI: pack dist/cli.js (.vscodeignore) if it is offered');
+});
+
+/** The text of `name` (any case) inside the zip at `path`, read by python3's zipfile (CI has python3; the project needs no zip library). */
+function zipEntry(path: string, name: string): string {
+  const script = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nn = [i for i in z.namelist() if i.lower() == sys.argv[2].lower()]\nsys.stdout.write(z.read(n[0]).decode("utf-8") if n else "")';
+  const text = execFileSync('python3', ['-c', script, path, name], { encoding: 'utf8' });
+  assert.ok(text, `${name} is in ${path}`);
+  return text;
+}
+
+test('the packed README shows its pictures on the Marketplace: each image an https URL into the repository, whose file exists', async () => {
+  await packedFiles();
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { repository?: { url?: string } };
+  const repo = /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(pkg.repository?.url ?? '')?.[1];
+  assert.ok(repo, `package.json's repository is a GitHub URL (${pkg.repository?.url}): vsce turns the README's relative links into links there`);
+  const vsix = join(fixture, 'readme-check.vsix');
+  // vsce prints the packed tree: keep the test's output to the test.
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    await vsce.createVSIX({ cwd: fixture, packagePath: vsix, dependencies: false });
+  } finally {
+    console.log = log;
+  }
+  const packedReadme = zipEntry(vsix, 'extension/README.md');
+  const source = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const sourceImages = [...source.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+  assert.ok(sourceImages.length >= 5, `the README shows screenshots (${sourceImages.length})`);
+  for (const image of sourceImages) assert.ok(existsSync(join(ROOT, image)), `${image} exists in the repository`);
+  const packedImages = [...packedReadme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+  assert.deepEqual(
+    packedImages,
+    sourceImages.map((i) => `https://github.com/${repo}/raw/HEAD/${i}`),
+    'each image of the packed README is an absolute https URL of the same file in the repository',
+  );
 });
