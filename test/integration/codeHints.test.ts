@@ -112,11 +112,17 @@ test('before any trace the handler offers Trace 504; after it, the CodeLens, the
   assert.match(await wb.webview().locator('.tl-details').first().innerText(), /reports\.js:13/);
   await wb.screenshot('vscode-code-go-to-code');
   await go.click();
+  let seen = '';
   await waitFor('reports.js at the GetItem line', async () => {
     const status = await wb.page.locator('.statusbar').innerText();
     const tab = await wb.page.locator('.tabs-container .tab.active').allInnerTexts();
-    return /Ln 13,/.test(status) && tab.some((t) => /reports\.js/.test(t)) ? true : undefined;
-  }, 20_000);
+    seen = `status bar: ${status.replace(/\s+/g, ' ')}; active tabs: ${tab.join(' | ')}`;
+    // VS Code 1.139 writes the tab as "reports" with ".js" apart.
+    return /Ln 13,/.test(status) && tab.some((t) => /\breports\b/.test(t)) ? true : undefined;
+  }, 20_000).catch(async (e: unknown) => {
+    await wb.screenshot('vscode-code-go-to-code-failed');
+    throw new Error(`${e instanceof Error ? e.message : e} (last seen: ${seen})`);
+  });
 });
 
 test('the Python handler of the Serverless Framework service: its CodeLens runs Trace 504, then the hints follow', async () => {

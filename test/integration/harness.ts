@@ -222,9 +222,18 @@ export class Workbench {
 
   private async openPalette(): Promise<void> {
     const widget = this.page.locator('.quick-input-widget');
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => undefined);
+    // Take the keys back from a webview or a notification with a click where nothing reacts to
+    // one: the activity bar between its icons and its bottom ones (the middle of the window is
+    // an editor, and in VS Code 1.139 a walkthrough's step takes a click and the focus there).
+    const bar = await this.page.locator('.activitybar').boundingBox().catch(() => null);
+    const at = bar ? { x: bar.x + bar.width / 2, y: bar.y + bar.height * 0.62 } : { x: 700, y: 450 };
+    await this.page.mouse.click(at.x, at.y).catch(() => undefined);
     await this.page.keyboard.press('F1');
-    await widget.waitFor({ state: 'visible', timeout: 10_000 });
+    await widget.waitFor({ state: 'visible', timeout: 10_000 }).catch(async (e: unknown) => {
+      // What was on the screen instead of the palette.
+      await this.screenshot(`palette-did-not-open-${Date.now()}`).catch(() => undefined);
+      throw e;
+    });
     await this.page.waitForTimeout(150);
   }
 
@@ -261,6 +270,33 @@ export class Workbench {
         if (attempt >= 3) throw e;
       }
     }
+  }
+
+  /**
+   * Closes the active editor as a person would. VS Code 1.139 opens some editors (Settings, a
+   * walkthrough) in a modal over the workbench, which takes the keys until it is closed: that one
+   * by its Close button (Escape first clears the Settings search); any other by View: Close Editor.
+   */
+  async closeEditor(): Promise<void> {
+    if (await this.closeModalEditor()) return;
+    await this.runCommand('View: Close Editor');
+  }
+
+  /** View: Close All Editors, after closing a modal editor if one is open. */
+  async closeAllEditors(): Promise<void> {
+    await this.closeModalEditor();
+    await this.runCommand('View: Close All Editors');
+  }
+
+  /** Closes the modal editor if one is shown (VS Code 1.139+); false when there is none. */
+  async closeModalEditor(): Promise<boolean> {
+    const modal = this.page.locator('.modal-editor-part').first();
+    if (!(await modal.isVisible().catch(() => false))) return false;
+    const close = modal.locator('.modal-editor-header .action-label[aria-label^="Close"]').first();
+    if (await close.isVisible().catch(() => false)) await close.click();
+    else await this.page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'hidden', timeout: 10_000 });
+    return true;
   }
 
   /** The quick pick that is open now: its rows' labels. */

@@ -30,7 +30,7 @@ test('a new 504 on the sample account raises one notification naming the route; 
   await waitFor('the Trace 504 run on orders-api in the log', () => (/trace 504 orders-api .*: \d+ trace\(s\)/.test(log()) ? true : undefined), 90_000);
   await waitFor('the waterfall of its worst request', async () => ((await wb.webviewTexts('body')).some((t) => /orders-api\/prod/.test(t)) ? true : undefined), 60_000);
   // The Open Waterfall button must open a waterfall, not find one open.
-  await wb.runCommand('View: Close All Editors');
+  await wb.closeAllEditors();
   await waitFor('no waterfall open', async () => ((await wb.webviewTexts('body')).length === 0 ? true : undefined), 20_000);
   const opened = (): number => (log().match(/waterfall opened: /g) ?? []).length;
   const openedBefore = opened();

@@ -133,7 +133,7 @@ test('Trace 504 with AWS unreachable: each list that could not be read says why 
   }, 20_000));
   assert.match(shown, /Endpoint/);
   assert.doesNotMatch(shown, /The AWS profile \(from/, 'only the endpoint setting');
-  await wb.runCommand('View: Close Editor');
+  await wb.closeEditor();
 });
 
 test('a run where every call failed: an error listing each distinct failure once, with its count and the fix', async () => {
@@ -189,7 +189,7 @@ test('a run where one operation was denied: a warning counting it, with the IAM 
   }, 20_000));
   assert.ok(readme);
   // The README and the waterfall (a webview with the focus takes the keys the palette needs).
-  await wb.runCommand('View: Close All Editors');
+  await wb.closeAllEditors();
   account.clearFaults();
 });
 
@@ -247,7 +247,7 @@ test('Open Trace File on a file it cannot read: the toast names it, Show Details
   const numbers = await editor.locator('.margin-view-overlays .line-numbers').count();
   const rows = await editor.locator('.view-lines .view-line').count();
   assert.ok(rows > numbers, `a wrapped line (${rows} rows, ${numbers} line numbers)`);
-  await wb.runCommand('View: Close Editor');
+  await wb.closeEditor();
 });
 
 test('Select AWS Profile takes a typed name, checks it, writes it, and shows it as current next time', async () => {

@@ -183,7 +183,7 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   await wb.runCommand('View: Revert and Close Editor');
   // Leave the workbench as the later tests expect it: one waterfall of this run (a panel revealed
   // later reloads its webview and takes the focus, which closes a quick pick opened meanwhile).
-  await wb.runCommand('View: Close Editor');
+  await wb.closeEditor();
   // From a span to its request's Lambda logs: select the AWS::Lambda row, then the link in the details.
   // The panel opens on its worst span, scrolled to it: back to the top rows first (recycled rows are hidden).
   await wb.webview().locator('#tl-spans').press('Home');

@@ -85,7 +85,7 @@ test('the walkthrough opens from Welcome: Open Walkthrough and shows its steps, 
   const first = wb.page.locator('.part.editor button.getting-started-step', { hasText: 'Try the sample account' }).first();
   await first.locator('a.monaco-button', { hasText: 'Try the Sample Account' }).waitFor({ timeout: 10_000 });
   await wb.screenshot('walkthrough-start');
-  await wb.runCommand('View: Close Editor');
+  await wb.closeEditor();
 });
 
 test('the status bar names the connection, and Select Region changes its Region', async () => {
@@ -97,7 +97,7 @@ test('the status bar names the connection, and Select Region changes its Region'
   // Its "Get started" link opens the walkthrough (a command link with the walkthrough's id).
   await wb.viewPane('Slow Endpoints').locator('.welcome-view-content a', { hasText: 'Get started' }).first().click();
   assert.deepEqual((await walkthroughSteps()).map((s) => s.title), STEPS);
-  await wb.runCommand('View: Close Editor');
+  await wb.closeEditor();
   await entry().waitFor({ timeout: 20_000 });
   assert.match(await statusText(), /default/);
   const name = (await entry().getAttribute('aria-label')) ?? '';
@@ -202,7 +202,7 @@ test('the walkthrough opens from the status bar (openWalkthrough with its id) an
 });
 
 test('Live Updates: the item says when they are on, and its quick pick turns them off', async () => {
-  await wb.runCommand('View: Close Editor');
+  await wb.closeEditor();
   // Try the Sample Account (the command) connects it and runs Trace 504 on orders-api: a run to follow.
   await wb.runCommand('Timeout Lens: Try the Sample Account');
   // The run's end (its first answer is logged before it ends, and Live Updates follow a finished run).
