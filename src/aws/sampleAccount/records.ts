@@ -157,8 +157,12 @@ export function lambdaEvents(r: SampleRequest): LogEvent[] {
   return out;
 }
 
-/** The access-log line ($context variables as JSON) of a request. */
-export function accessEvent(r: SampleRequest): LogEvent {
+/**
+ * The access-log line ($context variables as JSON) of a request. `$context.xrayTraceId` names
+ * the requests X-Ray sampled; with `tracedAlways` (Transaction Search on, the function
+ * instrumented with OpenTelemetry: every request has its spans in aws/spans) it names them all.
+ */
+export function accessEvent(r: SampleRequest, opts: { tracedAlways?: boolean } = {}): LogEvent {
   const api = r.route.api;
   const base = {
     requestId: r.requestId,
@@ -170,7 +174,7 @@ export function accessEvent(r: SampleRequest): LogEvent {
     protocol: 'HTTP/1.1',
     responseLength: r.status >= 500 ? '41' : '512',
     responseLatency: String(r.responseMs),
-    xrayTraceId: api.kind === 'rest' && r.sampled ? r.traceId : '-',
+    xrayTraceId: api.kind === 'rest' && (r.sampled || opts.tracedAlways) ? r.traceId : '-',
   };
   const line =
     api.kind === 'rest'
@@ -204,4 +208,253 @@ export function executionEvents(r: SampleRequest): LogEvent[] {
   }
   lines.push([r.responseMs, `(${id}) Method completed with status: ${r.status}`]);
   return lines.map(([ms, message]) => ({ group, stream, timestamp: at(ms), message }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transaction Search: the request's spans as the `aws/spans` log group holds them
+
+/** The log group Transaction Search writes spans to (a name AWS reserves: no leading slash). */
+export const SPANS_LOG_GROUP = 'aws/spans';
+
+/** The W3C/OpenTelemetry form of an X-Ray trace id: its 32 hex digits (`1-5f84c7a1-58dd…` → `5f84c7a158dd…`). */
+export function otelTraceId(xrayTraceId: string): string {
+  return xrayTraceId.slice(2).replace('-', '');
+}
+
+/** One span record of `aws/spans` (an OTLP span with its resource and scope, attributes as a plain object). */
+export interface SpanRecord {
+  resource: { attributes: Record<string, unknown> };
+  scope: { name: string; version: string };
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: 'SERVER' | 'CLIENT' | 'INTERNAL';
+  /** Nanoseconds since the epoch, as decimal digits (the record writes them as JSON numbers, too big for a double). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationNano: number;
+  attributes: Record<string, unknown>;
+  status: { code: 'UNSET' | 'OK' | 'ERROR'; message?: string };
+}
+
+/**
+ * The spans of a request as Transaction Search stores them in `aws/spans`: API Gateway's (its
+ * stage and its call to Lambda, converted from its X-Ray segment to the OpenTelemetry semantic
+ * conventions), the Lambda service's (the function's invocation and, on a cold start, its
+ * Initialization), and the ADOT layer's in the function (the handler, a SERVER span, and one
+ * CLIENT span per AWS SDK call). Ids, times and durations are the request's own, the same as its
+ * segment documents and log lines; the trace id is the X-Ray id's 32 hex digits.
+ */
+export function spanRecords(r: SampleRequest): SpanRecord[] {
+  const traceId = otelTraceId(r.traceId);
+  const fn = r.route.fn;
+  const api = r.route.api;
+  const rest = api.kind === 'rest';
+  const ns = (ms: number): string => `${Math.round(r.startMs + ms)}000000`;
+  const out: SpanRecord[] = [];
+  const span = (s: Omit<SpanRecord, 'traceId' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'durationNano'>, fromMs: number, toMs: number): void => {
+    out.push({ ...s, traceId, startTimeUnixNano: ns(fromMs), endTimeUnixNano: ns(toMs), durationNano: Math.round(toMs - fromMs) * 1_000_000 });
+  };
+  const cloud = { 'cloud.provider': 'aws', 'cloud.region': REGION, 'cloud.account.id': ACCOUNT_ID };
+  const fnEndMs = functionEnd(r);
+  const operation = `${r.route.method} ${r.route.path}`;
+  const stageName = `${api.name}/${api.stage}`;
+  if (rest) {
+    const gatewayResource = { attributes: { ...cloud, 'cloud.platform': 'aws_api_gateway', 'service.name': stageName, 'aws.local.service': stageName } };
+    const gatewayScope = { name: 'aws.xray.segment', version: '1.0' };
+    const fault = r.status >= 500;
+    span(
+      {
+        resource: gatewayResource,
+        scope: gatewayScope,
+        spanId: r.ids.stage,
+        name: stageName,
+        kind: 'SERVER',
+        attributes: {
+          'aws.span.kind': 'LOCAL_ROOT',
+          'aws.local.service': stageName,
+          'aws.local.operation': operation,
+          'aws.xray.origin': 'AWS::ApiGateway::Stage',
+          'aws.api_gateway.rest_api_id': api.id,
+          'aws.api_gateway.stage': api.stage,
+          'aws.api_gateway.request_id': r.requestId,
+          'cloud.resource_id': `arn:aws:apigateway:${REGION}::/restapis/${api.id}/stages/${api.stage}`,
+          'http.request.method': r.route.method,
+          'http.route': r.route.path,
+          'url.full': urlOf(r),
+          'user_agent.original': r.client.userAgent,
+          'client.address': r.client.ip,
+          'http.response.status_code': r.status,
+        },
+        status: fault ? { code: 'ERROR' } : { code: 'UNSET' },
+      },
+      0,
+      r.responseMs,
+    );
+    span(
+      {
+        resource: gatewayResource,
+        scope: gatewayScope,
+        spanId: r.ids.invoke,
+        parentSpanId: r.ids.stage,
+        name: 'Lambda.Invoke',
+        kind: 'CLIENT',
+        attributes: {
+          'aws.span.kind': 'CLIENT',
+          'aws.local.service': stageName,
+          'aws.local.operation': operation,
+          'aws.remote.service': 'AWS::Lambda',
+          'aws.remote.operation': 'Invoke',
+          'aws.remote.resource.type': 'AWS::Lambda::Function',
+          'aws.remote.resource.identifier': fn.name,
+          'rpc.system': 'aws-api',
+          'rpc.service': 'Lambda',
+          'rpc.method': 'Invoke',
+          'faas.invoked_name': fn.name,
+          'faas.invoked_provider': 'aws',
+          'http.response.status_code': r.status === 504 ? 504 : 200,
+        },
+        status: fault ? { code: 'ERROR' } : { code: 'UNSET' },
+      },
+      1,
+      r.responseMs - 1,
+    );
+  }
+  const lambdaResource = { attributes: { ...cloud, 'cloud.platform': 'aws_lambda', 'service.name': fn.name, 'aws.local.service': fn.name, 'faas.name': fn.name, 'faas.version': '$LATEST' } };
+  const lambdaScope = { name: 'aws.xray.segment', version: '1.0' };
+  span(
+    {
+      resource: lambdaResource,
+      scope: lambdaScope,
+      spanId: r.ids.lambda,
+      ...(rest ? { parentSpanId: r.ids.invoke } : {}),
+      name: fn.name,
+      kind: 'SERVER',
+      attributes: {
+        'aws.span.kind': rest ? 'SERVER' : 'LOCAL_ROOT',
+        'aws.xray.origin': 'AWS::Lambda',
+        'cloud.resource_id': functionArn(fn),
+        'faas.invocation_id': r.lambdaRequestId,
+        'aws.request_id': r.lambdaRequestId,
+        'http.response.status_code': 200,
+      },
+      status: { code: 'UNSET' },
+    },
+    2,
+    fnEndMs + 1,
+  );
+  if (r.cold) {
+    span(
+      {
+        resource: lambdaResource,
+        scope: lambdaScope,
+        spanId: r.ids.init,
+        parentSpanId: r.ids.lambda,
+        name: 'Initialization',
+        kind: 'INTERNAL',
+        attributes: { 'aws.xray.origin': 'AWS::Lambda::Function', 'cloud.resource_id': functionArn(fn), 'faas.coldstart': true },
+        status: { code: 'UNSET' },
+      },
+      r.fnStart,
+      r.fnStart + r.initMs,
+    );
+  }
+  // The ADOT layer in the function: its resource is the function, its root the handler.
+  const adotResource = {
+    attributes: {
+      ...cloud,
+      'cloud.platform': 'aws_lambda',
+      'service.name': fn.name,
+      'aws.local.service': fn.name,
+      'faas.name': fn.name,
+      'faas.version': '$LATEST',
+      'faas.max_memory': fn.memoryMb * 1024 * 1024,
+      'aws.log.group.names': [`/aws/lambda/${fn.name}`],
+      'telemetry.sdk.name': 'opentelemetry',
+      'telemetry.sdk.language': fn.runtime.startsWith('python') ? 'python' : 'nodejs',
+      'telemetry.auto.version': '0.6.0-aws',
+    },
+  };
+  const handlerScope = { name: fn.runtime.startsWith('python') ? 'opentelemetry.instrumentation.aws_lambda' : '@opentelemetry/instrumentation-aws-lambda', version: '0.50.0' };
+  const sdkScope = { name: fn.runtime.startsWith('python') ? 'opentelemetry.instrumentation.botocore' : '@opentelemetry/instrumentation-aws-sdk', version: '0.49.0' };
+  span(
+    {
+      resource: adotResource,
+      scope: handlerScope,
+      spanId: r.ids.fn,
+      parentSpanId: r.ids.lambda,
+      name: fn.name,
+      kind: 'SERVER',
+      attributes: {
+        'aws.span.kind': 'LOCAL_ROOT',
+        'aws.local.service': fn.name,
+        'aws.local.operation': `${fn.name}/FunctionHandler`,
+        'cloud.resource_id': functionArn(fn),
+        'cloud.account.id': ACCOUNT_ID,
+        'faas.trigger': 'http',
+        'faas.invocation_id': r.lambdaRequestId,
+        'faas.coldstart': r.cold,
+        'code.function': fn.handler,
+        'http.request.method': r.route.method,
+        'http.route': r.route.path,
+      },
+      status: r.fnTimedOut ? { code: 'ERROR', message: `Task timed out after ${fn.timeoutS.toFixed(2)} seconds` } : { code: 'UNSET' },
+    },
+    r.invStart,
+    r.invStart + r.fnDuration,
+  );
+  for (const c of r.calls) {
+    const remote = c.namespace === 'aws';
+    span(
+      {
+        resource: adotResource,
+        scope: sdkScope,
+        spanId: c.id,
+        parentSpanId: r.ids.fn,
+        name: remote ? `${c.name}.${c.operation}` : c.operation,
+        kind: 'CLIENT',
+        attributes: remote
+          ? {
+              'aws.span.kind': 'CLIENT',
+              'aws.local.service': fn.name,
+              'aws.local.operation': `${fn.name}/FunctionHandler`,
+              'aws.remote.service': `AWS::${c.name}`,
+              'aws.remote.operation': c.operation,
+              'rpc.system': 'aws-api',
+              'rpc.service': c.name,
+              'rpc.method': c.operation,
+              'aws.request_id': `${c.id.toUpperCase()}AAAA`,
+              'cloud.region': REGION,
+              'http.response.status_code': c.status,
+              ...(c.table ? { 'db.system': 'dynamodb', 'aws.dynamodb.table_names': [c.table], 'aws.remote.resource.type': 'AWS::DynamoDB::Table', 'aws.remote.resource.identifier': c.table } : {}),
+              ...(c.retries ? { 'aws.retries': c.retries } : {}),
+            }
+          : {
+              'aws.span.kind': 'CLIENT',
+              'aws.local.service': fn.name,
+              'aws.remote.service': c.name,
+              'aws.remote.operation': `${c.operation} ${new URL(c.url ?? `https://${c.name}/`).pathname}`,
+              'http.request.method': c.operation,
+              'url.full': c.url ?? `https://${c.name}/`,
+              'server.address': c.name,
+              'http.response.status_code': c.status,
+            },
+        status: c.status >= 500 ? { code: 'ERROR' } : { code: 'UNSET' },
+      },
+      c.start,
+      c.start + c.duration,
+    );
+  }
+  return out;
+}
+
+/** A span record as the JSON text of its log event: the nanosecond times as JSON numbers, digit for digit. */
+export function spanRecordText(s: SpanRecord): string {
+  return JSON.stringify(s).replace(/"(startTimeUnixNano|endTimeUnixNano)":"(\d+)"/g, '"$1":$2');
+}
+
+/** The request's span records as `aws/spans` log events, each at its span's end (when it is exported). */
+export function spanEvents(r: SampleRequest): LogEvent[] {
+  return spanRecords(r).map((s) => ({ group: SPANS_LOG_GROUP, stream: 'default', timestamp: Number(s.endTimeUnixNano.slice(0, -6)), message: spanRecordText(s) }));
 }
