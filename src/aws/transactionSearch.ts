@@ -10,7 +10,7 @@ import { insights } from './logsSource';
 import { retrieveTraces } from './xraySource';
 import { THRESHOLDS } from '../core/thresholds';
 import type { TraceParseResult } from '../ingest/xray';
-import { otelToXrayTraceId, parseSpanRecords, xrayToOtelTraceId } from './otelAdapter';
+import { otelTraceIdToXRay, parseSpanRecords, xrayTraceIdToOtel } from '../ingest/otel';
 
 /** The log group Transaction Search writes spans to (AWS's own name, without a leading slash). */
 export const SPANS_LOG_GROUP = 'aws/spans';
@@ -35,15 +35,18 @@ function quote(s: string): string {
 }
 
 /**
- * The Logs Insights query for the slow requests of `services` in aws/spans: their root server
- * spans (`aws.span.kind` LOCAL_ROOT, the span a service opens for a request it receives) that
- * took at least the near-budget share of the budget or answered a 5xx, the slowest first.
+ * The Logs Insights query for the slow requests of `services` in aws/spans: the server spans of
+ * those services (named by the AWS Distro's `aws.local.service`, or the resource's `service.name`
+ * where a span has only that) that took at least the near-budget share of the budget or answered
+ * a 5xx, the slowest first. A request can match twice (a function's service span and its own):
+ * the caller keeps one row per trace.
  */
 export function slowSpansQuery(services: string[], budgetMs: number, nearShare: number = THRESHOLDS.nearShareOfBudget): string {
   const nearNs = Math.round(budgetMs * nearShare) * 1_000_000;
+  const names = `[${services.map(quote).join(', ')}]`;
   return [
-    'fields traceId, durationNano, attributes.http.response.status_code, attributes.aws.local.service',
-    `| filter kind = "SERVER" and attributes.aws.span.kind = "LOCAL_ROOT" and attributes.aws.local.service in [${services.map(quote).join(', ')}] and (durationNano >= ${nearNs} or attributes.http.response.status_code >= 500)`,
+    'fields traceId, durationNano, attributes.http.response.status_code, attributes.aws.local.service, resource.attributes.service.name',
+    `| filter kind = "SERVER" and (attributes.aws.local.service in ${names} or resource.attributes.service.name in ${names}) and (durationNano >= ${nearNs} or attributes.http.response.status_code >= 500)`,
     '| sort durationNano desc',
     `| limit ${MAX_SPAN_HITS}`,
   ].join('\n');
@@ -72,11 +75,11 @@ export async function findSlowSpans(clients: AwsClients, services: string[], bud
   });
   const hits = new Map<string, SpanHit>();
   for (const r of rows) {
-    const traceId = otelToXrayTraceId(r.traceId ?? '');
+    const traceId = otelTraceIdToXRay(r.traceId ?? '');
     const durationNs = Number(r.durationNano);
     if (!traceId || !Number.isFinite(durationNs) || hits.has(traceId)) continue;
     const status = Number(r['attributes.http.response.status_code']);
-    hits.set(traceId, { traceId, durationMs: durationNs / 1e6, ...(Number.isFinite(status) && status > 0 ? { status } : {}), service: r['attributes.aws.local.service'] ?? '' });
+    hits.set(traceId, { traceId, durationMs: durationNs / 1e6, ...(Number.isFinite(status) && status > 0 ? { status } : {}), service: r['attributes.aws.local.service'] ?? r['resource.attributes.service.name'] ?? '' });
   }
   return [...hits.values()];
 }
@@ -102,10 +105,11 @@ export interface FetchedSpans {
 export async function fetchSpans(clients: AwsClients, ids: string[], q: SpanQuery & { retrievalPollMs?: number }): Promise<FetchedSpans> {
   const warnings: string[] = [];
   const errors: FetchedSpans['errors'] = [];
-  const records: unknown[] = [];
+  // The span records as their JSON text: ingest/otel.ts reads them and names a damaged one.
+  const records: string[] = [];
   try {
     const traces = await retrieveTraces(clients, ids, { startMs: q.startMs, endMs: q.endMs }, { format: 'OTEL', ...(q.signal ? { signal: q.signal } : {}), ...(q.retrievalPollMs ? { pollMs: q.retrievalPollMs } : {}) });
-    for (const t of traces) for (const s of t.Segments ?? []) keep(records, parseRecord(s.Document));
+    for (const t of traces) for (const s of t.Segments ?? []) if (s.Document) records.push(s.Document);
     return { parsed: parseSpanRecords(records, 'aws/spans'), warnings, errors };
   } catch (e) {
     if (isCancellation(e)) throw e;
@@ -114,7 +118,7 @@ export async function fetchSpans(clients: AwsClients, ids: string[], q: SpanQuer
     warnings.push(message);
     errors.push({ error: e, what, message });
   }
-  const otelIds = ids.map(xrayToOtelTraceId).filter((x): x is string => !!x);
+  const otelIds = ids.map(xrayTraceIdToOtel).filter((x): x is string => !!x);
   for (let i = 0; i < otelIds.length; i += IDS_PER_QUERY) {
     const rows = await insights(clients, {
       groups: [SPANS_LOG_GROUP],
@@ -125,24 +129,7 @@ export async function fetchSpans(clients: AwsClients, ids: string[], q: SpanQuer
       ...(q.pollMs ? { pollMs: q.pollMs } : {}),
       ...(q.timeoutMs !== undefined ? { timeoutMs: q.timeoutMs } : {}),
     });
-    for (const r of rows) keep(records, parseRecord(r['@message']));
+    for (const r of rows) if (r['@message']) records.push(r['@message']);
   }
   return { parsed: parseSpanRecords(records, 'aws/spans'), warnings, errors };
-}
-
-/**
- * A span record's JSON text as a value. Its nanosecond times are written as JSON numbers too big
- * for a double: they are read as their digits (a string), so no nanosecond is lost on the way.
- */
-function parseRecord(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text.replace(/"(startTimeUnixNano|endTimeUnixNano)"\s*:\s*(\d{16,})/g, '"$1":"$2"'));
-  } catch {
-    return undefined;
-  }
-}
-
-function keep(records: unknown[], record: unknown): void {
-  if (record !== undefined) records.push(record);
 }

@@ -228,6 +228,8 @@ export interface SpanRecord {
   traceId: string;
   spanId: string;
   parentSpanId?: string;
+  /** OTLP's span flags (0x100: whether the parent is remote is known), as the records carry them. */
+  flags: number;
   name: string;
   kind: 'SERVER' | 'CLIENT' | 'INTERNAL';
   /** Nanoseconds since the epoch, as decimal digits (the record writes them as JSON numbers, too big for a double). */
@@ -239,12 +241,15 @@ export interface SpanRecord {
 }
 
 /**
- * The spans of a request as Transaction Search stores them in `aws/spans`: API Gateway's (its
- * stage and its call to Lambda, converted from its X-Ray segment to the OpenTelemetry semantic
- * conventions), the Lambda service's (the function's invocation and, on a cold start, its
- * Initialization), and the ADOT layer's in the function (the handler, a SERVER span, and one
- * CLIENT span per AWS SDK call). Ids, times and durations are the request's own, the same as its
- * segment documents and log lines; the trace id is the X-Ray id's 32 hex digits.
+ * The spans of a request as Transaction Search stores them in `aws/spans`: API Gateway's stage
+ * and its call to Lambda, and the Lambda service's and the function's own (with Initialization on a
+ * cold start, Invocation and Overhead), converted from X-Ray's segments to the OpenTelemetry
+ * semantic conventions, `aws.origin` saying what each was (the attribute the Collector's X-Ray
+ * exporter maps to a segment's origin); and under the Invocation, the ADOT layer's CLIENT span of
+ * each AWS SDK call. Ids, times and durations are the request's own, the same as its segment
+ * documents and log lines; the trace id is the X-Ray id's 32 hex digits. AWS does not document the
+ * converted records field by field: the names here follow the OpenTelemetry conventions and the
+ * AWS Distro's `aws.*` attributes (`aws.local.service`, `aws.span.kind`, `aws.remote.*`).
  */
 export function spanRecords(r: SampleRequest): SpanRecord[] {
   const traceId = otelTraceId(r.traceId);
@@ -253,33 +258,49 @@ export function spanRecords(r: SampleRequest): SpanRecord[] {
   const rest = api.kind === 'rest';
   const ns = (ms: number): string => `${Math.round(r.startMs + ms)}000000`;
   const out: SpanRecord[] = [];
-  const span = (s: Omit<SpanRecord, 'traceId' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'durationNano'>, fromMs: number, toMs: number): void => {
-    out.push({ ...s, traceId, startTimeUnixNano: ns(fromMs), endTimeUnixNano: ns(toMs), durationNano: Math.round(toMs - fromMs) * 1_000_000 });
+  const span = (s: Omit<SpanRecord, 'traceId' | 'flags' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'durationNano'>, fromMs: number, toMs: number): void => {
+    const { parentSpanId, ...rest } = s;
+    out.push({
+      resource: rest.resource,
+      scope: rest.scope,
+      traceId,
+      spanId: rest.spanId,
+      ...(parentSpanId ? { parentSpanId } : {}),
+      flags: 256,
+      name: rest.name,
+      kind: rest.kind,
+      startTimeUnixNano: ns(fromMs),
+      endTimeUnixNano: ns(toMs),
+      durationNano: Math.round(toMs - fromMs) * 1_000_000,
+      attributes: rest.attributes,
+      status: rest.status,
+    });
   };
   const cloud = { 'cloud.provider': 'aws', 'cloud.region': REGION, 'cloud.account.id': ACCOUNT_ID };
+  const converted = { name: 'aws-xray', version: '1.0' };
   const fnEndMs = functionEnd(r);
   const operation = `${r.route.method} ${r.route.path}`;
   const stageName = `${api.name}/${api.stage}`;
+  const arn = functionArn(fn);
   if (rest) {
-    const gatewayResource = { attributes: { ...cloud, 'cloud.platform': 'aws_api_gateway', 'service.name': stageName, 'aws.local.service': stageName } };
-    const gatewayScope = { name: 'aws.xray.segment', version: '1.0' };
+    const gateway = { attributes: { ...cloud, 'cloud.platform': 'aws_api_gateway', 'service.name': stageName, 'aws.local.service': stageName } };
     const fault = r.status >= 500;
     span(
       {
-        resource: gatewayResource,
-        scope: gatewayScope,
+        resource: gateway,
+        scope: converted,
         spanId: r.ids.stage,
         name: stageName,
         kind: 'SERVER',
         attributes: {
+          'aws.origin': 'AWS::ApiGateway::Stage',
+          'aws.xray.resource_arn': `arn:aws:apigateway:${REGION}::/restapis/${api.id}/stages/${api.stage}`,
           'aws.span.kind': 'LOCAL_ROOT',
           'aws.local.service': stageName,
           'aws.local.operation': operation,
-          'aws.xray.origin': 'AWS::ApiGateway::Stage',
-          'aws.api_gateway.rest_api_id': api.id,
-          'aws.api_gateway.stage': api.stage,
-          'aws.api_gateway.request_id': r.requestId,
-          'cloud.resource_id': `arn:aws:apigateway:${REGION}::/restapis/${api.id}/stages/${api.stage}`,
+          'aws:api_id': api.id,
+          'aws:api_stage': api.stage,
+          'aws.request_id': r.requestId,
           'http.request.method': r.route.method,
           'http.route': r.route.path,
           'url.full': urlOf(r),
@@ -294,8 +315,8 @@ export function spanRecords(r: SampleRequest): SpanRecord[] {
     );
     span(
       {
-        resource: gatewayResource,
-        scope: gatewayScope,
+        resource: gateway,
+        scope: converted,
         spanId: r.ids.invoke,
         parentSpanId: r.ids.stage,
         name: 'Lambda.Invoke',
@@ -303,7 +324,6 @@ export function spanRecords(r: SampleRequest): SpanRecord[] {
         attributes: {
           'aws.span.kind': 'CLIENT',
           'aws.local.service': stageName,
-          'aws.local.operation': operation,
           'aws.remote.service': 'AWS::Lambda',
           'aws.remote.operation': 'Invoke',
           'aws.remote.resource.type': 'AWS::Lambda::Function',
@@ -311,8 +331,6 @@ export function spanRecords(r: SampleRequest): SpanRecord[] {
           'rpc.system': 'aws-api',
           'rpc.service': 'Lambda',
           'rpc.method': 'Invoke',
-          'faas.invoked_name': fn.name,
-          'faas.invoked_provider': 'aws',
           'http.response.status_code': r.status === 504 ? 504 : 200,
         },
         status: fault ? { code: 'ERROR' } : { code: 'UNSET' },
@@ -321,54 +339,25 @@ export function spanRecords(r: SampleRequest): SpanRecord[] {
       r.responseMs - 1,
     );
   }
-  const lambdaResource = { attributes: { ...cloud, 'cloud.platform': 'aws_lambda', 'service.name': fn.name, 'aws.local.service': fn.name, 'faas.name': fn.name, 'faas.version': '$LATEST' } };
-  const lambdaScope = { name: 'aws.xray.segment', version: '1.0' };
+  const lambda = { attributes: { ...cloud, 'cloud.platform': 'aws_lambda', 'service.name': fn.name, 'aws.local.service': fn.name, 'faas.name': fn.name, 'faas.version': '$LATEST' } };
   span(
     {
-      resource: lambdaResource,
-      scope: lambdaScope,
+      resource: lambda,
+      scope: converted,
       spanId: r.ids.lambda,
       ...(rest ? { parentSpanId: r.ids.invoke } : {}),
       name: fn.name,
       kind: 'SERVER',
-      attributes: {
-        'aws.span.kind': rest ? 'SERVER' : 'LOCAL_ROOT',
-        'aws.xray.origin': 'AWS::Lambda',
-        'cloud.resource_id': functionArn(fn),
-        'faas.invocation_id': r.lambdaRequestId,
-        'aws.request_id': r.lambdaRequestId,
-        'http.response.status_code': 200,
-      },
+      attributes: { 'aws.origin': 'AWS::Lambda', 'aws.request_id': r.lambdaRequestId, 'cloud.resource_id': arn, 'http.response.status_code': 200 },
       status: { code: 'UNSET' },
     },
     2,
     fnEndMs + 1,
   );
-  if (r.cold) {
-    span(
-      {
-        resource: lambdaResource,
-        scope: lambdaScope,
-        spanId: r.ids.init,
-        parentSpanId: r.ids.lambda,
-        name: 'Initialization',
-        kind: 'INTERNAL',
-        attributes: { 'aws.xray.origin': 'AWS::Lambda::Function', 'cloud.resource_id': functionArn(fn), 'faas.coldstart': true },
-        status: { code: 'UNSET' },
-      },
-      r.fnStart,
-      r.fnStart + r.initMs,
-    );
-  }
-  // The ADOT layer in the function: its resource is the function, its root the handler.
-  const adotResource = {
+  // The function: its resource is the ADOT layer's (the runtime's language, the SDK).
+  const function_ = {
     attributes: {
-      ...cloud,
-      'cloud.platform': 'aws_lambda',
-      'service.name': fn.name,
-      'aws.local.service': fn.name,
-      'faas.name': fn.name,
-      'faas.version': '$LATEST',
+      ...lambda.attributes,
       'faas.max_memory': fn.memoryMb * 1024 * 1024,
       'aws.log.group.names': [`/aws/lambda/${fn.name}`],
       'telemetry.sdk.name': 'opentelemetry',
@@ -376,49 +365,51 @@ export function spanRecords(r: SampleRequest): SpanRecord[] {
       'telemetry.auto.version': '0.6.0-aws',
     },
   };
-  const handlerScope = { name: fn.runtime.startsWith('python') ? 'opentelemetry.instrumentation.aws_lambda' : '@opentelemetry/instrumentation-aws-lambda', version: '0.50.0' };
-  const sdkScope = { name: fn.runtime.startsWith('python') ? 'opentelemetry.instrumentation.botocore' : '@opentelemetry/instrumentation-aws-sdk', version: '0.49.0' };
+  const timedOut = { code: 'ERROR' as const, message: `Task timed out after ${fn.timeoutS.toFixed(2)} seconds` };
   span(
     {
-      resource: adotResource,
-      scope: handlerScope,
+      resource: function_,
+      scope: converted,
       spanId: r.ids.fn,
       parentSpanId: r.ids.lambda,
       name: fn.name,
       kind: 'SERVER',
       attributes: {
+        'aws.origin': 'AWS::Lambda::Function',
         'aws.span.kind': 'LOCAL_ROOT',
         'aws.local.service': fn.name,
         'aws.local.operation': `${fn.name}/FunctionHandler`,
-        'cloud.resource_id': functionArn(fn),
-        'cloud.account.id': ACCOUNT_ID,
+        'cloud.resource_id': arn,
         'faas.trigger': 'http',
         'faas.invocation_id': r.lambdaRequestId,
         'faas.coldstart': r.cold,
         'code.function': fn.handler,
-        'http.request.method': r.route.method,
-        'http.route': r.route.path,
       },
-      status: r.fnTimedOut ? { code: 'ERROR', message: `Task timed out after ${fn.timeoutS.toFixed(2)} seconds` } : { code: 'UNSET' },
+      status: r.fnTimedOut ? timedOut : { code: 'UNSET' },
     },
     r.invStart,
-    r.invStart + r.fnDuration,
+    fnEndMs,
   );
+  const phase = (spanId: string, name: string, fromMs: number, toMs: number, status: SpanRecord['status'] = { code: 'UNSET' }): void =>
+    span({ resource: function_, scope: converted, spanId, parentSpanId: r.ids.fn, name, kind: 'INTERNAL', attributes: { 'cloud.resource_id': arn }, status }, fromMs, toMs);
+  if (r.cold) phase(r.ids.init, 'Initialization', r.fnStart, r.fnStart + r.initMs);
+  phase(r.ids.invocation, 'Invocation', r.invStart, r.invStart + r.fnDuration, r.fnTimedOut ? timedOut : undefined);
+  if (!r.fnTimedOut) phase(r.ids.overhead, 'Overhead', r.invStart + r.fnDuration, fnEndMs);
+  const sdkScope = { name: fn.runtime.startsWith('python') ? 'opentelemetry.instrumentation.botocore' : '@opentelemetry/instrumentation-aws-sdk', version: '0.49.0' };
   for (const c of r.calls) {
-    const remote = c.namespace === 'aws';
+    const aws = c.namespace === 'aws';
     span(
       {
-        resource: adotResource,
+        resource: function_,
         scope: sdkScope,
         spanId: c.id,
-        parentSpanId: r.ids.fn,
-        name: remote ? `${c.name}.${c.operation}` : c.operation,
+        parentSpanId: r.ids.invocation,
+        name: aws ? `${c.name}.${c.operation}` : c.operation,
         kind: 'CLIENT',
-        attributes: remote
+        attributes: aws
           ? {
               'aws.span.kind': 'CLIENT',
               'aws.local.service': fn.name,
-              'aws.local.operation': `${fn.name}/FunctionHandler`,
               'aws.remote.service': `AWS::${c.name}`,
               'aws.remote.operation': c.operation,
               'rpc.system': 'aws-api',
@@ -428,13 +419,12 @@ export function spanRecords(r: SampleRequest): SpanRecord[] {
               'cloud.region': REGION,
               'http.response.status_code': c.status,
               ...(c.table ? { 'db.system': 'dynamodb', 'aws.dynamodb.table_names': [c.table], 'aws.remote.resource.type': 'AWS::DynamoDB::Table', 'aws.remote.resource.identifier': c.table } : {}),
-              ...(c.retries ? { 'aws.retries': c.retries } : {}),
+              ...(c.retries ? { 'aws.xray.retries': c.retries } : {}),
             }
           : {
               'aws.span.kind': 'CLIENT',
               'aws.local.service': fn.name,
               'aws.remote.service': c.name,
-              'aws.remote.operation': `${c.operation} ${new URL(c.url ?? `https://${c.name}/`).pathname}`,
               'http.request.method': c.operation,
               'url.full': c.url ?? `https://${c.name}/`,
               'server.address': c.name,
