@@ -648,11 +648,13 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   let onlyInSpans = 0;
   if (hits) {
     const have = new Set(parsed.traces.map((t) => t.traceId));
+    // X-Ray's own search is the index: a request it found (fetched, or left out as less slow) is not Transaction Search's find.
+    const indexed = new Set([...have, ...summaries.map((x) => x.Id).filter((x): x is string => !!x)]);
     const wanted = new Set<string>();
-    for (const h of hits) if (!have.has(h.traceId)) wanted.add(h.traceId);
+    for (const h of hits) if (!indexed.has(h.traceId)) wanted.add(h.traceId);
     for (const a of logs?.logs.accessLogs ?? []) {
       const id = a.status === 504 && a.xrayTraceId ? normalizeTraceId(a.xrayTraceId) : null;
-      if (id && !have.has(id)) wanted.add(id);
+      if (id && !indexed.has(id)) wanted.add(id);
     }
     const fetch = [...wanted].slice(0, req.maxTraces ?? 50);
     if (fetch.length) {
