@@ -535,7 +535,7 @@ function nodeFrame(line: string): StackFrame | null {
     c = c2;
   }
   const path = loc.slice(0, c);
-  if (!path || !/^\d+$/.test(lineNo)) return null;
+  if (!path || path.includes('(') || path.includes(')') || !/^\d+$/.test(lineNo)) return null;
   return label ? { path, line: Number(lineNo), label } : { path, line: Number(lineNo) };
 }
 
