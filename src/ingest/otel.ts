@@ -535,7 +535,7 @@ function nodeFrame(line: string): StackFrame | null {
     c = c2;
   }
   const path = loc.slice(0, c);
-  if (!path || !/^\d+$/.test(lineNo)) return null;
+  if (!path || path.includes('(') || path.includes(')') || !/^\d+$/.test(lineNo)) return null;
   return label ? { path, line: Number(lineNo), label } : { path, line: Number(lineNo) };
 }
 
@@ -659,6 +659,10 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
     else {
       parentId = typeof rawParent === 'string' ? otelSpanIdToXRay(rawParent) : null;
       if (!parentId) problems.push(`its parentSpanId ${typeof rawParent === 'string' ? `"${shortText(rawParent)}"` : `(${typeName(rawParent)})`} is not 16 hex digits: shown at the top level`);
+      else if (parentId === id) {
+        problems.push('it names itself as its parent: shown at the top level');
+        parentId = null;
+      }
     }
   }
   let endMs: number | null = null;
