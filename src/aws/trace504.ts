@@ -676,9 +676,13 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
         warn(warnings, e, `Could not fetch the ${fetch.length} trace(s) Transaction Search holds and X-Ray did not index`, failures);
       }
     }
-    warnings.push(
-      `Transaction Search is on: ${onlyInSpans} request(s) were found only in aws/spans (X-Ray had not indexed their traces)${hits.length ? `, of ${hits.length} slow request(s) there` : ''}.`,
-    );
+    if (ids.length || onlyInSpans) {
+      warnings.push(
+        `Transaction Search is on: ${onlyInSpans} request(s) were found only in aws/spans (X-Ray had not indexed their traces)${hits.length ? `, of ${hits.length} slow request(s) there` : ''}.`,
+      );
+    } else if (!warnings.length) {
+      warnings.push(`Neither X-Ray nor Transaction Search (aws/spans) holds a 504 or near-budget request of ${target} in this window.`);
+    }
   }
   const { report, analyzed } = analyze({ ...parsed, ...(logs ? { ...logsInput(logs.logs), ...(logs.tables ? { routeTables: logs.tables.rows } : {}) } : {}) }, options);
   if (!ids.length && !onlyInSpans && !warnings.length) {

@@ -1,7 +1,8 @@
 // The sample account: one HTTP server on 127.0.0.1 that answers X-Ray, CloudWatch Logs, Lambda
 // and API Gateway (REST and v2) with their real wire protocols (StartLiveTail as an event stream,
 // liveTail.ts), so the SDK clients and the AWS CLI talk to it exactly as to AWS (endpoint
-// override, any credentials). Faults can be injected
+// override, any credentials). With `transactionSearch` it is an account with Transaction Search
+// on (X-Ray's destination CloudWatch Logs, spans in aws/spans). Faults can be injected
 // for tests: throttling, 5xx, partial batches, slow answers, expired tokens, access denied.
 //
 // It listens on loopback only, and answers only what an AWS client sends: a Host that names this

@@ -189,3 +189,18 @@ test('timeout-lens trace against an account with Transaction Search on: the unsa
     await live.close();
   }
 });
+
+test('Transaction Search on, nothing slow in the window: one sentence says neither X-Ray nor aws/spans has one', async () => {
+  const c = new AwsClients({ endpoint: on.endpoint, region: 'us-east-1', credentials: KEYS, maxAttempts: 1 });
+  try {
+    // GET /orders/{id}'s function answers in milliseconds, and sends no spans to aws/spans.
+    const before = on.calls();
+    const r = await trace504(c, { functionName: 'orders-api-get-order', sinceMs: NOW - 600_000, nowMs: NOW, includeLogs: false, insightsPollMs: 5 });
+    assert.deepEqual(r.failures, []);
+    assert.equal(calls(on, before, 'StartQuery'), 1, 'aws/spans was searched');
+    assert.equal(calls(on, before, 'StartTraceRetrieval'), 0, 'nothing to retrieve');
+    assert.deepEqual(r.warnings, ['Neither X-Ray nor Transaction Search (aws/spans) holds a 504 or near-budget request of function orders-api-get-order (behind orders-api, REST API) in this window.']);
+  } finally {
+    c.dispose();
+  }
+});
