@@ -544,6 +544,8 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   // Transaction Search: asked beside the X-Ray search. When it is on, X-Ray indexes only a sample
   // of the spans, and aws/spans is searched too (Logs Insights on the services' root spans).
   const spanQuery = { startMs: req.sinceMs, endMs: now, ...(req.signal ? { signal: req.signal } : {}), ...(req.insightsPollMs ? { pollMs: req.insightsPollMs } : {}), ...(req.insightsTimeoutMs !== undefined ? { timeoutMs: req.insightsTimeoutMs } : {}) };
+  /** aws/spans answered the search: it holds every request, so X-Ray's sampling hides none. */
+  let spansSearched = false;
   const spansDone: Promise<SpanHit[] | undefined> = segmentDestination(clients, req.signal).then(
     async (d) => {
       if (!transactionSearchOn(d)) return undefined;
@@ -551,6 +553,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       try {
         const hits = await findSlowSpans(clients, services, filterBudget, spanQuery);
         sourcesRead++;
+        spansSearched = true;
         return hits;
       } catch (e) {
         warn(warnings, e, `Could not search the spans of ${services.join(', ')} in aws/spans (only the requests X-Ray indexed are shown)`, failures);
@@ -656,11 +659,11 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
       const id = a.status === 504 && a.xrayTraceId ? normalizeTraceId(a.xrayTraceId) : null;
       if (id && !indexed.has(id)) wanted.add(id);
     }
-    const fetch = [...wanted].slice(0, req.maxTraces ?? 50);
-    if (fetch.length) {
-      progress(`Fetching ${fetch.length} trace(s) X-Ray did not index from Transaction Search…`);
+    const toFetch = [...wanted].slice(0, req.maxTraces ?? 50);
+    if (toFetch.length) {
+      progress(`Fetching ${toFetch.length} trace(s) X-Ray did not index from Transaction Search…`);
       try {
-        const got = await fetchSpans(clients, fetch, { ...spanQuery, startMs: req.sinceMs - SPAN_WINDOW_SLACK_MS, ...(req.insightsPollMs ? { retrievalPollMs: req.insightsPollMs } : {}) });
+        const got = await fetchSpans(clients, toFetch, { ...spanQuery, startMs: req.sinceMs - SPAN_WINDOW_SLACK_MS, ...(req.insightsPollMs ? { retrievalPollMs: req.insightsPollMs } : {}) });
         for (const f of got.errors) {
           warnings.push(f.message);
           failures.push(runFailure(f.error, f.what, f.message));
@@ -673,7 +676,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
         }
         parsed.errors.push(...got.parsed.errors);
       } catch (e) {
-        warn(warnings, e, `Could not fetch the ${fetch.length} trace(s) Transaction Search holds and X-Ray did not index`, failures);
+        warn(warnings, e, `Could not fetch the ${toFetch.length} trace(s) Transaction Search holds and X-Ray did not index`, failures);
       }
     }
     if (ids.length || onlyInSpans) {
@@ -687,7 +690,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   const { report, analyzed } = analyze({ ...parsed, ...(logs ? { ...logsInput(logs.logs), ...(logs.tables ? { routeTables: logs.tables.rows } : {}) } : {}) }, options);
   if (!ids.length && !onlyInSpans && !warnings.length) {
     warnings.push(`X-Ray holds no 504 or near-budget request of ${target} in this window. X-Ray samples about 1 request per second plus 5% of the rest, so a rare 504 can be missing: its access logs count every request.`);
-  } else if (!hits && report.traces.some((t) => t.verdict === 'timeout')) {
+  } else if (!spansSearched && report.traces.some((t) => t.verdict === 'timeout')) {
     warnings.push('X-Ray samples about 1 request per second plus 5% of the rest: more requests may have timed out than these traces show.');
   }
   const readUntilMs = new Map<string, number>();
