@@ -60,6 +60,7 @@ const MAX_SPAN_MS = 86_400_000;
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const ZEROS = /^0+$/;
 
 function base64ToHex(s: string, bytes: number): string | null {
   // 16 bytes are 24 base64 characters (22 without padding), 8 bytes 12 (11).
@@ -71,6 +72,8 @@ function base64ToHex(s: string, bytes: number): string | null {
 
 /** An OTLP id as lower-case hex: hex as OTLP/JSON writes it (any case), or base64 as some exporters do. */
 function idHex(v: string, bytes: 8 | 16): string | null {
+  // The usual case first: lower-case hex of the right length, as OTLP/JSON writes it.
+  if (v.length === bytes * 2 && (bytes === 16 ? HEX32 : HEX16).test(v)) return ZEROS.test(v) ? null : v;
   const s = v.trim();
   const hex = s.toLowerCase();
   if ((bytes === 16 ? HEX32 : HEX16).test(hex)) return /^0+$/.test(hex) ? null : hex;
@@ -148,6 +151,17 @@ function cutString(s: string): string {
  * `intValue` is a string in OTLP/JSON: it becomes a number when that loses nothing.
  */
 function keptValue(root: unknown, plain: boolean): unknown {
+  // Scalars, by far the most common, without the walk.
+  if (plain) {
+    if (typeof root === 'string') return cutString(root);
+    if (typeof root === 'boolean' || (typeof root === 'number' && Number.isFinite(root))) return root;
+  } else if (isRecord(root)) {
+    const sv = root.stringValue;
+    if (typeof sv === 'string') return cutString(sv);
+    if (typeof root.boolValue === 'boolean') return root.boolValue;
+    if (root.intValue !== undefined) return intOf(root.intValue);
+    if (typeof root.doubleValue === 'number') return root.doubleValue;
+  }
   const out: { v: unknown } = { v: undefined };
   type Task = { from: unknown; put: (x: unknown) => void; depth: number };
   const stack: Task[] = [{ from: root, put: (x) => (out.v = x), depth: 1 }];
@@ -227,50 +241,58 @@ function intOf(v: unknown): number | string {
   return /^-?\d+$/.test(s) && Number.isSafeInteger(n) ? n : s;
 }
 
-/** Attributes as a Map (for lookups) from OTLP's `[{key, value}]` or a flat object; problems counted, not thrown. */
+/**
+ * Attributes kept as a plain record, from OTLP's `[{key, value}]` or a flat object. Keys come from
+ * data: they are set as own fields (`__proto__` too) and only ever read back with `own`.
+ */
+type Attrs = Record<string, unknown>;
+
 interface Attributes {
-  map: Map<string, unknown>;
+  record: Attrs;
   /** What was wrong with them, in a few words, for the span's error; undefined when nothing. */
   problem?: string;
 }
 
+/** An own field of a record whose keys came from data (never one of Object.prototype's). */
+function own(rec: Attrs, key: string): unknown {
+  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+}
+
 function readAttributes(v: unknown): Attributes {
-  const map = new Map<string, unknown>();
-  if (v === undefined || v === null) return { map };
+  const record: Attrs = {};
+  if (v === undefined || v === null) return { record };
   let bad = 0;
   let dropped = 0;
+  let count = 0;
   if (Array.isArray(v)) {
     for (const kv of v) {
       if (!isRecord(kv) || typeof kv.key !== 'string') {
         bad++;
         continue;
       }
-      if (map.size >= MAX_ATTRIBUTES && !map.has(kv.key)) {
+      // A key given twice counts twice here (the last value wins): the cap is about size.
+      if (count >= MAX_ATTRIBUTES) {
         dropped++;
         continue;
       }
-      map.set(kv.key, keptValue(kv.value, false));
+      count++;
+      setOwn(record, kv.key, keptValue(kv.value, false));
     }
   } else if (isRecord(v)) {
     for (const k in v) {
       if (!Object.hasOwn(v, k)) continue;
-      if (map.size >= MAX_ATTRIBUTES) {
+      if (count >= MAX_ATTRIBUTES) {
         dropped++;
         continue;
       }
-      map.set(k, keptValue(v[k], true));
+      count++;
+      setOwn(record, k, keptValue(v[k], true));
     }
-  } else return { map, problem: `attributes are ${typeName(v)}, not a list of key/value pairs or an object: ignored` };
+  } else return { record, problem: `attributes are ${typeName(v)}, not a list of key/value pairs or an object: ignored` };
   const parts: string[] = [];
   if (bad) parts.push(`${bad} attribute(s) without a string key were skipped`);
   if (dropped) parts.push(`only the first ${MAX_ATTRIBUTES} attributes were kept (${dropped} more)`);
-  return parts.length ? { map, problem: parts.join('; ') } : { map };
-}
-
-function recordOf(map: Map<string, unknown>): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of map) setOwn(o, k, v);
-  return o;
+  return parts.length ? { record, problem: parts.join('; ') } : { record };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,27 +347,31 @@ function hostOfUrl(url: string | undefined): string | undefined {
   }
 }
 
-/** The first of `keys` holding a non-empty string. */
-function str(m: Map<string, unknown>, ...keys: string[]): string | undefined {
-  for (const k of keys) {
-    const v = m.get(k);
-    if (typeof v === 'string' && v) return v;
-  }
+/** The first of the keys holding a non-empty string (fixed parameters: no array per call). */
+function str(m: Attrs, k1: string, k2?: string, k3?: string): string | undefined {
+  let v = own(m, k1);
+  if (typeof v === 'string' && v) return v;
+  if (k2 === undefined) return undefined;
+  v = own(m, k2);
+  if (typeof v === 'string' && v) return v;
+  if (k3 === undefined) return undefined;
+  v = own(m, k3);
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+function numOf(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^-?\d{1,15}(\.\d+)?$/.test(v)) return Number(v);
   return undefined;
 }
 
-/** The first of `keys` holding a finite number (or a decimal string of one, as some exporters write ints). */
-function numAttr(m: Map<string, unknown>, ...keys: string[]): number | undefined {
-  for (const k of keys) {
-    const v = m.get(k);
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-    if (typeof v === 'string' && /^-?\d{1,15}(\.\d+)?$/.test(v)) return Number(v);
-  }
-  return undefined;
+/** The first of the keys holding a finite number (or a decimal string of one, as some exporters write ints). */
+function numAttr(m: Attrs, k1: string, k2?: string): number | undefined {
+  return numOf(own(m, k1)) ?? (k2 !== undefined ? numOf(own(m, k2)) : undefined);
 }
 
-function boolAttr(m: Map<string, unknown>, key: string): boolean | undefined {
-  const v = m.get(key);
+function boolAttr(m: Attrs, key: string): boolean | undefined {
+  const v = own(m, key);
   return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined;
 }
 
@@ -372,7 +398,7 @@ interface Classified {
 }
 
 /** What a span is to the engine, and the name X-Ray would give it (module header). */
-function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, a: Map<string, unknown>, r: Map<string, unknown>): Classified {
+function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, a: Attrs, r: Attrs): Classified {
   const origin = str(a, 'aws.origin') ?? str(r, 'aws.origin');
   const arn = str(a, 'aws.xray.resource_arn') ?? str(r, 'aws.xray.resource_arn');
   const stageArn = arn && APIGW_STAGE_ARN.test(arn) ? arn : undefined;
@@ -428,7 +454,7 @@ function originOfPlatform(p: string | undefined): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Span fields
 
-function httpOf(a: Map<string, unknown>): HttpInfo | undefined {
+function httpOf(a: Attrs): HttpInfo | undefined {
   const out: HttpInfo = {};
   const method = str(a, 'http.request.method', 'http.method');
   const url = str(a, 'url.full', 'http.url');
@@ -449,15 +475,15 @@ function httpOf(a: Map<string, unknown>): HttpInfo | undefined {
   if (ip) out.clientIp = ip;
   if (status !== undefined && Number.isInteger(status)) out.status = status;
   if (len !== undefined) out.contentLength = len;
-  return Object.keys(out).length ? out : undefined;
+  return method || out.url || ua || ip || out.status !== undefined || len !== undefined ? out : undefined;
 }
 
-function awsOf(c: Classified, a: Map<string, unknown>, r: Map<string, unknown>): AwsInfo | undefined {
+function awsOf(c: Classified, a: Attrs, r: Attrs): AwsInfo | undefined {
   const out: AwsInfo = {};
   const isFn = c.kind === 'function' || c.kind === 'lambda-service';
   const operation = c.operation ?? (c.kind !== 'downstream' ? str(a, 'aws.operation') : undefined);
   if (operation) out.operation = operation;
-  const tables = strings(a.get('aws.dynamodb.table_names'));
+  const tables = strings(own(a, 'aws.dynamodb.table_names'));
   const table = str(a, 'aws.table_name', 'aws.table.name') ?? (tables.length === 1 ? tables[0] : undefined);
   if (table) out.tableName = table;
   const retries = numAttr(a, 'aws.xray.retries');
@@ -470,16 +496,25 @@ function awsOf(c: Classified, a: Map<string, unknown>, r: Map<string, unknown>):
     const arn = str(a, 'cloud.resource_id', 'faas.id', 'aws.lambda.invoked_arn') ?? str(r, 'cloud.resource_id', 'faas.id');
     if (arn) out.functionArn = arn;
   }
-  const names: string[] = [...tables];
-  const queue = str(a, 'aws.sqs.queue_url', 'aws.queue_url', 'aws.queue.url');
-  for (const v of [str(a, 'aws.s3.bucket'), queue, c.namespace === 'aws' ? str(a, 'messaging.destination.name', 'messaging.destination') : undefined, str(a, 'aws.sns.topic.arn'), str(a, 'aws.kinesis.stream_name', 'aws.kinesis.stream.name'), str(a, 'aws.stepfunctions.state_machine.arn'), str(a, 'aws.secretsmanager.secret.arn'), str(a, 'aws.lambda.resource_mapping.id')]) {
-    if (v && !names.includes(v)) names.push(v);
-  }
-  if (names.length) out.resourceNames = names;
-  return Object.keys(out).length ? out : undefined;
+  let names: string[] | undefined = tables.length ? tables : undefined;
+  const add = (v: string | undefined): void => {
+    if (!v) return;
+    if (!names) names = [v];
+    else if (!names.includes(v)) names.push(v);
+  };
+  add(str(a, 'aws.s3.bucket'));
+  add(str(a, 'aws.sqs.queue_url', 'aws.queue_url', 'aws.queue.url'));
+  if (c.namespace === 'aws') add(str(a, 'messaging.destination.name', 'messaging.destination'));
+  add(str(a, 'aws.sns.topic.arn'));
+  add(str(a, 'aws.kinesis.stream_name', 'aws.kinesis.stream.name'));
+  add(str(a, 'aws.stepfunctions.state_machine.arn'));
+  add(str(a, 'aws.secretsmanager.secret.arn'));
+  add(str(a, 'aws.lambda.resource_mapping.id'));
+  if (names) out.resourceNames = names;
+  return operation || table || retries !== undefined || out.requestId || out.region || out.functionArn || names ? out : undefined;
 }
 
-function sqlOf(a: Map<string, unknown>): Record<string, unknown> | undefined {
+function sqlOf(a: Attrs): Record<string, unknown> | undefined {
   const system = str(a, 'db.system.name', 'db.system');
   if (!system || system === 'dynamodb') return undefined;
   const out: Record<string, unknown> = { database_type: system };
@@ -494,7 +529,7 @@ function sqlOf(a: Map<string, unknown>): Record<string, unknown> | undefined {
   return out;
 }
 
-function codeLocationOf(a: Map<string, unknown>): CodeLocation | undefined {
+function codeLocationOf(a: Attrs): CodeLocation | undefined {
   const out: CodeLocation = {};
   const path = str(a, 'code.file.path', 'code.filepath');
   const line = numAttr(a, 'code.line.number', 'code.lineno');
@@ -503,7 +538,7 @@ function codeLocationOf(a: Map<string, unknown>): CodeLocation | undefined {
   if (path && path.length < 1024) out.path = path;
   if (line !== undefined && Number.isInteger(line) && line >= 1) out.line = line;
   if (fn) out.function = ns && !fn.startsWith(`${ns}.`) ? `${ns}.${fn}` : fn;
-  return Object.keys(out).length ? out : undefined;
+  return out.path !== undefined || out.line !== undefined || fn ? out : undefined;
 }
 
 // Stack lines in the forms runtimes print them. Each runs on a line of at most MAX_FRAME_LINE
@@ -565,10 +600,10 @@ function causeOf(events: unknown, statusMessage: string | undefined, failed: boo
     for (const e of events) {
       if (exceptions.length >= MAX_EXCEPTIONS) break;
       if (!isRecord(e) || e.name !== 'exception') continue;
-      const a = readAttributes(e.attributes).map;
+      const a = readAttributes(e.attributes).record;
       const type = str(a, 'exception.type');
       const message = str(a, 'exception.message');
-      const trace = a.get('exception.stacktrace');
+      const trace = own(a, 'exception.stacktrace');
       const ex: ExceptionInfo = { stack: typeof trace === 'string' ? parseStackTrace(trace) : [] };
       if (type) ex.type = type;
       if (message) ex.message = message;
@@ -593,12 +628,12 @@ function statusFailed(status: unknown): boolean {
 
 /** What a span's enclosing resource and scope said. */
 interface Context {
-  resource: Map<string, unknown>;
+  resource: Attrs;
   resourceRecord?: Record<string, unknown>;
   scope?: { name?: string; version?: string };
 }
 
-const EMPTY_CONTEXT: Context = { resource: new Map() };
+const EMPTY_CONTEXT: Context = { resource: Object.freeze({}) };
 
 function contextOf(resource: unknown, scope: unknown, where: string, errors: IngestError[]): Context {
   let attrs: unknown;
@@ -606,8 +641,11 @@ function contextOf(resource: unknown, scope: unknown, where: string, errors: Ing
   else if (resource !== undefined && resource !== null) errors.push({ source: where, message: `The resource is ${typeName(resource)}, not an object: its attributes (service.name, cloud.platform, faas.name…) are not known for these spans.`, repaired: true });
   const r = readAttributes(attrs);
   if (r.problem) errors.push({ source: where, message: `Resource ${r.problem}.`, repaired: true });
-  const ctx: Context = { resource: r.map };
-  if (r.map.size) ctx.resourceRecord = recordOf(r.map);
+  const ctx: Context = { resource: r.record };
+  for (const _ in r.record) {
+    ctx.resourceRecord = r.record;
+    break;
+  }
   if (isRecord(scope)) {
     const s: { name?: string; version?: string } = {};
     if (typeof scope.name === 'string' && scope.name) s.name = cutString(scope.name);
@@ -623,15 +661,16 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   const spanName = typeof rawName === 'string' && rawName ? rawName : '(unnamed)';
   const rawSpanId = raw.spanId ?? raw.span_id;
   const id = typeof rawSpanId === 'string' ? otelSpanIdToXRay(rawSpanId) : null;
-  const label = `"${spanName.length > 200 ? `${spanName.slice(0, 199)}…` : spanName}"`;
+  // Only errors use it: built when one is said.
+  const label = (): string => `"${spanName.length > 200 ? `${spanName.slice(0, 199)}…` : spanName}"`;
   if (!id) {
-    errors.push({ source: where, message: `Skipped span ${label}: ${rawSpanId === undefined ? 'it has no spanId' : typeof rawSpanId === 'string' ? `its spanId "${shortText(rawSpanId)}" is not 16 hex digits (nor 8 bytes in base64)` : `its spanId is ${typeName(rawSpanId)}, not a string of 16 hex digits`}.` });
+    errors.push({ source: where, message: `Skipped span ${label()}: ${rawSpanId === undefined ? 'it has no spanId' : typeof rawSpanId === 'string' ? `its spanId "${shortText(rawSpanId)}" is not 16 hex digits (nor 8 bytes in base64)` : `its spanId is ${typeName(rawSpanId)}, not a string of 16 hex digits`}.` });
     return;
   }
   const rawTraceId = raw.traceId ?? raw.trace_id;
   const traceId = typeof rawTraceId === 'string' ? otelTraceIdToXRay(rawTraceId) : null;
   if (!traceId) {
-    errors.push({ source: where, message: `Skipped span ${label} (${id}): ${rawTraceId === undefined ? 'it has no traceId' : typeof rawTraceId === 'string' ? `its traceId "${shortText(rawTraceId)}" is not 32 hex digits (nor 16 bytes in base64)` : `its traceId is ${typeName(rawTraceId)}, not a string of 32 hex digits`}.` });
+    errors.push({ source: where, message: `Skipped span ${label()} (${id}): ${rawTraceId === undefined ? 'it has no traceId' : typeof rawTraceId === 'string' ? `its traceId "${shortText(rawTraceId)}" is not 32 hex digits (nor 16 bytes in base64)` : `its traceId is ${typeName(rawTraceId)}, not a string of 32 hex digits`}.` });
     return;
   }
   const startMs = unixNanosToMs(raw.startTimeUnixNano ?? raw.start_time_unix_nano);
@@ -639,7 +678,7 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
     const v = raw.startTimeUnixNano ?? raw.start_time_unix_nano;
     errors.push({
       source: where,
-      message: `Skipped span ${label} (${id}): ${startMs === undefined ? 'it has no startTimeUnixNano' : startMs === null ? `startTimeUnixNano is ${typeof v === 'string' ? `"${shortText(v)}"` : typeName(v)}, not a number of nanoseconds since 1970` : `startTimeUnixNano ${shortText(String(v))} is not a plausible time (expected nanoseconds since 1970)`}.`,
+      message: `Skipped span ${label()} (${id}): ${startMs === undefined ? 'it has no startTimeUnixNano' : startMs === null ? `startTimeUnixNano is ${typeof v === 'string' ? `"${shortText(v)}"` : typeName(v)}, not a number of nanoseconds since 1970` : `startTimeUnixNano ${shortText(String(v))} is not a plausible time (expected nanoseconds since 1970)`}.`,
     });
     return;
   }
@@ -672,7 +711,7 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (typeof end === 'number') endMs = end;
   else if (typeof duration === 'number' && end === undefined) endMs = startMs + duration;
   else if (raw.durationNano === 0 || raw.durationNano === '0') endMs = startMs;
-  const inProgressFlag = boolAttr(attrs.map, 'aws.xray.inprogress') === true;
+  const inProgressFlag = boolAttr(attrs.record, 'aws.xray.inprogress') === true;
   if (endMs === null && !inProgressFlag) {
     problems.push(end === null ? `endTimeUnixNano is ${typeof rawEnd === 'string' ? `"${shortText(rawEnd)}"` : typeName(rawEnd)}, not a number of nanoseconds: treated as in progress` : 'it has no end time: treated as in progress');
   }
@@ -680,10 +719,10 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
     problems.push(`its end time is ${endMs < startMs ? 'before its start' : 'more than a day after its start'}: treated as in progress`);
     endMs = null;
   }
-  const c = classify(spanName, otelKind, parentId !== null, attrs.map, ctx.resource);
+  const c = classify(spanName, otelKind, parentId !== null, attrs.record, ctx.resource);
   const failed = statusFailed(raw.status);
   const statusMessage = isRecord(raw.status) && typeof raw.status.message === 'string' && raw.status.message ? raw.status.message : undefined;
-  const http = httpOf(attrs.map);
+  const http = httpOf(attrs.record);
   const status = http?.status;
   // As X-Ray (and the Collector's X-Ray exporter) set them: 429 throttle (and error), other 4xx
   // error, 5xx fault; an ERROR status without a 4xx is a fault.
@@ -711,22 +750,22 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (c.frontDoor) span.frontDoor = c.frontDoor;
   if (c.namespace) span.namespace = c.namespace;
   if (http) span.http = http;
-  const aws = awsOf(c, attrs.map, ctx.resource);
+  const aws = awsOf(c, attrs.record, ctx.resource);
   if (aws) span.aws = aws;
-  const arn = c.kind === 'front-door' ? (str(attrs.map, 'aws.xray.resource_arn') ?? str(ctx.resource, 'aws.xray.resource_arn')) : aws?.functionArn;
+  const arn = c.kind === 'front-door' ? (str(attrs.record, 'aws.xray.resource_arn') ?? str(ctx.resource, 'aws.xray.resource_arn')) : aws?.functionArn;
   if (arn) span.resourceArn = arn;
-  const sql = sqlOf(attrs.map);
+  const sql = sqlOf(attrs.record);
   if (sql) span.sql = sql;
   const cause = causeOf(raw.events, statusMessage, failed, c.kind === 'downstream');
   if (cause) span.cause = cause;
-  const code = codeLocationOf(attrs.map);
+  const code = codeLocationOf(attrs.record);
   if (code) span.codeLocation = code;
-  const otel: OtelInfo = { spanName, spanKind: otelKind, attributes: recordOf(attrs.map) };
+  const otel: OtelInfo = { spanName, spanKind: otelKind, attributes: attrs.record };
   if (ctx.resourceRecord) otel.resource = ctx.resourceRecord;
   if (ctx.scope) otel.scope = ctx.scope;
   if (statusMessage) otel.statusMessage = cutString(statusMessage);
   span.otel = otel;
-  if (problems.length) errors.push({ source: where, message: `Span ${label} (${id}): ${problems.join('; ')}.`, repaired: true });
+  if (problems.length) errors.push({ source: where, message: `Span ${label()} (${id}): ${problems.join('; ')}.`, repaired: true });
   out.push(span);
 }
 
@@ -946,25 +985,28 @@ export function collectOtelText(text: string, source: string, errors: IngestErro
  * are (xray.ts `buildTraces`: orphans at the top level with an error, duplicates, cycles).
  */
 export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[], segments: RawSegment[] = []): Trace[] {
-  const byId = new Map<string, Span>();
-  for (const s of spans) byId.set(`${s.traceId}\u0000${s.id}`, s);
-  for (const s of spans) {
-    if (!s.parentId) continue;
-    const p = byId.get(`${s.traceId}\u0000${s.parentId}`);
-    if (!p || p.kind !== 'function') continue;
-    const phase = FUNCTION_PHASES.get(s.otel?.spanName.toLowerCase() ?? s.name.toLowerCase());
-    if (phase) {
-      s.kind = phase;
-      s.isSegment = false;
-      delete s.origin;
-    } else if (s.kind === 'function' && s.name === p.name) {
-      // A second SERVER span inside the same function (a web framework under the handler's span).
-      s.kind = 'custom';
-      s.isSegment = false;
-      delete s.origin;
+  const traces = buildTraces(segments, errors, spans);
+  // On the built trees (children known, no lookups): spans in pre-order, a function before its children.
+  for (const t of traces) {
+    for (const p of t.spans) {
+      if (p.kind !== 'function') continue;
+      for (const s of p.children) {
+        if (!s.otel) continue;
+        const phase = FUNCTION_PHASES.get(s.otel.spanName.toLowerCase());
+        if (phase) {
+          s.kind = phase;
+          s.isSegment = false;
+          delete s.origin;
+        } else if (s.kind === 'function' && s.name === p.name) {
+          // A second SERVER span inside the same function (a web framework under the handler's span).
+          s.kind = 'custom';
+          s.isSegment = false;
+          delete s.origin;
+        }
+      }
     }
   }
-  return buildTraces(segments, errors, spans);
+  return traces;
 }
 
 /** An OTLP/JSON export (or span records, or ListRetrievedTraces output) already parsed → traces. */
