@@ -29,6 +29,7 @@ export const IAM_ACTIONS: Record<string, string> = {
   GetServiceGraph: 'xray:GetServiceGraph',
   StartTraceRetrieval: 'xray:StartTraceRetrieval',
   ListRetrievedTraces: 'xray:ListRetrievedTraces',
+  GetTraceSegmentDestination: 'xray:GetTraceSegmentDestination',
   FilterLogEvents: 'logs:FilterLogEvents',
   GetLogEvents: 'logs:GetLogEvents',
   StartQuery: 'logs:StartQuery',

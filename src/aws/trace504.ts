@@ -1,21 +1,24 @@
 // Trace 504, the pipeline behind the command and `timeout-lens trace`: find the API (or the
 // function), read its real integration timeouts, ask X-Ray for the requests that got a 504 or
-// came near the budget, fetch the slowest, and put them through the engine. Every failure on
-// the way becomes a warning that names the fix; whatever could be fetched is still analyzed.
+// came near the budget, fetch the slowest, and put them through the engine. With Transaction
+// Search on (GetTraceSegmentDestination), the requests X-Ray did not index are found in aws/spans
+// and fetched from there too (transactionSearch.ts). Every failure on the way becomes a warning
+// that names the fix; whatever could be fetched is still analyzed.
 import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { TraceSummary } from '@aws-sdk/client-xray';
 import { analyze, type AnalyzedTrace, type AnalyzeInput, type AnalyzeOptions } from '../core/analyze';
 import { HTTP_API_DEFAULT_BUDGET_MS, REST_API_DEFAULT_BUDGET_MS } from '../core/budget';
 import type { FrontDoorKind } from '../core/model';
 import type { Report } from '../core/report';
-import { parseTraceValue, type TraceParseResult } from '../ingest/xray';
+import { normalizeTraceId, parseTraceValue, type TraceParseResult } from '../ingest/xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation, type AwsErrorCode } from './errors';
 import { functionConfig, listApis, listRoutes, listStages, type ApiInfo, type RouteInfo } from './configSource';
 import { routeIdKey, routeMatches } from '../core/endpoints';
 import type { Architecture } from '../core/pricing';
 import type { WhatIfOptions } from '../core/whatIf';
-import { batchGetTraces, trace504Filter, traceSummaries } from './xraySource';
+import { batchGetTraces, segmentDestination, trace504Filter, traceSummaries, transactionSearchOn } from './xraySource';
+import { fetchSpans, findSlowSpans, type SpanHit } from './transactionSearch';
 import { filterEvents, functionLogGroup, MAX_DOWNLOADED_EVENTS, reportLines } from './logsSource';
 import { LogCollector, type LogsResult } from '../ingest/logs';
 import { fallbackWarning, INSIGHTS_ABOVE_EVENTS, learnAccessLogFields, nearFloorMs, requestsOfTraces, RouteTableError, routeStatistics, type InsightsPlan, type InsightsTables } from './routeStatistics';
@@ -301,6 +304,12 @@ function insightsPlanOf(req: Trace504Request, routes: RouteInfo[], now: number):
   };
 }
 
+/**
+ * A retrieval's window starts this long before the run's: a request is retrieved by when its trace
+ * began, and a 504 of the access log may have begun up to a budget (and retries) earlier.
+ */
+const SPAN_WINDOW_SLACK_MS = 5 * 60_000;
+
 /** Summaries looked at, at most, before choosing the slowest. */
 const MAX_SUMMARIES = 2000;
 
@@ -532,6 +541,33 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
     first.catch(() => undefined); // awaited below, where a failure is a warning
   };
 
+  // Transaction Search: asked beside the X-Ray search. When it is on, X-Ray indexes only a sample
+  // of the spans, and aws/spans is searched too (Logs Insights on the services' root spans).
+  const spanQuery = { startMs: req.sinceMs, endMs: now, ...(req.signal ? { signal: req.signal } : {}), ...(req.insightsPollMs ? { pollMs: req.insightsPollMs } : {}), ...(req.insightsTimeoutMs !== undefined ? { timeoutMs: req.insightsTimeoutMs } : {}) };
+  /** aws/spans answered the search: it holds every request, so X-Ray's sampling hides none. */
+  let spansSearched = false;
+  const spansDone: Promise<SpanHit[] | undefined> = segmentDestination(clients, req.signal).then(
+    async (d) => {
+      if (!transactionSearchOn(d)) return undefined;
+      progress(`Transaction Search is on: searching aws/spans for slow requests of ${services.join(', ')}…`);
+      try {
+        const hits = await findSlowSpans(clients, services, filterBudget, spanQuery);
+        sourcesRead++;
+        spansSearched = true;
+        return hits;
+      } catch (e) {
+        warn(warnings, e, `Could not search the spans of ${services.join(', ')} in aws/spans (only the requests X-Ray indexed are shown)`, failures);
+        return [];
+      }
+    },
+    (e: unknown) => {
+      warn(warnings, e, 'Could not learn whether Transaction Search is on (only the requests X-Ray indexed are shown)', failures);
+      return undefined;
+    },
+  );
+  // Awaited below; a cancellation meanwhile is not lost unhandled.
+  spansDone.catch(() => undefined);
+
   // 1. Which requests: summaries of the 504s and near-budget requests, slowest first.
   const summaries: TraceSummary[] = [];
   for (const service of services) {
@@ -609,10 +645,52 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
   if (!ids.length) parsed.errors.length = 0; // an empty search is not a damaged file
   const options = await optionsDone;
   const logs = await logsDone;
+  // Transaction Search: the requests X-Ray did not index, from aws/spans (the slow ones it found,
+  // then the access log's 504s whose trace X-Ray does not have), each trace once.
+  const hits = await spansDone;
+  let onlyInSpans = 0;
+  if (hits) {
+    const have = new Set(parsed.traces.map((t) => t.traceId));
+    // X-Ray's own search is the index: a request it found (fetched, or left out as less slow) is not Transaction Search's find.
+    const indexed = new Set([...have, ...summaries.map((x) => x.Id).filter((x): x is string => !!x)]);
+    const wanted = new Set<string>();
+    for (const h of hits) if (!indexed.has(h.traceId)) wanted.add(h.traceId);
+    for (const a of logs?.logs.accessLogs ?? []) {
+      const id = a.status === 504 && a.xrayTraceId ? normalizeTraceId(a.xrayTraceId) : null;
+      if (id && !indexed.has(id)) wanted.add(id);
+    }
+    const toFetch = [...wanted].slice(0, req.maxTraces ?? 50);
+    if (toFetch.length) {
+      progress(`Fetching ${toFetch.length} trace(s) X-Ray did not index from Transaction Search…`);
+      try {
+        const got = await fetchSpans(clients, toFetch, { ...spanQuery, startMs: req.sinceMs - SPAN_WINDOW_SLACK_MS, ...(req.insightsPollMs ? { retrievalPollMs: req.insightsPollMs } : {}) });
+        for (const f of got.errors) {
+          warnings.push(f.message);
+          failures.push(runFailure(f.error, f.what, f.message));
+        }
+        for (const t of got.parsed.traces) {
+          if (have.has(t.traceId)) continue;
+          have.add(t.traceId);
+          parsed.traces.push(t);
+          onlyInSpans++;
+        }
+        parsed.errors.push(...got.parsed.errors);
+      } catch (e) {
+        warn(warnings, e, `Could not fetch the ${toFetch.length} trace(s) Transaction Search holds and X-Ray did not index`, failures);
+      }
+    }
+    if (ids.length || onlyInSpans) {
+      warnings.push(
+        `Transaction Search is on: ${onlyInSpans} request(s) were found only in aws/spans (X-Ray had not indexed their traces)${hits.length ? `, of ${hits.length} slow request(s) there` : ''}.`,
+      );
+    } else if (!warnings.length) {
+      warnings.push(`Neither X-Ray nor Transaction Search (aws/spans) holds a 504 or near-budget request of ${target} in this window.`);
+    }
+  }
   const { report, analyzed } = analyze({ ...parsed, ...(logs ? { ...logsInput(logs.logs), ...(logs.tables ? { routeTables: logs.tables.rows } : {}) } : {}) }, options);
-  if (!ids.length && !warnings.length) {
+  if (!ids.length && !onlyInSpans && !warnings.length) {
     warnings.push(`X-Ray holds no 504 or near-budget request of ${target} in this window. X-Ray samples about 1 request per second plus 5% of the rest, so a rare 504 can be missing: its access logs count every request.`);
-  } else if (report.traces.some((t) => t.verdict === 'timeout')) {
+  } else if (!spansSearched && report.traces.some((t) => t.verdict === 'timeout')) {
     warnings.push('X-Ray samples about 1 request per second plus 5% of the rest: more requests may have timed out than these traces show.');
   }
   const readUntilMs = new Map<string, number>();

@@ -5,11 +5,12 @@
 // fixes. Anything that cannot be read is a warning; the trace still opens.
 import { analyze, type AnalyzedTrace, type AnalyzeOptions } from '../core/analyze';
 import type { Report } from '../core/report';
-import { parseTraceValue } from '../ingest/xray';
+import { parseTraceValue, type TraceParseResult } from '../ingest/xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation, otherRegionHint } from './errors';
 import { functionConfig, listApis, listRoutes, type ApiInfo, type RouteInfo } from './configSource';
-import { batchGetTraces } from './xraySource';
+import { batchGetTraces, segmentDestination, transactionSearchOn } from './xraySource';
+import { fetchSpans } from './transactionSearch';
 import { apiInFrontOf, configuredBudgets } from './trace504';
 
 const XRAY_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
@@ -36,6 +37,29 @@ export interface TraceByIdResult {
   routes: Array<RouteInfo & { api: string }>;
 }
 
+/** How far after the second its id names a trace is looked for in aws/spans (a request's spans end within its timeouts). */
+const SPANS_AFTER_ID_MS = 30 * 60_000;
+
+/**
+ * The trace from Transaction Search when the account has it on (GetTraceSegmentDestination), the
+ * window taken from the id (its first 8 hex digits are the second the request began); undefined
+ * when it is off or cannot be asked, a warning saying why when a call failed.
+ */
+async function fromTransactionSearch(clients: AwsClients, id: string, warnings: string[], signal?: AbortSignal): Promise<TraceParseResult | undefined> {
+  try {
+    if (!transactionSearchOn(await segmentDestination(clients, signal))) return undefined;
+    const startMs = parseInt(id.slice(2, 10), 16) * 1000;
+    const got = await fetchSpans(clients, [id], { startMs: startMs - 60_000, endMs: startMs + SPANS_AFTER_ID_MS, ...(signal ? { signal } : {}) });
+    warnings.push(...got.warnings);
+    if (got.parsed.traces.length) warnings.push(`X-Ray had not indexed trace ${id}: it was read from Transaction Search (aws/spans).`);
+    return got.parsed;
+  } catch (e) {
+    if (isCancellation(e)) throw e;
+    warnings.push(`Could not look for the trace in Transaction Search: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
 export async function traceById(clients: AwsClients, rawId: string, signal?: AbortSignal): Promise<TraceByIdResult> {
   const id = normalizeTraceId(rawId);
   if (!id) throw new AwsSourceError('service', `"${rawId.slice(0, 80)}" is not a trace ID: X-Ray's look like 1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2 (or 32 hex digits from OpenTelemetry).`, 'BatchGetTraces');
@@ -43,14 +67,16 @@ export async function traceById(clients: AwsClients, rawId: string, signal?: Abo
   const got = await batchGetTraces(clients, [id], signal ? { signal } : {});
   const failure = got.failures[0];
   if (failure) throw failure.error;
-  if (!got.traces.length) {
+  let parsed = got.traces.length ? parseTraceValue({ Traces: got.traces }, 'x-ray') : undefined;
+  // With Transaction Search on, X-Ray indexes only a sample: the request may be in aws/spans.
+  if (!parsed) parsed = await fromTransactionSearch(clients, id, warnings, signal);
+  if (!parsed?.traces.length) {
     throw new AwsSourceError(
       'service',
       `X-Ray has no trace ${id} in ${clients.describe()}. X-Ray keeps traces for 30 days, in the Region where the request ran: if it ran in another Region, ${otherRegionHint(clients.connection.surface)}.`,
       'BatchGetTraces',
     );
   }
-  const parsed = parseTraceValue({ Traces: got.traces }, 'x-ray');
   // A first look, to learn which front door the request came through and which function ran.
   const look = analyze(parsed, {}).analyzed[0];
   const entry = look?.report.entry;

@@ -1,7 +1,8 @@
 // X-Ray, read-only: trace summaries for a window and a filter expression (pages as an async
 // generator; windows longer than X-Ray's 24 h split), and whole traces in batches of 5 with
-// bounded concurrency, retrying what X-Ray leaves in UnprocessedTraceIds.
-import { ListRetrievedTracesCommand, StartTraceRetrievalCommand, paginateBatchGetTraces, paginateGetTraceSummaries, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
+// bounded concurrency, retrying what X-Ray leaves in UnprocessedTraceIds. For Transaction Search:
+// the segment destination (is it on?) and the retrieval of traces X-Ray did not index.
+import { GetTraceSegmentDestinationCommand, ListRetrievedTracesCommand, StartTraceRetrievalCommand, paginateBatchGetTraces, paginateGetTraceSummaries, type BatchGetTracesCommandOutput, type TraceSummary } from '@aws-sdk/client-xray';
 import type { AwsClients } from './clients';
 import { AwsSourceError, isCancellation, toAwsSourceError } from './errors';
 import { THRESHOLDS } from '../core/thresholds';
@@ -105,17 +106,56 @@ export async function batchGetTraces(clients: AwsClients, ids: string[], o: Batc
   return result;
 }
 
+/** Where X-Ray sends the segments and spans it receives (GetTraceSegmentDestination). */
+export interface SegmentDestination {
+  /** `XRay`, or `CloudWatchLogs` when Transaction Search is on. */
+  destination: string;
+  /** `ACTIVE`, or `PENDING` while a change is under way. */
+  status: string;
+}
+
+/** The account's trace segment destination: the one call that says whether Transaction Search is on. */
+export async function segmentDestination(clients: AwsClients, signal?: AbortSignal): Promise<SegmentDestination> {
+  const out = await clients.call('GetTraceSegmentDestination', (o) => clients.xray().send(new GetTraceSegmentDestinationCommand({}), o), signal);
+  return { destination: out.Destination ?? 'XRay', status: out.Status ?? 'ACTIVE' };
+}
+
+/**
+ * Transaction Search is on: spans go to CloudWatch Logs (`aws/spans`), and only a sample of them
+ * is indexed for GetTraceSummaries and BatchGetTraces. PENDING (just switched) counts too: the
+ * spans written since are there.
+ */
+export function transactionSearchOn(d: SegmentDestination): boolean {
+  return d.destination === 'CloudWatchLogs';
+}
+
+/** StartTraceRetrieval takes at most 100 trace ids. */
+export const RETRIEVAL_MAX_IDS = 100;
+
 /**
  * Transaction Search: with it on, most spans live in `aws/spans` and only a sample is indexed
- * for BatchGetTraces. StartTraceRetrieval → ListRetrievedTraces (polled until COMPLETE) gets the
- * rest, returned here in the BatchGetTraces shape the engine reads. Called by nothing yet: for
- * Trace 504 on accounts with Transaction Search (issue 17).
+ * for BatchGetTraces. StartTraceRetrieval → ListRetrievedTraces (polled until COMPLETE, then
+ * paged) gets the rest, in the BatchGetTraces shape: with `format` XRAY (the default) each
+ * Segment's Document is a segment document the engine reads; with OTEL it is a span record as
+ * aws/spans holds it (ingest/otel.ts reads those). Ids are X-Ray's form, 100 per retrieval.
  */
 export async function retrieveTraces(
   clients: AwsClients,
   ids: string[],
   window: { startMs: number; endMs: number },
-  o: { signal?: AbortSignal; pollMs?: number; maxPolls?: number } = {},
+  o: { signal?: AbortSignal; pollMs?: number; maxPolls?: number; format?: 'XRAY' | 'OTEL' } = {},
+): Promise<BatchResult['traces']> {
+  const unique = [...new Set(ids)];
+  const out: BatchResult['traces'] = [];
+  for (let i = 0; i < unique.length; i += RETRIEVAL_MAX_IDS) out.push(...(await retrieveSome(clients, unique.slice(i, i + RETRIEVAL_MAX_IDS), window, o)));
+  return out;
+}
+
+async function retrieveSome(
+  clients: AwsClients,
+  ids: string[],
+  window: { startMs: number; endMs: number },
+  o: { signal?: AbortSignal; pollMs?: number; maxPolls?: number; format?: 'XRAY' | 'OTEL' },
 ): Promise<BatchResult['traces']> {
   const started = await clients.call(
     'StartTraceRetrieval',
@@ -123,17 +163,25 @@ export async function retrieveTraces(
     o.signal,
   );
   const token = started.RetrievalToken!;
+  const format = o.format ?? 'XRAY';
+  const traces: BatchResult['traces'] = [];
   let wait = o.pollMs ?? 500;
-  for (let poll = 0; poll < (o.maxPolls ?? 30); poll++) {
-    const out = await clients.call('ListRetrievedTraces', (opts) => clients.xray().send(new ListRetrievedTracesCommand({ RetrievalToken: token, TraceFormat: 'XRAY' }), opts), o.signal);
+  let next: string | undefined;
+  for (let poll = 0; poll < (o.maxPolls ?? 30); ) {
+    const input = { RetrievalToken: token, TraceFormat: format, ...(next ? { NextToken: next } : {}) };
+    const out = await clients.call('ListRetrievedTraces', (opts) => clients.xray().send(new ListRetrievedTracesCommand(input), opts), o.signal);
     if (out.RetrievalStatus === 'COMPLETE') {
-      return (out.Traces ?? []).map((t) => ({ Id: t.Id, Duration: t.Duration, Segments: (t.Spans ?? []).map((s) => ({ Id: s.Id, Document: s.Document })) }));
+      traces.push(...(out.Traces ?? []).map((t) => ({ Id: t.Id, Duration: t.Duration, Segments: (t.Spans ?? []).map((s) => ({ Id: s.Id, Document: s.Document })) })));
+      next = out.NextToken;
+      if (!next) return traces;
+      continue;
     }
     if (out.RetrievalStatus === 'FAILED' || out.RetrievalStatus === 'CANCELLED' || out.RetrievalStatus === 'TIMEOUT') {
       throw new AwsSourceError('service', `The trace retrieval ended as ${out.RetrievalStatus}.`, 'ListRetrievedTraces');
     }
     await clients.wait(wait, 'ListRetrievedTraces', o.signal);
     wait = Math.min(wait * 2, 4000);
+    poll++;
   }
   throw new AwsSourceError('service', 'The trace retrieval did not complete in time; try again in a minute.', 'ListRetrievedTraces');
 }

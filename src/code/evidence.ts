@@ -125,9 +125,12 @@ export function hostOf(s: Pick<Span, 'name' | 'http'>): string | undefined {
 
 /**
  * Where OpenTelemetry says a call was made: the `code.filepath` and `code.lineno` attributes of
- * its span, which the X-Ray exporter writes as annotations (dots as underscores) or metadata.
+ * its span: read from an OpenTelemetry span itself (`codeLocation`, ingest/otel.ts, old and new
+ * attribute names), or as the X-Ray exporter writes them, as annotations (dots as underscores) or metadata.
  */
-export function otelCodeFrame(s: Pick<Span, 'annotations' | 'metadata'>): { path: string; line: number } | undefined {
+export function otelCodeFrame(s: Pick<Span, 'annotations' | 'metadata'> & Partial<Pick<Span, 'codeLocation'>>): { path: string; line: number } | undefined {
+  const loc = s.codeLocation;
+  if (loc?.path && loc.line !== undefined && loc.path.length < 1024 && Number.isInteger(loc.line) && loc.line >= 1) return { path: loc.path, line: loc.line };
   const meta = (s.metadata?.['default'] ?? {}) as Record<string, unknown>;
   const get = (k: string): unknown => s.annotations[k] ?? s.annotations[k.replace(/\./g, '_')] ?? meta[k];
   const path = get('code.filepath');

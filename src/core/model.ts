@@ -61,6 +61,36 @@ export interface CauseInfo {
   exceptions: ExceptionInfo[];
 }
 
+export interface CodeLocation {
+  path?: string;
+  /** 1-based. */
+  line?: number;
+  function?: string;
+}
+
+/** OpenTelemetry span kinds, lower case (OTLP's SPAN_KIND_SERVER = 2 is `server`). */
+export type OtelSpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+/**
+ * What an OpenTelemetry span said beyond the fields X-Ray has. The span's `name`, `kind`, `http`,
+ * `aws`, `sql` and `cause` are derived from these (ingest/otel.ts says how); they are kept whole
+ * here so the details pane can show them. Values are plain JSON (OTLP's AnyValue unwrapped),
+ * nested at most MAX_VALUE_DEPTH levels and with long strings cut (ingest/otel.ts).
+ */
+export interface OtelInfo {
+  /** The span's own name, when `Span.name` was taken from elsewhere (the function, the AWS service called). */
+  spanName: string;
+  spanKind: OtelSpanKind;
+  /** The span's attributes. */
+  attributes: Record<string, unknown>;
+  /** The resource's attributes (`service.name`, `cloud.platform`, `faas.name`, …). */
+  resource?: Record<string, unknown>;
+  /** The instrumentation scope (library) that made the span. */
+  scope?: { name?: string; version?: string };
+  /** `status.message`, when the span's status said one. */
+  statusMessage?: string;
+}
+
 export interface Span {
   id: string;
   /** Canonical X-Ray form `1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy`. */
@@ -91,6 +121,14 @@ export interface Span {
   cause?: CauseInfo;
   sql?: Record<string, unknown>;
   precursorIds?: string[];
+  /**
+   * Where in the code the span was made, from OpenTelemetry's `code.*` attributes
+   * (`code.filepath`/`code.file.path`, `code.lineno`/`code.line.number`,
+   * `code.function`/`code.function.name`); the code hints read it (src/code/evidence.ts).
+   */
+  codeLocation?: CodeLocation;
+  /** Set on spans read from OpenTelemetry (ingest/otel.ts): what the span carried that has no X-Ray field. */
+  otel?: OtelInfo;
   /** Children sorted by start time. Filled when the trace tree is built. */
   children: Span[];
   /** Where this span came from, e.g. `traces.json#Traces[0].Segments[3]`. */

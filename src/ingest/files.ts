@@ -8,8 +8,9 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Trace } from '../core/model';
-import { buildTraces, collectSegmentsFromText, type RawSegment } from './xray';
+import type { AccessLogRecord, ExecutionLogRecord, IngestError, Invocation, Span, Trace } from '../core/model';
+import { collectSegmentsFromText, type RawSegment } from './xray';
+import { collectOtelText, looksLikeOtel, otelSpansToTraces } from './otel';
 import { LogCollector, collectLogEvents, isKnownLogLine } from './logs';
 import type { EndpointAccumulator } from '../core/endpoints';
 import { describeUnexpected } from '../core/unexpectedError';
@@ -34,6 +35,8 @@ export interface Inputs {
 /** What the readers fill while the files are read; traces are built once at the end. */
 interface Collector {
   segments: RawSegment[];
+  /** OpenTelemetry spans (ingest/otel.ts), built into traces with the segments. */
+  otelSpans: Span[];
   logs: LogCollector;
   errors: IngestError[];
 }
@@ -116,6 +119,17 @@ async function streamLines(path: string, into: Collector): Promise<void> {
 const DAEMON_HEADER = /^\s*\{\s*"format"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}/;
 
 export const READERS: Reader[] = [
+  {
+    // Before the X-Ray reader: ListRetrievedTraces output has `Traces` and `Document` too.
+    kind: 'OpenTelemetry spans (OTLP JSON, aws/spans records)',
+    matches: looksLikeOtel,
+    read: async (path, into) => {
+      const c = collectOtelText(await readText(path), path, into.errors);
+      // Loops, not push(...): 200 000 spans spread as arguments overflow the stack.
+      for (const s of c.spans) into.otelSpans.push(s);
+      for (const r of c.segments) into.segments.push(r);
+    },
+  },
   {
     kind: 'X-Ray traces',
     matches: (head) => DAEMON_HEADER.test(head) || (/^\s*[[{]/.test(head) && TRACE_HINT.test(head)) || (/^\s*"/.test(head) && ENCODED_TRACE_HINT.test(head)),
@@ -237,7 +251,7 @@ export interface ReadOptions {
 
 /** Reads every file (folders recursively) and merges what they hold; never throws on content. */
 export async function readInputs(paths: string[], options: ReadOptions = {}): Promise<Inputs> {
-  const c: Collector = { segments: [], logs: new LogCollector(options), errors: [] };
+  const c: Collector = { segments: [], otelSpans: [], logs: new LogCollector(options), errors: [] };
   const files: Inputs['files'] = [];
   const templates: TemplateIndex[] = [];
   const all: string[] = [];
@@ -266,7 +280,7 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
     }
     const reader = READERS.find((r) => r.matches(h)) ?? (options.accessLogFormat ? READERS[READERS.length - 1] : undefined);
     if (!reader) {
-      c.errors.push({ source: f, message: 'Not a format Timeout Lens reads (X-Ray traces, Lambda logs, API Gateway access or execution logs, SAM/CloudFormation/CDK templates, serverless.yml): skipped.' });
+      c.errors.push({ source: f, message: 'Not a format Timeout Lens reads (X-Ray traces, OpenTelemetry spans, Lambda logs, API Gateway access or execution logs, SAM/CloudFormation/CDK templates, serverless.yml): skipped.' });
       continue;
     }
     try {
@@ -283,7 +297,7 @@ export async function readInputs(paths: string[], options: ReadOptions = {}): Pr
   }
   const logs = c.logs.finish();
   return {
-    traces: buildTraces(c.segments, c.errors),
+    traces: otelSpansToTraces(c.otelSpans, c.errors, c.segments),
     invocations: logs.invocations,
     accessLogs: logs.accessLogs,
     routeLatencies: logs.routeLatencies,

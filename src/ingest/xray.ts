@@ -166,7 +166,8 @@ export function parseTraceValue(value: unknown, source: string): TraceParseResul
 /** How many times a document or a file may have been JSON-encoded over again. */
 const MAX_ENCODINGS = 3;
 
-function firstLineIsWhole(trimmed: string): boolean {
+/** Whether a text's first line is a whole JSON value by itself (so the text may be NDJSON). */
+export function firstLineIsWhole(trimmed: string): boolean {
   const nl = trimmed.indexOf('\n');
   if (nl < 0) return false;
   const line = trimmed.slice(0, nl).trim();
@@ -323,7 +324,8 @@ function documentOf(v: unknown, where: string, errors: IngestError[]): Record<st
 // ---------------------------------------------------------------------------------------------
 // Documents → spans
 
-function frontDoorOf(origin: string | undefined, arn: string | undefined): FrontDoorKind | undefined {
+/** The kind of front door an X-Ray origin (and resource ARN) names; undefined when it names none. */
+export function frontDoorOf(origin: string | undefined, arn: string | undefined): FrontDoorKind | undefined {
   if (origin === 'AWS::ApiGateway::Stage') {
     if (arn && /\/apis\//.test(arn) && !/\/restapis\//.test(arn)) return 'http-api';
     return 'rest-api';
@@ -614,9 +616,21 @@ function countNested(doc: Record<string, unknown>): number {
   return n;
 }
 
-/** Groups segment documents by trace and builds each trace's tree. */
-export function buildTraces(raws: RawSegment[], errors: IngestError[]): Trace[] {
+/**
+ * Groups segment documents by trace and builds each trace's tree. `spans` are spans other readers
+ * already made (OpenTelemetry, ingest/otel.ts): they join the trees of their trace id, so a
+ * parent and its children meet whichever form and file each came in.
+ */
+export function buildTraces(raws: RawSegment[], errors: IngestError[], spans: readonly Span[] = []): Trace[] {
   const byTrace = new Map<string, { drafts: SpanDraft[]; durationMs?: number; limitExceeded?: boolean }>();
+  for (const span of spans) {
+    let group = byTrace.get(span.traceId);
+    if (!group) {
+      group = { drafts: [] };
+      byTrace.set(span.traceId, group);
+    }
+    group.drafts.push({ span, complete: span.endMs !== null });
+  }
   for (const raw of raws) {
     const doc = raw.doc;
     const rawId = str(doc.trace_id);

@@ -276,10 +276,11 @@ async function pickWindow(): Promise<number | undefined> {
 
 /**
  * What a run says that is worth knowing but is not a failure (sampling, an HTTP API's traces, where
- * the statistics were computed): logged, never raised as a warning.
+ * the statistics were computed, how many requests only Transaction Search had): logged, never
+ * raised as a warning.
  */
 function isNote(w: string): boolean {
-  return /^X-Ray samples|were computed by CloudWatch Logs Insights|is an HTTP API, which API Gateway does not trace/.test(w);
+  return /^X-Ray samples|were computed by CloudWatch Logs Insights|is an HTTP API, which API Gateway does not trace|^Transaction Search is on: /.test(w);
 }
 
 /** What a caller can settle in advance (the sample account's own run, a tree node's route). */

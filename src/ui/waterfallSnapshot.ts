@@ -7,7 +7,7 @@
 // webview asks for them (spanDetails), from the span list the model keeps on the host.
 // A run of sequential calls to the same target (the N+1 loop's 438 GetItem) is drawn as one group
 // row above its calls (groupRuns): the row is not a span, its calls are its children.
-import type { Span, SpanKind, Trace } from '../core/model';
+import type { OtelInfo, Span, SpanKind, Trace } from '../core/model';
 import type { Finding, TraceReport } from '../core/report';
 import type { AnalyzedTrace, TraceBreakdown } from '../core/breakdown';
 import { THRESHOLDS } from '../core/thresholds';
@@ -230,6 +230,17 @@ function snapshotCause(span: Span, opts: SnapshotOptions): SnapshotCause | undef
   return out;
 }
 
+/** An OpenTelemetry span's details as Metadata namespaces (`otel.span`, `otel`, `otel.resource`). */
+function otelMetadata(o: OtelInfo): Record<string, unknown> {
+  const span: Record<string, unknown> = { name: o.spanName, kind: o.spanKind };
+  if (o.statusMessage !== undefined) span['status message'] = o.statusMessage;
+  if (o.scope?.name) span.scope = o.scope.version ? `${o.scope.name} ${o.scope.version}` : o.scope.name;
+  const out: Record<string, unknown> = { 'otel.span': span };
+  if (Object.keys(o.attributes).length) out['otel'] = o.attributes;
+  if (o.resource && Object.keys(o.resource).length) out['otel.resource'] = o.resource;
+  return out;
+}
+
 /** The details pane's data of one span (asked for by the webview when the span is selected). */
 export function spanDetails(span: Span, opts: Pick<SnapshotOptions, 'resolveFrame'> = {}): SpanDetails {
   const d: SpanDetails = { id: span.id, source: span.source };
@@ -238,6 +249,10 @@ export function spanDetails(span: Span, opts: Pick<SnapshotOptions, 'resolveFram
   if (span.aws) d.aws = { ...span.aws };
   if (Object.keys(span.annotations).length > 0) d.annotations = { ...span.annotations };
   if (span.metadata) d.metadata = span.metadata;
+  // An OpenTelemetry span's attributes, resource and own name and kind: shown in the Metadata
+  // section (rows `otel.<attribute>`, `otel.resource.<attribute>`, `otel.span.<field>`) until the
+  // pane has a section of its own for them.
+  if (span.otel) d.metadata = { ...d.metadata, ...otelMetadata(span.otel) };
   if (span.sql) d.sql = span.sql;
   const cause = snapshotCause(span, opts);
   if (cause) d.cause = cause;

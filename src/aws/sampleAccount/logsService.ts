@@ -1,8 +1,10 @@
 // CloudWatch Logs over the scenario (awsJson1_1): DescribeLogGroups, FilterLogEvents (plain
 // terms and quoted phrases; pages that scan a slice of time, so an empty page can still carry a
 // nextToken, as the real service does), GetLogEvents, and Logs Insights (StartQuery →
-// GetQueryResults → StopQuery) with a small interpreter of the query language: fields, filter,
-// stats (count, pct, avg, max, min, sum, by), sort and limit.
+// GetQueryResults → StopQuery) with a small interpreter of the query language: fields, filter
+// (comparisons, like, in, and/or/not, parentheses), stats (count, pct, avg, max, min, sum, by),
+// sort and limit. With Transaction Search on, `aws/spans` holds span records as JSON, their
+// attributes flattened as Logs Insights names them (`attributes.http.response.status_code`).
 import { randomUUID } from 'node:crypto';
 import type { LogEvent } from './records';
 import type { ScenarioStore } from './store';
@@ -250,19 +252,69 @@ function parseValue(s: string): string | number | RegExp {
 
 const COMPARISON = /^(not\s+)?(`[^`]*`|@?[\w.$-]+)\s*(!=|>=|<=|=|>|<|not\s+like\b|like\b|not\s+in\b|in\b)/i;
 
+/**
+ * Splits a condition at the boolean operator `word` (`or`, `and`) where it stands outside quotes,
+ * parentheses and brackets, in one pass: `a and (b or c)` is split at `and` only.
+ */
+function splitAtWord(text: string, word: 'or' | 'and'): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && /\s/.test(c) && text.slice(i + 1, i + 1 + word.length).toLowerCase() === word && /\s/.test(text[i + 1 + word.length] ?? '')) {
+      out.push(text.slice(from, i));
+      from = i + 1 + word.length;
+      i = from - 1;
+    }
+  }
+  if (quote) throw malformed('A quote in the query is not closed.');
+  out.push(text.slice(from));
+  return out;
+}
+
+/** `(…)` around the whole text, when the opening parenthesis is closed only at its end. */
+function unwrapParens(t: string): string | undefined {
+  if (!t.startsWith('(') || !t.endsWith(')')) return undefined;
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0 && i < t.length - 1) return undefined;
+  }
+  return depth === 0 ? t.slice(1, -1) : undefined;
+}
+
 function parseCondition(text: string): Cond {
-  const ors = text.split(/\sor\s/i);
+  const ors = splitAtWord(text, 'or');
   if (ors.length > 1) {
     const cs = ors.map(parseCondition);
     return (r) => cs.some((c) => c(r));
   }
-  const ands = text.split(/\sand\s/i);
+  const ands = splitAtWord(text, 'and');
   if (ands.length > 1) {
     const cs = ands.map(parseCondition);
     return (r) => cs.every((c) => c(r));
   }
   // Trimmed first, so the value is the rest of the text: no pattern runs to the end and back.
   const t = text.trim();
+  const inner = unwrapParens(t);
+  if (inner !== undefined) {
+    if (!inner.trim()) throw malformed('Empty parentheses in the filter.');
+    return parseCondition(inner);
+  }
   const m = COMPARISON.exec(t);
   if (!m) throw malformed(`Cannot parse the filter "${t.slice(0, 80)}".`);
   const not = !!m[1];

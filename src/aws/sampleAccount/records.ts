@@ -157,8 +157,12 @@ export function lambdaEvents(r: SampleRequest): LogEvent[] {
   return out;
 }
 
-/** The access-log line ($context variables as JSON) of a request. */
-export function accessEvent(r: SampleRequest): LogEvent {
+/**
+ * The access-log line ($context variables as JSON) of a request. `$context.xrayTraceId` names
+ * the requests X-Ray sampled; with `tracedAlways` (Transaction Search on, the function
+ * instrumented with OpenTelemetry: every request has its spans in aws/spans) it names them all.
+ */
+export function accessEvent(r: SampleRequest, opts: { tracedAlways?: boolean } = {}): LogEvent {
   const api = r.route.api;
   const base = {
     requestId: r.requestId,
@@ -170,7 +174,7 @@ export function accessEvent(r: SampleRequest): LogEvent {
     protocol: 'HTTP/1.1',
     responseLength: r.status >= 500 ? '41' : '512',
     responseLatency: String(r.responseMs),
-    xrayTraceId: api.kind === 'rest' && r.sampled ? r.traceId : '-',
+    xrayTraceId: api.kind === 'rest' && (r.sampled || opts.tracedAlways) ? r.traceId : '-',
   };
   const line =
     api.kind === 'rest'
@@ -204,4 +208,243 @@ export function executionEvents(r: SampleRequest): LogEvent[] {
   }
   lines.push([r.responseMs, `(${id}) Method completed with status: ${r.status}`]);
   return lines.map(([ms, message]) => ({ group, stream, timestamp: at(ms), message }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transaction Search: the request's spans as the `aws/spans` log group holds them
+
+/** The log group Transaction Search writes spans to (a name AWS reserves: no leading slash). */
+export const SPANS_LOG_GROUP = 'aws/spans';
+
+/** The W3C/OpenTelemetry form of an X-Ray trace id: its 32 hex digits (`1-5f84c7a1-58dd…` → `5f84c7a158dd…`). */
+export function otelTraceId(xrayTraceId: string): string {
+  return xrayTraceId.slice(2).replace('-', '');
+}
+
+/** One span record of `aws/spans` (an OTLP span with its resource and scope, attributes as a plain object). */
+export interface SpanRecord {
+  resource: { attributes: Record<string, unknown> };
+  scope: { name: string; version: string };
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  /** OTLP's span flags (0x100: whether the parent is remote is known), as the records carry them. */
+  flags: number;
+  name: string;
+  kind: 'SERVER' | 'CLIENT' | 'INTERNAL';
+  /** Nanoseconds since the epoch, as decimal digits (the record writes them as JSON numbers, too big for a double). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationNano: number;
+  attributes: Record<string, unknown>;
+  status: { code: 'UNSET' | 'OK' | 'ERROR'; message?: string };
+}
+
+/**
+ * The spans of a request as Transaction Search stores them in `aws/spans`: API Gateway's stage
+ * and its call to Lambda, and the Lambda service's and the function's own (with Initialization on a
+ * cold start, Invocation and Overhead), converted from X-Ray's segments to the OpenTelemetry
+ * semantic conventions, `aws.origin` saying what each was (the attribute the Collector's X-Ray
+ * exporter maps to a segment's origin); and under the Invocation, the ADOT layer's CLIENT span of
+ * each AWS SDK call. Ids, times and durations are the request's own, the same as its segment
+ * documents and log lines; the trace id is the X-Ray id's 32 hex digits. AWS does not document the
+ * converted records field by field: the names here follow the OpenTelemetry conventions and the
+ * AWS Distro's `aws.*` attributes (`aws.local.service`, `aws.span.kind`, `aws.remote.*`).
+ */
+export function spanRecords(r: SampleRequest): SpanRecord[] {
+  const traceId = otelTraceId(r.traceId);
+  const fn = r.route.fn;
+  const api = r.route.api;
+  const rest = api.kind === 'rest';
+  const ns = (ms: number): string => `${Math.round(r.startMs + ms)}000000`;
+  const out: SpanRecord[] = [];
+  const span = (s: Omit<SpanRecord, 'traceId' | 'flags' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'durationNano'>, fromMs: number, toMs: number): void => {
+    const { parentSpanId, ...rest } = s;
+    out.push({
+      resource: rest.resource,
+      scope: rest.scope,
+      traceId,
+      spanId: rest.spanId,
+      ...(parentSpanId ? { parentSpanId } : {}),
+      flags: 256,
+      name: rest.name,
+      kind: rest.kind,
+      startTimeUnixNano: ns(fromMs),
+      endTimeUnixNano: ns(toMs),
+      durationNano: Math.round(toMs - fromMs) * 1_000_000,
+      attributes: rest.attributes,
+      status: rest.status,
+    });
+  };
+  const cloud = { 'cloud.provider': 'aws', 'cloud.region': REGION, 'cloud.account.id': ACCOUNT_ID };
+  const converted = { name: 'aws-xray', version: '1.0' };
+  const fnEndMs = functionEnd(r);
+  const operation = `${r.route.method} ${r.route.path}`;
+  const stageName = `${api.name}/${api.stage}`;
+  const arn = functionArn(fn);
+  if (rest) {
+    const gateway = { attributes: { ...cloud, 'cloud.platform': 'aws_api_gateway', 'service.name': stageName, 'aws.local.service': stageName } };
+    const fault = r.status >= 500;
+    span(
+      {
+        resource: gateway,
+        scope: converted,
+        spanId: r.ids.stage,
+        name: stageName,
+        kind: 'SERVER',
+        attributes: {
+          'aws.origin': 'AWS::ApiGateway::Stage',
+          'aws.xray.resource_arn': `arn:aws:apigateway:${REGION}::/restapis/${api.id}/stages/${api.stage}`,
+          'aws.span.kind': 'LOCAL_ROOT',
+          'aws.local.service': stageName,
+          'aws.local.operation': operation,
+          'aws:api_id': api.id,
+          'aws:api_stage': api.stage,
+          'aws.request_id': r.requestId,
+          'http.request.method': r.route.method,
+          'http.route': r.route.path,
+          'url.full': urlOf(r),
+          'user_agent.original': r.client.userAgent,
+          'client.address': r.client.ip,
+          'http.response.status_code': r.status,
+        },
+        status: fault ? { code: 'ERROR' } : { code: 'UNSET' },
+      },
+      0,
+      r.responseMs,
+    );
+    span(
+      {
+        resource: gateway,
+        scope: converted,
+        spanId: r.ids.invoke,
+        parentSpanId: r.ids.stage,
+        name: 'Lambda.Invoke',
+        kind: 'CLIENT',
+        attributes: {
+          'aws.span.kind': 'CLIENT',
+          'aws.local.service': stageName,
+          'aws.remote.service': 'AWS::Lambda',
+          'aws.remote.operation': 'Invoke',
+          'aws.remote.resource.type': 'AWS::Lambda::Function',
+          'aws.remote.resource.identifier': fn.name,
+          'rpc.system': 'aws-api',
+          'rpc.service': 'Lambda',
+          'rpc.method': 'Invoke',
+          'http.response.status_code': r.status === 504 ? 504 : 200,
+        },
+        status: fault ? { code: 'ERROR' } : { code: 'UNSET' },
+      },
+      1,
+      r.responseMs - 1,
+    );
+  }
+  const lambda = { attributes: { ...cloud, 'cloud.platform': 'aws_lambda', 'service.name': fn.name, 'aws.local.service': fn.name, 'faas.name': fn.name, 'faas.version': '$LATEST' } };
+  span(
+    {
+      resource: lambda,
+      scope: converted,
+      spanId: r.ids.lambda,
+      ...(rest ? { parentSpanId: r.ids.invoke } : {}),
+      name: fn.name,
+      kind: 'SERVER',
+      attributes: { 'aws.origin': 'AWS::Lambda', 'aws.request_id': r.lambdaRequestId, 'cloud.resource_id': arn, 'http.response.status_code': 200 },
+      status: { code: 'UNSET' },
+    },
+    2,
+    fnEndMs + 1,
+  );
+  // The function: its resource is the ADOT layer's (the runtime's language, the SDK).
+  const function_ = {
+    attributes: {
+      ...lambda.attributes,
+      'faas.max_memory': fn.memoryMb * 1024 * 1024,
+      'aws.log.group.names': [`/aws/lambda/${fn.name}`],
+      'telemetry.sdk.name': 'opentelemetry',
+      'telemetry.sdk.language': fn.runtime.startsWith('python') ? 'python' : 'nodejs',
+      'telemetry.auto.version': '0.6.0-aws',
+    },
+  };
+  const timedOut = { code: 'ERROR' as const, message: `Task timed out after ${fn.timeoutS.toFixed(2)} seconds` };
+  span(
+    {
+      resource: function_,
+      scope: converted,
+      spanId: r.ids.fn,
+      parentSpanId: r.ids.lambda,
+      name: fn.name,
+      kind: 'SERVER',
+      attributes: {
+        'aws.origin': 'AWS::Lambda::Function',
+        'aws.span.kind': 'LOCAL_ROOT',
+        'aws.local.service': fn.name,
+        'aws.local.operation': `${fn.name}/FunctionHandler`,
+        'cloud.resource_id': arn,
+        'faas.trigger': 'http',
+        'faas.invocation_id': r.lambdaRequestId,
+        'faas.coldstart': r.cold,
+        'code.function': fn.handler,
+      },
+      status: r.fnTimedOut ? timedOut : { code: 'UNSET' },
+    },
+    r.invStart,
+    fnEndMs,
+  );
+  const phase = (spanId: string, name: string, fromMs: number, toMs: number, status: SpanRecord['status'] = { code: 'UNSET' }): void =>
+    span({ resource: function_, scope: converted, spanId, parentSpanId: r.ids.fn, name, kind: 'INTERNAL', attributes: { 'cloud.resource_id': arn }, status }, fromMs, toMs);
+  if (r.cold) phase(r.ids.init, 'Initialization', r.fnStart, r.fnStart + r.initMs);
+  phase(r.ids.invocation, 'Invocation', r.invStart, r.invStart + r.fnDuration, r.fnTimedOut ? timedOut : undefined);
+  if (!r.fnTimedOut) phase(r.ids.overhead, 'Overhead', r.invStart + r.fnDuration, fnEndMs);
+  const sdkScope = { name: fn.runtime.startsWith('python') ? 'opentelemetry.instrumentation.botocore' : '@opentelemetry/instrumentation-aws-sdk', version: '0.49.0' };
+  for (const c of r.calls) {
+    const aws = c.namespace === 'aws';
+    span(
+      {
+        resource: function_,
+        scope: sdkScope,
+        spanId: c.id,
+        parentSpanId: r.ids.invocation,
+        name: aws ? `${c.name}.${c.operation}` : c.operation,
+        kind: 'CLIENT',
+        attributes: aws
+          ? {
+              'aws.span.kind': 'CLIENT',
+              'aws.local.service': fn.name,
+              'aws.remote.service': `AWS::${c.name}`,
+              'aws.remote.operation': c.operation,
+              'rpc.system': 'aws-api',
+              'rpc.service': c.name,
+              'rpc.method': c.operation,
+              'aws.request_id': `${c.id.toUpperCase()}AAAA`,
+              'cloud.region': REGION,
+              'http.response.status_code': c.status,
+              ...(c.table ? { 'db.system': 'dynamodb', 'aws.dynamodb.table_names': [c.table], 'aws.remote.resource.type': 'AWS::DynamoDB::Table', 'aws.remote.resource.identifier': c.table } : {}),
+              ...(c.retries ? { 'aws.xray.retries': c.retries } : {}),
+            }
+          : {
+              'aws.span.kind': 'CLIENT',
+              'aws.local.service': fn.name,
+              'aws.remote.service': c.name,
+              'http.request.method': c.operation,
+              'url.full': c.url ?? `https://${c.name}/`,
+              'server.address': c.name,
+              'http.response.status_code': c.status,
+            },
+        status: c.status >= 500 ? { code: 'ERROR' } : { code: 'UNSET' },
+      },
+      c.start,
+      c.start + c.duration,
+    );
+  }
+  return out;
+}
+
+/** A span record as the JSON text of its log event: the nanosecond times as JSON numbers, digit for digit. */
+export function spanRecordText(s: SpanRecord): string {
+  return JSON.stringify(s).replace(/"(startTimeUnixNano|endTimeUnixNano)":"(\d+)"/g, '"$1":$2');
+}
+
+/** The request's span records as `aws/spans` log events, each at its span's end (when it is exported). */
+export function spanEvents(r: SampleRequest): LogEvent[] {
+  return spanRecords(r).map((s) => ({ group: SPANS_LOG_GROUP, stream: 'default', timestamp: Number(s.endTimeUnixNano.slice(0, -6)), message: spanRecordText(s) }));
 }

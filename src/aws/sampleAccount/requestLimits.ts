@@ -5,6 +5,8 @@
 //   X-Ray BatchGetTraces: 1–5 trace ids of 1–35 characters; more is refused with
 //     "Exceeding maximum query size: 5" (https://docs.aws.amazon.com/xray/latest/api/API_BatchGetTraces.html).
 //   X-Ray GetTraceSummaries: at most 24 hours between StartTime and EndTime.
+//   X-Ray StartTraceRetrieval: at most 100 trace ids, StartTime and EndTime required; its
+//     ListRetrievedTraces returns at most 5 traces a page (TraceSpanList) in XRAY or OTEL format.
 //   Logs StartQuery: exactly one of logGroupName, logGroupNames, logGroupIdentifiers; at most
 //     50 log groups; limit 1–100 000 (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html).
 //   Logs FilterLogEvents: logGroupName or logGroupIdentifier, not both; logStreamNames or
@@ -31,6 +33,9 @@ export const API_GATEWAY_MAX_LIMIT = 500;
 
 export const XRAY_SHAPES = {
   BatchGetTraces: { TraceIds: { type: 'list', required: true, min: 1, member: { min: 1, max: 35 } }, NextToken: { type: 'string' } },
+  // StartTime and EndTime (required timestamps) are checked by the handler.
+  StartTraceRetrieval: { TraceIds: { type: 'list', required: true, min: 0, max: 100, member: { min: 1, max: 35 } } },
+  ListRetrievedTraces: { RetrievalToken: { type: 'string', required: true, min: 0, max: 1020 }, TraceFormat: { type: 'string' }, NextToken: { type: 'string' } },
 } satisfies Record<string, Shape>;
 
 export const LOGS_SHAPES = {

@@ -3,7 +3,9 @@
 // waits, on a function with a 60 s timeout) and a `catalog-api` HTTP API (30 s) in front of a
 // Python function whose 35 s timeout outlasts it. Requests are generated deterministically per
 // minute from a seed, so any window can be (re)built on demand without timers; each request yields consistent X-Ray documents and log lines (same ids, same
-// durations). X-Ray samples the first request of each second and 5% of the rest.
+// durations). X-Ray samples the first request of each second and 5% of the rest. With Transaction
+// Search on (an account option), the OpenTelemetry-instrumented function's requests, sampled or
+// not, also have their spans in the `aws/spans` log group.
 
 export const ACCOUNT_ID = '123456789012';
 export const REGION = 'us-east-1';
@@ -16,6 +18,12 @@ export interface FunctionDef {
   handler: string;
   /** The execution role's name, when not `<name>-role` (the Serverless Framework shares one per service and stage). */
   role?: string;
+  /**
+   * Instrumented with OpenTelemetry (the ADOT layer, every request traced): with Transaction
+   * Search on, the spans of all its requests land in `aws/spans`, while X-Ray's index keeps only
+   * its sample (records.ts `spanRecords`).
+   */
+  otel?: boolean;
 }
 
 export interface RouteDef {
@@ -40,7 +48,9 @@ export interface ApiDef {
 export const FUNCTIONS: FunctionDef[] = [
   { name: 'orders-api-get-order', timeoutS: 10, memoryMb: 512, runtime: 'nodejs20.x', handler: 'src/orders.getOrder' },
   { name: 'orders-api-list-orders', timeoutS: 28, memoryMb: 1024, runtime: 'nodejs20.x', handler: 'src/orders.listOrders' },
-  { name: 'orders-api-reports', timeoutS: 60, memoryMb: 2048, runtime: 'nodejs20.x', handler: 'src/reports.handler' },
+  // The reports team moved to OpenTelemetry (ADOT): with Transaction Search on, every request of
+  // POST /reports has its spans in aws/spans, sampled by X-Ray or not.
+  { name: 'orders-api-reports', timeoutS: 60, memoryMb: 2048, runtime: 'nodejs20.x', handler: 'src/reports.handler', otel: true },
   // The catalog team's Python function, deployed with the Serverless Framework (demo/catalog-api):
   // <service>-<stage>-<key>, and the provider's 35 s timeout, longer than the HTTP API's 30 s.
   { name: 'catalog-api-prod-search', timeoutS: 35, memoryMb: 1024, runtime: 'python3.12', handler: 'handler.search', role: 'catalog-api-prod-us-east-1-lambdaRole' },

@@ -1,7 +1,8 @@
 // The sample account: one HTTP server on 127.0.0.1 that answers X-Ray, CloudWatch Logs, Lambda
 // and API Gateway (REST and v2) with their real wire protocols (StartLiveTail as an event stream,
 // liveTail.ts), so the SDK clients and the AWS CLI talk to it exactly as to AWS (endpoint
-// override, any credentials). Faults can be injected
+// override, any credentials). With `transactionSearch` it is an account with Transaction Search
+// on (X-Ray's destination CloudWatch Logs, spans in aws/spans). Faults can be injected
 // for tests: throttling, 5xx, partial batches, slow answers, expired tokens, access denied.
 //
 // It listens on loopback only, and answers only what an AWS client sends: a Host that names this
@@ -16,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { IAM_ACTIONS } from '../errors';
 import { REGION } from './scenario';
 import { ScenarioStore } from './store';
-import { batchGetTraces, getServiceGraph, getTraceSummaries, listRetrievedTraces, startTraceRetrieval } from './xrayService';
+import { batchGetTraces, getServiceGraph, getTraceSegmentDestination, getTraceSummaries, listRetrievedTraces, startTraceRetrieval } from './xrayService';
 import { describeLogGroups, filterLogEvents, getLogEvents, getQueryResults, startQuery, stopQuery } from './logsService';
 import { apiGatewayRoute, apiGatewayV2Route, lambdaRoute } from './configServices';
 import { WireError, type Reply } from './wire';
@@ -33,6 +34,12 @@ export interface SampleAccountOptions {
   now?: () => number;
   /** Live Tail: how often a session sends an update (default 1 s) and how long it lasts (default 3 h). */
   liveTail?: LiveTailOptions;
+  /**
+   * Transaction Search on (default off): GetTraceSegmentDestination answers CloudWatchLogs, and
+   * the OpenTelemetry-instrumented function's requests (POST /reports), sampled or not, have their
+   * spans in the `aws/spans` log group and can be retrieved with StartTraceRetrieval.
+   */
+  transactionSearch?: boolean;
 }
 
 export type FaultKind = 'throttle' | 'server-error' | 'partial-batch' | 'slow' | 'expired-token' | 'access-denied';
@@ -90,6 +97,7 @@ const XRAY_OPS: Record<string, string> = {
   '/ServiceGraph': 'GetServiceGraph',
   '/StartTraceRetrieval': 'StartTraceRetrieval',
   '/ListRetrievedTraces': 'ListRetrievedTraces',
+  '/GetTraceSegmentDestination': 'GetTraceSegmentDestination',
 };
 
 function route(store: ScenarioStore, method: string, url: URL, headers: IncomingMessage['headers'], body: Record<string, unknown>): Routed | undefined {
@@ -125,8 +133,10 @@ function route(store: ScenarioStore, method: string, url: URL, headers: Incoming
           : xop === 'GetServiceGraph'
             ? getServiceGraph(store, body)
             : xop === 'StartTraceRetrieval'
-              ? startTraceRetrieval(body)
-              : listRetrievedTraces(store, body);
+              ? startTraceRetrieval(store, body)
+              : xop === 'GetTraceSegmentDestination'
+                ? getTraceSegmentDestination(store)
+                : listRetrievedTraces(store, body);
     return { service: 'xray', protocol: 'rest', operation: xop, run };
   }
   if (path.startsWith('/2015-03-31/functions')) {
@@ -196,6 +206,8 @@ function protocolOf(req: IncomingMessage): Protocol {
 /** What a request must be sent as: CloudWatch Logs as JSON 1.1, X-Ray's POST bodies as JSON; the GETs carry no body. */
 function contentTypeError(req: IncomingMessage, protocol: Protocol, path: string): WireError | undefined {
   const type = mediaType(req.headers['content-type']);
+  // An operation without input (GetTraceSegmentDestination) is sent with no body and no type.
+  if (!type && protocol === 'rest' && Number(req.headers['content-length'] ?? 0) === 0 && req.headers['transfer-encoding'] === undefined) return undefined;
   const expected = protocol === 'json' ? JSON_11 : req.method === 'POST' && XRAY_OPS[path] ? 'application/json' : undefined;
   if (!expected || type === expected) return undefined;
   return new WireError('UnsupportedMediaTypeException', 415, `Unsupported Content-Type "${type.slice(0, 80) || '(none)'}": this operation takes ${expected}.`);
@@ -275,6 +287,7 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
     speed: options.speed ?? 1,
     historyMinutes: options.historyMinutes ?? 60,
     now: options.now ?? Date.now,
+    ...(options.transactionSearch ? { transactionSearch: true } : {}),
   });
   let faults: Array<FaultRule & { left: number }> = [];
   const counts: Record<string, number> = {};

@@ -3,13 +3,19 @@
 // bounded however long it runs. Everything is derived from (seed, minute), so a dropped minute
 // is simply gone, as in AWS.
 import { RETRY_SPAN_MS, ROUTES, accessLogGroup, executionLogGroup, lambdaLogGroup, requestsOfMinute, traceDurationMs, type SampleRequest } from './scenario';
-import { accessEvent, executionEvents, lambdaEvents, type LogEvent } from './records';
+import { SPANS_LOG_GROUP, accessEvent, executionEvents, lambdaEvents, spanEvents, type LogEvent } from './records';
 
 export interface StoreOptions {
   seed: number;
   speed: number;
   historyMinutes: number;
   now: () => number;
+  /**
+   * Transaction Search is on: X-Ray's trace segment destination is CloudWatch Logs, and the
+   * requests of the functions instrumented with OpenTelemetry (`FunctionDef.otel`) have their
+   * spans in `aws/spans`, sampled or not (X-Ray's index still holds only its sample).
+   */
+  transactionSearch?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -82,8 +88,14 @@ export class ScenarioStore {
     return r && r.startMs + traceDurationMs(r) <= this.now() ? r : undefined;
   }
 
+  /** Whether a request's spans are in `aws/spans`: Transaction Search is on and its function is instrumented with OpenTelemetry. */
+  inTransactionSearch(r: SampleRequest): boolean {
+    return !!this.options.transactionSearch && !!r.route.fn.otel;
+  }
+
   logGroups(): string[] {
     const groups = new Set<string>();
+    if (this.options.transactionSearch) groups.add(SPANS_LOG_GROUP);
     for (const route of ROUTES) {
       groups.add(lambdaLogGroup(route.fn));
       groups.add(accessLogGroup(route.api));
@@ -99,7 +111,10 @@ export class ScenarioStore {
       evs = [];
       for (const r of this.minute(m)) {
         if (lambdaLogGroup(r.route.fn) === group) evs.push(...lambdaEvents(r));
-        else if (accessLogGroup(r.route.api) === group) evs.push(accessEvent(r));
+        else if (accessLogGroup(r.route.api) === group) evs.push(accessEvent(r, { tracedAlways: this.inTransactionSearch(r) }));
+        else if (group === SPANS_LOG_GROUP) {
+          if (this.inTransactionSearch(r)) evs.push(...spanEvents(r));
+        }
         else if (executionLogGroup(r.route.api) === group) evs.push(...executionEvents(r));
       }
       this.events.set(key, evs);

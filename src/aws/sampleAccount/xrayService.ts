@@ -1,9 +1,11 @@
 // X-Ray's read API over the scenario (restJson1): GetTraceSummaries with the filter subset,
-// BatchGetTraces (Documents as JSON strings), GetServiceGraph, StartTraceRetrieval and
-// ListRetrievedTraces. Only sampled requests have traces, as in X-Ray.
+// BatchGetTraces (Documents as JSON strings), GetServiceGraph, and Transaction Search's
+// GetTraceSegmentDestination, StartTraceRetrieval and ListRetrievedTraces (XRAY or OTEL format).
+// Only sampled requests are in X-Ray's index; with Transaction Search on, the retrieval also
+// finds the unsampled requests whose spans are in aws/spans.
 import { randomUUID } from 'node:crypto';
 import { ROUTES, functionEnd, traceDurationMs, urlOf, type SampleRequest } from './scenario';
-import { segmentDocuments } from './records';
+import { segmentDocuments, spanRecordText, spanRecords } from './records';
 import type { ScenarioStore } from './store';
 import { compileFilter, FilterSyntaxError, type FilterSubject } from './xrayFilter';
 import { WireError, epochMs, invalid, ok, pageToken, readToken, type Reply } from './wire';
@@ -133,23 +135,78 @@ export function getServiceGraph(store: ScenarioStore, input: Record<string, unkn
   return ok({ StartTime: start / 1000, EndTime: end / 1000, Services: services, ContainsOldGroupVersions: false });
 }
 
-const retrievals = new Map<string, string[]>();
+/**
+ * GetTraceSegmentDestination: where X-Ray sends the segments and spans it receives. CloudWatch
+ * Logs (Transaction Search: spans in `aws/spans`, a sample indexed for GetTraceSummaries) when
+ * the account has it on, else X-Ray itself; either is ACTIVE (the account never switches).
+ */
+export function getTraceSegmentDestination(store: ScenarioStore): Reply {
+  return ok({ Destination: store.options.transactionSearch ? 'CloudWatchLogs' : 'XRay', Status: 'ACTIVE' });
+}
 
-export function startTraceRetrieval(input: Record<string, unknown>): Reply {
-  const ids = input.TraceIds;
-  if (!Array.isArray(ids) || !ids.length || !ids.every((x) => typeof x === 'string')) throw invalid('TraceIds are required.');
+interface Retrieval {
+  ids: string[];
+  startMs: number;
+  endMs: number;
+  polls: number;
+}
+
+/** The retrievals of each account, by token (the newest 100). */
+const retrievalsOf = new WeakMap<ScenarioStore, Map<string, Retrieval>>();
+
+/**
+ * StartTraceRetrieval: up to 100 trace ids (X-Ray's form) and the window they started in (both
+ * ends inclusive, required). The retrieval runs in the background: ListRetrievedTraces first
+ * finds it RUNNING.
+ */
+export function startTraceRetrieval(store: ScenarioStore, input: Record<string, unknown>): Reply {
+  validate('xray', input, XRAY_SHAPES.StartTraceRetrieval);
+  const startMs = epochMs(input.StartTime);
+  const endMs = epochMs(input.EndTime);
+  if (startMs === undefined || endMs === undefined) throw invalid('StartTime and EndTime are required.');
+  if (endMs < startMs) throw invalid('EndTime must be after StartTime.');
+  let retrievals = retrievalsOf.get(store);
+  if (!retrievals) retrievalsOf.set(store, (retrievals = new Map()));
   const token = randomUUID();
-  retrievals.set(token, ids as string[]);
+  retrievals.set(token, { ids: [...new Set(input.TraceIds as string[])], startMs, endMs, polls: 0 });
   if (retrievals.size > 100) retrievals.delete(retrievals.keys().next().value as string);
   return ok({ RetrievalToken: token });
 }
 
+/**
+ * The requests a retrieval finds: those that started in its window and whose spans the account
+ * holds (in aws/spans with Transaction Search on, or X-Ray's sampled traces).
+ */
+function retrieved(store: ScenarioStore, job: Retrieval): SampleRequest[] {
+  return job.ids
+    .map((id) => store.request(id))
+    .filter((r): r is SampleRequest => !!r && (r.sampled || store.inTransactionSearch(r)) && r.startMs >= Math.floor(job.startMs / 1000) * 1000 && r.startMs <= job.endMs);
+}
+
+/** At most this many traces per ListRetrievedTraces page (the model's TraceSpanList holds 5). */
+const RETRIEVED_PAGE = 5;
+
+/**
+ * ListRetrievedTraces: RUNNING (and nothing else) at the first poll, then COMPLETE with the
+ * traces in pages of 5, in the format asked for: XRAY (the default), each span a segment
+ * document; OTEL, each span a span record as aws/spans holds it.
+ */
 export function listRetrievedTraces(store: ScenarioStore, input: Record<string, unknown>): Reply {
-  const ids = typeof input.RetrievalToken === 'string' ? retrievals.get(input.RetrievalToken) : undefined;
-  if (!ids) throw new WireError('ResourceNotFoundException', 404, 'No trace retrieval with that RetrievalToken.');
-  const traces = ids
-    .map((id) => traceOf(store, id))
-    .filter((t): t is Record<string, unknown> => !!t)
-    .map((t) => ({ Id: t.Id, Duration: t.Duration, Spans: (t.Segments as Array<{ Id: string; Document: string }>).map((s) => ({ Id: s.Id, Document: s.Document })) }));
-  return ok({ RetrievalStatus: 'COMPLETE', TraceFormat: 'XRAY', Traces: traces });
+  validate('xray', input, XRAY_SHAPES.ListRetrievedTraces);
+  const format = (input.TraceFormat as string | undefined) ?? 'XRAY';
+  if (format !== 'XRAY' && format !== 'OTEL') throw invalid(`1 validation error detected: Value '${String(format).slice(0, 80)}' at 'traceFormat' failed to satisfy constraint: Member must satisfy enum value set: [XRAY, OTEL]`);
+  const job = retrievalsOf.get(store)?.get(input.RetrievalToken as string);
+  if (!job) throw new WireError('ResourceNotFoundException', 404, 'No trace retrieval with that RetrievalToken.');
+  if (job.polls++ === 0) return ok({ RetrievalStatus: 'RUNNING' });
+  const found = retrieved(store, job);
+  const offset = readToken(input.NextToken);
+  const page = found.slice(offset, offset + RETRIEVED_PAGE).map((r) => ({
+    Id: r.traceId,
+    Duration: traceDurationMs(r) / 1000,
+    Spans:
+      format === 'OTEL'
+        ? spanRecords(r).map((s) => ({ Id: s.spanId, Document: spanRecordText(s) }))
+        : segmentDocuments(r).map((d) => ({ Id: d.id as string, Document: JSON.stringify(d) })),
+  }));
+  return ok({ RetrievalStatus: 'COMPLETE', TraceFormat: format, Traces: page, ...(offset + RETRIEVED_PAGE < found.length ? { NextToken: pageToken(offset + RETRIEVED_PAGE) } : {}) });
 }

@@ -7,8 +7,8 @@
 // as code is added (a helper that no feature calls yet needs no permission yet).
 // Resources too: an action is granted on "*" only when the Service Authorization Reference gives
 // it no resource type; every other action is scoped to ARNs of its own resource type that reach
-// what the product reads (the sample account's log groups, functions and API paths) and no
-// further (API keys, exports, other logs).
+// what the product reads (the sample account's log groups, aws/spans for Logs Insights, functions
+// and API paths) and no further (API keys, exports, other logs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -126,7 +126,16 @@ function readmePolicy(): string[] {
  * "*" only (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html,
  * …/list_amazoncloudwatchlogs.html, …/list_awslambda.html).
  */
-const NO_RESOURCE_TYPE = new Set(['xray:GetTraceSummaries', 'xray:BatchGetTraces', 'logs:DescribeLogGroups', 'logs:StopQuery', 'lambda:ListFunctions']);
+const NO_RESOURCE_TYPE = new Set([
+  'xray:GetTraceSummaries',
+  'xray:BatchGetTraces',
+  'xray:GetTraceSegmentDestination',
+  'xray:StartTraceRetrieval',
+  'xray:ListRetrievedTraces',
+  'logs:DescribeLogGroups',
+  'logs:StopQuery',
+  'lambda:ListFunctions',
+]);
 
 /** The resource type the others are checked against, as an ARN shape (log-group*, function*, the API Gateway paths). */
 const RESOURCE_ARN: Record<string, RegExp> = {
@@ -194,17 +203,19 @@ test('the README policy lists exactly the read-only actions the extension and th
   const reached = reachableOperations();
   const ops = new Set([...reached.keys()].map((op) => op.replace(/V2$/, '')));
   const why = [...reached].map(([op, via]) => `${op}: ${via}`).join('\n');
-  // Logs Insights computes the route statistics of access logs too big to download (Trace 504).
-  for (const op of ['GetTraceSummaries', 'BatchGetTraces', 'FilterLogEvents', 'StartQuery', 'GetQueryResults', 'StopQuery', 'ListFunctions', 'GetIntegration', 'GetApis']) assert.ok(ops.has(op), `${op} is reached:\n${why}`);
-  // Kept for later issues, reached by no feature today: no permission asked for them.
-  for (const op of ['StartTraceRetrieval', 'ListRetrievedTraces']) assert.ok(!ops.has(op), `${op} is not reached:\n${why}`);
+  // Logs Insights computes the route statistics of access logs too big to download (Trace 504);
+  // Transaction Search: the segment destination, then aws/spans and the trace retrieval (Trace 504).
+  for (const op of ['GetTraceSummaries', 'BatchGetTraces', 'FilterLogEvents', 'StartQuery', 'GetQueryResults', 'StopQuery', 'ListFunctions', 'GetIntegration', 'GetApis', 'GetTraceSegmentDestination', 'StartTraceRetrieval', 'ListRetrievedTraces']) {
+    assert.ok(ops.has(op), `${op} is reached:\n${why}`);
+  }
   const unmapped = [...ops].filter((op) => !IAM_ACTIONS[op]);
   assert.deepEqual(unmapped, [], 'every operation reached has its IAM action (so a denial can name it)');
   const needed = [...new Set([...ops].map((op) => IAM_ACTIONS[op]!))].sort();
   assert.deepEqual([...readmePolicy()].sort(), needed, why);
-  // StartQuery and StopQuery run and stop a read-only Logs Insights query, and StartLiveTail streams
-  // the log events being ingested: none of them changes anything in the account.
-  for (const a of needed) assert.match(a, /^(xray|logs|lambda):(Get|List|Batch|Filter|Describe)\w+$|^logs:(Start|Stop)Query$|^logs:StartLiveTail$|^apigateway:GET$/, `${a} reads`);
+  // StartQuery and StopQuery run and stop a read-only Logs Insights query, StartLiveTail streams
+  // the log events being ingested, and StartTraceRetrieval gathers spans already stored for
+  // ListRetrievedTraces: none of them changes anything in the account.
+  for (const a of needed) assert.match(a, /^(xray|logs|lambda):(Get|List|Batch|Filter|Describe)\w+$|^logs:(Start|Stop)Query$|^logs:StartLiveTail$|^xray:StartTraceRetrieval$|^apigateway:GET$/, `${a} reads`);
 });
 
 test('the policy grants "*" only to the actions that take no resource, and each other action only its own resource type', () => {
@@ -240,6 +251,10 @@ test('the scoped grants reach what the product reads: the functions’ and acces
       assert.ok(!granted(action, logGroup(other)), `${action} does not reach ${other}`);
     }
   }
+  // Transaction Search: Logs Insights reaches aws/spans (in both ARN forms); the downloads and Live Tail do not.
+  const spans = logGroup('aws/spans');
+  for (const action of ['logs:StartQuery', 'logs:GetQueryResults']) assert.ok(granted(action, spans) && granted(action, `${spans}:*`), `${action} reaches aws/spans`);
+  for (const action of ['logs:FilterLogEvents', 'logs:StartLiveTail']) assert.ok(!granted(action, spans) && !granted(action, `${spans}:*`), `${action} does not reach aws/spans`);
   for (const f of FUNCTIONS) assert.ok(granted('lambda:GetFunctionConfiguration', `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${f.name}`), f.name);
   assert.ok(!granted('lambda:GetFunctionConfiguration', `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:layer:shared:3`));
 

@@ -1,5 +1,6 @@
 // Wire fidelity checked by an independent client: Debian's AWS CLI (awscli, installed by
-// scripts/setup-debian.sh) reads the sample account with --endpoint-url and dummy credentials.
+// scripts/setup-debian.sh) reads the sample account with --endpoint-url and dummy credentials;
+// Transaction Search's commands with an AWS CLI new enough to have them, when there is one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,7 +19,11 @@ before(async () => {
 after(async () => account?.close());
 
 async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(AWS, [...args, '--endpoint-url', account.endpoint, '--output', 'json'], {
+  return awsWith(AWS, account, ...args);
+}
+
+async function awsWith(cli: string, at: SampleAccount, ...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(cli, [...args, '--endpoint-url', at.endpoint, '--output', 'json'], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
@@ -84,4 +89,48 @@ test('aws logs start-query with stats … by, then get-query-results: the aggreg
   assert.ok(Number(reports['max(responseLatency)']) >= 29_000 && Number(reports.p99) <= Number(reports['max(responseLatency)']));
   const stats = res.statistics as { recordsMatched: number; recordsScanned: number };
   assert.equal(stats.recordsMatched, counts.reduce((a, b) => a + b, 0));
+});
+
+/**
+ * An AWS CLI that knows Transaction Search's commands: Debian 12's awscli 2.9 predates them; the AWS
+ * CLI on the PATH (a recent v1 here) may have them. Undefined when none does.
+ */
+async function transactionSearchCli(): Promise<string | undefined> {
+  for (const cli of ['aws', AWS]) {
+    try {
+      const { stdout } = await run(cli, ['xray', 'help'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', PAGER: 'cat', AWS_PAGER: '' }, timeout: 60_000 });
+      if (stdout.includes('get-trace-segment-destination') && stdout.includes('list-retrieved-traces')) return cli;
+    } catch {
+      // not installed, or not this command
+    }
+  }
+  return undefined;
+}
+
+test('aws xray get-trace-segment-destination, start-trace-retrieval and list-retrieved-traces --trace-format OTEL (Transaction Search)', async (t) => {
+  const cli = await transactionSearchCli();
+  if (!cli) return t.skip('no AWS CLI here knows get-trace-segment-destination (Debian 12’s awscli 2.9 predates it)');
+  const at = (a: SampleAccount, ...args: string[]): Promise<Record<string, unknown>> => awsWith(cli, a, ...args);
+  assert.deepEqual(await at(account, 'xray', 'get-trace-segment-destination'), { Destination: 'XRay', Status: 'ACTIVE' });
+  const ts = await startSampleAccount({ port: 0, seed: 5, speed: 1, transactionSearch: true });
+  try {
+    assert.deepEqual(await at(ts, 'xray', 'get-trace-segment-destination'), { Destination: 'CloudWatchLogs', Status: 'ACTIVE' });
+    const now = Date.now();
+    const r = ts.store.requests(now - 3600_000, now).find((x) => x.route.kind === 'reports' && x.status === 504 && !x.sampled);
+    assert.ok(r, 'an unsampled 504 in the hour');
+    const end = Math.ceil(now / 1000);
+    const started = await at(ts, 'xray', 'start-trace-retrieval', '--trace-ids', r.traceId, '--start-time', String(end - 3600), '--end-time', String(end));
+    const token = String(started.RetrievalToken);
+    const running = await at(ts, 'xray', 'list-retrieved-traces', '--retrieval-token', token, '--trace-format', 'OTEL');
+    assert.equal(running.RetrievalStatus, 'RUNNING');
+    const done = await at(ts, 'xray', 'list-retrieved-traces', '--retrieval-token', token, '--trace-format', 'OTEL');
+    assert.equal(done.RetrievalStatus, 'COMPLETE');
+    assert.equal(done.TraceFormat, 'OTEL');
+    const traces = done.Traces as Array<{ Id: string; Spans: Array<{ Id: string; Document: string }> }>;
+    assert.deepEqual(traces.map((t) => t.Id), [r.traceId]);
+    const stage = traces[0]!.Spans.map((s) => JSON.parse(s.Document) as { kind: string; attributes: Record<string, unknown> }).find((s) => s.attributes['aws.origin'] === 'AWS::ApiGateway::Stage');
+    assert.equal(stage?.attributes['http.response.status_code'], 504);
+  } finally {
+    await ts.close();
+  }
 });

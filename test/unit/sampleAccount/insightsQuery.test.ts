@@ -96,6 +96,20 @@ test('filter … in [list] and not in', () => {
   assert.throws(() => run('filter status in 504'), (e: unknown) => e instanceof WireError && e.type === 'MalformedQueryException');
 });
 
+test('parentheses group conditions: and binds within them, or across them', () => {
+  const all = lines();
+  const count = (pred: (l: Record<string, string>) => boolean): number => all.filter(pred).length;
+  const grouped = run('filter httpMethod = "POST" and (status = "504" or status = "201") | limit 10000');
+  assert.equal(grouped.rows.length, count((l) => l.httpMethod === 'POST' && (l.status === '504' || l.status === '201')));
+  // Without the parentheses, `and` binds first: every 201 (all POSTs) or a POST 504.
+  const flat = run('filter httpMethod = "GET" and status = "504" or status = "201" | limit 10000');
+  assert.equal(flat.rows.length, count((l) => (l.httpMethod === 'GET' && l.status === '504') || l.status === '201'));
+  const nested = run('filter ((status = "504") and (httpMethod = "POST" or httpMethod = "GET")) | limit 10000');
+  assert.equal(nested.rows.length, count((l) => l.status === '504'));
+  assert.ok(nested.rows.length > 0 && grouped.rows.length > nested.rows.length - 1);
+  for (const bad of ['filter (status = "504"', 'filter status = "504")', 'filter ()']) assert.throws(() => run(bad), (e: unknown) => e instanceof WireError && e.type === 'MalformedQueryException', bad);
+});
+
 test('a field in backticks is a field', () => {
   const r = run('stats count(*) as n by `resourcePath`');
   assert.deepEqual(r.fields, ['resourcePath', 'n']);

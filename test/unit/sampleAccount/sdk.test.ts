@@ -43,8 +43,13 @@ test('X-Ray: GetTraceSummaries pages, filters, and BatchGetTraces returns Docume
   const graph = await xray.send(new GetServiceGraphCommand({ StartTime: hourAgo, EndTime: now }));
   assert.ok(graph.Services!.some((s) => s.Name === 'orders-api/prod'));
   const ret = await xray.send(new StartTraceRetrievalCommand({ TraceIds: ids.slice(0, 2), StartTime: hourAgo, EndTime: now }));
+  // The retrieval runs in the background: the first poll finds it running, with nothing yet.
+  const running = await xray.send(new ListRetrievedTracesCommand({ RetrievalToken: ret.RetrievalToken! }));
+  assert.equal(running.RetrievalStatus, 'RUNNING');
+  assert.equal(running.Traces, undefined);
   const listed = await xray.send(new ListRetrievedTracesCommand({ RetrievalToken: ret.RetrievalToken! }));
   assert.equal(listed.RetrievalStatus, 'COMPLETE');
+  assert.equal(listed.TraceFormat, 'XRAY');
   assert.equal(listed.Traces!.length, 2);
   xray.destroy();
 });

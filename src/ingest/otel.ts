@@ -1,0 +1,1063 @@
+// OpenTelemetry spans → the same Trace model X-Ray segments become. Reads OTLP/JSON
+// (`ExportTraceServiceRequest`: `resourceSpans[].scopeSpans[].spans[]`, the older
+// `instrumentationLibrarySpans`, Tempo's `batches`), one request per line too (the Collector's
+// file exporter), the span records of the CloudWatch `aws/spans` log group (Transaction Search:
+// one span per log event, attributes as a flat object) as raw records, FilterLogEvents output or
+// Logs Insights rows, and ListRetrievedTraces output (its `Spans[].Document`, OTEL or XRAY).
+//
+// The engine (core/breakdown.ts) reads X-Ray's shapes: a front-door segment, an `AWS::Lambda`
+// segment, the function segment with its Initialization / Invocation / Overhead phases, and
+// downstream calls named by service (`DynamoDB`, operation `GetItem`) or host. Each span is mapped
+// onto those (see `classify`), so an OTLP export of a request gives the breakdown its X-Ray form
+// gives:
+//  - `aws.origin` (the attribute the Collector's X-Ray exporter turns into a segment's `origin`), or
+//    an `aws.xray.resource_arn` naming an API Gateway stage (what the Collector's X-Ray receiver
+//    writes for a stage segment), says what the span is as X-Ray's `origin` would;
+//  - a SERVER (or CONSUMER) span in a Lambda runtime (`cloud.platform = aws_lambda`, `faas.*`) is
+//    the function segment, named by `faas.name`;
+//  - a child of a function span named Init / Initialization / platform.initRuntimeDone (cold
+//    start), Restore (SnapStart), Invocation or Overhead is that phase;
+//  - CLIENT / PRODUCER spans are downstream calls: `rpc.system = aws-api` ones in namespace `aws`,
+//    named by `rpc.service` with `rpc.method` as the operation (as X-Ray names an SDK call), the
+//    others `remote`, named by the host they call (or `db@host` for a database);
+//  - span status ERROR and HTTP statuses give fault / error / throttle as X-Ray sets them;
+//    `exception` events give the cause.
+// Every attribute is kept (bounded) on `Span.otel` for the details pane. Nothing here throws on
+// input: what cannot be used is reported per span in `errors`, naming the span and the fault.
+// Linear in the input, explicit stacks instead of recursion, Maps for keys that come from data.
+import type { AwsInfo, CauseInfo, CodeLocation, ExceptionInfo, FrontDoorKind, HttpInfo, IngestError, OtelInfo, OtelSpanKind, Span, SpanKind, StackFrame, Trace } from '../core/model';
+import { describeUnexpected } from '../core/unexpectedError';
+import { MAX_VALUE_DEPTH, cutValueText } from './boundedValue';
+import { buildTraces, firstLineIsWhole, frontDoorOf, jsonErrorWhere, normalizeTraceId, type RawSegment, type TraceParseResult } from './xray';
+
+/** What one read of OpenTelemetry input yields before traces are built (several files meet first). */
+export interface OtelCollected {
+  spans: Span[];
+  /** X-Ray segment documents found on the way (ListRetrievedTraces with TraceFormat XRAY). */
+  segments: RawSegment[];
+}
+
+/** A string attribute longer than this is kept cut, with a note of how much was left out. */
+export const MAX_ATTRIBUTE_CHARS = 16_384;
+/** Attributes kept per span (OpenTelemetry SDKs keep 128 by default). */
+export const MAX_ATTRIBUTES = 1_000;
+/** Exception events read per span, and stack frames per exception. */
+const MAX_EXCEPTIONS = 20;
+const MAX_FRAMES = 200;
+/** A stack line longer than this is not parsed for a frame (no regular expression runs on megabytes). */
+const MAX_FRAME_LINE = 2_000;
+/** Past this depth of arrays in arrays, places are named by depth, not by one `[i]` per level. */
+const MAX_PATH_DEPTH = 8;
+/** 2001-09-09 … 2100-01-01 in epoch ms: outside, the time is damaged (as in xray.ts). */
+const MIN_EPOCH_MS = 1_000_000_000_000;
+const MAX_EPOCH_MS = 4_102_444_800_000;
+/** A span longer than a day is not part of a request: its times are damaged. */
+const MAX_SPAN_MS = 86_400_000;
+
+// ---------------------------------------------------------------------------------------------
+// Ids and times
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const ZEROS = /^0+$/;
+
+function base64ToHex(s: string, bytes: number): string | null {
+  // 16 bytes are 24 base64 characters (22 without padding), 8 bytes 12 (11).
+  const padded = s.length === Math.ceil(bytes / 3) * 4 ? s : s + '='.repeat((4 - (s.length % 4)) % 4);
+  if (padded.length !== Math.ceil(bytes / 3) * 4 || !BASE64.test(padded)) return null;
+  const b = Buffer.from(padded, 'base64');
+  return b.length === bytes ? b.toString('hex') : null;
+}
+
+/** An OTLP id as lower-case hex: hex as OTLP/JSON writes it (any case), or base64 as some exporters do. */
+function idHex(v: string, bytes: 8 | 16): string | null {
+  // The usual case first: lower-case hex of the right length, as OTLP/JSON writes it.
+  if (v.length === bytes * 2 && (bytes === 16 ? HEX32 : HEX16).test(v)) return ZEROS.test(v) ? null : v;
+  const s = v.trim();
+  const hex = s.toLowerCase();
+  if ((bytes === 16 ? HEX32 : HEX16).test(hex)) return /^0+$/.test(hex) ? null : hex;
+  if (s.length > 24) return null;
+  const fromB64 = base64ToHex(s, bytes);
+  return fromB64 && !/^0+$/.test(fromB64) ? fromB64 : null;
+}
+
+/**
+ * An OpenTelemetry trace id (32 hex digits, or 16 bytes in base64) in X-Ray's form
+ * `1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy` (the first 8 digits are X-Ray's epoch seconds). An X-Ray
+ * id is returned as it is (lower case). null when it is neither.
+ */
+export function otelTraceIdToXRay(id: string): string | null {
+  const hex = idHex(id, 16);
+  if (hex) return `1-${hex.slice(0, 8)}-${hex.slice(8)}`;
+  const x = id.trim().toLowerCase();
+  return /^1-[0-9a-f]{8}-[0-9a-f]{24}$/.test(x) ? normalizeTraceId(x) : null;
+}
+
+/** An X-Ray trace id (or a W3C one) as OpenTelemetry writes it: 32 lower-case hex digits. null when it is not one. */
+export function xrayTraceIdToOtel(id: string): string | null {
+  const x = normalizeTraceId(id);
+  return x ? x.slice(2, 10) + x.slice(11) : null;
+}
+
+/** A span id as 16 lower-case hex digits (X-Ray's segment id form), from hex or base64; null when it is neither or all zero. */
+export function otelSpanIdToXRay(id: string): string | null {
+  return idHex(id, 8);
+}
+
+/**
+ * Epoch nanoseconds (a decimal string as OTLP/JSON writes uint64, or a number, which has lost
+ * the last digits) → epoch ms as a float. undefined when absent or 0 (OTLP's "not set"), null
+ * when it is not a time.
+ */
+export function unixNanosToMs(v: unknown): number | null | undefined {
+  if (v === undefined || v === null || v === 0 || v === '0' || v === '') return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? v / 1e6 : null;
+  if (typeof v !== 'string') return null;
+  const s = v.trim();
+  if (!/^\d{1,25}$/.test(s)) return null;
+  // Split so no digit is lost: the ms part fits a double exactly, the ns part is the fraction.
+  if (s.length <= 6) return Number(s) / 1e6;
+  return Number(s.slice(0, -6)) + Number(s.slice(-6)) / 1e6;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'not finite';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
+}
+
+function cutString(s: string): string {
+  return s.length > MAX_ATTRIBUTE_CHARS ? `${s.slice(0, MAX_ATTRIBUTE_CHARS)}… (${s.length - MAX_ATTRIBUTE_CHARS} more characters not kept)` : s;
+}
+
+/**
+ * One OTLP AnyValue (`{stringValue}`, `{intValue}`, `{arrayValue: {values}}`, …) or, with
+ * `plain`, a value already plain (the flat attributes of `aws/spans`) → a plain JSON value to keep:
+ * strings cut at MAX_ATTRIBUTE_CHARS, nesting cut at MAX_VALUE_DEPTH. Walked with a stack.
+ * `intValue` is a string in OTLP/JSON: it becomes a number when that loses nothing.
+ */
+function keptValue(root: unknown, plain: boolean): unknown {
+  // Scalars, by far the most common, without the walk.
+  if (plain) {
+    if (typeof root === 'string') return cutString(root);
+    if (typeof root === 'boolean' || (typeof root === 'number' && Number.isFinite(root))) return root;
+  } else if (isRecord(root)) {
+    const sv = root.stringValue;
+    if (typeof sv === 'string') return cutString(sv);
+    if (typeof root.boolValue === 'boolean') return root.boolValue;
+    if (root.intValue !== undefined) return intOf(root.intValue);
+    if (typeof root.doubleValue === 'number') return root.doubleValue;
+  }
+  const out: { v: unknown } = { v: undefined };
+  type Task = { from: unknown; put: (x: unknown) => void; depth: number };
+  const stack: Task[] = [{ from: root, put: (x) => (out.v = x), depth: 1 }];
+  while (stack.length) {
+    const { from, put, depth } = stack.pop()!;
+    let v: unknown = from;
+    if (!plain) {
+      // Unwrap the AnyValue to a scalar or to the list it holds.
+      if (!isRecord(from)) {
+        put(typeof from === 'string' ? cutString(from) : from === undefined ? null : typeof from === 'object' ? null : from);
+        continue;
+      }
+      if (typeof from.stringValue === 'string') v = from.stringValue;
+      else if (from.boolValue !== undefined) v = from.boolValue;
+      else if (from.intValue !== undefined) v = intOf(from.intValue);
+      else if (from.doubleValue !== undefined) v = typeof from.doubleValue === 'number' ? from.doubleValue : String(from.doubleValue);
+      else if (from.bytesValue !== undefined) v = String(from.bytesValue);
+      else if (isRecord(from.arrayValue)) {
+        const values = Array.isArray(from.arrayValue.values) ? from.arrayValue.values : [];
+        if (depth >= MAX_VALUE_DEPTH && values.length) {
+          put(cutValueText(MAX_VALUE_DEPTH));
+          continue;
+        }
+        const arr: unknown[] = new Array(values.length);
+        put(arr);
+        for (let i = values.length - 1; i >= 0; i--) stack.push({ from: values[i], put: (x) => (arr[i] = x), depth: depth + 1 });
+        continue;
+      } else if (isRecord(from.kvlistValue)) {
+        const values = Array.isArray(from.kvlistValue.values) ? from.kvlistValue.values : [];
+        if (depth >= MAX_VALUE_DEPTH && values.length) {
+          put(cutValueText(MAX_VALUE_DEPTH));
+          continue;
+        }
+        const obj: Record<string, unknown> = {};
+        put(obj);
+        for (let i = values.length - 1; i >= 0; i--) {
+          const kv = values[i];
+          if (!isRecord(kv) || typeof kv.key !== 'string') continue;
+          const key = kv.key;
+          stack.push({ from: kv.value, put: (x) => setOwn(obj, key, x), depth: depth + 1 });
+        }
+        continue;
+      } else v = null;
+      put(typeof v === 'string' ? cutString(v) : v);
+      continue;
+    }
+    if (typeof v === 'string') put(cutString(v));
+    else if (Array.isArray(v)) {
+      if (depth >= MAX_VALUE_DEPTH && v.length) {
+        put(cutValueText(MAX_VALUE_DEPTH));
+        continue;
+      }
+      const arr: unknown[] = new Array(v.length);
+      put(arr);
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ from: v[i], put: (x) => (arr[i] = x), depth: depth + 1 });
+    } else if (isRecord(v)) {
+      const entries = Object.entries(v);
+      if (depth >= MAX_VALUE_DEPTH && entries.length) {
+        put(cutValueText(MAX_VALUE_DEPTH));
+        continue;
+      }
+      const obj: Record<string, unknown> = {};
+      put(obj);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, x] = entries[i]!;
+        stack.push({ from: x, put: (y) => setOwn(obj, key, y), depth: depth + 1 });
+      }
+    } else put(typeof v === 'number' && !Number.isFinite(v) ? String(v) : v === undefined ? null : v);
+  }
+  return out.v;
+}
+
+function intOf(v: unknown): number | string {
+  if (typeof v === 'number') return v;
+  const s = String(v);
+  const n = Number(s);
+  return /^-?\d+$/.test(s) && Number.isSafeInteger(n) ? n : s;
+}
+
+/**
+ * Attributes kept as a plain record, from OTLP's `[{key, value}]` or a flat object. Keys come from
+ * data: they are set as own fields (`__proto__` too) and only ever read back with `own`.
+ */
+type Attrs = Record<string, unknown>;
+
+interface Attributes {
+  record: Attrs;
+  /** What was wrong with them, in a few words, for the span's error; undefined when nothing. */
+  problem?: string;
+}
+
+/** An own field of a record whose keys came from data (never one of Object.prototype's). */
+function own(rec: Attrs, key: string): unknown {
+  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+}
+
+function readAttributes(v: unknown): Attributes {
+  const record: Attrs = {};
+  if (v === undefined || v === null) return { record };
+  let bad = 0;
+  let dropped = 0;
+  let count = 0;
+  if (Array.isArray(v)) {
+    for (const kv of v) {
+      if (!isRecord(kv) || typeof kv.key !== 'string') {
+        bad++;
+        continue;
+      }
+      // A key given twice counts twice here (the last value wins): the cap is about size.
+      if (count >= MAX_ATTRIBUTES) {
+        dropped++;
+        continue;
+      }
+      count++;
+      setOwn(record, kv.key, keptValue(kv.value, false));
+    }
+  } else if (isRecord(v)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      if (count >= MAX_ATTRIBUTES) {
+        dropped++;
+        continue;
+      }
+      count++;
+      setOwn(record, k, keptValue(v[k], true));
+    }
+  } else return { record, problem: `attributes are ${typeName(v)}, not a list of key/value pairs or an object: ignored` };
+  const parts: string[] = [];
+  if (bad) parts.push(`${bad} attribute(s) without a string key were skipped`);
+  if (dropped) parts.push(`only the first ${MAX_ATTRIBUTES} attributes were kept (${dropped} more)`);
+  return parts.length ? { record, problem: parts.join('; ') } : { record };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Span kinds and names
+
+const KIND_BY_NUMBER: readonly OtelSpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const KIND_BY_NAME: ReadonlyMap<string, OtelSpanKind> = new Map<string, OtelSpanKind>([
+  ['unspecified', 'unspecified'],
+  ['internal', 'internal'],
+  ['server', 'server'],
+  ['client', 'client'],
+  ['producer', 'producer'],
+  ['consumer', 'consumer'],
+]);
+
+/** OTLP's kind (a number 0–5, `SPAN_KIND_SERVER`, or `SERVER` as aws/spans writes it); null when it is none of those. */
+function spanKindOf(v: unknown): OtelSpanKind | null {
+  if (v === undefined || v === null) return 'unspecified';
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v < KIND_BY_NUMBER.length ? KIND_BY_NUMBER[v]! : null;
+  if (typeof v !== 'string') return null;
+  const s = v.trim().toLowerCase();
+  return KIND_BY_NAME.get(s.startsWith('span_kind_') ? s.slice('span_kind_'.length) : s) ?? null;
+}
+
+/**
+ * The phases of a function span, by a child's name (lower case): X-Ray's subsegment names, the
+ * names OpenTelemetry's Lambda Telemetry API receiver gives its init span (`platform.initRuntimeDone`),
+ * and the short forms other tools use. A Map: names are data.
+ */
+const FUNCTION_PHASES: ReadonlyMap<string, SpanKind> = new Map<string, SpanKind>([
+  ['initialization', 'initialization'],
+  ['init', 'initialization'],
+  ['platform.initruntimedone', 'initialization'],
+  ['platform.init', 'initialization'],
+  ['restore', 'restore'],
+  ['platform.restoreruntimedone', 'restore'],
+  ['invocation', 'invocation'],
+  ['overhead', 'overhead'],
+]);
+
+/** X-Ray service names as `aws.remote.service` writes them (`AWS::DynamoDB`, `AWS.SDK.DynamoDB`) → `DynamoDB`. */
+function awsServiceName(s: string): string {
+  return s.startsWith('AWS::') ? s.slice(5) : s.startsWith('AWS.SDK.') ? s.slice(8) : s;
+}
+
+function hostOfUrl(url: string | undefined): string | undefined {
+  if (!url || url.length > 4096) return undefined;
+  try {
+    return new URL(url).hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first of the keys holding a non-empty string (fixed parameters: no array per call). */
+function str(m: Attrs, k1: string, k2?: string, k3?: string): string | undefined {
+  let v = own(m, k1);
+  if (typeof v === 'string' && v) return v;
+  if (k2 === undefined) return undefined;
+  v = own(m, k2);
+  if (typeof v === 'string' && v) return v;
+  if (k3 === undefined) return undefined;
+  v = own(m, k3);
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+function numOf(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^-?\d{1,15}(\.\d+)?$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** The first of the keys holding a finite number (or a decimal string of one, as some exporters write ints). */
+function numAttr(m: Attrs, k1: string, k2?: string): number | undefined {
+  return numOf(own(m, k1)) ?? (k2 !== undefined ? numOf(own(m, k2)) : undefined);
+}
+
+function boolAttr(m: Attrs, key: string): boolean | undefined {
+  const v = own(m, key);
+  return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined;
+}
+
+function strings(v: unknown): string[] {
+  if (typeof v === 'string' && v) return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : [];
+}
+
+const LAMBDA_ORIGINS: ReadonlyMap<string, SpanKind> = new Map<string, SpanKind>([
+  ['AWS::Lambda', 'lambda-service'],
+  ['AWS::Lambda::Function', 'function'],
+]);
+
+const APIGW_STAGE_ARN = /^arn:aws[\w-]*:apigateway:[\w-]*::\/(rest)?apis\/[^/]+\/stages\/[^/]+$/;
+
+interface Classified {
+  kind: SpanKind;
+  frontDoor?: FrontDoorKind;
+  origin?: string;
+  namespace?: 'aws' | 'remote';
+  isSegment: boolean;
+  name: string;
+  operation?: string;
+}
+
+/** What a span is to the engine, and the name X-Ray would give it (module header). */
+function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, a: Attrs, r: Attrs): Classified {
+  const origin = str(a, 'aws.origin') ?? str(r, 'aws.origin');
+  const arn = str(a, 'aws.xray.resource_arn') ?? str(r, 'aws.xray.resource_arn');
+  const stageArn = arn && APIGW_STAGE_ARN.test(arn) ? arn : undefined;
+  const gateway = frontDoorOf(origin, arn) ?? (stageArn ? frontDoorOf('AWS::ApiGateway::Stage', stageArn) : undefined);
+  if (gateway) return { kind: 'front-door', frontDoor: gateway, origin: origin ?? 'AWS::ApiGateway::Stage', isSegment: true, name: spanName };
+  const faasName = str(r, 'faas.name') ?? str(a, 'faas.name');
+  const lambdaOrigin = origin ? LAMBDA_ORIGINS.get(origin) : undefined;
+  if (lambdaOrigin) return { kind: lambdaOrigin, origin, isSegment: true, name: faasName ?? spanName };
+  const rpcSystem = str(a, 'rpc.system');
+  const outgoing = otelKind === 'client' || otelKind === 'producer';
+  if (rpcSystem === 'aws-api' || (outgoing && str(a, 'aws.service') !== undefined)) {
+    const remote = str(a, 'aws.remote.service');
+    const dot = spanName.indexOf('.');
+    const name = str(a, 'rpc.service', 'aws.service') ?? (remote ? awsServiceName(remote) : undefined) ?? (dot > 0 ? spanName.slice(0, dot) : spanName);
+    const operation = str(a, 'rpc.method', 'aws.operation', 'aws.remote.operation') ?? (dot > 0 ? spanName.slice(dot + 1) : undefined);
+    return operation ? { kind: 'downstream', namespace: 'aws', isSegment: false, name, operation } : { kind: 'downstream', namespace: 'aws', isSegment: false, name };
+  }
+  const inLambda = str(r, 'cloud.platform') === 'aws_lambda' || faasName !== undefined || str(a, 'faas.invocation_id', 'faas.execution') !== undefined;
+  if (inLambda && (otelKind === 'server' || otelKind === 'consumer' || (!hasParent && otelKind === 'unspecified'))) {
+    return { kind: 'function', origin: 'AWS::Lambda::Function', isSegment: true, name: faasName ?? spanName };
+  }
+  if (outgoing) {
+    const url = str(a, 'url.full', 'http.url');
+    const host = str(a, 'server.address', 'net.peer.name', 'http.host') ?? hostOfUrl(url);
+    const db = str(a, 'db.system.name', 'db.system');
+    let name: string;
+    if (db) name = `${str(a, 'db.namespace', 'db.name') ?? db}${host ? `@${host}` : ''}`;
+    else name = str(a, 'peer.service') ?? host ?? spanName;
+    return { kind: 'downstream', namespace: 'remote', isSegment: false, name };
+  }
+  if (otelKind === 'server' || otelKind === 'consumer' || !hasParent) {
+    // A service's own span (EC2, ECS, a container): its origin when the resource says it, and the
+    // entry when nothing called it (as X-Ray treats a segment without a parent).
+    const o = origin ?? originOfPlatform(str(r, 'cloud.platform'));
+    return hasParent ? { kind: 'custom', ...(o ? { origin: o } : {}), isSegment: true, name: spanName } : { kind: 'front-door', frontDoor: 'other', ...(o ? { origin: o } : {}), isSegment: true, name: spanName };
+  }
+  return { kind: 'custom', isSegment: false, name: spanName };
+}
+
+/** X-Ray's origin for a `cloud.platform` (as the Collector's X-Ray exporter sets it). */
+const PLATFORM_ORIGINS: ReadonlyMap<string, string> = new Map([
+  ['aws_ec2', 'AWS::EC2::Instance'],
+  ['aws_ecs', 'AWS::ECS::Container'],
+  ['aws_eks', 'AWS::EKS::Container'],
+  ['aws_elastic_beanstalk', 'AWS::ElasticBeanstalk::Environment'],
+  ['aws_app_runner', 'AWS::AppRunner::Service'],
+]);
+
+function originOfPlatform(p: string | undefined): string | undefined {
+  return p ? PLATFORM_ORIGINS.get(p) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Span fields
+
+function httpOf(a: Attrs): HttpInfo | undefined {
+  const out: HttpInfo = {};
+  const method = str(a, 'http.request.method', 'http.method');
+  const url = str(a, 'url.full', 'http.url');
+  const ua = str(a, 'user_agent.original', 'http.user_agent');
+  const ip = str(a, 'client.address', 'http.client_ip');
+  const status = numAttr(a, 'http.response.status_code', 'http.status_code');
+  const len = numAttr(a, 'http.response.body.size', 'http.response_content_length');
+  if (method) out.method = method;
+  if (url) out.url = url;
+  else {
+    // A server span says where it was reached in parts (scheme, host, path and query).
+    const scheme = str(a, 'url.scheme', 'http.scheme');
+    const host = str(a, 'server.address', 'net.host.name', 'http.host');
+    const path = str(a, 'url.path', 'http.target');
+    if (scheme && host && path) out.url = `${scheme}://${host}${path.startsWith('/') ? '' : '/'}${path}${path.includes('?') ? '' : str(a, 'url.query') ? `?${str(a, 'url.query')}` : ''}`;
+  }
+  if (ua) out.userAgent = ua;
+  if (ip) out.clientIp = ip;
+  if (status !== undefined && Number.isInteger(status)) out.status = status;
+  if (len !== undefined) out.contentLength = len;
+  return method || out.url || ua || ip || out.status !== undefined || len !== undefined ? out : undefined;
+}
+
+function awsOf(c: Classified, a: Attrs, r: Attrs): AwsInfo | undefined {
+  const out: AwsInfo = {};
+  const isFn = c.kind === 'function' || c.kind === 'lambda-service';
+  const operation = c.operation ?? (c.kind !== 'downstream' ? str(a, 'aws.operation') : undefined);
+  if (operation) out.operation = operation;
+  const tables = strings(own(a, 'aws.dynamodb.table_names'));
+  const table = str(a, 'aws.table_name', 'aws.table.name') ?? (tables.length === 1 ? tables[0] : undefined);
+  if (table) out.tableName = table;
+  const retries = numAttr(a, 'aws.xray.retries');
+  if (retries !== undefined) out.retries = retries;
+  const requestId = str(a, 'aws.request_id', 'aws.requestId', 'aws.request.id') ?? (isFn ? str(a, 'faas.invocation_id', 'faas.execution') : undefined);
+  if (requestId) out.requestId = requestId;
+  const region = str(a, 'aws.region', 'cloud.region') ?? (isFn ? str(r, 'cloud.region') : undefined);
+  if (region) out.region = region;
+  if (isFn) {
+    const arn = str(a, 'cloud.resource_id', 'faas.id', 'aws.lambda.invoked_arn') ?? str(r, 'cloud.resource_id', 'faas.id');
+    if (arn) out.functionArn = arn;
+  }
+  let names: string[] | undefined = tables.length ? tables : undefined;
+  const add = (v: string | undefined): void => {
+    if (!v) return;
+    if (!names) names = [v];
+    else if (!names.includes(v)) names.push(v);
+  };
+  add(str(a, 'aws.s3.bucket'));
+  add(str(a, 'aws.sqs.queue_url', 'aws.queue_url', 'aws.queue.url'));
+  if (c.namespace === 'aws') add(str(a, 'messaging.destination.name', 'messaging.destination'));
+  add(str(a, 'aws.sns.topic.arn'));
+  add(str(a, 'aws.kinesis.stream_name', 'aws.kinesis.stream.name'));
+  add(str(a, 'aws.stepfunctions.state_machine.arn'));
+  add(str(a, 'aws.secretsmanager.secret.arn'));
+  add(str(a, 'aws.lambda.resource_mapping.id'));
+  if (names) out.resourceNames = names;
+  return operation || table || retries !== undefined || out.requestId || out.region || out.functionArn || names ? out : undefined;
+}
+
+function sqlOf(a: Attrs): Record<string, unknown> | undefined {
+  const system = str(a, 'db.system.name', 'db.system');
+  if (!system || system === 'dynamodb') return undefined;
+  const out: Record<string, unknown> = { database_type: system };
+  const query = str(a, 'db.query.text', 'db.statement');
+  const url = str(a, 'db.connection_string', 'server.address', 'net.peer.name');
+  const user = str(a, 'db.user');
+  const db = str(a, 'db.namespace', 'db.name');
+  if (query) out.sanitized_query = cutString(query);
+  if (url) out.url = url;
+  if (user) out.user = user;
+  if (db) out.database = db;
+  return out;
+}
+
+function codeLocationOf(a: Attrs): CodeLocation | undefined {
+  const out: CodeLocation = {};
+  const path = str(a, 'code.file.path', 'code.filepath');
+  const line = numAttr(a, 'code.line.number', 'code.lineno');
+  const fn = str(a, 'code.function.name', 'code.function');
+  const ns = str(a, 'code.namespace');
+  if (path && path.length < 1024) out.path = path;
+  if (line !== undefined && Number.isInteger(line) && line >= 1) out.line = line;
+  if (fn) out.function = ns && !fn.startsWith(`${ns}.`) ? `${ns}.${fn}` : fn;
+  return out.path !== undefined || out.line !== undefined || fn ? out : undefined;
+}
+
+// Stack lines in the forms runtimes print them. Each runs on a line of at most MAX_FRAME_LINE
+// characters, and none can backtrack over it more than once.
+const PYTHON_FRAME = /^\s*File "([^"]+)", line (\d+)(?:, in (.+))?$/;
+const JAVA_FRAME = /^\s*at ([\w$.<>]+)\(([^():]+):(\d+)\)\s*$/;
+
+/** A Node.js frame (`at label (path:line:col)` or `at path:line:col`), read with indexOf, not a regular expression. */
+function nodeFrame(line: string): StackFrame | null {
+  const t = line.trim();
+  if (!t.startsWith('at ')) return null;
+  let loc = t.slice(3);
+  let label: string | undefined;
+  if (loc.endsWith(')')) {
+    const open = loc.lastIndexOf(' (');
+    if (open < 0) return null;
+    label = loc.slice(0, open);
+    loc = loc.slice(open + 2, -1);
+  }
+  if (loc.startsWith('file://')) loc = loc.slice(7);
+  let c = loc.lastIndexOf(':');
+  if (c < 0) return null;
+  let lineNo = loc.slice(c + 1);
+  const before = loc.slice(0, c);
+  const c2 = before.lastIndexOf(':');
+  // path:line:col — the column is dropped; path:line alone is read too.
+  if (c2 >= 0 && /^\d+$/.test(before.slice(c2 + 1))) {
+    lineNo = before.slice(c2 + 1);
+    c = c2;
+  }
+  const path = loc.slice(0, c);
+  if (!path || path.includes('(') || path.includes(')') || !/^\d+$/.test(lineNo)) return null;
+  return label ? { path, line: Number(lineNo), label } : { path, line: Number(lineNo) };
+}
+
+/** Frames from an `exception.stacktrace` (Node, Python and Java forms); lines that are none of them are skipped. */
+export function parseStackTrace(text: string): StackFrame[] {
+  const frames: StackFrame[] = [];
+  let start = 0;
+  while (start <= text.length && frames.length < MAX_FRAMES) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end - start <= MAX_FRAME_LINE) {
+      const line = text.slice(start, end);
+      let m: RegExpExecArray | null;
+      let f: StackFrame | null;
+      if ((m = PYTHON_FRAME.exec(line.trimEnd()))) frames.push({ path: m[1]!, line: Number(m[2]), ...(m[3] ? { label: m[3] } : {}) });
+      else if ((m = JAVA_FRAME.exec(line))) frames.push({ path: m[2]!, line: Number(m[3]), label: m[1]! });
+      else if ((f = nodeFrame(line))) frames.push(f);
+    }
+    start = end + 1;
+  }
+  return frames;
+}
+
+function causeOf(events: unknown, statusMessage: string | undefined, failed: boolean, remote: boolean): CauseInfo | undefined {
+  const exceptions: ExceptionInfo[] = [];
+  if (Array.isArray(events)) {
+    for (const e of events) {
+      if (exceptions.length >= MAX_EXCEPTIONS) break;
+      if (!isRecord(e) || e.name !== 'exception') continue;
+      const a = readAttributes(e.attributes).record;
+      const type = str(a, 'exception.type');
+      const message = str(a, 'exception.message');
+      const trace = own(a, 'exception.stacktrace');
+      const ex: ExceptionInfo = { stack: typeof trace === 'string' ? parseStackTrace(trace) : [] };
+      if (type) ex.type = type;
+      if (message) ex.message = message;
+      if (remote) ex.remote = true;
+      exceptions.push(ex);
+    }
+  }
+  // A span that failed and said why, without an exception event (a Lambda's "Task timed out…").
+  if (!exceptions.length && failed && statusMessage) exceptions.push({ message: statusMessage, stack: [], ...(remote ? { remote: true } : {}) });
+  return exceptions.length ? { exceptions } : undefined;
+}
+
+/** OTLP's status code: 2 / STATUS_CODE_ERROR / ERROR is an error. */
+function statusFailed(status: unknown): boolean {
+  if (!isRecord(status)) return false;
+  const c = status.code;
+  return c === 2 || (typeof c === 'string' && /^(status_code_)?error$/i.test(c));
+}
+
+// ---------------------------------------------------------------------------------------------
+// One span
+
+/** What a span's enclosing resource and scope said. */
+interface Context {
+  resource: Attrs;
+  resourceRecord?: Record<string, unknown>;
+  scope?: { name?: string; version?: string };
+}
+
+const EMPTY_CONTEXT: Context = { resource: Object.freeze({}) };
+
+function contextOf(resource: unknown, scope: unknown, where: string, errors: IngestError[]): Context {
+  let attrs: unknown;
+  if (isRecord(resource)) attrs = resource.attributes;
+  else if (resource !== undefined && resource !== null) errors.push({ source: where, message: `The resource is ${typeName(resource)}, not an object: its attributes (service.name, cloud.platform, faas.name…) are not known for these spans.`, repaired: true });
+  const r = readAttributes(attrs);
+  if (r.problem) errors.push({ source: where, message: `Resource ${r.problem}.`, repaired: true });
+  const ctx: Context = { resource: r.record };
+  for (const _ in r.record) {
+    ctx.resourceRecord = r.record;
+    break;
+  }
+  if (isRecord(scope)) {
+    const s: { name?: string; version?: string } = {};
+    if (typeof scope.name === 'string' && scope.name) s.name = cutString(scope.name);
+    if (typeof scope.version === 'string' && scope.version) s.version = cutString(scope.version);
+    if (s.name || s.version) ctx.scope = s;
+  }
+  return ctx;
+}
+
+/** One span (OTLP's, or an aws/spans record with its own `resource` and `scope`) → a Span, or an error. */
+function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, out: Span[], errors: IngestError[]): void {
+  const rawName = raw.name;
+  const spanName = typeof rawName === 'string' && rawName ? rawName : '(unnamed)';
+  const rawSpanId = raw.spanId ?? raw.span_id;
+  const id = typeof rawSpanId === 'string' ? otelSpanIdToXRay(rawSpanId) : null;
+  // Only errors use it: built when one is said.
+  const label = (): string => `"${spanName.length > 200 ? `${spanName.slice(0, 199)}…` : spanName}"`;
+  if (!id) {
+    errors.push({ source: where, message: `Skipped span ${label()}: ${rawSpanId === undefined ? 'it has no spanId' : typeof rawSpanId === 'string' ? `its spanId "${shortText(rawSpanId)}" is not 16 hex digits (nor 8 bytes in base64)` : `its spanId is ${typeName(rawSpanId)}, not a string of 16 hex digits`}.` });
+    return;
+  }
+  const rawTraceId = raw.traceId ?? raw.trace_id;
+  const traceId = typeof rawTraceId === 'string' ? otelTraceIdToXRay(rawTraceId) : null;
+  if (!traceId) {
+    errors.push({ source: where, message: `Skipped span ${label()} (${id}): ${rawTraceId === undefined ? 'it has no traceId' : typeof rawTraceId === 'string' ? `its traceId "${shortText(rawTraceId)}" is not 32 hex digits (nor 16 bytes in base64)` : `its traceId is ${typeName(rawTraceId)}, not a string of 32 hex digits`}.` });
+    return;
+  }
+  const startMs = unixNanosToMs(raw.startTimeUnixNano ?? raw.start_time_unix_nano);
+  if (startMs === undefined || startMs === null || startMs < MIN_EPOCH_MS || startMs > MAX_EPOCH_MS) {
+    const v = raw.startTimeUnixNano ?? raw.start_time_unix_nano;
+    errors.push({
+      source: where,
+      message: `Skipped span ${label()} (${id}): ${startMs === undefined ? 'it has no startTimeUnixNano' : startMs === null ? `startTimeUnixNano is ${typeof v === 'string' ? `"${shortText(v)}"` : typeName(v)}, not a number of nanoseconds since 1970` : `startTimeUnixNano ${shortText(String(v))} is not a plausible time (expected nanoseconds since 1970)`}.`,
+    });
+    return;
+  }
+  const attrs = readAttributes(raw.attributes);
+  const problems: string[] = [];
+  if (attrs.problem) problems.push(attrs.problem);
+  if (rawName !== undefined && typeof rawName !== 'string') problems.push(`its name is ${typeName(rawName)}, not a string: shown as "(unnamed)"`);
+  let otelKind = spanKindOf(raw.kind);
+  if (otelKind === null) {
+    problems.push(`its kind ${shortText(JSON.stringify(raw.kind) ?? String(raw.kind))} is not a span kind (1–5, SPAN_KIND_SERVER or SERVER): read as unspecified`);
+    otelKind = 'unspecified';
+  }
+  let parentId: string | null = null;
+  const rawParent = raw.parentSpanId ?? raw.parent_span_id;
+  if (rawParent !== undefined && rawParent !== null && rawParent !== '') {
+    if (typeof rawParent === 'string' && /^0+$/.test(rawParent.trim())) parentId = null;
+    else {
+      parentId = typeof rawParent === 'string' ? otelSpanIdToXRay(rawParent) : null;
+      if (!parentId) problems.push(`its parentSpanId ${typeof rawParent === 'string' ? `"${shortText(rawParent)}"` : `(${typeName(rawParent)})`} is not 16 hex digits: shown at the top level`);
+      else if (parentId === id) {
+        problems.push('it names itself as its parent: shown at the top level');
+        parentId = null;
+      }
+    }
+  }
+  let endMs: number | null = null;
+  const rawEnd = raw.endTimeUnixNano ?? raw.end_time_unix_nano;
+  const end = unixNanosToMs(rawEnd);
+  const duration = unixNanosToMs(raw.durationNano);
+  if (typeof end === 'number') endMs = end;
+  else if (typeof duration === 'number' && end === undefined) endMs = startMs + duration;
+  else if (raw.durationNano === 0 || raw.durationNano === '0') endMs = startMs;
+  const inProgressFlag = boolAttr(attrs.record, 'aws.xray.inprogress') === true;
+  if (endMs === null && !inProgressFlag) {
+    problems.push(end === null ? `endTimeUnixNano is ${typeof rawEnd === 'string' ? `"${shortText(rawEnd)}"` : typeName(rawEnd)}, not a number of nanoseconds: treated as in progress` : 'it has no end time: treated as in progress');
+  }
+  if (endMs !== null && (endMs < startMs || endMs - startMs > MAX_SPAN_MS)) {
+    problems.push(`its end time is ${endMs < startMs ? 'before its start' : 'more than a day after its start'}: treated as in progress`);
+    endMs = null;
+  }
+  const c = classify(spanName, otelKind, parentId !== null, attrs.record, ctx.resource);
+  const failed = statusFailed(raw.status);
+  const statusMessage = isRecord(raw.status) && typeof raw.status.message === 'string' && raw.status.message ? raw.status.message : undefined;
+  const http = httpOf(attrs.record);
+  const status = http?.status;
+  // As X-Ray (and the Collector's X-Ray exporter) set them: 429 throttle (and error), other 4xx
+  // error, 5xx fault; an ERROR status without a 4xx is a fault.
+  const throttle = status === 429;
+  const error = status !== undefined && status >= 400 && status < 500;
+  const fault = (status !== undefined && status >= 500) || (failed && !error);
+  const span: Span = {
+    id,
+    traceId,
+    parentId,
+    name: c.name,
+    kind: c.kind,
+    isSegment: c.isSegment,
+    startMs,
+    endMs,
+    inProgress: endMs === null,
+    fault,
+    error,
+    throttle,
+    annotations: {},
+    children: [],
+    source: where,
+  };
+  if (c.origin) span.origin = c.origin;
+  if (c.frontDoor) span.frontDoor = c.frontDoor;
+  if (c.namespace) span.namespace = c.namespace;
+  if (http) span.http = http;
+  const aws = awsOf(c, attrs.record, ctx.resource);
+  if (aws) span.aws = aws;
+  const arn = c.kind === 'front-door' ? (str(attrs.record, 'aws.xray.resource_arn') ?? str(ctx.resource, 'aws.xray.resource_arn')) : aws?.functionArn;
+  if (arn) span.resourceArn = arn;
+  const sql = sqlOf(attrs.record);
+  if (sql) span.sql = sql;
+  const cause = causeOf(raw.events, statusMessage, failed, c.kind === 'downstream');
+  if (cause) span.cause = cause;
+  const code = codeLocationOf(attrs.record);
+  if (code) span.codeLocation = code;
+  const otel: OtelInfo = { spanName, spanKind: otelKind, attributes: attrs.record };
+  if (ctx.resourceRecord) otel.resource = ctx.resourceRecord;
+  if (ctx.scope) otel.scope = ctx.scope;
+  if (statusMessage) otel.statusMessage = cutString(statusMessage);
+  span.otel = otel;
+  if (problems.length) errors.push({ source: where, message: `Span ${label()} (${id}): ${problems.join('; ')}.`, repaired: true });
+  out.push(span);
+}
+
+function shortText(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+/** One value to look at in `collect`. */
+interface CollectTask {
+  value: unknown;
+  where: string;
+  depth: number;
+}
+
+/** A CloudWatch Logs record of `aws/spans`, or a span by itself: its own traceId and spanId. */
+function looksLikeSpanRecord(v: Record<string, unknown>): boolean {
+  return (Object.hasOwn(v, 'traceId') || Object.hasOwn(v, 'trace_id')) && (Object.hasOwn(v, 'spanId') || Object.hasOwn(v, 'span_id')) && !Object.hasOwn(v, 'start_time');
+}
+
+function looksLikeSegment(v: Record<string, unknown>): boolean {
+  return Object.hasOwn(v, 'id') && (Object.hasOwn(v, 'start_time') || Object.hasOwn(v, 'trace_id'));
+}
+
+/** A log event's message or a ListRetrievedTraces Document: a JSON string (or an object already). */
+function documentValue(v: unknown, where: string, errors: IngestError[], what: string): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch (e) {
+    errors.push({ source: where, message: `${what} is not valid JSON: ${jsonErrorWhere(e, v, 0, 'document')}` });
+    return undefined;
+  }
+}
+
+/** The spans (and X-Ray documents) of one parsed value. Walked with an explicit stack. */
+function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: IngestError[]): void {
+  const stack: CollectTask[] = [{ value: root, where: rootWhere, depth: 0 }];
+  const pushAll = (items: unknown[], where: (i: number) => string, depth: number): void => {
+    for (let i = items.length - 1; i >= 0; i--) stack.push({ value: items[i], where: where(i), depth });
+  };
+  while (stack.length) {
+    const { value, where, depth } = stack.pop()!;
+    try {
+      if (Array.isArray(value)) {
+        const deep = depth >= MAX_PATH_DEPTH;
+        pushAll(value, (i) => (deep ? `${rootWhere}[…][${i}] (${depth + 1} arrays deep)` : `${where}[${i}]`), depth + 1);
+        continue;
+      }
+      if (!isRecord(value)) {
+        errors.push({ source: where, message: `Expected OpenTelemetry spans (an OTLP export or aws/spans records), found ${typeName(value)}.` });
+        continue;
+      }
+      const resourceSpans = value.resourceSpans ?? value.resource_spans ?? value.batches;
+      if (resourceSpans !== undefined) {
+        const key = value.resourceSpans !== undefined ? 'resourceSpans' : value.resource_spans !== undefined ? 'resource_spans' : 'batches';
+        if (!Array.isArray(resourceSpans)) errors.push({ source: where, message: `${key} is ${typeName(resourceSpans)}, not a list: no spans read from it.` });
+        else readResourceSpans(resourceSpans, `${where}.${key}`, out, errors);
+        continue;
+      }
+      if (Array.isArray(value.Traces) && value.Traces.some((t) => isRecord(t) && Array.isArray(t.Spans))) {
+        // ListRetrievedTraces: Traces[].Spans[].Document, in the OTEL or the XRAY form.
+        value.Traces.forEach((t, i) => {
+          if (!isRecord(t) || !Array.isArray(t.Spans)) {
+            errors.push({ source: `${where}.Traces[${i}]`, message: 'Not a retrieved trace (no Spans list): skipped.' });
+            return;
+          }
+          const tid = typeof t.Id === 'string' ? t.Id : undefined;
+          t.Spans.forEach((s, k) => {
+            const w = `${where}.Traces[${i}].Spans[${k}]`;
+            const doc = isRecord(s) ? documentValue(s.Document, w, errors, 'Document') : undefined;
+            if (doc === undefined && !isRecord(s)) errors.push({ source: w, message: `A span of trace ${tid ?? '(no id)'} is ${typeName(s)}, not an object with a Document: skipped.` });
+            else if (isRecord(doc) && looksLikeSegment(doc)) out.segments.push(tid && normalizeTraceId(tid) ? { doc, source: w, containerTraceId: normalizeTraceId(tid)! } : { doc, source: w });
+            else if (doc !== undefined) stack.push({ value: doc, where: w, depth: depth + 1 });
+          });
+        });
+        continue;
+      }
+      // Before log events: a span record has `events` of its own.
+      if (looksLikeSpanRecord(value)) {
+        const ctx = isRecord(value.resource) || isRecord(value.scope) ? contextOf(value.resource, value.scope, where, errors) : EMPTY_CONTEXT;
+        convertSpan(value, ctx, where, out.spans, errors);
+        continue;
+      }
+      const events = Array.isArray(value.events) ? value.events : Array.isArray(value.logEvents) ? value.logEvents : undefined;
+      if (events) {
+        // FilterLogEvents / GetLogEvents of aws/spans: each message is one span record.
+        const key = Array.isArray(value.events) ? 'events' : 'logEvents';
+        events.forEach((e, i) => {
+          const w = `${where}.${key}[${i}]`;
+          const doc = isRecord(e) ? documentValue(e.message, w, errors, 'The log event message') : undefined;
+          if (doc !== undefined) stack.push({ value: doc, where: w, depth: depth + 1 });
+          else if (!isRecord(e)) errors.push({ source: w, message: `A log event is ${typeName(e)}, not an object with a message: skipped.` });
+        });
+        continue;
+      }
+      if (Array.isArray(value.results)) {
+        // Logs Insights rows: [{field, value}], the span in @message.
+        value.results.forEach((row, i) => {
+          const w = `${where}.results[${i}]`;
+          const msg = Array.isArray(row) ? row.find((f) => isRecord(f) && f.field === '@message') : undefined;
+          if (!isRecord(msg)) {
+            errors.push({ source: w, message: 'A Logs Insights row without @message: add `fields @message` to the query to read aws/spans rows.' });
+            return;
+          }
+          const doc = documentValue(msg.value, w, errors, '@message');
+          if (doc !== undefined) stack.push({ value: doc, where: w, depth: depth + 1 });
+        });
+        continue;
+      }
+      errors.push({ source: where, message: 'Not OpenTelemetry spans: expected an OTLP export (resourceSpans) or span records with traceId and spanId.' });
+    } catch (e) {
+      // A fault of ours, not of the input: it costs this item, never the rest.
+      errors.push({ source: where, message: `Skipped this item: an unexpected error while reading it (${describeUnexpected(e)}).` });
+    }
+  }
+}
+
+function readResourceSpans(list: unknown[], where: string, out: OtelCollected, errors: IngestError[]): void {
+  for (let i = 0; i < list.length; i++) {
+    const rs = list[i];
+    const w = `${where}[${i}]`;
+    if (!isRecord(rs)) {
+      errors.push({ source: w, message: `A resourceSpans entry is ${typeName(rs)}, not an object: skipped.` });
+      continue;
+    }
+    const scopes = rs.scopeSpans ?? rs.scope_spans ?? rs.instrumentationLibrarySpans;
+    const scopeKey = rs.scopeSpans !== undefined ? 'scopeSpans' : rs.scope_spans !== undefined ? 'scope_spans' : 'instrumentationLibrarySpans';
+    if (!Array.isArray(scopes)) {
+      errors.push({ source: w, message: scopes === undefined ? 'No scopeSpans (or instrumentationLibrarySpans) in this resourceSpans entry: no spans.' : `${scopeKey} is ${typeName(scopes)}, not a list: skipped.` });
+      continue;
+    }
+    for (let j = 0; j < scopes.length; j++) {
+      const ss = scopes[j];
+      const sw = `${w}.${scopeKey}[${j}]`;
+      if (!isRecord(ss)) {
+        errors.push({ source: sw, message: `A ${scopeKey} entry is ${typeName(ss)}, not an object: skipped.` });
+        continue;
+      }
+      const ctx = contextOf(rs.resource, ss.scope ?? ss.instrumentationLibrary, sw, errors);
+      const spans = ss.spans;
+      if (!Array.isArray(spans)) {
+        if (spans !== undefined) errors.push({ source: sw, message: `spans is ${typeName(spans)}, not a list: skipped.` });
+        continue;
+      }
+      for (let k = 0; k < spans.length; k++) {
+        const s = spans[k];
+        const kw = `${sw}.spans[${k}]`;
+        if (!isRecord(s)) {
+          errors.push({ source: kw, message: `A span is ${typeName(s)}, not an object: skipped.` });
+          continue;
+        }
+        try {
+          convertSpan(s, ctx, kw, out.spans, errors);
+        } catch (e) {
+          errors.push({ source: kw, message: `Skipped this span: an unexpected error while reading it (${describeUnexpected(e)}).` });
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/** The spans of an already-parsed value (an OTLP export, span records, a ListRetrievedTraces result), not yet built into traces. */
+export function collectOtelValue(value: unknown, source: string, errors: IngestError[]): OtelCollected {
+  const out: OtelCollected = { spans: [], segments: [] };
+  collect(value, source, out, errors);
+  return out;
+}
+
+/** The spans of a text: one JSON value, or one per line (NDJSON, as the Collector's file exporter writes). */
+export function collectOtelText(text: string, source: string, errors: IngestError[]): OtelCollected {
+  const out: OtelCollected = { spans: [], segments: [] };
+  const trimmed = text.trim();
+  if (!trimmed) {
+    errors.push({ source, message: 'The file is empty.' });
+    return out;
+  }
+  const lead = text.length - text.trimStart().length;
+  try {
+    const value = JSON.parse(trimmed) as unknown;
+    collect(value, source, out, errors);
+    return out;
+  } catch (e) {
+    if (!firstLineIsWhole(trimmed)) {
+      errors.push({ source, message: `Not valid JSON: ${jsonErrorWhere(e, text, lead)}` });
+      return out;
+    }
+  }
+  let start = 0;
+  for (let n = 1; start <= text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (!line) continue;
+    const where = `${source}:${n}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      errors.push({ source: where, message: `Not valid JSON: ${(e as Error).message}` });
+      continue;
+    }
+    collect(value, where, out, errors);
+  }
+  return out;
+}
+
+/**
+ * Builds the traces of OpenTelemetry spans (and X-Ray documents read beside them): a child of a
+ * function span named for a Lambda phase becomes that phase, then the trees are built as X-Ray's
+ * are (xray.ts `buildTraces`: orphans at the top level with an error, duplicates, cycles).
+ */
+export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[], segments: RawSegment[] = []): Trace[] {
+  const traces = buildTraces(segments, errors, spans);
+  // On the built trees (children known, no lookups): spans in pre-order, a function before its children.
+  for (const t of traces) {
+    for (const p of t.spans) {
+      if (p.kind !== 'function') continue;
+      for (const s of p.children) {
+        if (!s.otel) continue;
+        const phase = FUNCTION_PHASES.get(s.otel.spanName.toLowerCase());
+        if (phase) {
+          s.kind = phase;
+          s.isSegment = false;
+          delete s.origin;
+        } else if (s.kind === 'function' && s.name === p.name) {
+          // A second SERVER span inside the same function (a web framework under the handler's span).
+          s.kind = 'custom';
+          s.isSegment = false;
+          delete s.origin;
+        }
+      }
+    }
+  }
+  return traces;
+}
+
+/** An OTLP/JSON export (or span records, or ListRetrievedTraces output) already parsed → traces. */
+export function parseOtlpValue(value: unknown, source: string): TraceParseResult {
+  const errors: IngestError[] = [];
+  const c = collectOtelValue(value, source, errors);
+  return { traces: otelSpansToTraces(c.spans, errors, c.segments), errors };
+}
+
+/** OTLP/JSON text, one export or one per line → traces. */
+export function parseOtlpText(text: string, source: string): TraceParseResult {
+  const errors: IngestError[] = [];
+  const c = collectOtelText(text, source, errors);
+  return { traces: otelSpansToTraces(c.spans, errors, c.segments), errors };
+}
+
+/**
+ * The span records of the CloudWatch `aws/spans` log group (Transaction Search), one per log
+ * event: each a JSON object (or the event's message, a JSON string) with `resource`, `scope`,
+ * `traceId`, `spanId`, `parentSpanId`, `name`, `kind`, `startTimeUnixNano`, `endTimeUnixNano`,
+ * `durationNano`, flat `attributes`, `status`, `events`. ListRetrievedTraces with TraceFormat OTEL
+ * returns the same records as its Documents.
+ */
+export function parseSpanRecords(records: unknown[], source: string): TraceParseResult {
+  const errors: IngestError[] = [];
+  const out: OtelCollected = { spans: [], segments: [] };
+  for (let i = 0; i < records.length; i++) {
+    const where = `${source}[${i}]`;
+    const v = documentValue(records[i], where, errors, 'The span record');
+    if (v === undefined) continue;
+    collect(v, where, out, errors);
+  }
+  return { traces: otelSpansToTraces(out.spans, errors, out.segments), errors };
+}
+
+const OTLP_HINT = /"(resourceSpans|resource_spans|scopeSpans|instrumentationLibrarySpans)"\s*:/;
+const RETRIEVED_HINT = /"TraceFormat"\s*:\s*"OTEL"|"Spans"\s*:\s*\[\s*\{\s*"(Id|Document)"/;
+const RECORD_HINT = /"traceId"\s*:/;
+const SPAN_ID_HINT = /"spanId"\s*:/;
+const ENCODED_RECORD_HINT = /\\"traceId\\"\s*:/;
+const ENCODED_SPAN_ID_HINT = /\\"spanId\\"\s*:/;
+
+/** Whether the head of a file (its first few KB) is OpenTelemetry spans in a form this module reads. */
+export function looksLikeOtel(head: string): boolean {
+  if (!/^\s*[[{]/.test(head)) return false;
+  if (OTLP_HINT.test(head) || RETRIEVED_HINT.test(head)) return true;
+  // Tempo's export: batches of resource spans.
+  if (/"batches"\s*:/.test(head) && /"(scopeSpans|instrumentationLibrarySpans)"/.test(head)) return true;
+  // aws/spans records: raw, or inside log events (FilterLogEvents, Logs Insights) as JSON strings.
+  return (
+    (RECORD_HINT.test(head) && SPAN_ID_HINT.test(head) && /"(startTimeUnixNano|durationNano|endTimeUnixNano)"/.test(head)) ||
+    (ENCODED_RECORD_HINT.test(head) && ENCODED_SPAN_ID_HINT.test(head) && /\\"(startTimeUnixNano|durationNano)\\"/.test(head))
+  );
+}
