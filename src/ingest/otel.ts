@@ -688,7 +688,9 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (rawName !== undefined && typeof rawName !== 'string') problems.push(`its name is ${typeName(rawName)}, not a string: shown as "(unnamed)"`);
   let otelKind = spanKindOf(raw.kind);
   if (otelKind === null) {
-    problems.push(`its kind ${shortText(JSON.stringify(raw.kind) ?? String(raw.kind))} is not a span kind (1–5, SPAN_KIND_SERVER or SERVER): read as unspecified`);
+    // Only a string or a number is quoted: stringifying a value nested deep would recurse.
+    const shown = typeof raw.kind === 'string' ? `"${shortText(raw.kind)}"` : typeof raw.kind === 'number' ? String(raw.kind) : `(${typeName(raw.kind)})`;
+    problems.push(`its kind ${shown} is not a span kind (1–5, SPAN_KIND_SERVER or SERVER): read as unspecified`);
     otelKind = 'unspecified';
   }
   let parentId: string | null = null;
