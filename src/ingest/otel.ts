@@ -992,6 +992,19 @@ export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[],
   for (const t of traces) {
     for (const p of t.spans) {
       if (p.kind !== 'function') continue;
+      // A cold start whose Init span is in the trace (by its name, or already a phase).
+      let initSeen = false;
+      for (const c of p.children) {
+        const phase = c.otel ? FUNCTION_PHASES.get(c.otel.spanName.toLowerCase()) : c.kind;
+        if (phase === 'initialization' || phase === 'restore') initSeen = true;
+      }
+      if (!initSeen && p.otel && own(p.otel.attributes, 'faas.coldstart') === true) {
+        errors.push({
+          source: p.source,
+          message: `"${p.name}" (${p.id}) was a cold start (faas.coldstart), but the trace has no Init span under it: the cold start's length is not known, so the breakdown shows none (the function's REPORT line gives it as Init Duration).`,
+          repaired: true,
+        });
+      }
       for (const s of p.children) {
         if (!s.otel) continue;
         const phase = FUNCTION_PHASES.get(s.otel.spanName.toLowerCase());
