@@ -253,9 +253,13 @@ interface Attributes {
   problem?: string;
 }
 
-/** An own field of a record whose keys came from data (never one of Object.prototype's). */
+/**
+ * A field of a record whose keys came from data. `key` is always one of this module's constant
+ * attribute names (`http.method`, `faas.name`, …), none of which Object.prototype has, so a plain
+ * read cannot reach the prototype; a key from data is never looked up.
+ */
 function own(rec: Attrs, key: string): unknown {
-  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+  return rec[key];
 }
 
 function readAttributes(v: unknown): Attributes {
