@@ -253,9 +253,13 @@ interface Attributes {
   problem?: string;
 }
 
-/** An own field of a record whose keys came from data (never one of Object.prototype's). */
+/**
+ * A field of a record whose keys came from data. `key` is always one of this module's constant
+ * attribute names (`http.method`, `faas.name`, …), none of which Object.prototype has, so a plain
+ * read cannot reach the prototype; a key from data is never looked up.
+ */
 function own(rec: Attrs, key: string): unknown {
-  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+  return rec[key];
 }
 
 function readAttributes(v: unknown): Attributes {
@@ -688,7 +692,9 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (rawName !== undefined && typeof rawName !== 'string') problems.push(`its name is ${typeName(rawName)}, not a string: shown as "(unnamed)"`);
   let otelKind = spanKindOf(raw.kind);
   if (otelKind === null) {
-    problems.push(`its kind ${shortText(JSON.stringify(raw.kind) ?? String(raw.kind))} is not a span kind (1–5, SPAN_KIND_SERVER or SERVER): read as unspecified`);
+    // Only a string or a number is quoted: stringifying a value nested deep would recurse.
+    const shown = typeof raw.kind === 'string' ? `"${shortText(raw.kind)}"` : typeof raw.kind === 'number' ? String(raw.kind) : `(${typeName(raw.kind)})`;
+    problems.push(`its kind ${shown} is not a span kind (1–5, SPAN_KIND_SERVER or SERVER): read as unspecified`);
     otelKind = 'unspecified';
   }
   let parentId: string | null = null;
@@ -990,6 +996,19 @@ export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[],
   for (const t of traces) {
     for (const p of t.spans) {
       if (p.kind !== 'function') continue;
+      // A cold start whose Init span is in the trace (by its name, or already a phase).
+      let initSeen = false;
+      for (const c of p.children) {
+        const phase = c.otel ? FUNCTION_PHASES.get(c.otel.spanName.toLowerCase()) : c.kind;
+        if (phase === 'initialization' || phase === 'restore') initSeen = true;
+      }
+      if (!initSeen && p.otel && own(p.otel.attributes, 'faas.coldstart') === true) {
+        errors.push({
+          source: p.source,
+          message: `"${p.name}" (${p.id}) was a cold start (faas.coldstart), but the trace has no Init span under it: the cold start's length is not known, so the breakdown shows none (the function's REPORT line gives it as Init Duration).`,
+          repaired: true,
+        });
+      }
       for (const s of p.children) {
         if (!s.otel) continue;
         const phase = FUNCTION_PHASES.get(s.otel.spanName.toLowerCase());

@@ -71,6 +71,8 @@ test('bad spans are reported one by one, naming the span and the fault; the good
       span({ spanId: '00000000000000ac', attributes: [{ key: 1 }, null, { key: 'fine', value: { stringValue: 'y' } }], name: 'some bad attributes', parentSpanId: '00000000000000a1' }),
       span({ spanId: '00000000000000ad', parentSpanId: 'nope', name: 'bad parent' }),
       span({ spanId: '00000000000000ae', name: 42, parentSpanId: '00000000000000a1' }),
+      span({ spanId: '00000000000000af', kind: 'WEIRD', name: 'word kind', parentSpanId: '00000000000000a1' }),
+      span({ spanId: '00000000000000b0', kind: [[[1]]], name: 'list kind', parentSpanId: '00000000000000a1' }),
       'not a span',
     ]),
     'bad.json',
@@ -90,11 +92,13 @@ test('bad spans are reported one by one, naming the span and the fault; the good
     '[11] (repaired) Span "some bad attributes" (00000000000000ac): 2 attribute(s) without a string key were skipped.',
     '[12] (repaired) Span "bad parent" (00000000000000ad): its parentSpanId "nope" is not 16 hex digits: shown at the top level.',
     '[13] (repaired) Span "(unnamed)" (00000000000000ae): its name is a number, not a string: shown as "(unnamed)".',
-    '[14] A span is a string, not an object: skipped.',
+    '[14] (repaired) Span "word kind" (00000000000000af): its kind "WEIRD" is not a span kind (1–5, SPAN_KIND_SERVER or SERVER): read as unspecified.',
+    '[15] (repaired) Span "list kind" (00000000000000b0): its kind (an array) is not a span kind (1–5, SPAN_KIND_SERVER or SERVER): read as unspecified.',
+    '[16] A span is a string, not an object: skipped.',
   ]);
-  // Eight spans used: good, its six children (repaired) and the one with a bad parent.
+  // Ten spans used: good, its eight children (repaired) and the one with a bad parent.
   assert.equal(r.traces.length, 1);
-  assert.equal(r.traces[0]!.spans.length, 8);
+  assert.equal(r.traces[0]!.spans.length, 10);
   const byId = new Map(r.traces[0]!.spans.map((s) => [s.id, s]));
   assert.equal(byId.get('00000000000000a8')!.inProgress, true);
   assert.equal(byId.get('00000000000000ac')!.otel?.attributes['fine'], 'y');

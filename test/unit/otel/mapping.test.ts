@@ -171,6 +171,9 @@ test('a Lambda server span is the function segment, named by faas.name, with its
   // "Init" and "Restore" too; the same names elsewhere are ordinary spans.
   const more = spansOf(otlp({ resource: LAMBDA, spans: [{ id: A, name: 'h', kind: 2 }, { id: B, parent: A, name: 'Init' }, { id: C, parent: A, name: 'Restore' }, { id: D, name: 'Init', kind: 1, parent: C }] })).byId;
   assert.deepEqual([more.get(B)!.kind, more.get(C)!.kind, more.get(D)!.kind], ['initialization', 'restore', 'custom']);
+  // A cold start without an Init span: said, since its length is not in the trace.
+  const noInit = spansOf(otlp({ resource: LAMBDA, spans: [{ id: A, name: 'h', kind: 2, attrs: { 'faas.coldstart': true } }] }));
+  assert.deepEqual(noInit.errors, [`"orders-fn" (${A}) was a cold start (faas.coldstart), but the trace has no Init span under it: the cold start's length is not known, so the breakdown shows none (the function's REPORT line gives it as Init Duration).`]);
   // A second server span inside the function (a web framework's) is not a second function.
   const nested = spansOf(otlp({ resource: LAMBDA, spans: [{ id: A, name: 'h', kind: 2 }, { id: B, parent: A, name: 'express', kind: 2 }] })).byId;
   assert.deepEqual([nested.get(A)!.kind, nested.get(B)!.kind], ['function', 'custom']);
