@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
   if (seed !== undefined && !Number.isFinite(seed)) return usageError(SAMPLE_ACCOUNT, `--seed takes a number (got ${seedArg})`, false);
   let account;
   try {
-    account = await startSampleAccount({ port, speed, historyMinutes: history, ...(seed !== undefined ? { seed } : {}) });
+    account = await startSampleAccount({ port, speed, historyMinutes: history, ...(seed !== undefined ? { seed } : {}), ...(parsed.boolean('transaction-search') ? { transactionSearch: true } : {}) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {

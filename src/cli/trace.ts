@@ -103,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
   if (endpoint) connection.endpoint = endpoint;
   if (sample) {
     const { startSampleAccount } = await import('../aws/sampleAccount/server');
-    const account = await startSampleAccount({ port: 0, historyMinutes: 60 });
+    const account = await startSampleAccount({ port: 0, historyMinutes: 60, ...(parsed.boolean('transaction-search') ? { transactionSearch: true } : {}) });
     stopSample = () => account.close();
     connection.endpoint = account.endpoint;
     connection.region = account.region;
