@@ -90,10 +90,16 @@ export function installCodeServer(name = 'current') {
   if (!existsSync(join(home, 'node_modules', 'argon2', 'prebuilds'))) sh(['rebuild', 'argon2', '--build-from-source'], home);
   const vscodeDir = join(home, 'node_modules', 'code-server', 'lib', 'vscode');
   sh(['install', '--omit=dev', '--ignore-scripts'], vscodeDir);
-  // The only native modules the workbench and the extension host need built: spdlog writes the
-  // .log files the harness reads, the watchdog ends a hung extension host. node-pty and
-  // @parcel/watcher ship prebuilds.
-  const native = ['@vscode/spdlog', existsSync(join(vscodeDir, 'node_modules', '@vscode', 'native-watchdog')) ? '@vscode/native-watchdog' : 'native-watchdog'];
+  // The native modules the workbench and the extension host need built: spdlog writes the .log
+  // files the harness reads, the watchdog ends a hung extension host, node-pty runs the terminal
+  // (built only where it ships no prebuilds: 4.139 has them, 4.103 does not). @parcel/watcher
+  // comes as a per-platform package.
+  const built = (m) => existsSync(join(vscodeDir, 'node_modules', m, 'prebuilds')) || existsSync(join(vscodeDir, 'node_modules', m, 'build', 'Release'));
+  const native = [
+    '@vscode/spdlog',
+    existsSync(join(vscodeDir, 'node_modules', '@vscode', 'native-watchdog')) ? '@vscode/native-watchdog' : 'native-watchdog',
+    ...['node-pty'].filter((m) => existsSync(join(vscodeDir, 'node_modules', m)) && !built(m)),
+  ];
   sh(['rebuild', ...native], vscodeDir);
   const rgDir = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
   mkdirSync(rgDir, { recursive: true });
