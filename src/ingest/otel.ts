@@ -1161,7 +1161,8 @@ function readResourceSpans(list: unknown[], where: string, out: OtelCollected, e
       }
       for (let k = 0; k < spans.length; k++) {
         const s = spans[k];
-        const kw = `${sw}.spans[${k}]`;
+        // Built flat (one string, not a chain of concatenations): each span keeps its own.
+        const kw = [sw, '.spans[', k, ']'].join('');
         if (!isRecord(s)) {
           errors.push({ source: kw, message: `A span is ${typeName(s)}, not an object: skipped.` });
           continue;
@@ -1293,7 +1294,7 @@ export function parseSpanRecords(records: unknown[], source: string): TraceParse
   const errors: IngestError[] = [];
   const out: OtelCollected = { spans: [], segments: [] };
   for (let i = 0; i < records.length; i++) {
-    const where = `${source}[${i}]`;
+    const where = [source, '[', i, ']'].join('');
     const v = documentValue(records[i], where, errors, 'The span record');
     if (v === undefined) continue;
     collect(v, where, out, errors);
