@@ -60,7 +60,6 @@ const MAX_SPAN_MS = 86_400_000;
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const ZEROS = /^0+$/;
 
 function base64ToHex(s: string, bytes: number): string | null {
   // 16 bytes are 24 base64 characters (22 without padding), 8 bytes 12 (11).
@@ -72,8 +71,18 @@ function base64ToHex(s: string, bytes: number): string | null {
 
 /** An OTLP id as lower-case hex: hex as OTLP/JSON writes it (any case), or base64 as some exporters do. */
 function idHex(v: string, bytes: 8 | 16): string | null {
-  // The usual case first: lower-case hex of the right length, as OTLP/JSON writes it.
-  if (v.length === bytes * 2 && (bytes === 16 ? HEX32 : HEX16).test(v)) return ZEROS.test(v) ? null : v;
+  // The usual case first: lower-case hex of the right length, as OTLP/JSON writes it (read char by char).
+  if (v.length === bytes * 2) {
+    let i = 0;
+    let zero = true;
+    for (; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c === 48) continue;
+      if (!((c > 48 && c <= 57) || (c >= 97 && c <= 102))) break;
+      zero = false;
+    }
+    if (i === v.length) return zero ? null : v;
+  }
   const s = v.trim();
   const hex = s.toLowerCase();
   if ((bytes === 16 ? HEX32 : HEX16).test(hex)) return /^0+$/.test(hex) ? null : hex;
@@ -82,12 +91,24 @@ function idHex(v: string, bytes: 8 | 16): string | null {
   return fromB64 && !/^0+$/.test(fromB64) ? fromB64 : null;
 }
 
+let lastTraceIdIn: string | undefined;
+let lastTraceIdOut: string | null = null;
+
 /**
  * An OpenTelemetry trace id (32 hex digits, or 16 bytes in base64) in X-Ray's form
  * `1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy` (the first 8 digits are X-Ray's epoch seconds). An X-Ray
  * id is returned as it is (lower case). null when it is neither.
  */
 export function otelTraceIdToXRay(id: string): string | null {
+  // The spans of a request share their trace id: converted once (and one string, hashed once by the Maps that group by it).
+  if (id === lastTraceIdIn) return lastTraceIdOut;
+  const out = traceIdToXRay(id);
+  lastTraceIdIn = id;
+  lastTraceIdOut = out;
+  return out;
+}
+
+function traceIdToXRay(id: string): string | null {
   const hex = idHex(id, 16);
   if (hex) return `1-${hex.slice(0, 8)}-${hex.slice(8)}`;
   const x = id.trim().toLowerCase();
@@ -114,6 +135,25 @@ export function unixNanosToMs(v: unknown): number | null | undefined {
   if (v === undefined || v === null || v === 0 || v === '0' || v === '') return undefined;
   if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? v / 1e6 : null;
   if (typeof v !== 'string') return null;
+  // The usual form (19 digits, nothing around them) read digit by digit: the ms part (at most 15
+  // digits, exact in a double) and the ns part, as Number() of the two slices below gives them.
+  const n = v.length;
+  if (n > 6 && n <= 21) {
+    let ms = 0;
+    let ns = 0;
+    let i = 0;
+    for (; i < n - 6; i++) {
+      const d = v.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      ms = ms * 10 + d;
+    }
+    for (; i < n; i++) {
+      const d = v.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      ns = ns * 10 + d;
+    }
+    if (i === n) return ms + ns / 1e6;
+  }
   const s = v.trim();
   if (!/^\d{1,25}$/.test(s)) return null;
   // Split so no digit is lost: the ms part fits a double exactly, the ns part is the fraction.
@@ -262,14 +302,157 @@ function own(rec: Attrs, key: string): unknown {
   return rec[key];
 }
 
-function readAttributes(v: unknown): Attributes {
-  const record: Attrs = {};
-  if (v === undefined || v === null) return { record };
+/**
+ * The attributes this module reads, as the fields of one class: every table has the same shape,
+ * so reading one is a field load, not a lookup in a record whose keys came from data. Filled in
+ * the pass that keeps the attributes (the same values as the record: the last of a key given twice,
+ * none past the cap); a key from data is only ever tested against the class's own key list.
+ */
+class SpanKeys {
+  'aws.origin': unknown = undefined;
+  'aws.xray.resource_arn': unknown = undefined;
+  'aws.xray.inprogress': unknown = undefined;
+  'aws.xray.retries': unknown = undefined;
+  'faas.name': unknown = undefined;
+  'faas.invocation_id': unknown = undefined;
+  'faas.execution': unknown = undefined;
+  'faas.id': unknown = undefined;
+  'cloud.resource_id': unknown = undefined;
+  'cloud.region': unknown = undefined;
+  'rpc.system': unknown = undefined;
+  'rpc.service': unknown = undefined;
+  'rpc.method': unknown = undefined;
+  'aws.service': unknown = undefined;
+  'aws.operation': unknown = undefined;
+  'aws.remote.service': unknown = undefined;
+  'aws.remote.operation': unknown = undefined;
+  'aws.region': unknown = undefined;
+  'aws.request_id': unknown = undefined;
+  'aws.requestId': unknown = undefined;
+  'aws.request.id': unknown = undefined;
+  'aws.lambda.invoked_arn': unknown = undefined;
+  'aws.dynamodb.table_names': unknown = undefined;
+  'aws.table_name': unknown = undefined;
+  'aws.table.name': unknown = undefined;
+  'aws.s3.bucket': unknown = undefined;
+  'aws.sqs.queue_url': unknown = undefined;
+  'aws.queue_url': unknown = undefined;
+  'aws.queue.url': unknown = undefined;
+  'messaging.destination.name': unknown = undefined;
+  'messaging.destination': unknown = undefined;
+  'aws.sns.topic.arn': unknown = undefined;
+  'aws.kinesis.stream_name': unknown = undefined;
+  'aws.kinesis.stream.name': unknown = undefined;
+  'aws.stepfunctions.state_machine.arn': unknown = undefined;
+  'aws.secretsmanager.secret.arn': unknown = undefined;
+  'aws.lambda.resource_mapping.id': unknown = undefined;
+  'http.request.method': unknown = undefined;
+  'http.method': unknown = undefined;
+  'url.full': unknown = undefined;
+  'http.url': unknown = undefined;
+  'url.scheme': unknown = undefined;
+  'http.scheme': unknown = undefined;
+  'url.path': unknown = undefined;
+  'http.target': unknown = undefined;
+  'url.query': unknown = undefined;
+  'server.address': unknown = undefined;
+  'net.host.name': unknown = undefined;
+  'net.peer.name': unknown = undefined;
+  'http.host': unknown = undefined;
+  'peer.service': unknown = undefined;
+  'user_agent.original': unknown = undefined;
+  'http.user_agent': unknown = undefined;
+  'client.address': unknown = undefined;
+  'http.client_ip': unknown = undefined;
+  'http.response.status_code': unknown = undefined;
+  'http.status_code': unknown = undefined;
+  'http.response.body.size': unknown = undefined;
+  'http.response_content_length': unknown = undefined;
+  'db.system.name': unknown = undefined;
+  'db.system': unknown = undefined;
+  'db.namespace': unknown = undefined;
+  'db.name': unknown = undefined;
+  'db.query.text': unknown = undefined;
+  'db.statement': unknown = undefined;
+  'db.connection_string': unknown = undefined;
+  'db.user': unknown = undefined;
+  'code.file.path': unknown = undefined;
+  'code.filepath': unknown = undefined;
+  'code.line.number': unknown = undefined;
+  'code.lineno': unknown = undefined;
+  'code.function.name': unknown = undefined;
+  'code.function': unknown = undefined;
+  'code.namespace': unknown = undefined;
+}
+
+/** What a span's resource says that this module reads. */
+class ResourceKeys {
+  'aws.origin': unknown = undefined;
+  'aws.xray.resource_arn': unknown = undefined;
+  'faas.name': unknown = undefined;
+  'faas.id': unknown = undefined;
+  'cloud.platform': unknown = undefined;
+  'cloud.region': unknown = undefined;
+  'cloud.resource_id': unknown = undefined;
+}
+
+/** What an `exception` event says. */
+class ExceptionKeys {
+  'exception.type': unknown = undefined;
+  'exception.message': unknown = undefined;
+  'exception.stacktrace': unknown = undefined;
+}
+
+/** A table to fill and its keys (a Set: keys from data are only tested against it); `set` gets the keys filled. */
+interface KeyTable {
+  table: object;
+  keys: ReadonlySet<string>;
+  set?: string[];
+}
+
+const SPAN_KEYS: ReadonlySet<string> = new Set(Object.keys(new SpanKeys()));
+/**
+ * One span table for the module (convertSpan is never re-entered): before each span, the keys
+ * the last one filled are cleared, so no table is allocated per span.
+ */
+const SPAN_TABLE: KeyTable & { table: SpanKeys; set: string[] } = { table: new SpanKeys(), keys: SPAN_KEYS, set: [] };
+
+function clearedSpanTable(): KeyTable & { table: SpanKeys } {
+  const t = SPAN_TABLE.table as unknown as Record<string, unknown>;
+  const set = SPAN_TABLE.set;
+  for (let i = 0; i < set.length; i++) t[set[i]!] = undefined;
+  set.length = 0;
+  return SPAN_TABLE;
+}
+const RESOURCE_KEYS: ReadonlySet<string> = new Set(Object.keys(new ResourceKeys()));
+const EXCEPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(new ExceptionKeys()));
+
+/** A plain value kept as it is (a scalar within bounds, or a short list of them): the flat attributes of aws/spans usually are. */
+function keptAsIs(x: unknown): boolean {
+  if (typeof x === 'string') return x.length <= MAX_ATTRIBUTE_CHARS;
+  if (typeof x === 'boolean' || x === null) return true;
+  if (typeof x === 'number') return Number.isFinite(x);
+  if (!Array.isArray(x) || Object.getPrototypeOf(x) !== Array.prototype) return false;
+  for (let i = 0; i < x.length; i++) {
+    const e: unknown = x[i];
+    if (typeof e === 'string' ? e.length > MAX_ATTRIBUTE_CHARS : !(typeof e === 'boolean' || e === null || (typeof e === 'number' && Number.isFinite(e)))) return false;
+  }
+  return true;
+}
+
+function readAttributes(v: unknown, into?: KeyTable): Attributes {
+  if (v === undefined || v === null) return { record: {} };
+  const table = into?.table as Record<string, unknown> | undefined;
+  const keys = into?.keys;
+  const set = into?.set;
   let bad = 0;
   let dropped = 0;
   let count = 0;
+  let record: Attrs;
   if (Array.isArray(v)) {
-    for (const kv of v) {
+    record = {};
+    for (let i = 0; i < v.length; i++) {
+      const kv: unknown = v[i];
       if (!isRecord(kv) || typeof kv.key !== 'string') {
         bad++;
         continue;
@@ -280,19 +463,55 @@ function readAttributes(v: unknown): Attributes {
         continue;
       }
       count++;
-      setOwn(record, kv.key, keptValue(kv.value, false));
+      const key = kv.key;
+      const kept = keptValue(kv.value, false);
+      setOwn(record, key, kept);
+      if (table && keys!.has(key)) {
+        table[key] = kept;
+        set?.push(key);
+      }
     }
   } else if (isRecord(v)) {
+    // A flat object (aws/spans) as JSON.parse made it, whose values are all kept as they are, is
+    // kept itself: no copy. Anything else is copied as the values are kept.
+    let asIs = Object.getPrototypeOf(v) === Object.prototype;
     for (const k in v) {
       if (!Object.hasOwn(v, k)) continue;
       if (count >= MAX_ATTRIBUTES) {
-        dropped++;
-        continue;
+        asIs = false;
+        break;
       }
       count++;
-      setOwn(record, k, keptValue(v[k], true));
+      const x = v[k];
+      if (!keptAsIs(x)) {
+        asIs = false;
+        break;
+      }
+      if (table && keys!.has(k)) {
+        table[k] = x;
+        set?.push(k);
+      }
     }
-  } else return { record, problem: `attributes are ${typeName(v)}, not a list of key/value pairs or an object: ignored` };
+    if (asIs) record = v;
+    else {
+      record = {};
+      count = 0;
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        if (count >= MAX_ATTRIBUTES) {
+          dropped++;
+          continue;
+        }
+        count++;
+        const kept = keptValue(v[k], true);
+        setOwn(record, k, kept);
+        if (table && keys!.has(k)) {
+          table[k] = kept;
+          set?.push(k);
+        }
+      }
+    }
+  } else return { record: {}, problem: `attributes are ${typeName(v)}, not a list of key/value pairs or an object: ignored` };
   const parts: string[] = [];
   if (bad) parts.push(`${bad} attribute(s) without a string key were skipped`);
   if (dropped) parts.push(`only the first ${MAX_ATTRIBUTES} attributes were kept (${dropped} more)`);
@@ -352,14 +571,28 @@ function hostOfUrl(url: string | undefined): string | undefined {
 }
 
 /** The first of the keys holding a non-empty string (fixed parameters: no array per call). */
-function str(m: Attrs, k1: string, k2?: string, k3?: string): string | undefined {
-  let v = own(m, k1);
+function str(m: SpanKeys, k1: keyof SpanKeys, k2?: keyof SpanKeys, k3?: keyof SpanKeys): string | undefined {
+  let v = m[k1];
   if (typeof v === 'string' && v) return v;
   if (k2 === undefined) return undefined;
-  v = own(m, k2);
+  v = m[k2];
   if (typeof v === 'string' && v) return v;
   if (k3 === undefined) return undefined;
-  v = own(m, k3);
+  v = m[k3];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** `str` for the resource's keys. */
+function rstr(m: ResourceKeys, k1: keyof ResourceKeys, k2?: keyof ResourceKeys): string | undefined {
+  let v = m[k1];
+  if (typeof v === 'string' && v) return v;
+  if (k2 === undefined) return undefined;
+  v = m[k2];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** A non-empty string, or undefined. */
+function nonEmpty(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
@@ -370,12 +603,12 @@ function numOf(v: unknown): number | undefined {
 }
 
 /** The first of the keys holding a finite number (or a decimal string of one, as some exporters write ints). */
-function numAttr(m: Attrs, k1: string, k2?: string): number | undefined {
-  return numOf(own(m, k1)) ?? (k2 !== undefined ? numOf(own(m, k2)) : undefined);
+function numAttr(m: SpanKeys, k1: keyof SpanKeys, k2?: keyof SpanKeys): number | undefined {
+  return numOf(m[k1]) ?? (k2 !== undefined ? numOf(m[k2]) : undefined);
 }
 
-function boolAttr(m: Attrs, key: string): boolean | undefined {
-  const v = own(m, key);
+function boolAttr(m: SpanKeys, key: keyof SpanKeys): boolean | undefined {
+  const v = m[key];
   return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined;
 }
 
@@ -402,13 +635,13 @@ interface Classified {
 }
 
 /** What a span is to the engine, and the name X-Ray would give it (module header). */
-function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, a: Attrs, r: Attrs): Classified {
-  const origin = str(a, 'aws.origin') ?? str(r, 'aws.origin');
-  const arn = str(a, 'aws.xray.resource_arn') ?? str(r, 'aws.xray.resource_arn');
+function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, a: SpanKeys, r: ResourceKeys): Classified {
+  const origin = str(a, 'aws.origin') ?? rstr(r, 'aws.origin');
+  const arn = str(a, 'aws.xray.resource_arn') ?? rstr(r, 'aws.xray.resource_arn');
   const stageArn = arn && APIGW_STAGE_ARN.test(arn) ? arn : undefined;
   const gateway = frontDoorOf(origin, arn) ?? (stageArn ? frontDoorOf('AWS::ApiGateway::Stage', stageArn) : undefined);
   if (gateway) return { kind: 'front-door', frontDoor: gateway, origin: origin ?? 'AWS::ApiGateway::Stage', isSegment: true, name: spanName };
-  const faasName = str(r, 'faas.name') ?? str(a, 'faas.name');
+  const faasName = rstr(r, 'faas.name') ?? str(a, 'faas.name');
   const lambdaOrigin = origin ? LAMBDA_ORIGINS.get(origin) : undefined;
   if (lambdaOrigin) return { kind: lambdaOrigin, origin, isSegment: true, name: faasName ?? spanName };
   const rpcSystem = str(a, 'rpc.system');
@@ -420,7 +653,7 @@ function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, 
     const operation = str(a, 'rpc.method', 'aws.operation', 'aws.remote.operation') ?? (dot > 0 ? spanName.slice(dot + 1) : undefined);
     return operation ? { kind: 'downstream', namespace: 'aws', isSegment: false, name, operation } : { kind: 'downstream', namespace: 'aws', isSegment: false, name };
   }
-  const inLambda = str(r, 'cloud.platform') === 'aws_lambda' || faasName !== undefined || str(a, 'faas.invocation_id', 'faas.execution') !== undefined;
+  const inLambda = rstr(r, 'cloud.platform') === 'aws_lambda' || faasName !== undefined || str(a, 'faas.invocation_id', 'faas.execution') !== undefined;
   if (inLambda && (otelKind === 'server' || otelKind === 'consumer' || (!hasParent && otelKind === 'unspecified'))) {
     return { kind: 'function', origin: 'AWS::Lambda::Function', isSegment: true, name: faasName ?? spanName };
   }
@@ -436,7 +669,7 @@ function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, 
   if (otelKind === 'server' || otelKind === 'consumer' || !hasParent) {
     // A service's own span (EC2, ECS, a container): its origin when the resource says it, and the
     // entry when nothing called it (as X-Ray treats a segment without a parent).
-    const o = origin ?? originOfPlatform(str(r, 'cloud.platform'));
+    const o = origin ?? originOfPlatform(rstr(r, 'cloud.platform'));
     return hasParent ? { kind: 'custom', ...(o ? { origin: o } : {}), isSegment: true, name: spanName } : { kind: 'front-door', frontDoor: 'other', ...(o ? { origin: o } : {}), isSegment: true, name: spanName };
   }
   return { kind: 'custom', isSegment: false, name: spanName };
@@ -458,7 +691,7 @@ function originOfPlatform(p: string | undefined): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Span fields
 
-function httpOf(a: Attrs): HttpInfo | undefined {
+function httpOf(a: SpanKeys): HttpInfo | undefined {
   const out: HttpInfo = {};
   const method = str(a, 'http.request.method', 'http.method');
   const url = str(a, 'url.full', 'http.url');
@@ -482,22 +715,22 @@ function httpOf(a: Attrs): HttpInfo | undefined {
   return method || out.url || ua || ip || out.status !== undefined || len !== undefined ? out : undefined;
 }
 
-function awsOf(c: Classified, a: Attrs, r: Attrs): AwsInfo | undefined {
+function awsOf(c: Classified, a: SpanKeys, r: ResourceKeys): AwsInfo | undefined {
   const out: AwsInfo = {};
   const isFn = c.kind === 'function' || c.kind === 'lambda-service';
   const operation = c.operation ?? (c.kind !== 'downstream' ? str(a, 'aws.operation') : undefined);
   if (operation) out.operation = operation;
-  const tables = strings(own(a, 'aws.dynamodb.table_names'));
+  const tables = strings(a['aws.dynamodb.table_names']);
   const table = str(a, 'aws.table_name', 'aws.table.name') ?? (tables.length === 1 ? tables[0] : undefined);
   if (table) out.tableName = table;
   const retries = numAttr(a, 'aws.xray.retries');
   if (retries !== undefined) out.retries = retries;
   const requestId = str(a, 'aws.request_id', 'aws.requestId', 'aws.request.id') ?? (isFn ? str(a, 'faas.invocation_id', 'faas.execution') : undefined);
   if (requestId) out.requestId = requestId;
-  const region = str(a, 'aws.region', 'cloud.region') ?? (isFn ? str(r, 'cloud.region') : undefined);
+  const region = str(a, 'aws.region', 'cloud.region') ?? (isFn ? rstr(r, 'cloud.region') : undefined);
   if (region) out.region = region;
   if (isFn) {
-    const arn = str(a, 'cloud.resource_id', 'faas.id', 'aws.lambda.invoked_arn') ?? str(r, 'cloud.resource_id', 'faas.id');
+    const arn = str(a, 'cloud.resource_id', 'faas.id', 'aws.lambda.invoked_arn') ?? rstr(r, 'cloud.resource_id', 'faas.id');
     if (arn) out.functionArn = arn;
   }
   let names: string[] | undefined = tables.length ? tables : undefined;
@@ -518,7 +751,7 @@ function awsOf(c: Classified, a: Attrs, r: Attrs): AwsInfo | undefined {
   return operation || table || retries !== undefined || out.requestId || out.region || out.functionArn || names ? out : undefined;
 }
 
-function sqlOf(a: Attrs): Record<string, unknown> | undefined {
+function sqlOf(a: SpanKeys): Record<string, unknown> | undefined {
   const system = str(a, 'db.system.name', 'db.system');
   if (!system || system === 'dynamodb') return undefined;
   const out: Record<string, unknown> = { database_type: system };
@@ -533,7 +766,7 @@ function sqlOf(a: Attrs): Record<string, unknown> | undefined {
   return out;
 }
 
-function codeLocationOf(a: Attrs): CodeLocation | undefined {
+function codeLocationOf(a: SpanKeys): CodeLocation | undefined {
   const out: CodeLocation = {};
   const path = str(a, 'code.file.path', 'code.filepath');
   const line = numAttr(a, 'code.line.number', 'code.lineno');
@@ -604,10 +837,11 @@ function causeOf(events: unknown, statusMessage: string | undefined, failed: boo
     for (const e of events) {
       if (exceptions.length >= MAX_EXCEPTIONS) break;
       if (!isRecord(e) || e.name !== 'exception') continue;
-      const a = readAttributes(e.attributes).record;
-      const type = str(a, 'exception.type');
-      const message = str(a, 'exception.message');
-      const trace = own(a, 'exception.stacktrace');
+      const a = new ExceptionKeys();
+      readAttributes(e.attributes, { table: a, keys: EXCEPTION_KEYS });
+      const type = nonEmpty(a['exception.type']);
+      const message = nonEmpty(a['exception.message']);
+      const trace = a['exception.stacktrace'];
       const ex: ExceptionInfo = { stack: typeof trace === 'string' ? parseStackTrace(trace) : [] };
       if (type) ex.type = type;
       if (message) ex.message = message;
@@ -632,20 +866,21 @@ function statusFailed(status: unknown): boolean {
 
 /** What a span's enclosing resource and scope said. */
 interface Context {
-  resource: Attrs;
+  resource: ResourceKeys;
   resourceRecord?: Record<string, unknown>;
   scope?: { name?: string; version?: string };
 }
 
-const EMPTY_CONTEXT: Context = { resource: Object.freeze({}) };
+const EMPTY_CONTEXT: Context = { resource: Object.freeze(new ResourceKeys()) };
 
 function contextOf(resource: unknown, scope: unknown, where: string, errors: IngestError[]): Context {
   let attrs: unknown;
   if (isRecord(resource)) attrs = resource.attributes;
   else if (resource !== undefined && resource !== null) errors.push({ source: where, message: `The resource is ${typeName(resource)}, not an object: its attributes (service.name, cloud.platform, faas.name…) are not known for these spans.`, repaired: true });
-  const r = readAttributes(attrs);
+  const keys = new ResourceKeys();
+  const r = readAttributes(attrs, { table: keys, keys: RESOURCE_KEYS });
   if (r.problem) errors.push({ source: where, message: `Resource ${r.problem}.`, repaired: true });
-  const ctx: Context = { resource: r.record };
+  const ctx: Context = { resource: keys };
   for (const _ in r.record) {
     ctx.resourceRecord = r.record;
     break;
@@ -665,16 +900,14 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   const spanName = typeof rawName === 'string' && rawName ? rawName : '(unnamed)';
   const rawSpanId = raw.spanId ?? raw.span_id;
   const id = typeof rawSpanId === 'string' ? otelSpanIdToXRay(rawSpanId) : null;
-  // Only errors use it: built when one is said.
-  const label = (): string => `"${spanName.length > 200 ? `${spanName.slice(0, 199)}…` : spanName}"`;
   if (!id) {
-    errors.push({ source: where, message: `Skipped span ${label()}: ${rawSpanId === undefined ? 'it has no spanId' : typeof rawSpanId === 'string' ? `its spanId "${shortText(rawSpanId)}" is not 16 hex digits (nor 8 bytes in base64)` : `its spanId is ${typeName(rawSpanId)}, not a string of 16 hex digits`}.` });
+    errors.push({ source: where, message: `Skipped span ${labelOf(spanName)}: ${rawSpanId === undefined ? 'it has no spanId' : typeof rawSpanId === 'string' ? `its spanId "${shortText(rawSpanId)}" is not 16 hex digits (nor 8 bytes in base64)` : `its spanId is ${typeName(rawSpanId)}, not a string of 16 hex digits`}.` });
     return;
   }
   const rawTraceId = raw.traceId ?? raw.trace_id;
   const traceId = typeof rawTraceId === 'string' ? otelTraceIdToXRay(rawTraceId) : null;
   if (!traceId) {
-    errors.push({ source: where, message: `Skipped span ${label()} (${id}): ${rawTraceId === undefined ? 'it has no traceId' : typeof rawTraceId === 'string' ? `its traceId "${shortText(rawTraceId)}" is not 32 hex digits (nor 16 bytes in base64)` : `its traceId is ${typeName(rawTraceId)}, not a string of 32 hex digits`}.` });
+    errors.push({ source: where, message: `Skipped span ${labelOf(spanName)} (${id}): ${rawTraceId === undefined ? 'it has no traceId' : typeof rawTraceId === 'string' ? `its traceId "${shortText(rawTraceId)}" is not 32 hex digits (nor 16 bytes in base64)` : `its traceId is ${typeName(rawTraceId)}, not a string of 32 hex digits`}.` });
     return;
   }
   const startMs = unixNanosToMs(raw.startTimeUnixNano ?? raw.start_time_unix_nano);
@@ -682,11 +915,13 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
     const v = raw.startTimeUnixNano ?? raw.start_time_unix_nano;
     errors.push({
       source: where,
-      message: `Skipped span ${label()} (${id}): ${startMs === undefined ? 'it has no startTimeUnixNano' : startMs === null ? `startTimeUnixNano is ${typeof v === 'string' ? `"${shortText(v)}"` : typeName(v)}, not a number of nanoseconds since 1970` : `startTimeUnixNano ${shortText(String(v))} is not a plausible time (expected nanoseconds since 1970)`}.`,
+      message: `Skipped span ${labelOf(spanName)} (${id}): ${startMs === undefined ? 'it has no startTimeUnixNano' : startMs === null ? `startTimeUnixNano is ${typeof v === 'string' ? `"${shortText(v)}"` : typeName(v)}, not a number of nanoseconds since 1970` : `startTimeUnixNano ${shortText(String(v))} is not a plausible time (expected nanoseconds since 1970)`}.`,
     });
     return;
   }
-  const attrs = readAttributes(raw.attributes);
+  const into = clearedSpanTable();
+  const a = into.table;
+  const attrs = readAttributes(raw.attributes, into);
   const problems: string[] = [];
   if (attrs.problem) problems.push(attrs.problem);
   if (rawName !== undefined && typeof rawName !== 'string') problems.push(`its name is ${typeName(rawName)}, not a string: shown as "(unnamed)"`);
@@ -717,7 +952,7 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (typeof end === 'number') endMs = end;
   else if (typeof duration === 'number' && end === undefined) endMs = startMs + duration;
   else if (raw.durationNano === 0 || raw.durationNano === '0') endMs = startMs;
-  const inProgressFlag = boolAttr(attrs.record, 'aws.xray.inprogress') === true;
+  const inProgressFlag = boolAttr(a, 'aws.xray.inprogress') === true;
   if (endMs === null && !inProgressFlag) {
     problems.push(end === null ? `endTimeUnixNano is ${typeof rawEnd === 'string' ? `"${shortText(rawEnd)}"` : typeName(rawEnd)}, not a number of nanoseconds: treated as in progress` : 'it has no end time: treated as in progress');
   }
@@ -725,10 +960,10 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
     problems.push(`its end time is ${endMs < startMs ? 'before its start' : 'more than a day after its start'}: treated as in progress`);
     endMs = null;
   }
-  const c = classify(spanName, otelKind, parentId !== null, attrs.record, ctx.resource);
+  const c = classify(spanName, otelKind, parentId !== null, a, ctx.resource);
   const failed = statusFailed(raw.status);
   const statusMessage = isRecord(raw.status) && typeof raw.status.message === 'string' && raw.status.message ? raw.status.message : undefined;
-  const http = httpOf(attrs.record);
+  const http = httpOf(a);
   const status = http?.status;
   // As X-Ray (and the Collector's X-Ray exporter) set them: 429 throttle (and error), other 4xx
   // error, 5xx fault; an ERROR status without a 4xx is a fault.
@@ -756,23 +991,28 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (c.frontDoor) span.frontDoor = c.frontDoor;
   if (c.namespace) span.namespace = c.namespace;
   if (http) span.http = http;
-  const aws = awsOf(c, attrs.record, ctx.resource);
+  const aws = awsOf(c, a, ctx.resource);
   if (aws) span.aws = aws;
-  const arn = c.kind === 'front-door' ? (str(attrs.record, 'aws.xray.resource_arn') ?? str(ctx.resource, 'aws.xray.resource_arn')) : aws?.functionArn;
+  const arn = c.kind === 'front-door' ? (str(a, 'aws.xray.resource_arn') ?? rstr(ctx.resource, 'aws.xray.resource_arn')) : aws?.functionArn;
   if (arn) span.resourceArn = arn;
-  const sql = sqlOf(attrs.record);
+  const sql = sqlOf(a);
   if (sql) span.sql = sql;
   const cause = causeOf(raw.events, statusMessage, failed, c.kind === 'downstream');
   if (cause) span.cause = cause;
-  const code = codeLocationOf(attrs.record);
+  const code = codeLocationOf(a);
   if (code) span.codeLocation = code;
   const otel: OtelInfo = { spanName, spanKind: otelKind, attributes: attrs.record };
   if (ctx.resourceRecord) otel.resource = ctx.resourceRecord;
   if (ctx.scope) otel.scope = ctx.scope;
   if (statusMessage) otel.statusMessage = cutString(statusMessage);
   span.otel = otel;
-  if (problems.length) errors.push({ source: where, message: `Span ${label()} (${id}): ${problems.join('; ')}.`, repaired: true });
+  if (problems.length) errors.push({ source: where, message: `Span ${labelOf(spanName)} (${id}): ${problems.join('; ')}.`, repaired: true });
   out.push(span);
+}
+
+/** A span's name as errors quote it. */
+function labelOf(spanName: string): string {
+  return `"${spanName.length > 200 ? `${spanName.slice(0, 199)}…` : spanName}"`;
 }
 
 function shortText(s: string): string {
@@ -921,7 +1161,8 @@ function readResourceSpans(list: unknown[], where: string, out: OtelCollected, e
       }
       for (let k = 0; k < spans.length; k++) {
         const s = spans[k];
-        const kw = `${sw}.spans[${k}]`;
+        // Built flat (one string, not a chain of concatenations): each span keeps its own.
+        const kw = [sw, '.spans[', k, ']'].join('');
         if (!isRecord(s)) {
           errors.push({ source: kw, message: `A span is ${typeName(s)}, not an object: skipped.` });
           continue;
@@ -1053,7 +1294,7 @@ export function parseSpanRecords(records: unknown[], source: string): TraceParse
   const errors: IngestError[] = [];
   const out: OtelCollected = { spans: [], segments: [] };
   for (let i = 0; i < records.length; i++) {
-    const where = `${source}[${i}]`;
+    const where = [source, '[', i, ']'].join('');
     const v = documentValue(records[i], where, errors, 'The span record');
     if (v === undefined) continue;
     collect(v, where, out, errors);
