@@ -201,10 +201,11 @@ const MAX_QUERY_CHARS = 10_000;
 const malformed = (message: string): WireError => invalid(message, 'MalformedQueryException');
 
 /**
- * Splits `text` at `sep` where it is outside quotes and parentheses, in one pass (the query text
- * comes from whoever calls StartQuery: no step may backtrack over it).
+ * Splits `text` wherever `sepAt(i)` finds a separator (returning its length, or 0) outside quotes
+ * and the brackets in `open`/`close`, in one pass (the query text comes from whoever calls
+ * StartQuery: no step may backtrack over it).
  */
-function splitTopLevel(text: string, sep: string): string[] {
+function splitOutside(text: string, open: string, close: string, sepAt: (i: number) => number): string[] {
   const out: string[] = [];
   let depth = 0;
   let quote = '';
@@ -215,16 +216,25 @@ function splitTopLevel(text: string, sep: string): string[] {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
     } else if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '(') depth++;
-    else if (c === ')') depth = Math.max(0, depth - 1);
-    else if (c === sep && depth === 0) {
-      out.push(text.slice(from, i));
-      from = i + 1;
+    else if (open.includes(c)) depth++;
+    else if (close.includes(c)) depth = Math.max(0, depth - 1);
+    else if (depth === 0) {
+      const len = sepAt(i);
+      if (len > 0) {
+        out.push(text.slice(from, i));
+        from = i + len;
+        i = from - 1;
+      }
     }
   }
   if (quote) throw malformed('A quote in the query is not closed.');
   out.push(text.slice(from));
   return out;
+}
+
+/** Splits `text` at `sep` outside quotes and parentheses. */
+function splitTopLevel(text: string, sep: string): string[] {
+  return splitOutside(text, '(', ')', (i) => (text[i] === sep ? 1 : 0));
 }
 
 /** A field name as written: `status`, `@duration`, `integration.latency`, or `` `odd name` ``. */
@@ -254,30 +264,12 @@ const COMPARISON = /^(not\s+)?(`[^`]*`|@?[\w.$-]+)\s*(!=|>=|<=|=|>|<|not\s+like\
 
 /**
  * Splits a condition at the boolean operator `word` (`or`, `and`) where it stands outside quotes,
- * parentheses and brackets, in one pass: `a and (b or c)` is split at `and` only.
+ * parentheses and brackets: `a and (b or c)` is split at `and` only.
  */
 function splitAtWord(text: string, word: 'or' | 'and'): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth = Math.max(0, depth - 1);
-    else if (depth === 0 && /\s/.test(c) && text.slice(i + 1, i + 1 + word.length).toLowerCase() === word && /\s/.test(text[i + 1 + word.length] ?? '')) {
-      out.push(text.slice(from, i));
-      from = i + 1 + word.length;
-      i = from - 1;
-    }
-  }
-  if (quote) throw malformed('A quote in the query is not closed.');
-  out.push(text.slice(from));
-  return out;
+  return splitOutside(text, '([', ')]', (i) =>
+    /\s/.test(text[i]!) && text.slice(i + 1, i + 1 + word.length).toLowerCase() === word && /\s/.test(text[i + 1 + word.length] ?? '') ? 1 + word.length : 0,
+  );
 }
 
 /** `(…)` around the whole text, when the opening parenthesis is closed only at its end. */
