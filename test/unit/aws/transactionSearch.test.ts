@@ -10,6 +10,7 @@ import { AwsClients } from '../../../src/aws/clients';
 import { trace504, type Trace504Result } from '../../../src/aws/trace504';
 import { traceById } from '../../../src/aws/traceById';
 import type { TraceReport } from '../../../src/core/report';
+import { runCli } from '../cli/runCli';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const KEYS = { accessKeyId: 'AKIASAMPLEACCOUNT000', secretAccessKey: 'sample-account-secret' };
@@ -156,31 +157,12 @@ test('Enter a trace ID: an id X-Ray did not index is read from Transaction Searc
 
 test('timeout-lens trace against an account with Transaction Search on: the unsampled 504s in the report, the count on stderr', async () => {
   const live = await startSampleAccount({ port: 0, seed: 21, speed: 1, transactionSearch: true });
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const vars: Record<string, string> = { AWS_ACCESS_KEY_ID: KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  process.stdout.write = ((s: string | Uint8Array, ...rest: never[]): boolean => (typeof s === 'string' ? (out.push(s), true) : write(s, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array, ...rest: never[]): boolean => (typeof s === 'string' ? (err.push(s), true) : writeErr(s, ...rest))) as typeof process.stderr.write;
-  let code: number;
+  const vars = { AWS_ACCESS_KEY_ID: KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  const { code, out, err } = await runCli(['trace', '--api', 'orders-api', '--endpoint', live.endpoint, '--region', 'us-east-1', '--json', '--since', '60m', '--max', '40'], vars);
   try {
-    const { run: trace } = await import('../../../src/cli/trace');
-    code = await trace(['--api', 'orders-api', '--endpoint', live.endpoint, '--region', 'us-east-1', '--json', '--since', '60m', '--max', '40']);
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-  try {
-    assert.equal(code, 0, err.join(''));
-    assert.match(err.join(''), /^warning: Transaction Search is on: [1-9]\d* request\(s\) were found only in aws\/spans/m);
-    const report = JSON.parse(out.join('')) as { traces: TraceReport[] };
+    assert.equal(code, 0, err);
+    assert.match(err, /^warning: Transaction Search is on: [1-9]\d* request\(s\) were found only in aws\/spans/m);
+    const report = JSON.parse(out) as { traces: TraceReport[] };
     const now = Date.now();
     const missing = live.store.requests(now - 3600_000, now - 120_000).filter((r) => r.route.kind === 'reports' && r.status === 504 && !r.sampled);
     assert.ok(missing.length > 0);
