@@ -370,7 +370,11 @@ export async function startSampleAccount(options: SampleAccountOptions = {}): Pr
     res.writeContinue();
     server.emit('request', req, res);
   });
-  server.keepAliveTimeout = 5_000;
+  // An idle connection stays open a minute, as AWS's endpoints keep theirs: a client reusing one
+  // just as a short server timeout closed it got ECONNRESET (the SDK's first call after a pause).
+  // close() ends every connection at once, so a long timeout does not hold a shutdown.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
