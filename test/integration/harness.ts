@@ -65,6 +65,24 @@ export interface VSCodeServer {
   stop: () => Promise<void>;
 }
 
+/**
+ * The environment of a VS Code that talks to the sample account: the keys it takes, no instance
+ * metadata to wait for, and AWS config/credentials files of its own (`config` is the config file's
+ * text; the credentials file is empty) so the machine's ~/.aws is never read.
+ */
+export function sampleAccountEnv(config = ''): Record<string, string> {
+  const aws = mkdtempSync(join(tmpdir(), 'tl-aws-'));
+  writeFileSync(join(aws, 'config'), config);
+  writeFileSync(join(aws, 'credentials'), '');
+  return {
+    AWS_ACCESS_KEY_ID: 'AKIASAMPLEACCOUNT000',
+    AWS_SECRET_ACCESS_KEY: 'sample-account-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(aws, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'),
+  };
+}
+
 /** Starts code-server in its own process group on a free port with fresh user-data and extensions folders. */
 export async function startVSCode(opts: VSCodeOptions = {}): Promise<VSCodeServer> {
   const bin = requiredEnv('CODE_SERVER_BIN');

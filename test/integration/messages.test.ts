@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startVSCode, waitFor, Workbench, type VSCodeServer } from './harness';
+import { freePort, sampleAccountEnv, startVSCode, waitFor, Workbench, type VSCodeServer } from './harness';
 import { startSampleAccount, type SampleAccount } from '../../src/aws/sampleAccount/server';
 
 let server: VSCodeServer;
@@ -26,23 +26,14 @@ const BROKEN = 'orders-api-export-of-the-slowest-requests-cut-off-halfway-throug
 before(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'tl-ws-'));
   writeFileSync(join(workspace, BROKEN), '{"Traces": [{"Id": "1-5f84c7a1-58dd2bd0a7ec0c74f1b1b6e2", "Segments": [');
-  const aws = mkdtempSync(join(tmpdir(), 'tl-aws-'));
-  writeFileSync(join(aws, 'config'), '[profile staging]\nregion = eu-central-1\n');
-  writeFileSync(join(aws, 'credentials'), '');
   port = await freePort();
   endpoint = `http://127.0.0.1:${port}`;
   server = await startVSCode({
     workspace,
     // The terminal drawn in the DOM (not on a canvas), so its text can be read.
     settings: { 'timeoutLens.aws.endpoint': endpoint, 'timeoutLens.aws.region': 'us-east-1', 'terminal.integrated.gpuAcceleration': 'off' },
-    // Keys the sample account takes; no instance metadata to wait for.
-    env: {
-      AWS_ACCESS_KEY_ID: 'AKIASAMPLEACCOUNT000',
-      AWS_SECRET_ACCESS_KEY: 'sample-account-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: join(aws, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'),
-    },
+    // Keys the sample account takes, and a profile of its own.
+    env: sampleAccountEnv('[profile staging]\nregion = eu-central-1\n'),
   });
   wb = await Workbench.open(server);
 });

@@ -5,10 +5,7 @@
 // at the 29 s budget, the function running on, the N+1 DynamoDB reads.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startVSCode, waitFor, Workbench, type VSCodeServer } from './harness';
+import { freePort, sampleAccountEnv, startVSCode, waitFor, Workbench, type VSCodeServer } from './harness';
 import { startSampleAccount, type SampleAccount } from '../../src/aws/sampleAccount/server';
 
 let server: VSCodeServer;
@@ -18,18 +15,9 @@ let account: SampleAccount;
 before(async () => {
   const port = await freePort();
   account = await startSampleAccount({ port, historyMinutes: 60, speed: 1, transactionSearch: true });
-  const aws = mkdtempSync(join(tmpdir(), 'tl-aws-'));
-  writeFileSync(join(aws, 'config'), '');
-  writeFileSync(join(aws, 'credentials'), '');
   server = await startVSCode({
     settings: { 'timeoutLens.aws.endpoint': account.endpoint, 'timeoutLens.aws.region': 'us-east-1' },
-    env: {
-      AWS_ACCESS_KEY_ID: 'AKIASAMPLEACCOUNT000',
-      AWS_SECRET_ACCESS_KEY: 'sample-account-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: join(aws, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'),
-    },
+    env: sampleAccountEnv(),
   });
   wb = await Workbench.open(server);
 });
