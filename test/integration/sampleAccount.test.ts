@@ -22,17 +22,33 @@ after(async () => {
 /**
  * Runs Trace 504 from the palette and waits for its target list to offer `item`. A waterfall the
  * previous run revealed can take the focus when its webview has loaded, which closes a quick pick
- * opened meanwhile: then the command is run again (a person would do the same).
+ * opened meanwhile: a picker seen closed is opened again at once (a person would do the same),
+ * up to three times, and what had the focus is said in the test's output.
  */
 async function openTrace504Picker(what: string, item: RegExp): Promise<void> {
+  const widget = wb.page.locator('.quick-input-widget');
   for (let attempt = 1; ; attempt++) {
     await wb.runCommand('Timeout Lens: Trace 504');
-    try {
-      await waitFor(what, async () => ((await wb.quickPickItems()).some((l) => item.test(l)) ? true : undefined), 20_000);
-      return;
-    } catch (e) {
-      await wb.page.keyboard.press('Escape');
-      if (attempt >= 2) throw e;
+    let hiddenSince = 0;
+    const outcome = await waitFor(what, async () => {
+      if (!(await widget.isVisible().catch(() => false))) {
+        hiddenSince ||= Date.now();
+        return Date.now() - hiddenSince > 1_500 ? 'closed' : undefined;
+      }
+      hiddenSince = 0;
+      const rows = await wb.quickPickItems().catch(() => [] as string[]);
+      return rows.some((l) => item.test(l)) ? 'listed' : undefined;
+    }, 30_000).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    if (outcome === 'listed') return;
+    // What has the focus, as the workbench's own DOM tells it (a string: this file has no DOM types).
+    const focus = await wb.page
+      .evaluate('(() => { const a = document.activeElement; return a ? a.tagName.toLowerCase() + (a.className ? "." + String(a.className).trim().split(/\\s+/).join(".") : "") : "nothing"; })()')
+      .catch(() => 'unknown');
+    console.log(`# Trace 504's picker ${outcome === 'closed' ? 'closed by itself' : 'never listed the item'} (attempt ${attempt}; the focus on ${focus})`);
+    if (outcome !== 'closed') await wb.page.keyboard.press('Escape');
+    if (attempt >= 3) {
+      await wb.screenshot(`vscode-trace504-picker-failed-${attempt}`);
+      throw outcome === 'closed' ? new Error(`Trace 504's picker closed by itself before listing ${what}, ${attempt} times`) : outcome;
     }
   }
 }
