@@ -28,7 +28,7 @@
 import type { AwsInfo, CauseInfo, CodeLocation, ExceptionInfo, FrontDoorKind, HttpInfo, IngestError, OtelInfo, OtelSpanKind, Span, SpanKind, StackFrame, Trace } from '../core/model';
 import { describeUnexpected } from '../core/unexpectedError';
 import { MAX_VALUE_DEPTH, cutValueText } from './boundedValue';
-import { buildTraces, firstLineIsWhole, frontDoorOf, jsonErrorWhere, normalizeTraceId, type RawSegment, type TraceParseResult } from './xray';
+import { NO_ANNOTATIONS, NO_CHILDREN, buildTraces, firstLineIsWhole, frontDoorOf, jsonErrorWhere, normalizeTraceId, type RawSegment, type TraceParseResult } from './xray';
 
 /** What one read of OpenTelemetry input yields before traces are built (several files meet first). */
 export interface OtelCollected {
@@ -570,25 +570,15 @@ function hostOfUrl(url: string | undefined): string | undefined {
   }
 }
 
-/** The first of the keys holding a non-empty string (fixed parameters: no array per call). */
-function str(m: SpanKeys, k1: keyof SpanKeys, k2?: keyof SpanKeys, k3?: keyof SpanKeys): string | undefined {
-  let v = m[k1];
-  if (typeof v === 'string' && v) return v;
-  if (k2 === undefined) return undefined;
-  v = m[k2];
-  if (typeof v === 'string' && v) return v;
-  if (k3 === undefined) return undefined;
-  v = m[k3];
-  return typeof v === 'string' && v ? v : undefined;
-}
-
-/** `str` for the resource's keys. */
-function rstr(m: ResourceKeys, k1: keyof ResourceKeys, k2?: keyof ResourceKeys): string | undefined {
-  let v = m[k1];
-  if (typeof v === 'string' && v) return v;
-  if (k2 === undefined) return undefined;
-  v = m[k2];
-  return typeof v === 'string' && v ? v : undefined;
+/**
+ * The first of up to three attribute values that is a non-empty string. Called as
+ * `pick(a['url.full'], a['http.url'])`: each read names its key, so it is a field load on the
+ * table's class, not a lookup by a key that varies from call to call.
+ */
+function pick(v1: unknown, v2?: unknown, v3?: unknown): string | undefined {
+  if (typeof v1 === 'string' && v1) return v1;
+  if (typeof v2 === 'string' && v2) return v2;
+  return typeof v3 === 'string' && v3 ? v3 : undefined;
 }
 
 /** A non-empty string, or undefined. */
@@ -602,13 +592,7 @@ function numOf(v: unknown): number | undefined {
   return undefined;
 }
 
-/** The first of the keys holding a finite number (or a decimal string of one, as some exporters write ints). */
-function numAttr(m: SpanKeys, k1: keyof SpanKeys, k2?: keyof SpanKeys): number | undefined {
-  return numOf(m[k1]) ?? (k2 !== undefined ? numOf(m[k2]) : undefined);
-}
-
-function boolAttr(m: SpanKeys, key: keyof SpanKeys): boolean | undefined {
-  const v = m[key];
+function boolOf(v: unknown): boolean | undefined {
   return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined;
 }
 
@@ -636,40 +620,40 @@ interface Classified {
 
 /** What a span is to the engine, and the name X-Ray would give it (module header). */
 function classify(spanName: string, otelKind: OtelSpanKind, hasParent: boolean, a: SpanKeys, r: ResourceKeys): Classified {
-  const origin = str(a, 'aws.origin') ?? rstr(r, 'aws.origin');
-  const arn = str(a, 'aws.xray.resource_arn') ?? rstr(r, 'aws.xray.resource_arn');
+  const origin = pick(a['aws.origin']) ?? pick(r['aws.origin']);
+  const arn = pick(a['aws.xray.resource_arn']) ?? pick(r['aws.xray.resource_arn']);
   const stageArn = arn && APIGW_STAGE_ARN.test(arn) ? arn : undefined;
   const gateway = frontDoorOf(origin, arn) ?? (stageArn ? frontDoorOf('AWS::ApiGateway::Stage', stageArn) : undefined);
   if (gateway) return { kind: 'front-door', frontDoor: gateway, origin: origin ?? 'AWS::ApiGateway::Stage', isSegment: true, name: spanName };
-  const faasName = rstr(r, 'faas.name') ?? str(a, 'faas.name');
+  const faasName = pick(r['faas.name']) ?? pick(a['faas.name']);
   const lambdaOrigin = origin ? LAMBDA_ORIGINS.get(origin) : undefined;
   if (lambdaOrigin) return { kind: lambdaOrigin, origin, isSegment: true, name: faasName ?? spanName };
-  const rpcSystem = str(a, 'rpc.system');
+  const rpcSystem = pick(a['rpc.system']);
   const outgoing = otelKind === 'client' || otelKind === 'producer';
-  if (rpcSystem === 'aws-api' || (outgoing && str(a, 'aws.service') !== undefined)) {
-    const remote = str(a, 'aws.remote.service');
+  if (rpcSystem === 'aws-api' || (outgoing && pick(a['aws.service']) !== undefined)) {
+    const remote = pick(a['aws.remote.service']);
     const dot = spanName.indexOf('.');
-    const name = str(a, 'rpc.service', 'aws.service') ?? (remote ? awsServiceName(remote) : undefined) ?? (dot > 0 ? spanName.slice(0, dot) : spanName);
-    const operation = str(a, 'rpc.method', 'aws.operation', 'aws.remote.operation') ?? (dot > 0 ? spanName.slice(dot + 1) : undefined);
+    const name = pick(a['rpc.service'], a['aws.service']) ?? (remote ? awsServiceName(remote) : undefined) ?? (dot > 0 ? spanName.slice(0, dot) : spanName);
+    const operation = pick(a['rpc.method'], a['aws.operation'], a['aws.remote.operation']) ?? (dot > 0 ? spanName.slice(dot + 1) : undefined);
     return operation ? { kind: 'downstream', namespace: 'aws', isSegment: false, name, operation } : { kind: 'downstream', namespace: 'aws', isSegment: false, name };
   }
-  const inLambda = rstr(r, 'cloud.platform') === 'aws_lambda' || faasName !== undefined || str(a, 'faas.invocation_id', 'faas.execution') !== undefined;
+  const inLambda = pick(r['cloud.platform']) === 'aws_lambda' || faasName !== undefined || pick(a['faas.invocation_id'], a['faas.execution']) !== undefined;
   if (inLambda && (otelKind === 'server' || otelKind === 'consumer' || (!hasParent && otelKind === 'unspecified'))) {
     return { kind: 'function', origin: 'AWS::Lambda::Function', isSegment: true, name: faasName ?? spanName };
   }
   if (outgoing) {
-    const url = str(a, 'url.full', 'http.url');
-    const host = str(a, 'server.address', 'net.peer.name', 'http.host') ?? hostOfUrl(url);
-    const db = str(a, 'db.system.name', 'db.system');
+    const url = pick(a['url.full'], a['http.url']);
+    const host = pick(a['server.address'], a['net.peer.name'], a['http.host']) ?? hostOfUrl(url);
+    const db = pick(a['db.system.name'], a['db.system']);
     let name: string;
-    if (db) name = `${str(a, 'db.namespace', 'db.name') ?? db}${host ? `@${host}` : ''}`;
-    else name = str(a, 'peer.service') ?? host ?? spanName;
+    if (db) name = `${pick(a['db.namespace'], a['db.name']) ?? db}${host ? `@${host}` : ''}`;
+    else name = pick(a['peer.service']) ?? host ?? spanName;
     return { kind: 'downstream', namespace: 'remote', isSegment: false, name };
   }
   if (otelKind === 'server' || otelKind === 'consumer' || !hasParent) {
     // A service's own span (EC2, ECS, a container): its origin when the resource says it, and the
     // entry when nothing called it (as X-Ray treats a segment without a parent).
-    const o = origin ?? originOfPlatform(rstr(r, 'cloud.platform'));
+    const o = origin ?? originOfPlatform(pick(r['cloud.platform']));
     return hasParent ? { kind: 'custom', ...(o ? { origin: o } : {}), isSegment: true, name: spanName } : { kind: 'front-door', frontDoor: 'other', ...(o ? { origin: o } : {}), isSegment: true, name: spanName };
   }
   return { kind: 'custom', isSegment: false, name: spanName };
@@ -693,20 +677,20 @@ function originOfPlatform(p: string | undefined): string | undefined {
 
 function httpOf(a: SpanKeys): HttpInfo | undefined {
   const out: HttpInfo = {};
-  const method = str(a, 'http.request.method', 'http.method');
-  const url = str(a, 'url.full', 'http.url');
-  const ua = str(a, 'user_agent.original', 'http.user_agent');
-  const ip = str(a, 'client.address', 'http.client_ip');
-  const status = numAttr(a, 'http.response.status_code', 'http.status_code');
-  const len = numAttr(a, 'http.response.body.size', 'http.response_content_length');
+  const method = pick(a['http.request.method'], a['http.method']);
+  const url = pick(a['url.full'], a['http.url']);
+  const ua = pick(a['user_agent.original'], a['http.user_agent']);
+  const ip = pick(a['client.address'], a['http.client_ip']);
+  const status = numOf(a['http.response.status_code']) ?? numOf(a['http.status_code']);
+  const len = numOf(a['http.response.body.size']) ?? numOf(a['http.response_content_length']);
   if (method) out.method = method;
   if (url) out.url = url;
   else {
     // A server span says where it was reached in parts (scheme, host, path and query).
-    const scheme = str(a, 'url.scheme', 'http.scheme');
-    const host = str(a, 'server.address', 'net.host.name', 'http.host');
-    const path = str(a, 'url.path', 'http.target');
-    if (scheme && host && path) out.url = `${scheme}://${host}${path.startsWith('/') ? '' : '/'}${path}${path.includes('?') ? '' : str(a, 'url.query') ? `?${str(a, 'url.query')}` : ''}`;
+    const scheme = pick(a['url.scheme'], a['http.scheme']);
+    const host = pick(a['server.address'], a['net.host.name'], a['http.host']);
+    const path = pick(a['url.path'], a['http.target']);
+    if (scheme && host && path) out.url = `${scheme}://${host}${path.startsWith('/') ? '' : '/'}${path}${path.includes('?') ? '' : pick(a['url.query']) ? `?${pick(a['url.query'])}` : ''}`;
   }
   if (ua) out.userAgent = ua;
   if (ip) out.clientIp = ip;
@@ -718,19 +702,19 @@ function httpOf(a: SpanKeys): HttpInfo | undefined {
 function awsOf(c: Classified, a: SpanKeys, r: ResourceKeys): AwsInfo | undefined {
   const out: AwsInfo = {};
   const isFn = c.kind === 'function' || c.kind === 'lambda-service';
-  const operation = c.operation ?? (c.kind !== 'downstream' ? str(a, 'aws.operation') : undefined);
+  const operation = c.operation ?? (c.kind !== 'downstream' ? pick(a['aws.operation']) : undefined);
   if (operation) out.operation = operation;
   const tables = strings(a['aws.dynamodb.table_names']);
-  const table = str(a, 'aws.table_name', 'aws.table.name') ?? (tables.length === 1 ? tables[0] : undefined);
+  const table = pick(a['aws.table_name'], a['aws.table.name']) ?? (tables.length === 1 ? tables[0] : undefined);
   if (table) out.tableName = table;
-  const retries = numAttr(a, 'aws.xray.retries');
+  const retries = numOf(a['aws.xray.retries']);
   if (retries !== undefined) out.retries = retries;
-  const requestId = str(a, 'aws.request_id', 'aws.requestId', 'aws.request.id') ?? (isFn ? str(a, 'faas.invocation_id', 'faas.execution') : undefined);
+  const requestId = pick(a['aws.request_id'], a['aws.requestId'], a['aws.request.id']) ?? (isFn ? pick(a['faas.invocation_id'], a['faas.execution']) : undefined);
   if (requestId) out.requestId = requestId;
-  const region = str(a, 'aws.region', 'cloud.region') ?? (isFn ? rstr(r, 'cloud.region') : undefined);
+  const region = pick(a['aws.region'], a['cloud.region']) ?? (isFn ? pick(r['cloud.region']) : undefined);
   if (region) out.region = region;
   if (isFn) {
-    const arn = str(a, 'cloud.resource_id', 'faas.id', 'aws.lambda.invoked_arn') ?? rstr(r, 'cloud.resource_id', 'faas.id');
+    const arn = pick(a['cloud.resource_id'], a['faas.id'], a['aws.lambda.invoked_arn']) ?? pick(r['cloud.resource_id'], r['faas.id']);
     if (arn) out.functionArn = arn;
   }
   let names: string[] | undefined = tables.length ? tables : undefined;
@@ -739,26 +723,26 @@ function awsOf(c: Classified, a: SpanKeys, r: ResourceKeys): AwsInfo | undefined
     if (!names) names = [v];
     else if (!names.includes(v)) names.push(v);
   };
-  add(str(a, 'aws.s3.bucket'));
-  add(str(a, 'aws.sqs.queue_url', 'aws.queue_url', 'aws.queue.url'));
-  if (c.namespace === 'aws') add(str(a, 'messaging.destination.name', 'messaging.destination'));
-  add(str(a, 'aws.sns.topic.arn'));
-  add(str(a, 'aws.kinesis.stream_name', 'aws.kinesis.stream.name'));
-  add(str(a, 'aws.stepfunctions.state_machine.arn'));
-  add(str(a, 'aws.secretsmanager.secret.arn'));
-  add(str(a, 'aws.lambda.resource_mapping.id'));
+  add(pick(a['aws.s3.bucket']));
+  add(pick(a['aws.sqs.queue_url'], a['aws.queue_url'], a['aws.queue.url']));
+  if (c.namespace === 'aws') add(pick(a['messaging.destination.name'], a['messaging.destination']));
+  add(pick(a['aws.sns.topic.arn']));
+  add(pick(a['aws.kinesis.stream_name'], a['aws.kinesis.stream.name']));
+  add(pick(a['aws.stepfunctions.state_machine.arn']));
+  add(pick(a['aws.secretsmanager.secret.arn']));
+  add(pick(a['aws.lambda.resource_mapping.id']));
   if (names) out.resourceNames = names;
   return operation || table || retries !== undefined || out.requestId || out.region || out.functionArn || names ? out : undefined;
 }
 
 function sqlOf(a: SpanKeys): Record<string, unknown> | undefined {
-  const system = str(a, 'db.system.name', 'db.system');
+  const system = pick(a['db.system.name'], a['db.system']);
   if (!system || system === 'dynamodb') return undefined;
   const out: Record<string, unknown> = { database_type: system };
-  const query = str(a, 'db.query.text', 'db.statement');
-  const url = str(a, 'db.connection_string', 'server.address', 'net.peer.name');
-  const user = str(a, 'db.user');
-  const db = str(a, 'db.namespace', 'db.name');
+  const query = pick(a['db.query.text'], a['db.statement']);
+  const url = pick(a['db.connection_string'], a['server.address'], a['net.peer.name']);
+  const user = pick(a['db.user']);
+  const db = pick(a['db.namespace'], a['db.name']);
   if (query) out.sanitized_query = cutString(query);
   if (url) out.url = url;
   if (user) out.user = user;
@@ -768,10 +752,10 @@ function sqlOf(a: SpanKeys): Record<string, unknown> | undefined {
 
 function codeLocationOf(a: SpanKeys): CodeLocation | undefined {
   const out: CodeLocation = {};
-  const path = str(a, 'code.file.path', 'code.filepath');
-  const line = numAttr(a, 'code.line.number', 'code.lineno');
-  const fn = str(a, 'code.function.name', 'code.function');
-  const ns = str(a, 'code.namespace');
+  const path = pick(a['code.file.path'], a['code.filepath']);
+  const line = numOf(a['code.line.number']) ?? numOf(a['code.lineno']);
+  const fn = pick(a['code.function.name'], a['code.function']);
+  const ns = pick(a['code.namespace']);
   if (path && path.length < 1024) out.path = path;
   if (line !== undefined && Number.isInteger(line) && line >= 1) out.line = line;
   if (fn) out.function = ns && !fn.startsWith(`${ns}.`) ? `${ns}.${fn}` : fn;
@@ -894,6 +878,59 @@ function contextOf(resource: unknown, scope: unknown, where: string, errors: Ing
   return ctx;
 }
 
+/**
+ * The contexts of span records already read in one input. Every aws/spans record repeats its
+ * service's resource and scope: a record whose resource attributes (a flat object) and scope are
+ * those of one already read shares that record's context, so the copy just parsed is not kept
+ * with each span. A few entries (the services of a request), compared value by value.
+ */
+interface ContextEntry {
+  attributes: Record<string, unknown> | undefined;
+  scopeName: unknown;
+  scopeVersion: unknown;
+  ctx: Context;
+}
+type ContextCache = ContextEntry[];
+const MAX_CACHED_CONTEXTS = 16;
+
+/** Whether two flat objects hold the same keys in the same order with the same scalar values. */
+function sameFlat(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) return false;
+    n++;
+  }
+  for (const k in b) {
+    if (!Object.hasOwn(b, k) || !Object.hasOwn(a, k)) return false;
+    const v = b[k];
+    if (v !== a[k] || (typeof v === 'object' && v !== null)) return false;
+    n--;
+  }
+  return n === 0;
+}
+
+/** A span record's context: one already made for the same resource and scope, or a new one (remembered when it raised no error). */
+function recordContext(resource: unknown, scope: unknown, where: string, errors: IngestError[], cache: ContextCache): Context {
+  const attrs = isRecord(resource) ? resource.attributes : undefined;
+  const cacheable = (resource === undefined || isRecord(resource)) && (attrs === undefined || (isRecord(attrs) && Object.getPrototypeOf(attrs) === Object.prototype)) && (scope === undefined || isRecord(scope));
+  if (!cacheable) return contextOf(resource, scope, where, errors);
+  const flat = attrs as Record<string, unknown> | undefined;
+  const scopeName = isRecord(scope) ? scope.name : undefined;
+  const scopeVersion = isRecord(scope) ? scope.version : undefined;
+  for (let i = 0; i < cache.length; i++) {
+    const e = cache[i]!;
+    if (e.scopeName !== scopeName || e.scopeVersion !== scopeVersion) continue;
+    if (e.attributes === flat || (e.attributes !== undefined && flat !== undefined && sameFlat(e.attributes, flat))) return e.ctx;
+  }
+  const before = errors.length;
+  const ctx = contextOf(resource, scope, where, errors);
+  if (errors.length === before && typeof (scopeName ?? '') === 'string' && typeof (scopeVersion ?? '') === 'string') {
+    if (cache.length >= MAX_CACHED_CONTEXTS) cache.pop();
+    cache.unshift({ attributes: flat, scopeName, scopeVersion, ctx });
+  }
+  return ctx;
+}
+
 /** One span (OTLP's, or an aws/spans record with its own `resource` and `scope`) → a Span, or an error. */
 function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, out: Span[], errors: IngestError[]): void {
   const rawName = raw.name;
@@ -952,7 +989,7 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (typeof end === 'number') endMs = end;
   else if (typeof duration === 'number' && end === undefined) endMs = startMs + duration;
   else if (raw.durationNano === 0 || raw.durationNano === '0') endMs = startMs;
-  const inProgressFlag = boolAttr(a, 'aws.xray.inprogress') === true;
+  const inProgressFlag = boolOf(a['aws.xray.inprogress']) === true;
   if (endMs === null && !inProgressFlag) {
     problems.push(end === null ? `endTimeUnixNano is ${typeof rawEnd === 'string' ? `"${shortText(rawEnd)}"` : typeName(rawEnd)}, not a number of nanoseconds: treated as in progress` : 'it has no end time: treated as in progress');
   }
@@ -983,8 +1020,8 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
     fault,
     error,
     throttle,
-    annotations: {},
-    children: [],
+    annotations: NO_ANNOTATIONS,
+    children: NO_CHILDREN,
     source: where,
   };
   if (c.origin) span.origin = c.origin;
@@ -993,7 +1030,7 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   if (http) span.http = http;
   const aws = awsOf(c, a, ctx.resource);
   if (aws) span.aws = aws;
-  const arn = c.kind === 'front-door' ? (str(a, 'aws.xray.resource_arn') ?? rstr(ctx.resource, 'aws.xray.resource_arn')) : aws?.functionArn;
+  const arn = c.kind === 'front-door' ? (pick(a['aws.xray.resource_arn']) ?? pick(ctx.resource['aws.xray.resource_arn'])) : aws?.functionArn;
   if (arn) span.resourceArn = arn;
   const sql = sqlOf(a);
   if (sql) span.sql = sql;
@@ -1050,7 +1087,7 @@ function documentValue(v: unknown, where: string, errors: IngestError[], what: s
 }
 
 /** The spans (and X-Ray documents) of one parsed value. Walked with an explicit stack. */
-function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: IngestError[]): void {
+function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: IngestError[], contexts: ContextCache = []): void {
   const stack: CollectTask[] = [{ value: root, where: rootWhere, depth: 0 }];
   const pushAll = (items: unknown[], where: (i: number) => string, depth: number): void => {
     for (let i = items.length - 1; i >= 0; i--) stack.push({ value: items[i], where: where(i), depth });
@@ -1094,7 +1131,7 @@ function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: I
       }
       // Before log events: a span record has `events` of its own.
       if (looksLikeSpanRecord(value)) {
-        const ctx = isRecord(value.resource) || isRecord(value.scope) ? contextOf(value.resource, value.scope, where, errors) : EMPTY_CONTEXT;
+        const ctx = isRecord(value.resource) || isRecord(value.scope) ? recordContext(value.resource, value.scope, where, errors, contexts) : EMPTY_CONTEXT;
         convertSpan(value, ctx, where, out.spans, errors);
         continue;
       }
@@ -1159,10 +1196,11 @@ function readResourceSpans(list: unknown[], where: string, out: OtelCollected, e
         if (spans !== undefined) errors.push({ source: sw, message: `spans is ${typeName(spans)}, not a list: skipped.` });
         continue;
       }
+      // Each span's place: one prefix for the scope, then the index.
+      const prefix = `${sw}.spans[`;
       for (let k = 0; k < spans.length; k++) {
         const s = spans[k];
-        // Built flat (one string, not a chain of concatenations): each span keeps its own.
-        const kw = [sw, '.spans[', k, ']'].join('');
+        const kw = `${prefix}${k}]`;
         if (!isRecord(s)) {
           errors.push({ source: kw, message: `A span is ${typeName(s)}, not an object: skipped.` });
           continue;
@@ -1206,6 +1244,7 @@ export function collectOtelText(text: string, source: string, errors: IngestErro
       return out;
     }
   }
+  const contexts: ContextCache = [];
   let start = 0;
   for (let n = 1; start <= text.length; n++) {
     let end = text.indexOf('\n', start);
@@ -1221,7 +1260,7 @@ export function collectOtelText(text: string, source: string, errors: IngestErro
       errors.push({ source: where, message: `Not valid JSON: ${(e as Error).message}` });
       continue;
     }
-    collect(value, where, out, errors);
+    collect(value, where, out, errors, contexts);
   }
   return out;
 }
@@ -1293,11 +1332,12 @@ export function parseOtlpText(text: string, source: string): TraceParseResult {
 export function parseSpanRecords(records: unknown[], source: string): TraceParseResult {
   const errors: IngestError[] = [];
   const out: OtelCollected = { spans: [], segments: [] };
+  const contexts: ContextCache = [];
   for (let i = 0; i < records.length; i++) {
     const where = [source, '[', i, ']'].join('');
     const v = documentValue(records[i], where, errors, 'The span record');
     if (v === undefined) continue;
-    collect(v, where, out, errors);
+    collect(v, where, out, errors, contexts);
   }
   return { traces: otelSpansToTraces(out.spans, errors, out.segments), errors };
 }

@@ -454,20 +454,27 @@ function causeOf(v: unknown): CauseInfo | undefined {
   return out;
 }
 
+/**
+ * The annotations of a span that has none: one frozen object for all of them (most spans have
+ * none, and an empty object per span is memory every span keeps). Annotations are only read.
+ */
+export const NO_ANNOTATIONS: Record<string, string | number | boolean> = Object.freeze({}) as Record<string, string | number | boolean>;
+
+/**
+ * The children of a span before its tree is built: one frozen empty list for all of them (most
+ * spans are leaves). Building the tree gives a parent a list of its own (see `assemble`).
+ */
+export const NO_CHILDREN: Span[] = Object.freeze([]) as unknown as Span[];
+
 function annotationsOf(v: unknown): Record<string, string | number | boolean> {
+  if (!isRecord(v)) return NO_ANNOTATIONS;
   const out: Record<string, string | number | boolean> = {};
-  if (!isRecord(v)) return out;
   for (const [k, val] of Object.entries(v)) {
     if (typeof val === 'string' || typeof val === 'boolean' || (typeof val === 'number' && Number.isFinite(val))) setOwn(out, k, val);
   }
   return out;
 }
 
-interface SpanDraft {
-  span: Span;
-  /** 0 = top-level document, higher = nested subsegment; used to prefer complete duplicates. */
-  complete: boolean;
-}
 
 /** A document still to convert, with what its parent says of it. */
 interface ConvertTask {
@@ -495,7 +502,7 @@ function convert(
   rootParentKind: SpanKind | undefined,
   rootIsSegment: boolean,
   rootSource: string,
-  out: SpanDraft[],
+  out: Span[],
   errors: IngestError[],
 ): void {
   const stack: ConvertTask[] = [{ doc: root, parentId: rootParentId, parentKind: rootParentKind, isSegment: rootIsSegment, source: rootSource, parentName: '', depth: 0 }];
@@ -557,7 +564,7 @@ function convert(
       error: doc.error === true,
       throttle: doc.throttle === true,
       annotations: annotationsOf(doc.annotations),
-      children: [],
+      children: NO_CHILDREN,
       source,
     };
     if (origin) span.origin = origin;
@@ -575,7 +582,7 @@ function convert(
     if (cause) span.cause = cause;
     if (isRecord(doc.sql)) span.sql = boundRecord(doc.sql);
     if (Array.isArray(doc.precursor_ids)) span.precursorIds = doc.precursor_ids.filter((x): x is string => typeof x === 'string');
-    out.push({ span, complete: span.endMs !== null });
+    out.push(span);
     const subs = doc.subsegments;
     if (subs !== undefined && !Array.isArray(subs)) {
       errors.push({ source, message: `"${name}" (${id}): subsegments is not an array; ignored.` });
@@ -622,14 +629,14 @@ function countNested(doc: Record<string, unknown>): number {
  * parent and its children meet whichever form and file each came in.
  */
 export function buildTraces(raws: RawSegment[], errors: IngestError[], spans: readonly Span[] = []): Trace[] {
-  const byTrace = new Map<string, { drafts: SpanDraft[]; durationMs?: number; limitExceeded?: boolean }>();
+  const byTrace = new Map<string, { drafts: Span[]; durationMs?: number; limitExceeded?: boolean }>();
   for (const span of spans) {
     let group = byTrace.get(span.traceId);
     if (!group) {
       group = { drafts: [] };
       byTrace.set(span.traceId, group);
     }
-    group.drafts.push({ span, complete: span.endMs !== null });
+    group.drafts.push(span);
   }
   for (const raw of raws) {
     const doc = raw.doc;
@@ -664,7 +671,7 @@ export function buildTraces(raws: RawSegment[], errors: IngestError[], spans: re
     try {
       t = assemble(traceId, g.drafts, errors);
     } catch (e) {
-      errors.push({ source: g.drafts[0]?.span.source ?? traceId, message: `Skipped trace ${traceId}: an unexpected error while building it (${describeUnexpected(e)}).` });
+      errors.push({ source: g.drafts[0]?.source ?? traceId, message: `Skipped trace ${traceId}: an unexpected error while building it (${describeUnexpected(e)}).` });
       continue;
     }
     if (!t.entry && t.spans.length) {
@@ -686,39 +693,26 @@ function sameSpan(a: Span, b: Span): boolean {
   return a.name === b.name && a.startMs === b.startMs && a.endMs === b.endMs && a.parentId === b.parentId;
 }
 
-function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): Trace {
-  const byId = new Map<string, SpanDraft>();
-  for (const d of drafts) {
-    const prev = byId.get(d.span.id);
-    if (!prev) {
-      byId.set(d.span.id, d);
-      continue;
-    }
-    // X-Ray may hold an in-progress and a completed copy of the same segment: keep the completed one.
-    if (!prev.complete && d.complete) byId.set(d.span.id, d);
-    // The same document read twice (overlapping exports, the same trace in two files) is one span.
-    else if (prev.complete && d.complete && !sameSpan(prev.span, d.span)) errors.push({ source: d.span.source, message: `Duplicate id ${d.span.id} ("${d.span.name}"): kept the first copy.` });
+/** How many spans a walk down from `roots` meets (each once: every span is one parent's child). */
+function reachedCount(roots: readonly Span[]): number {
+  let n = 0;
+  const stack: Span[] = [...roots];
+  while (stack.length) {
+    const x = stack.pop()!;
+    n++;
+    const c = x.children;
+    for (let i = 0; i < c.length; i++) stack.push(c[i]!);
   }
-  const spans = [...byId.values()].map((d) => d.span);
-  // An in-progress subsegment's kind depends on its parent's kind; independently sent
-  // subsegments learn their parent only now.
-  for (const s of spans) {
-    if (!s.isSegment && s.parentId) {
-      const p = byId.get(s.parentId)?.span;
-      const phase = p && p.kind === 'function' ? FUNCTION_PHASES.get(s.name) : undefined;
-      if (phase) s.kind = phase;
-    }
-  }
-  const roots: Span[] = [];
-  for (const s of spans) {
-    const p = s.parentId ? byId.get(s.parentId)?.span : undefined;
-    if (s.parentId && !p) {
-      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) names parent ${s.parentId}, which is not in the trace: shown at the top level.`, repaired: true });
-    }
-    if (p && p !== s) p.children.push(s);
-    else roots.push(s);
-  }
-  // Parent cycles leave spans unreachable from the roots: break each cycle at its earliest span.
+  return n;
+}
+
+/**
+ * Every span not reached from the roots hangs, through its parents, from a cycle. From the
+ * earliest such span, walk up to the cycle, break it at its earliest span (a new root), and mark
+ * all that hangs from it; each span is walked once, and each parent's children are filtered once
+ * at the end (a filter per break was quadratic for a cycle with many children).
+ */
+function breakCycles(spans: readonly Span[], roots: Span[], byId: ReadonlyMap<string, Span>, errors: IngestError[]): void {
   const reached = new Set<Span>();
   const mark = (r: Span): void => {
     const stack = [r];
@@ -730,39 +724,78 @@ function assemble(traceId: string, drafts: SpanDraft[], errors: IngestError[]): 
     }
   };
   roots.forEach(mark);
-  if (reached.size < spans.length) {
-    // Every span not reached hangs, through its parents, from a cycle. From the earliest such
-    // span, walk up to the cycle, break it at its earliest span, and mark all that hangs from it;
-    // each span is walked once, and each parent's children are filtered once at the end (a
-    // filter per break was quadratic for a cycle with many children).
-    const walked = new Set<Span>();
-    const detached = new Set<Span>();
-    for (const s of [...spans].sort(byStart)) {
-      if (reached.has(s)) continue;
-      const path: Span[] = [];
-      let x: Span | undefined = s;
-      while (x && !walked.has(x) && !reached.has(x)) {
-        walked.add(x);
-        path.push(x);
-        x = x.parentId ? byId.get(x.parentId)?.span : undefined;
-      }
-      // `x` is where the walk came back to: on this path, a cycle from there to the path's end.
-      const from = x ? path.indexOf(x) : -1;
-      if (from < 0) continue;
-      let cut = path[from]!;
-      for (let i = from + 1; i < path.length; i++) if (byStart(path[i]!, cut) < 0) cut = path[i]!;
-      detached.add(cut);
-      errors.push({ source: cut.source, message: `"${cut.name}" (${cut.id}) is part of a parent cycle: the cycle was broken there.`, repaired: true });
-      roots.push(cut);
-      mark(cut);
+  const walked = new Set<Span>();
+  const detached = new Set<Span>();
+  for (const s of [...spans].sort(byStart)) {
+    if (reached.has(s)) continue;
+    const path: Span[] = [];
+    let x: Span | undefined = s;
+    while (x && !walked.has(x) && !reached.has(x)) {
+      walked.add(x);
+      path.push(x);
+      x = x.parentId ? byId.get(x.parentId) : undefined;
     }
-    const parents = new Set<Span>();
-    for (const c of detached) {
-      const p = c.parentId ? byId.get(c.parentId)?.span : undefined;
-      if (p) parents.add(p);
-    }
-    for (const p of parents) p.children = p.children.filter((c) => !detached.has(c));
+    // `x` is where the walk came back to: on this path, a cycle from there to the path's end.
+    const from = x ? path.indexOf(x) : -1;
+    if (from < 0) continue;
+    let cut = path[from]!;
+    for (let i = from + 1; i < path.length; i++) if (byStart(path[i]!, cut) < 0) cut = path[i]!;
+    detached.add(cut);
+    errors.push({ source: cut.source, message: `"${cut.name}" (${cut.id}) is part of a parent cycle: the cycle was broken there.`, repaired: true });
+    roots.push(cut);
+    mark(cut);
   }
+  const parents = new Set<Span>();
+  for (const c of detached) {
+    const p = c.parentId ? byId.get(c.parentId) : undefined;
+    if (p) parents.add(p);
+  }
+  for (const p of parents) p.children = p.children.filter((c) => !detached.has(c));
+}
+
+function assemble(traceId: string, drafts: Span[], errors: IngestError[]): Trace {
+  const byId = new Map<string, Span>();
+  for (const d of drafts) {
+    const prev = byId.get(d.id);
+    if (!prev) {
+      byId.set(d.id, d);
+      continue;
+    }
+    // A span is complete when it has its end time.
+    const prevComplete = prev.endMs !== null;
+    const complete = d.endMs !== null;
+    // X-Ray may hold an in-progress and a completed copy of the same segment: keep the completed one.
+    if (!prevComplete && complete) byId.set(d.id, d);
+    // The same document read twice (overlapping exports, the same trace in two files) is one span.
+    else if (prevComplete && complete && !sameSpan(prev, d)) errors.push({ source: d.source, message: `Duplicate id ${d.id} ("${d.name}"): kept the first copy.` });
+  }
+  const spans = byId.size === drafts.length ? drafts : [...byId.values()];
+  // An in-progress subsegment's kind depends on its parent's kind; independently sent
+  // subsegments learn their parent only now.
+  for (const s of spans) {
+    if (!s.isSegment && s.parentId) {
+      const p = byId.get(s.parentId);
+      const phase = p && p.kind === 'function' ? FUNCTION_PHASES.get(s.name) : undefined;
+      if (phase) s.kind = phase;
+    }
+  }
+  const roots: Span[] = [];
+  for (const s of spans) {
+    const p = s.parentId ? byId.get(s.parentId) : undefined;
+    if (s.parentId && !p) {
+      errors.push({ source: s.source, message: `"${s.name}" (${s.id}) names parent ${s.parentId}, which is not in the trace: shown at the top level.`, repaired: true });
+    }
+    if (p && p !== s) {
+      // A list sized for its children (a push on an empty list reserves room for 16).
+      if (p.children.length) p.children.push(s);
+      else p.children = [s];
+    }
+    else roots.push(s);
+  }
+  // Each span is one parent's child (or a root) once, so a walk down from the roots meets each
+  // span it reaches once: when it reaches them all (the usual case, counted without a set), there
+  // is no cycle. Parent cycles leave spans unreachable from the roots: break each at its earliest span.
+  if (reachedCount(roots) < spans.length) breakCycles(spans, roots, byId, errors);
   roots.sort(byStart);
   const ordered: Span[] = [];
   const stack: Span[] = [];
