@@ -2,7 +2,7 @@
 // requests written as the Collector's file exporter writes them, one ExportTraceServiceRequest per
 // line) and of the same requests as aws/spans records, each against bare JSON.parse of the same
 // text in the same run. Ingest = text → spans → trace trees (parseOtlpText / parseSpanRecords),
-// not the analysis. Target: within 3× the bare parse.
+// not the analysis. Target: within 3× the bare parse. The two are timed in turn, round by round.
 import { parseOtlpText, parseSpanRecords } from '../src/ingest/otel';
 import { otlpForm, spanRecordsForm, type CallDescription, type RequestDescription } from '../test/builders/requestForms';
 
@@ -24,17 +24,34 @@ function describe(i: number): RequestDescription {
       : { gatewayEnd: kind < 3 ? 24_000 : 180, functionEnd: kind < 3 ? 23_990 : 170, calls, traceTail: tail };
 }
 
-function time(fn: () => void, rounds: number): number {
-  fn(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
+/** One timed run, after a full collection (each run starts from the same heap). */
+function once(fn: () => void): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+const ROUNDS = 9;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The baseline and the work timed in turn, round by round (a busy spell of the machine slows
+ * both of a pair), after a warm-up of each: the medians of each, and the median of the rounds'
+ * ratios, the figure quoted.
+ */
+function paired(base: () => void, work: () => void): { base: number; work: number; ratio: number } {
+  base();
+  work();
+  const b: number[] = [];
+  const w: number[] = [];
+  const r: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    b.push(once(base));
+    w.push(once(work));
+    r.push(w[i]! / b[i]!);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!; // median
+  return { base: median(b), work: median(w), ratio: median(r) };
 }
 
 const lines: string[] = [];
@@ -48,26 +65,30 @@ const ndjson = lines.join('\n');
 
 let spans = 0;
 let traces = 0;
-const bare = time(() => {
-  for (const l of lines) JSON.parse(l);
-}, 5);
-const ingest = time(() => {
-  const r = parseOtlpText(ndjson, 'bench.ndjson');
-  traces = r.traces.length;
-  spans = r.traces.reduce((n, t) => n + t.spans.length, 0);
-  if (r.errors.length) throw new Error(`unexpected errors: ${r.errors[0]!.message}`);
-}, 5);
-console.log(`otel-ingest: ${REQUESTS.toLocaleString('en')} requests, ${traces.toLocaleString('en')} traces, ${spans.toLocaleString('en')} spans, ${(ndjson.length / 1e6).toFixed(1)} MB of OTLP/JSON (NDJSON):`);
-console.log(`  bare JSON.parse of the lines: ${bare.toFixed(0)} ms (median of 5)`);
-console.log(`  parseOtlpText (spans + trees): ${ingest.toFixed(0)} ms = ${(ingest / bare).toFixed(2)}× the bare parse`);
+const otlp = paired(
+  () => {
+    for (const l of lines) JSON.parse(l);
+  },
+  () => {
+    const r = parseOtlpText(ndjson, 'bench.ndjson');
+    traces = r.traces.length;
+    spans = r.traces.reduce((n, t) => n + t.spans.length, 0);
+    if (r.errors.length) throw new Error(`unexpected errors: ${r.errors[0]!.message}`);
+  },
+);
+console.log(`otel-ingest: ${REQUESTS.toLocaleString('en')} requests, ${traces.toLocaleString('en')} traces, ${spans.toLocaleString('en')} spans, ${(ndjson.length / 1e6).toFixed(1)} MB of OTLP/JSON (NDJSON), ${ROUNDS} rounds of each in turn:`);
+console.log(`  bare JSON.parse of the lines:  ${otlp.base.toFixed(0)} ms (median)`);
+console.log(`  parseOtlpText (spans + trees): ${otlp.work.toFixed(0)} ms (median); per round ${otlp.ratio.toFixed(2)}× the bare parse (median of the rounds' ratios)`);
 
-const recBare = time(() => {
-  for (const r of records) JSON.parse(r);
-}, 5);
-const recIngest = time(() => {
-  const r = parseSpanRecords(records, 'aws/spans');
-  if (r.errors.length) throw new Error(`unexpected errors: ${r.errors[0]!.message}`);
-}, 5);
+const rec = paired(
+  () => {
+    for (const r of records) JSON.parse(r);
+  },
+  () => {
+    const r = parseSpanRecords(records, 'aws/spans');
+    if (r.errors.length) throw new Error(`unexpected errors: ${r.errors[0]!.message}`);
+  },
+);
 console.log(`aws/spans records: ${records.length.toLocaleString('en')} records, ${(records.reduce((n, r) => n + r.length, 0) / 1e6).toFixed(1)} MB:`);
-console.log(`  bare JSON.parse of the records: ${recBare.toFixed(0)} ms`);
-console.log(`  parseSpanRecords:               ${recIngest.toFixed(0)} ms = ${(recIngest / recBare).toFixed(2)}× the bare parse`);
+console.log(`  bare JSON.parse of the records: ${rec.base.toFixed(0)} ms (median)`);
+console.log(`  parseSpanRecords:               ${rec.work.toFixed(0)} ms (median); per round ${rec.ratio.toFixed(2)}× the bare parse`);

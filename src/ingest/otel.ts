@@ -529,6 +529,10 @@ const KIND_BY_NAME: ReadonlyMap<string, OtelSpanKind> = new Map<string, OtelSpan
   ['client', 'client'],
   ['producer', 'producer'],
   ['consumer', 'consumer'],
+  ...(['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const).flatMap((k): [string, OtelSpanKind][] => [
+    [k.toUpperCase(), k],
+    [`SPAN_KIND_${k.toUpperCase()}`, k],
+  ]),
 ]);
 
 /** OTLP's kind (a number 0–5, `SPAN_KIND_SERVER`, or `SERVER` as aws/spans writes it); null when it is none of those. */
@@ -536,6 +540,9 @@ function spanKindOf(v: unknown): OtelSpanKind | null {
   if (v === undefined || v === null) return 'unspecified';
   if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v < KIND_BY_NUMBER.length ? KIND_BY_NUMBER[v]! : null;
   if (typeof v !== 'string') return null;
+  // The forms exporters write (SPAN_KIND_SERVER, SERVER) as they are; anything else trimmed and lower-cased.
+  const exact = KIND_BY_NAME.get(v);
+  if (exact) return exact;
   const s = v.trim().toLowerCase();
   return KIND_BY_NAME.get(s.startsWith('span_kind_') ? s.slice('span_kind_'.length) : s) ?? null;
 }
@@ -555,6 +562,19 @@ const FUNCTION_PHASES: ReadonlyMap<string, SpanKind> = new Map<string, SpanKind>
   ['invocation', 'invocation'],
   ['overhead', 'overhead'],
 ]);
+
+/** The phase a child span's name says (any case); names met before are looked up as they are (no lower-cased copy each time). */
+const phaseByName = new Map<string, SpanKind | null>();
+function phaseNamed(name: string): SpanKind | undefined {
+  const known = phaseByName.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const phase = FUNCTION_PHASES.get(name.toLowerCase());
+  // Names come from data: the memo is bounded (short names, cleared when full); the answer is the same without it.
+  if (name.length > 64) return phase;
+  if (phaseByName.size >= 1_000) phaseByName.clear();
+  phaseByName.set(name, phase ?? null);
+  return phase;
+}
 
 /** X-Ray service names as `aws.remote.service` writes them (`AWS::DynamoDB`, `AWS.SDK.DynamoDB`) → `DynamoDB`. */
 function awsServiceName(s: string): string {
@@ -596,9 +616,18 @@ function boolOf(v: unknown): boolean | undefined {
   return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined;
 }
 
-function strings(v: unknown): string[] {
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/** The non-empty strings of a value (one, or a list): a list of its own, sized to them (kept with the span). */
+function strings(v: unknown): readonly string[] {
   if (typeof v === 'string' && v) return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : [];
+  if (!Array.isArray(v) || v.length === 0) return NO_STRINGS;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string' && (v[i] as string).length > 0) n++;
+  if (n === v.length) return v.slice() as string[];
+  const out: string[] = [];
+  for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string' && (v[i] as string).length > 0) out.push(v[i] as string);
+  return out.slice();
 }
 
 const LAMBDA_ORIGINS: ReadonlyMap<string, SpanKind> = new Map<string, SpanKind>([
@@ -717,7 +746,7 @@ function awsOf(c: Classified, a: SpanKeys, r: ResourceKeys): AwsInfo | undefined
     const arn = pick(a['cloud.resource_id'], a['faas.id'], a['aws.lambda.invoked_arn']) ?? pick(r['cloud.resource_id'], r['faas.id']);
     if (arn) out.functionArn = arn;
   }
-  let names: string[] | undefined = tables.length ? tables : undefined;
+  let names: string[] | undefined = tables.length ? (tables as string[]) : undefined;
   const add = (v: string | undefined): void => {
     if (!v) return;
     if (!names) names = [v];
@@ -1088,6 +1117,15 @@ function documentValue(v: unknown, where: string, errors: IngestError[], what: s
 
 /** The spans (and X-Ray documents) of one parsed value. Walked with an explicit stack. */
 function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: IngestError[], contexts: ContextCache = []): void {
+  // One span record (an aws/spans log event), the usual value: read at once, without the walk.
+  if (isRecord(root) && looksLikeSpanRecord(root)) {
+    try {
+      convertSpan(root, isRecord(root.resource) || isRecord(root.scope) ? recordContext(root.resource, root.scope, rootWhere, errors, contexts) : EMPTY_CONTEXT, rootWhere, out.spans, errors);
+    } catch (e) {
+      errors.push({ source: rootWhere, message: `Skipped this item: an unexpected error while reading it (${describeUnexpected(e)}).` });
+    }
+    return;
+  }
   const stack: CollectTask[] = [{ value: root, where: rootWhere, depth: 0 }];
   const pushAll = (items: unknown[], where: (i: number) => string, depth: number): void => {
     for (let i = items.length - 1; i >= 0; i--) stack.push({ value: items[i], where: where(i), depth });
@@ -1197,7 +1235,8 @@ function readResourceSpans(list: unknown[], where: string, out: OtelCollected, e
         continue;
       }
       // Each span's place: one prefix for the scope, then the index.
-      const prefix = `${sw}.spans[`;
+      // Flat (joined once), so the spans do not each keep the chain of pieces the place was built from.
+      const prefix = [sw, '.spans['].join('');
       for (let k = 0; k < spans.length; k++) {
         const s = spans[k];
         const kw = `${prefix}${k}]`;
@@ -1234,15 +1273,18 @@ export function collectOtelText(text: string, source: string, errors: IngestErro
     return out;
   }
   const lead = text.length - text.trimStart().length;
-  try {
-    const value = JSON.parse(trimmed) as unknown;
-    collect(value, source, out, errors);
-    return out;
-  } catch (e) {
-    if (!firstLineIsWhole(trimmed)) {
+  // A first line that is a whole JSON value makes the text NDJSON (one value cannot go on after
+  // it); anything else is one value.
+  if (!firstLineIsWhole(trimmed)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed) as unknown;
+    } catch (e) {
       errors.push({ source, message: `Not valid JSON: ${jsonErrorWhere(e, text, lead)}` });
       return out;
     }
+    collect(value, source, out, errors);
+    return out;
   }
   const contexts: ContextCache = [];
   let start = 0;
@@ -1278,8 +1320,10 @@ export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[],
       if (p.kind !== 'function') continue;
       // A cold start whose Init span is in the trace (by its name, or already a phase).
       let initSeen = false;
-      for (const c of p.children) {
-        const phase = c.otel ? FUNCTION_PHASES.get(c.otel.spanName.toLowerCase()) : c.kind;
+      const children = p.children;
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i]!;
+        const phase = c.otel ? phaseNamed(c.otel.spanName) : c.kind;
         if (phase === 'initialization' || phase === 'restore') initSeen = true;
       }
       if (!initSeen && p.otel && own(p.otel.attributes, 'faas.coldstart') === true) {
@@ -1289,9 +1333,10 @@ export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[],
           repaired: true,
         });
       }
-      for (const s of p.children) {
+      for (let i = 0; i < children.length; i++) {
+        const s = children[i]!;
         if (!s.otel) continue;
-        const phase = FUNCTION_PHASES.get(s.otel.spanName.toLowerCase());
+        const phase = phaseNamed(s.otel.spanName);
         if (phase) {
           s.kind = phase;
           s.isSegment = false;
@@ -1334,7 +1379,7 @@ export function parseSpanRecords(records: unknown[], source: string): TraceParse
   const out: OtelCollected = { spans: [], segments: [] };
   const contexts: ContextCache = [];
   for (let i = 0; i < records.length; i++) {
-    const where = [source, '[', i, ']'].join('');
+    const where = `${source}[${i}]`;
     const v = documentValue(records[i], where, errors, 'The span record');
     if (v === undefined) continue;
     collect(v, where, out, errors, contexts);

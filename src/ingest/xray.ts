@@ -689,6 +689,12 @@ export function buildTraces(raws: RawSegment[], errors: IngestError[], spans: re
 
 const byStart = (a: Span, b: Span): number => a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity);
 
+/** Whether spans are already by start (as exports usually list them): then no sort. */
+function inOrder(spans: readonly Span[]): boolean {
+  for (let i = 1; i < spans.length; i++) if (byStart(spans[i - 1]!, spans[i]!) > 0) return false;
+  return true;
+}
+
 function sameSpan(a: Span, b: Span): boolean {
   return a.name === b.name && a.startMs === b.startMs && a.endMs === b.endMs && a.parentId === b.parentId;
 }
@@ -789,6 +795,8 @@ function assemble(traceId: string, drafts: Span[], errors: IngestError[]): Trace
       // A list sized for its children (a push on an empty list reserves room for 16).
       if (p.children.length) p.children.push(s);
       else p.children = [s];
+      // The parent's own id string (the same text): one copy kept, not one per child.
+      s.parentId = p.id;
     }
     else roots.push(s);
   }
@@ -803,7 +811,11 @@ function assemble(traceId: string, drafts: Span[], errors: IngestError[]): Trace
   while (stack.length) {
     const s = stack.pop()!;
     ordered.push(s);
-    if (s.children.length > 1) s.children.sort(byStart);
+    if (s.children.length > 1) {
+      if (!inOrder(s.children)) s.children.sort(byStart);
+      // Kept with the trace: a copy sized to its length (the list grown by pushes has room to spare).
+      s.children = s.children.slice();
+    }
     for (let i = s.children.length - 1; i >= 0; i--) stack.push(s.children[i]!);
   }
   const entry =
@@ -813,5 +825,5 @@ function assemble(traceId: string, drafts: Span[], errors: IngestError[]): Trace
     // Segments X-Ray inferred for downstream calls are never the request itself.
     roots.find((r) => r.kind !== 'inferred') ??
     null;
-  return { traceId, roots, spans: ordered, entry };
+  return { traceId, roots: roots.slice(), spans: ordered.slice(), entry };
 }
