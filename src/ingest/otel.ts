@@ -28,7 +28,7 @@
 import type { AwsInfo, CauseInfo, CodeLocation, ExceptionInfo, FrontDoorKind, HttpInfo, IngestError, OtelInfo, OtelSpanKind, Span, SpanKind, StackFrame, Trace } from '../core/model';
 import { describeUnexpected } from '../core/unexpectedError';
 import { MAX_VALUE_DEPTH, cutValueText } from './boundedValue';
-import { NO_ANNOTATIONS, NO_CHILDREN, buildTraces, firstLineIsWhole, frontDoorOf, jsonErrorWhere, normalizeTraceId, type RawSegment, type TraceParseResult } from './xray';
+import { NO_ANNOTATIONS, NO_CHILDREN, buildTraces, byStart, entryOf, preorder, firstLineIsWhole, frontDoorOf, jsonErrorWhere, normalizeTraceId, type RawSegment, type TraceParseResult } from './xray';
 
 /** What one read of OpenTelemetry input yields before traces are built (several files meet first). */
 export interface OtelCollected {
@@ -1307,13 +1307,178 @@ export function collectOtelText(text: string, source: string, errors: IngestErro
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cold starts written beside the function
+
+/** How far before its function span an Init span of the same trace may start (the engine's tolerance for a child before its parent). */
+const INIT_BEFORE_FUNCTION_MS = 60_000;
+/** An Init written as a trace of its own: its function's first invocation begins at most this long after it ends… */
+const INIT_TO_INVOCATION_MS = 10_000;
+/** …or this long before (the Telemetry API's clock and the SDK's are not the same clock). */
+const INIT_CLOCK_SKEW_MS = 1_000;
 /**
- * Builds the traces of OpenTelemetry spans (and X-Ray documents read beside them): a child of a
- * function span named for a Lambda phase becomes that phase, then the trees are built as X-Ray's
- * are (xray.ts `buildTraces`: orphans at the top level with an error, duplicates, cycles).
+ * A trace with more function spans, or more Init spans out of place, than this is not a request
+ * (a hostile or a merged file): its Init spans stay where they are (the pairing is quadratic).
+ */
+const MAX_COLD_START_PAIRS = 64;
+/** Invocations looked at per Init written as a trace of its own (those that began nearest after it). */
+const MAX_INVOCATIONS_LOOKED_AT = 256;
+
+/** The cold-start phase a span's name says (Init, platform.initRuntimeDone, Restore, …), for OpenTelemetry spans. */
+function coldStartPhase(s: Span): 'initialization' | 'restore' | undefined {
+  if (!s.otel) return undefined;
+  const p = phaseNamed(s.otel.spanName);
+  return p === 'initialization' || p === 'restore' ? p : undefined;
+}
+
+/** The function an Init span says it is the cold start of: faas.name (its resource's or its own), else service.name. */
+function initFunctionName(s: Span): string | undefined {
+  const o = s.otel;
+  if (!o) return undefined;
+  const r = o.resource;
+  return nonEmpty(r ? own(r, 'faas.name') : undefined) ?? nonEmpty(own(o.attributes, 'faas.name')) ?? nonEmpty(r ? own(r, 'service.name') : undefined);
+}
+
+function hasColdStartChild(f: Span): boolean {
+  return f.children.some((c) => c.kind === 'initialization' || c.kind === 'restore' || coldStartPhase(c) !== undefined);
+}
+
+function within(root: Span, x: Span): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const s = stack.pop()!;
+    if (s === x) return true;
+    for (const c of s.children) stack.push(c);
+  }
+  return false;
+}
+
+/**
+ * Init spans that are not under their function span are put there, as X-Ray nests Initialization
+ * in the function segment, so the breakdown counts the cold start:
+ *  - in the same trace, an Init span at the top level or beside a function span (a sibling) goes
+ *    under the function span it precedes (the nearest by time, of the same function when it says);
+ *  - an Init span that is a trace of its own (the OpenTelemetry Lambda layer's Telemetry API
+ *    receiver writes `platform.initRuntimeDone` with a new trace id) goes under the span of the
+ *    same function whose invocation began right after it ended (within INIT_TO_INVOCATION_MS),
+ *    and its trace is gone; a note says so. A function span that says it was not a cold start
+ *    (`faas.coldstart = false`), or already has its Init, takes none.
+ */
+function placeColdStarts(traces: Trace[], errors: IngestError[]): Trace[] {
+  const byName = new Map<string, Span[]>();
+  const hostOf = new Map<Span, Trace>();
+  const changed = new Set<Trace>();
+  const alone: { trace: Trace; init: Span }[] = [];
+  for (const t of traces) {
+    const fns: Span[] = [];
+    let inits = false;
+    for (const s of t.spans) {
+      if (s.kind === 'function') fns.push(s);
+      else if (!inits && coldStartPhase(s)) inits = true;
+    }
+    if (!fns.length) {
+      const r = t.roots.length === 1 ? t.roots[0]! : undefined;
+      if (r && coldStartPhase(r) && r.endMs !== null && !t.spans.some((x) => x.kind === 'lambda-service')) alone.push({ trace: t, init: r });
+      continue;
+    }
+    for (const f of fns) {
+      hostOf.set(f, t);
+      const list = byName.get(f.name);
+      if (list) list.push(f);
+      else byName.set(f.name, [f]);
+    }
+    if (!inits) continue;
+    // The same trace: Init spans at the top level, or beside a function span.
+    const candidates: { init: Span; from: Span | null }[] = [];
+    for (const r of t.roots) if (coldStartPhase(r)) candidates.push({ init: r, from: null });
+    for (const p of t.spans) {
+      if (p.kind === 'function' || !p.children.some((c) => c.kind === 'function')) continue;
+      for (const c of p.children) if (coldStartPhase(c)) candidates.push({ init: c, from: p });
+    }
+    if (fns.length > MAX_COLD_START_PAIRS || candidates.length > MAX_COLD_START_PAIRS) continue;
+    for (const { init, from } of candidates) {
+      const name = initFunctionName(init);
+      const end = init.endMs ?? init.startMs;
+      let best: Span | undefined;
+      for (const f of fns) {
+        if (name !== undefined && name !== f.name) continue;
+        if (hasColdStartChild(f) || within(init, f)) continue;
+        if (init.startMs < f.startMs - INIT_BEFORE_FUNCTION_MS || init.startMs > (f.endMs ?? Infinity)) continue;
+        if (!best || Math.abs(f.startMs - end) < Math.abs(best.startMs - end)) best = f;
+      }
+      if (!best) continue;
+      if (from) from.children = from.children.filter((c) => c !== init);
+      else t.roots = t.roots.filter((r) => r !== init);
+      adopt(best, init);
+      changed.add(t);
+    }
+  }
+  // Traces of their own: by end time, each to the nearest function span that began right after
+  // (the function spans of a name by start, searched from the first that may follow).
+  alone.sort((a, b) => a.init.endMs! - b.init.endMs!);
+  for (const list of byName.values()) list.sort(byStart);
+  const gone = new Set<Trace>();
+  for (const { trace, init } of alone) {
+    const name = initFunctionName(init);
+    const list = name === undefined ? undefined : byName.get(name);
+    if (!list) continue;
+    const end = init.endMs!;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.startMs < end - INIT_CLOCK_SKEW_MS) lo = mid + 1;
+      else hi = mid;
+    }
+    let best: Span | undefined;
+    for (let i = lo; i < list.length && i < lo + MAX_INVOCATIONS_LOOKED_AT; i++) {
+      const f = list[i]!;
+      const d = f.startMs - end;
+      if (d > INIT_TO_INVOCATION_MS) break;
+      if (hasColdStartChild(f)) continue;
+      if (f.otel && own(f.otel.attributes, 'faas.coldstart') === false) continue;
+      if (!best || Math.abs(d) < Math.abs(best.startMs - end)) best = f;
+    }
+    if (!best) continue;
+    const host = hostOf.get(best)!;
+    const stack = [init];
+    while (stack.length) {
+      const x = stack.pop()!;
+      x.traceId = host.traceId;
+      for (const c of x.children) stack.push(c);
+    }
+    adopt(best, init);
+    changed.add(host);
+    gone.add(trace);
+    const gap = best.startMs - end;
+    errors.push({
+      source: init.source,
+      message: `The cold start "${init.otel!.spanName}" (${init.id}) came as a trace of its own (${trace.traceId}), as the OpenTelemetry Lambda layer's Telemetry API receiver writes it: it is shown as the Initialization of "${best.name}" in trace ${host.traceId}, whose invocation began ${Math.abs(gap) < 1 ? 'as it ended' : `${Math.round(Math.abs(gap))} ms ${gap > 0 ? 'after' : 'before'} it ended`}.`,
+      repaired: true,
+    });
+  }
+  for (const t of changed) {
+    t.roots.sort(byStart);
+    t.spans = preorder(t.roots);
+    t.entry = entryOf(t.roots);
+  }
+  return gone.size ? traces.filter((t) => !gone.has(t)) : traces;
+}
+
+/** `init` becomes a child of the function span `f` (the phase is set by name afterwards). */
+function adopt(f: Span, init: Span): void {
+  init.parentId = f.id;
+  f.children = [...f.children, init];
+}
+
+/**
+ * Builds the traces of OpenTelemetry spans (and X-Ray documents read beside them): the trees are
+ * built as X-Ray's are (xray.ts `buildTraces`: orphans at the top level with an error, duplicates,
+ * cycles), Init spans not under their function are put there (`placeColdStarts`), and a child of
+ * a function span named for a Lambda phase becomes that phase.
  */
 export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[], segments: RawSegment[] = []): Trace[] {
-  const traces = buildTraces(segments, errors, spans);
+  const traces = placeColdStarts(buildTraces(segments, errors, spans), errors);
   // On the built trees (children known, no lookups): spans in pre-order, a function before its children.
   for (const t of traces) {
     for (const p of t.spans) {
@@ -1341,6 +1506,7 @@ export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[],
           s.kind = phase;
           s.isSegment = false;
           delete s.origin;
+          delete s.frontDoor;
         } else if (s.kind === 'function' && s.name === p.name) {
           // A second SERVER span inside the same function (a web framework under the handler's span).
           s.kind = 'custom';

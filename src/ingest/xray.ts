@@ -687,7 +687,7 @@ export function buildTraces(raws: RawSegment[], errors: IngestError[], spans: re
   return traces;
 }
 
-const byStart = (a: Span, b: Span): number => a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity);
+export const byStart = (a: Span, b: Span): number => a.startMs - b.startMs || (a.endMs ?? Infinity) - (b.endMs ?? Infinity);
 
 /** Whether spans are already by start (as exports usually list them): then no sort. */
 function inOrder(spans: readonly Span[]): boolean {
@@ -805,6 +805,14 @@ function assemble(traceId: string, drafts: Span[], errors: IngestError[]): Trace
   // is no cycle. Parent cycles leave spans unreachable from the roots: break each at its earliest span.
   if (reachedCount(roots) < spans.length) breakCycles(spans, roots, byId, errors);
   roots.sort(byStart);
+  return { traceId, roots: roots.slice(), spans: preorder(roots), entry: entryOf(roots) };
+}
+
+/**
+ * The spans below `roots` (sorted by start), in pre-order, each span's children sorted by start.
+ * Lists kept with the trace are sized to their length (a list grown by pushes has room to spare).
+ */
+export function preorder(roots: readonly Span[]): Span[] {
   const ordered: Span[] = [];
   const stack: Span[] = [];
   for (let i = roots.length - 1; i >= 0; i--) stack.push(roots[i]!);
@@ -813,17 +821,21 @@ function assemble(traceId: string, drafts: Span[], errors: IngestError[]): Trace
     ordered.push(s);
     if (s.children.length > 1) {
       if (!inOrder(s.children)) s.children.sort(byStart);
-      // Kept with the trace: a copy sized to its length (the list grown by pushes has room to spare).
       s.children = s.children.slice();
     }
     for (let i = s.children.length - 1; i >= 0; i--) stack.push(s.children[i]!);
   }
-  const entry =
+  return ordered.slice();
+}
+
+/** The span the client waited on, among a trace's roots: the front door, or the first root. */
+export function entryOf(roots: readonly Span[]): Span | null {
+  return (
     roots.find((r) => r.kind === 'front-door' && r.frontDoor !== 'other') ??
     roots.find((r) => r.kind === 'front-door') ??
     roots.find((r) => r.kind === 'lambda-service' || r.kind === 'function') ??
     // Segments X-Ray inferred for downstream calls are never the request itself.
     roots.find((r) => r.kind !== 'inferred') ??
-    null;
-  return { traceId, roots: roots.slice(), spans: ordered.slice(), entry };
+    null
+  );
 }

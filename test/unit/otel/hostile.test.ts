@@ -84,3 +84,23 @@ test('NDJSON of many requests, half of them broken, is read in linear time with 
   assert.equal(r.traces[0]!.spans.length, 1_000);
   assertLinear('OTLP NDJSON with broken lines', lines, (t) => parseOtlpText(t, 'n'), 1_000);
 });
+
+test('many cold starts written as traces of their own, and many invocations of one function: paired in linear time', () => {
+  // n Init traces (the Telemetry API receiver's shape) and n invocations, each 20 ms after its Init.
+  const coldStarts = (n: number): string => {
+    const trace = (i: number): string => (i + 1).toString(16).padStart(32, '0');
+    const inits: string[] = [];
+    const fns: string[] = [];
+    for (let i = 0; i < n; i++) {
+      inits.push(`{"traceId":"${trace(2 * i)}","spanId":"${id(2 * i)}","name":"platform.initRuntimeDone","kind":1,"startTimeUnixNano":"${ns(i * 1_000)}","endTimeUnixNano":"${ns(i * 1_000 + 300)}","attributes":[]}`);
+      fns.push(`{"traceId":"${trace(2 * i + 1)}","spanId":"${id(2 * i + 1)}","name":"handler","kind":2,"startTimeUnixNano":"${ns(i * 1_000 + 320)}","endTimeUnixNano":"${ns(i * 1_000 + 900)}","attributes":[]}`);
+    }
+    const fn = '{"key":"faas.name","value":{"stringValue":"orders-fn"}}';
+    return `{"resourceSpans":[{"resource":{"attributes":[${fn}]},"scopeSpans":[{"spans":[${inits.join(',')}]}]},{"resource":{"attributes":[${fn},{"key":"cloud.platform","value":{"stringValue":"aws_lambda"}}]},"scopeSpans":[{"spans":[${fns.join(',')}]}]}]}`;
+  };
+  const r = parseOtlpText(coldStarts(2_000), 'cold.json');
+  // Every Init joined its own invocation (each trace now holds a function and its Init).
+  assert.equal(r.traces.length, 2_000);
+  assert.ok(r.traces.every((t) => t.spans.length === 2 && t.spans[1]!.kind === 'initialization' && t.spans[1]!.parentId === t.spans[0]!.id));
+  assertLinear('OTLP cold starts of their own', coldStarts, (t) => parseOtlpText(t, 'c'), 500);
+});
