@@ -212,6 +212,11 @@ export interface WaterfallSnapshot {
   groupRows?: number[];
   /** Opaque key the host uses to reopen the panel after a window reload. */
   restoreKey?: string;
+  /**
+   * Additive: where the trace was found when not in X-Ray's index: `transaction-search`, read from
+   * CloudWatch's aws/spans (a request X-Ray did not sample). Absent for X-Ray's traces and files.
+   */
+  foundBy?: 'transaction-search';
 }
 
 // ---- host → webview --------------------------------------------------------------------------

@@ -671,6 +671,7 @@ export async function trace504(clients: AwsClients, req: Trace504Request): Promi
         for (const t of got.parsed.traces) {
           if (have.has(t.traceId)) continue;
           have.add(t.traceId);
+          t.foundBy = 'transaction-search';
           parsed.traces.push(t);
           onlyInSpans++;
         }

@@ -52,6 +52,7 @@ async function fromTransactionSearch(clients: AwsClients, id: string, warnings: 
     const got = await fetchSpans(clients, [id], { startMs: startMs - 60_000, endMs: startMs + SPANS_AFTER_ID_MS, ...(signal ? { signal } : {}) });
     warnings.push(...got.warnings);
     if (got.parsed.traces.length) warnings.push(`X-Ray had not indexed trace ${id}: it was read from Transaction Search (aws/spans).`);
+    for (const t of got.parsed.traces) t.foundBy = 'transaction-search';
     return got.parsed;
   } catch (e) {
     if (isCancellation(e)) throw e;

@@ -145,6 +145,11 @@ export interface Trace {
   entry: Span | null;
   /** Trace-level facts from the container, when it had them (BatchGetTraces Duration, LimitExceeded). */
   containerDurationMs?: number;
+  /**
+   * Set when the trace was read from CloudWatch Transaction Search (the `aws/spans` log group)
+   * because X-Ray had not indexed it (a request X-Ray did not sample).
+   */
+  foundBy?: 'transaction-search';
   limitExceeded?: boolean;
 }
 

@@ -110,7 +110,8 @@ export function otelTraceIdToXRay(id: string): string | null {
 
 function traceIdToXRay(id: string): string | null {
   const hex = idHex(id, 16);
-  if (hex) return `1-${hex.slice(0, 8)}-${hex.slice(8)}`;
+  // One flat string (a template would keep its pieces, and a slice the whole id it was cut from).
+  if (hex) return ['1-', hex.slice(0, 8), '-', hex.slice(8)].join('');
   const x = id.trim().toLowerCase();
   return /^1-[0-9a-f]{8}-[0-9a-f]{24}$/.test(x) ? normalizeTraceId(x) : null;
 }
@@ -563,9 +564,16 @@ const FUNCTION_PHASES: ReadonlyMap<string, SpanKind> = new Map<string, SpanKind>
   ['overhead', 'overhead'],
 ]);
 
+/** The lengths of the phases' names (FUNCTION_PHASES' keys). */
+const PHASE_NAME_LENGTHS: ReadonlySet<number> = new Set([...FUNCTION_PHASES.keys()].map((k) => k.length));
+
 /** The phase a child span's name says (any case); names met before are looked up as they are (no lower-cased copy each time). */
 const phaseByName = new Map<string, SpanKind | null>();
 function phaseNamed(name: string): SpanKind | undefined {
+  // Most names are none of the phases: told by their first letter and length, with no lookup.
+  const first = name.charCodeAt(0) | 32;
+  if (first !== 105 && first !== 112 && first !== 114 && first !== 111) return undefined; // i p r o
+  if (!PHASE_NAME_LENGTHS.has(name.length)) return undefined;
   const known = phaseByName.get(name);
   if (known !== undefined) return known ?? undefined;
   const phase = FUNCTION_PHASES.get(name.toLowerCase());
@@ -728,6 +736,14 @@ function httpOf(a: SpanKeys): HttpInfo | undefined {
   return method || out.url || ua || ip || out.status !== undefined || len !== undefined ? out : undefined;
 }
 
+/** `names` with `v` added (once), or `names` as it was when there is no `v`. */
+function withName(names: string[] | undefined, v: string | undefined): string[] | undefined {
+  if (!v) return names;
+  if (!names) return [v];
+  if (!names.includes(v)) names.push(v);
+  return names;
+}
+
 function awsOf(c: Classified, a: SpanKeys, r: ResourceKeys): AwsInfo | undefined {
   const out: AwsInfo = {};
   const isFn = c.kind === 'function' || c.kind === 'lambda-service';
@@ -747,19 +763,14 @@ function awsOf(c: Classified, a: SpanKeys, r: ResourceKeys): AwsInfo | undefined
     if (arn) out.functionArn = arn;
   }
   let names: string[] | undefined = tables.length ? (tables as string[]) : undefined;
-  const add = (v: string | undefined): void => {
-    if (!v) return;
-    if (!names) names = [v];
-    else if (!names.includes(v)) names.push(v);
-  };
-  add(pick(a['aws.s3.bucket']));
-  add(pick(a['aws.sqs.queue_url'], a['aws.queue_url'], a['aws.queue.url']));
-  if (c.namespace === 'aws') add(pick(a['messaging.destination.name'], a['messaging.destination']));
-  add(pick(a['aws.sns.topic.arn']));
-  add(pick(a['aws.kinesis.stream_name'], a['aws.kinesis.stream.name']));
-  add(pick(a['aws.stepfunctions.state_machine.arn']));
-  add(pick(a['aws.secretsmanager.secret.arn']));
-  add(pick(a['aws.lambda.resource_mapping.id']));
+  names = withName(names, pick(a['aws.s3.bucket']));
+  names = withName(names, pick(a['aws.sqs.queue_url'], a['aws.queue_url'], a['aws.queue.url']));
+  if (c.namespace === 'aws') names = withName(names, pick(a['messaging.destination.name'], a['messaging.destination']));
+  names = withName(names, pick(a['aws.sns.topic.arn']));
+  names = withName(names, pick(a['aws.kinesis.stream_name'], a['aws.kinesis.stream.name']));
+  names = withName(names, pick(a['aws.stepfunctions.state_machine.arn']));
+  names = withName(names, pick(a['aws.secretsmanager.secret.arn']));
+  names = withName(names, pick(a['aws.lambda.resource_mapping.id']));
   if (names) out.resourceNames = names;
   return operation || table || retries !== undefined || out.requestId || out.region || out.functionArn || names ? out : undefined;
 }
@@ -871,7 +882,9 @@ function causeOf(events: unknown, statusMessage: string | undefined, failed: boo
 function statusFailed(status: unknown): boolean {
   if (!isRecord(status)) return false;
   const c = status.code;
-  return c === 2 || (typeof c === 'string' && /^(status_code_)?error$/i.test(c));
+  if (c === 2 || c === 'ERROR' || c === 'STATUS_CODE_ERROR') return true;
+  // Other spellings of the word (any case); the usual UNSET / OK need no regular expression.
+  return typeof c === 'string' && (c.length === 5 || c.length === 17) && /^(status_code_)?error$/i.test(c);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1001,9 +1014,11 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   let parentId: string | null = null;
   const rawParent = raw.parentSpanId ?? raw.parent_span_id;
   if (rawParent !== undefined && rawParent !== null && rawParent !== '') {
-    if (typeof rawParent === 'string' && /^0+$/.test(rawParent.trim())) parentId = null;
+    // The usual case first: a valid id (all zeros is OTLP's "no parent", which the id reader refuses).
+    const read = typeof rawParent === 'string' ? otelSpanIdToXRay(rawParent) : null;
+    if (read === null && typeof rawParent === 'string' && /^0+$/.test(rawParent.trim())) parentId = null;
     else {
-      parentId = typeof rawParent === 'string' ? otelSpanIdToXRay(rawParent) : null;
+      parentId = read;
       if (!parentId) problems.push(`its parentSpanId ${typeof rawParent === 'string' ? `"${shortText(rawParent)}"` : `(${typeName(rawParent)})`} is not 16 hex digits: shown at the top level`);
       else if (parentId === id) {
         problems.push('it names itself as its parent: shown at the top level');
@@ -1239,7 +1254,8 @@ function readResourceSpans(list: unknown[], where: string, out: OtelCollected, e
       const prefix = [sw, '.spans['].join('');
       for (let k = 0; k < spans.length; k++) {
         const s = spans[k];
-        const kw = `${prefix}${k}]`;
+        // One flat string per span (a template keeps a chain of pieces: three objects a span).
+        const kw = [prefix, k, ']'].join('');
         if (!isRecord(s)) {
           errors.push({ source: kw, message: `A span is ${typeName(s)}, not an object: skipped.` });
           continue;
@@ -1354,8 +1370,11 @@ function within(root: Span, x: Span): boolean {
 }
 
 /**
- * Init spans that are not under their function span are put there, as X-Ray nests Initialization
- * in the function segment, so the breakdown counts the cold start:
+ * Builds the traces of OpenTelemetry spans (and X-Ray documents read beside them): the trees are
+ * built as X-Ray's are (xray.ts `buildTraces`: orphans at the top level with an error, duplicates,
+ * cycles); then, in one pass over each trace, Init spans not under their function span are put
+ * there, as X-Ray nests Initialization in the function segment, so the breakdown counts the cold
+ * start, and a function span's children named for a Lambda phase become that phase:
  *  - in the same trace, an Init span at the top level or beside a function span (a sibling) goes
  *    under the function span it precedes (the nearest by time, of the same function when it says);
  *  - an Init span that is a trace of its own (the OpenTelemetry Lambda layer's Telemetry API
@@ -1363,12 +1382,12 @@ function within(root: Span, x: Span): boolean {
  *    same function whose invocation began right after it ended (within INIT_TO_INVOCATION_MS),
  *    and its trace is gone; a note says so. A function span that says it was not a cold start
  *    (`faas.coldstart = false`), or already has its Init, takes none.
+ * A function span that says it was a cold start and ends with no Init gets a note.
  */
-function placeColdStarts(traces: Trace[], errors: IngestError[]): Trace[] {
-  const byName = new Map<string, Span[]>();
-  const hostOf = new Map<Span, Trace>();
-  const changed = new Set<Trace>();
+export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[], segments: RawSegment[] = []): Trace[] {
+  const traces = buildTraces(segments, errors, spans);
   const alone: { trace: Trace; init: Span }[] = [];
+  const coldWithoutInit: Span[] = [];
   for (const t of traces) {
     const fns: Span[] = [];
     let inits = false;
@@ -1381,43 +1400,109 @@ function placeColdStarts(traces: Trace[], errors: IngestError[]): Trace[] {
       if (r && coldStartPhase(r) && r.endMs !== null && !t.spans.some((x) => x.kind === 'lambda-service')) alone.push({ trace: t, init: r });
       continue;
     }
+    if (inits && placeInTrace(t, fns)) reorder(t);
+    // In pre-order, a function before its children: a function span demoted below is skipped.
+    for (const f of fns) if (f.kind === 'function' && !setPhases(f) && f.otel && own(f.otel.attributes, 'faas.coldstart') === true) coldWithoutInit.push(f);
+  }
+  const out = alone.length ? joinColdStarts(traces, alone, errors) : traces;
+  for (const p of coldWithoutInit) {
+    if (hasColdStartChild(p)) continue;
+    errors.push({
+      source: p.source,
+      message: `"${p.name}" (${p.id}) was a cold start (faas.coldstart), but the trace has no Init span under it: the cold start's length is not known, so the breakdown shows none (the function's REPORT line gives it as Init Duration).`,
+      repaired: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * The children of function span `p` named for a Lambda phase become that phase; a second span of
+ * the same function inside it (a web framework's SERVER span under the handler's) is an ordinary
+ * span. Whether `p` has its Init (or Restore) among them.
+ */
+function setPhases(p: Span): boolean {
+  let initSeen = false;
+  const children = p.children;
+  for (let i = 0; i < children.length; i++) {
+    const s = children[i]!;
+    if (!s.otel) {
+      if (s.kind === 'initialization' || s.kind === 'restore') initSeen = true;
+      continue;
+    }
+    const phase = phaseNamed(s.otel.spanName);
+    if (phase) {
+      if (phase === 'initialization' || phase === 'restore') initSeen = true;
+      s.kind = phase;
+      s.isSegment = false;
+      if (s.origin !== undefined) delete s.origin;
+      if (s.frontDoor !== undefined) delete s.frontDoor;
+    } else if (s.kind === 'function' && s.name === p.name) {
+      s.kind = 'custom';
+      s.isSegment = false;
+      delete s.origin;
+    }
+  }
+  return initSeen;
+}
+
+/** A trace's order, roots and entry again after spans moved in it. */
+function reorder(t: Trace): void {
+  t.roots.sort(byStart);
+  t.spans = preorder(t.roots);
+  t.entry = entryOf(t.roots);
+}
+
+/** In one trace: Init spans at the top level, or beside a function span, go under their function span. Whether any moved. */
+function placeInTrace(t: Trace, fns: readonly Span[]): boolean {
+  const candidates: { init: Span; from: Span | null }[] = [];
+  for (const r of t.roots) if (coldStartPhase(r)) candidates.push({ init: r, from: null });
+  for (const p of t.spans) {
+    if (p.kind === 'function' || !p.children.some((c) => c.kind === 'function')) continue;
+    for (const c of p.children) if (coldStartPhase(c)) candidates.push({ init: c, from: p });
+  }
+  if (fns.length > MAX_COLD_START_PAIRS || candidates.length > MAX_COLD_START_PAIRS) return false;
+  let moved = false;
+  for (const { init, from } of candidates) {
+    const name = initFunctionName(init);
+    const end = init.endMs ?? init.startMs;
+    let best: Span | undefined;
     for (const f of fns) {
+      if (name !== undefined && name !== f.name) continue;
+      if (hasColdStartChild(f) || within(init, f)) continue;
+      if (init.startMs < f.startMs - INIT_BEFORE_FUNCTION_MS || init.startMs > (f.endMs ?? Infinity)) continue;
+      if (!best || Math.abs(f.startMs - end) < Math.abs(best.startMs - end)) best = f;
+    }
+    if (!best) continue;
+    if (from) from.children = from.children.filter((c) => c !== init);
+    else t.roots = t.roots.filter((r) => r !== init);
+    adopt(best, init);
+    moved = true;
+  }
+  return moved;
+}
+
+/**
+ * Init spans that are traces of their own, by end time, each to the nearest span of the same
+ * function that began right after (the function spans of a name by start, searched from the first
+ * that may follow). The traces left.
+ */
+function joinColdStarts(traces: Trace[], alone: { trace: Trace; init: Span }[], errors: IngestError[]): Trace[] {
+  const byName = new Map<string, Span[]>();
+  const hostOf = new Map<Span, Trace>();
+  for (const t of traces) {
+    for (const f of t.spans) {
+      if (f.kind !== 'function') continue;
       hostOf.set(f, t);
       const list = byName.get(f.name);
       if (list) list.push(f);
       else byName.set(f.name, [f]);
     }
-    if (!inits) continue;
-    // The same trace: Init spans at the top level, or beside a function span.
-    const candidates: { init: Span; from: Span | null }[] = [];
-    for (const r of t.roots) if (coldStartPhase(r)) candidates.push({ init: r, from: null });
-    for (const p of t.spans) {
-      if (p.kind === 'function' || !p.children.some((c) => c.kind === 'function')) continue;
-      for (const c of p.children) if (coldStartPhase(c)) candidates.push({ init: c, from: p });
-    }
-    if (fns.length > MAX_COLD_START_PAIRS || candidates.length > MAX_COLD_START_PAIRS) continue;
-    for (const { init, from } of candidates) {
-      const name = initFunctionName(init);
-      const end = init.endMs ?? init.startMs;
-      let best: Span | undefined;
-      for (const f of fns) {
-        if (name !== undefined && name !== f.name) continue;
-        if (hasColdStartChild(f) || within(init, f)) continue;
-        if (init.startMs < f.startMs - INIT_BEFORE_FUNCTION_MS || init.startMs > (f.endMs ?? Infinity)) continue;
-        if (!best || Math.abs(f.startMs - end) < Math.abs(best.startMs - end)) best = f;
-      }
-      if (!best) continue;
-      if (from) from.children = from.children.filter((c) => c !== init);
-      else t.roots = t.roots.filter((r) => r !== init);
-      adopt(best, init);
-      changed.add(t);
-    }
   }
-  // Traces of their own: by end time, each to the nearest function span that began right after
-  // (the function spans of a name by start, searched from the first that may follow).
   alone.sort((a, b) => a.init.endMs! - b.init.endMs!);
   for (const list of byName.values()) list.sort(byStart);
   const gone = new Set<Trace>();
+  const changed = new Set<Trace>();
   for (const { trace, init } of alone) {
     const name = initFunctionName(init);
     const list = name === undefined ? undefined : byName.get(name);
@@ -1448,6 +1533,7 @@ function placeColdStarts(traces: Trace[], errors: IngestError[]): Trace[] {
       for (const c of x.children) stack.push(c);
     }
     adopt(best, init);
+    setPhases(best);
     changed.add(host);
     gone.add(trace);
     const gap = best.startMs - end;
@@ -1457,66 +1543,14 @@ function placeColdStarts(traces: Trace[], errors: IngestError[]): Trace[] {
       repaired: true,
     });
   }
-  for (const t of changed) {
-    t.roots.sort(byStart);
-    t.spans = preorder(t.roots);
-    t.entry = entryOf(t.roots);
-  }
+  for (const t of changed) reorder(t);
   return gone.size ? traces.filter((t) => !gone.has(t)) : traces;
 }
 
-/** `init` becomes a child of the function span `f` (the phase is set by name afterwards). */
+/** `init` becomes a child of the function span `f` (its phase is set by its name). */
 function adopt(f: Span, init: Span): void {
   init.parentId = f.id;
   f.children = [...f.children, init];
-}
-
-/**
- * Builds the traces of OpenTelemetry spans (and X-Ray documents read beside them): the trees are
- * built as X-Ray's are (xray.ts `buildTraces`: orphans at the top level with an error, duplicates,
- * cycles), Init spans not under their function are put there (`placeColdStarts`), and a child of
- * a function span named for a Lambda phase becomes that phase.
- */
-export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[], segments: RawSegment[] = []): Trace[] {
-  const traces = placeColdStarts(buildTraces(segments, errors, spans), errors);
-  // On the built trees (children known, no lookups): spans in pre-order, a function before its children.
-  for (const t of traces) {
-    for (const p of t.spans) {
-      if (p.kind !== 'function') continue;
-      // A cold start whose Init span is in the trace (by its name, or already a phase).
-      let initSeen = false;
-      const children = p.children;
-      for (let i = 0; i < children.length; i++) {
-        const c = children[i]!;
-        const phase = c.otel ? phaseNamed(c.otel.spanName) : c.kind;
-        if (phase === 'initialization' || phase === 'restore') initSeen = true;
-      }
-      if (!initSeen && p.otel && own(p.otel.attributes, 'faas.coldstart') === true) {
-        errors.push({
-          source: p.source,
-          message: `"${p.name}" (${p.id}) was a cold start (faas.coldstart), but the trace has no Init span under it: the cold start's length is not known, so the breakdown shows none (the function's REPORT line gives it as Init Duration).`,
-          repaired: true,
-        });
-      }
-      for (let i = 0; i < children.length; i++) {
-        const s = children[i]!;
-        if (!s.otel) continue;
-        const phase = phaseNamed(s.otel.spanName);
-        if (phase) {
-          s.kind = phase;
-          s.isSegment = false;
-          delete s.origin;
-          delete s.frontDoor;
-        } else if (s.kind === 'function' && s.name === p.name) {
-          // A second SERVER span inside the same function (a web framework under the handler's span).
-          s.kind = 'custom';
-          s.isSegment = false;
-          delete s.origin;
-        }
-      }
-    }
-  }
-  return traces;
 }
 
 /** An OTLP/JSON export (or span records, or ListRetrievedTraces output) already parsed → traces. */
@@ -1545,7 +1579,7 @@ export function parseSpanRecords(records: unknown[], source: string): TraceParse
   const out: OtelCollected = { spans: [], segments: [] };
   const contexts: ContextCache = [];
   for (let i = 0; i < records.length; i++) {
-    const where = `${source}[${i}]`;
+    const where = [source, '[', i, ']'].join('');
     const v = documentValue(records[i], where, errors, 'The span record');
     if (v === undefined) continue;
     collect(v, where, out, errors, contexts);

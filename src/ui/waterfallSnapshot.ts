@@ -669,6 +669,7 @@ export function buildWaterfall(trace: Trace, report: TraceReport, opts: Snapshot
   };
   if (groupRows.length > 0) snapshot.groupRows = groupRows;
   if (opts.restoreKey !== undefined) snapshot.restoreKey = opts.restoreKey;
+  if (trace.foundBy) snapshot.foundBy = trace.foundBy;
   const resolve: Pick<SnapshotOptions, 'resolveFrame'> = opts.resolveFrame ? { resolveFrame: opts.resolveFrame } : {};
   return {
     snapshot,

@@ -181,6 +181,26 @@ test('a span in progress and a trace without a budget: drawn to the trace end, n
   }
 });
 
+test('a trace read from Transaction Search says so in the summary, as text in the Summary region; one from X-Ray does not', async () => {
+  const a = timeoutScenario();
+  const found = buildWaterfallSnapshot({ ...a.trace, foundBy: 'transaction-search' }, a.report);
+  const { page, violations } = await openWaterfall(browser, found);
+  try {
+    const line = page.getByRole('region', { name: 'Summary' }).locator('.tl-found-by');
+    assert.equal((await line.innerText()).replace(/\s+/g, ' ').trim(), 'Transaction Search Read from aws/spans: X-Ray did not sample this request, so the X-Ray console does not show it.');
+    await page.screenshot({ path: 'test-results/waterfall-found-by-transaction-search.png' });
+    assert.deepEqual(await violations(), [], "CSP");
+  } finally {
+    await page.close();
+  }
+  const plain = await openWaterfall(browser, timeoutSnapshot());
+  try {
+    assert.equal(await plain.page.locator('.tl-found-by').count(), 0);
+  } finally {
+    await plain.page.close();
+  }
+});
+
 test('collapse and expand by click and by keyboard; arrows, Enter, / and Escape', async () => {
   const { page } = await openWaterfall(browser, timeoutSnapshot());
   try {

@@ -63,6 +63,8 @@ test('Trace 504 with Transaction Search on finds the 504 X-Ray did not sample an
     return /orders-api\/prod/.test(t) && /DynamoDB/.test(t) && /504/.test(t) ? t : undefined;
   }, 30_000);
   assert.match(body, /orders-api-reports/);
+  // Where it came from, said at the top: the X-Ray console will not show this request.
+  assert.match(body, /Transaction Search\s*Read from aws\/spans: X-Ray did not sample this request/);
   assert.match(body, /gave up/i);
   assert.match(body, /kept running after the client got its 504/);
   assert.match(body, new RegExp(`${r.calls.filter((c) => c.name === 'DynamoDB').length}\\b`), 'the N+1 reads counted from aws/spans');

@@ -188,7 +188,7 @@ export class WaterfallApp {
     const { snap, spans } = this;
     if (!snap || !spans) return;
     const old = this.page.top.querySelector('.tl-summary');
-    old?.replaceWith(renderSummary(snap.report, flagMarks(spans.cols.styles), this.whatIf.current()?.text ?? null));
+    old?.replaceWith(renderSummary(snap.report, flagMarks(spans.cols.styles), this.whatIf.current()?.text ?? null, snap.foundBy));
     this.renderAll();
   }
 
@@ -240,7 +240,7 @@ export class WaterfallApp {
             },
           })
         : null;
-    this.page.top.replaceChildren(...[renderSummary(snap.report, flagMarks(spans.cols.styles), this.whatIf.current()?.text ?? null), list].filter((e) => e !== null));
+    this.page.top.replaceChildren(...[renderSummary(snap.report, flagMarks(spans.cols.styles), this.whatIf.current()?.text ?? null, snap.foundBy), list].filter((e) => e !== null));
     if (!list) return;
     // Only a scrolled table costs the layout this write takes.
     const scroll = this.state.persisted.traceTableScroll ?? 0;

@@ -59,7 +59,7 @@ function frontDoorName(r: TraceReport): string {
  * The summary strip; `marks` are the flag badges the rows show, for the legend; `predicted` the
  * what-if's line ("Predicted: 1.19 s · …") while the bars are drawn as predicted.
  */
-export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = [], predicted: string | null = null): HTMLElement {
+export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = [], predicted: string | null = null, foundBy?: 'transaction-search'): HTMLElement {
   const root = el('section', `tl-summary verdict-${r.verdict}`);
   root.setAttribute('aria-label', 'Summary');
   // A 504 the budget implies (the trace starts at the function behind an untraced HTTP API) says so.
@@ -93,6 +93,11 @@ export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = [], p
   }
   const line2 = append(el('div', 'tl-summary-line'), total);
   const line3 = predicted ? append(el('div', 'tl-summary-line tl-summary-predicted'), el('span', 'tl-prediction-badge', 'Prediction'), el('span', undefined, predicted)) : null;
+  // A request X-Ray did not sample, found in CloudWatch's aws/spans: said, so its absence from the X-Ray console is no surprise.
+  const found =
+    foundBy === 'transaction-search'
+      ? append(el('div', 'tl-summary-line tl-found-by'), el('span', 'tl-source-badge', 'Transaction Search'), el('span', undefined, 'Read from aws/spans: X-Ray did not sample this request, so the X-Ray console does not show it.'))
+      : null;
 
   const parts = breakdownParts(r);
   const sum = parts.reduce((a, p) => a + p.ms, 0);
@@ -129,5 +134,5 @@ export function renderSummary(r: TraceReport, marks: readonly FlagMark[] = [], p
     append(item, el('span', `tl-flag flag-${m.flag.replace(' ', '-')}`, m.text), el('span', undefined, m.meaning));
     legend.appendChild(item);
   }
-  return append(root, line1, line2, line3, bar, legend);
+  return append(root, line1, line2, line3, found, bar, legend);
 }

@@ -90,6 +90,12 @@ test('Transaction Search on: the 504s X-Ray did not sample are found in aws/span
     const t = r.report.traces.find((x) => x.traceId === u.traceId);
     assert.ok(t, `the unsampled 504 ${u.traceId} was found`);
     assertBreakdownOf(t, u);
+    // Marked as read from aws/spans (the waterfall says so), unlike X-Ray's own.
+    assert.equal(r.analyzed.find((a) => a.trace.traceId === u.traceId)?.trace.foundBy, 'transaction-search');
+  }
+  for (const a of r.analyzed) {
+    const q = on.store.request(a.trace.traceId);
+    if (q?.sampled) assert.equal(a.trace.foundBy, undefined, `${a.trace.traceId} came from X-Ray`);
   }
   // The sampled ones came from X-Ray, as before: every 504 of the route is there once.
   const all504 = on.store.requests(NOW - 3600_000, NOW).filter((x) => x.route.kind === 'reports' && x.status === 504);

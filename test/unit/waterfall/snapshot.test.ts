@@ -82,6 +82,13 @@ test('in-progress spans have no end; the trace list holds this trace and the oth
   assert.equal(s.traces[1]!.coldStartMs, 850);
 });
 
+test('a trace read from Transaction Search says so in its snapshot; a trace from X-Ray or a file does not', () => {
+  const { trace: t, report: r } = coldStartScenario();
+  assert.equal(buildWaterfallSnapshot(t, r).foundBy, undefined);
+  const found = { ...t, foundBy: 'transaction-search' as const };
+  assert.equal(buildWaterfallSnapshot(found, r).foundBy, 'transaction-search');
+});
+
 test('row texts: segments say what they are, calls their operation, table and status', () => {
   const { trace: t, report: r } = timeoutScenario();
   const s = buildWaterfallSnapshot(t, r);
