@@ -404,14 +404,19 @@ class ExceptionKeys {
   'exception.stacktrace': unknown = undefined;
 }
 
-/** A table to fill and its keys (a Set: keys from data are only tested against it); `set` gets the keys filled. */
+/**
+ * A table to fill and its keys: a Map from each key to the same text as this module's own constant
+ * (a key from data is only looked up in it, and the table is written with the constant, a name
+ * the engine already knows, not with the string that came from data); `set` gets the keys filled.
+ */
 interface KeyTable {
   table: object;
-  keys: ReadonlySet<string>;
+  keys: ReadonlyMap<string, string>;
   set?: string[];
 }
 
-const SPAN_KEYS: ReadonlySet<string> = new Set(Object.keys(new SpanKeys()));
+const keyMap = (o: object): ReadonlyMap<string, string> => new Map(Object.keys(o).map((k) => [k, k]));
+const SPAN_KEYS = keyMap(new SpanKeys());
 /**
  * One span table for the module (convertSpan is never re-entered): before each span, the keys
  * the last one filled are cleared, so no table is allocated per span.
@@ -425,8 +430,8 @@ function clearedSpanTable(): KeyTable & { table: SpanKeys } {
   set.length = 0;
   return SPAN_TABLE;
 }
-const RESOURCE_KEYS: ReadonlySet<string> = new Set(Object.keys(new ResourceKeys()));
-const EXCEPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(new ExceptionKeys()));
+const RESOURCE_KEYS = keyMap(new ResourceKeys());
+const EXCEPTION_KEYS = keyMap(new ExceptionKeys());
 
 /** A plain value kept as it is (a scalar within bounds, or a short list of them): the flat attributes of aws/spans usually are. */
 function keptAsIs(x: unknown): boolean {
@@ -466,10 +471,13 @@ function readAttributes(v: unknown, into?: KeyTable): Attributes {
       count++;
       const key = kv.key;
       const kept = keptValue(kv.value, false);
-      setOwn(record, key, kept);
-      if (table && keys!.has(key)) {
-        table[key] = kept;
-        set?.push(key);
+      const slot = keys?.get(key);
+      if (slot === undefined) setOwn(record, key, kept);
+      else {
+        // A key this module reads: the record and the table written with its constant.
+        record[slot] = kept;
+        table![slot] = kept;
+        set?.push(slot);
       }
     }
   } else if (isRecord(v)) {
@@ -488,9 +496,10 @@ function readAttributes(v: unknown, into?: KeyTable): Attributes {
         asIs = false;
         break;
       }
-      if (table && keys!.has(k)) {
-        table[k] = x;
-        set?.push(k);
+      const slot = keys?.get(k);
+      if (slot !== undefined) {
+        table![slot] = x;
+        set?.push(slot);
       }
     }
     if (asIs) record = v;
@@ -506,9 +515,10 @@ function readAttributes(v: unknown, into?: KeyTable): Attributes {
         count++;
         const kept = keptValue(v[k], true);
         setOwn(record, k, kept);
-        if (table && keys!.has(k)) {
-          table[k] = kept;
-          set?.push(k);
+        const slot = keys?.get(k);
+        if (slot !== undefined) {
+          table![slot] = kept;
+          set?.push(slot);
         }
       }
     }

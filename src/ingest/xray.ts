@@ -630,12 +630,17 @@ function countNested(doc: Record<string, unknown>): number {
  */
 export function buildTraces(raws: RawSegment[], errors: IngestError[], spans: readonly Span[] = []): Trace[] {
   const byTrace = new Map<string, { drafts: Span[]; durationMs?: number; limitExceeded?: boolean }>();
+  // The spans of a trace mostly come together: the last trace's group is tried first.
+  let lastId: string | undefined;
+  let last: { drafts: Span[] } | undefined;
   for (const span of spans) {
-    let group = byTrace.get(span.traceId);
+    let group = span.traceId === lastId ? last : byTrace.get(span.traceId);
     if (!group) {
       group = { drafts: [] };
       byTrace.set(span.traceId, group);
     }
+    lastId = span.traceId;
+    last = group;
     group.drafts.push(span);
   }
   for (const raw of raws) {
