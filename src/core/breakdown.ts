@@ -5,6 +5,7 @@ import type { FrontDoorKind, Span, Trace } from './model';
 import type { DownstreamTotal, StatusSource, TraceEntry, TraceReport, Verdict } from './report';
 import { budgetFor, kindOfApi, type ApiType, type Budget, type BudgetOptions } from './budget';
 import { sec } from './duration';
+import { contains } from './spanTree';
 import { THRESHOLDS } from './thresholds';
 import type { WhatIfBasis } from './whatIf';
 
@@ -103,16 +104,6 @@ function downstreamBelow(root: Span, exclude: Span | null, damaged: Map<Span, st
     for (let i = s.children.length - 1; i >= 0; i--) stack.push(s.children[i]!);
   }
   return out;
-}
-
-function contains(root: Span, x: Span): boolean {
-  const stack = [root];
-  while (stack.length) {
-    const s = stack.pop()!;
-    if (s === x) return true;
-    for (const c of s.children) stack.push(c);
-  }
-  return false;
 }
 
 /**

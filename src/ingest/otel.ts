@@ -26,6 +26,7 @@
 // input: what cannot be used is reported per span in `errors`, naming the span and the fault.
 // Linear in the input, explicit stacks instead of recursion, Maps for keys that come from data.
 import type { AwsInfo, CauseInfo, CodeLocation, ExceptionInfo, FrontDoorKind, HttpInfo, IngestError, OtelInfo, OtelSpanKind, Span, SpanKind, StackFrame, Trace } from '../core/model';
+import { contains } from '../core/spanTree';
 import { describeUnexpected } from '../core/unexpectedError';
 import { MAX_VALUE_DEPTH, cutValueText } from './boundedValue';
 import { NO_ANNOTATIONS, NO_CHILDREN, buildTraces, byStart, entryOf, preorder, firstLineIsWhole, frontDoorOf, jsonErrorWhere, normalizeTraceId, type RawSegment, type TraceParseResult } from './xray';
@@ -1369,16 +1370,6 @@ function hasColdStartChild(f: Span): boolean {
   return f.children.some((c) => c.kind === 'initialization' || c.kind === 'restore' || coldStartPhase(c) !== undefined);
 }
 
-function within(root: Span, x: Span): boolean {
-  const stack = [root];
-  while (stack.length) {
-    const s = stack.pop()!;
-    if (s === x) return true;
-    for (const c of s.children) stack.push(c);
-  }
-  return false;
-}
-
 /**
  * Builds the traces of OpenTelemetry spans (and X-Ray documents read beside them): the trees are
  * built as X-Ray's are (xray.ts `buildTraces`: orphans at the top level with an error, duplicates,
@@ -1479,7 +1470,7 @@ function placeInTrace(t: Trace, fns: readonly Span[]): boolean {
     let best: Span | undefined;
     for (const f of fns) {
       if (name !== undefined && name !== f.name) continue;
-      if (hasColdStartChild(f) || within(init, f)) continue;
+      if (hasColdStartChild(f) || contains(init, f)) continue;
       if (init.startMs < f.startMs - INIT_BEFORE_FUNCTION_MS || init.startMs > (f.endMs ?? Infinity)) continue;
       if (!best || Math.abs(f.startMs - end) < Math.abs(best.startMs - end)) best = f;
     }
