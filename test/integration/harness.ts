@@ -272,13 +272,23 @@ export class Workbench {
       const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: typed }).first();
       try {
         await row.waitFor({ timeout: 5_000 });
-        await row.click();
+        // Enter on the command when the palette has focused it (a person's way, and a list that
+        // re-renders as commands register cannot lose it as it can a click); else a click on it.
+        const focusedLabel = await this.page
+          .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name')
+          .first()
+          .innerText({ timeout: 1_000 })
+          .then((t) => t.replace(/\s+/g, ' ').trim(), () => '');
+        if (focusedLabel === title) await input.press('Enter', { timeout: 5_000 });
+        else await row.click();
         // Right after the click the palette's own rows and `>` input can still be shown: whatever
         // is typed next (a path into the file dialog, a filter into a quick pick) would land in
         // the palette. Wait until it has given way: closed, or holding the next input's value.
         await waitFor('the command palette to give way', async () => {
           if (!(await this.page.locator('.quick-input-widget').isVisible().catch(() => false))) return true;
-          const value = await input.inputValue().catch(() => '>');
+          // Briefly: a command that reloads the window takes the input away for good (the
+          // default wait of 30 s would outlast this check's deadline).
+          const value = await input.inputValue({ timeout: 1_000 }).catch(() => '>');
           return value.startsWith('>') ? undefined : true;
         }, 15_000);
         return;
@@ -338,6 +348,25 @@ export class Workbench {
 
   async pickQuickItem(label: string): Promise<void> {
     await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+
+  /**
+   * Runs a palette command that asks with a quick pick, and picks `label` in it. A panel that
+   * takes the focus as its webview loads closes a quick pick: then the command is run again, as
+   * a person would (three times at most).
+   */
+  async runCommandAndPick(title: string, label: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(title);
+      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+      const picked = await row.click({ timeout: 10_000 }).then(() => true, () => false);
+      if (picked) return;
+      await this.page.keyboard.press('Escape');
+      if (attempt >= 3) {
+        await this.screenshot(`quick-pick-closed-${Date.now()}`).catch(() => undefined);
+        throw new Error(`the quick pick of "${title}" closed before "${label}" could be picked, ${attempt} times`);
+      }
+    }
   }
 
   async notifications(): Promise<string[]> {

@@ -80,6 +80,14 @@ async function selectedSpan(): Promise<string> {
     });
 }
 
+/** Whether the waterfall's page has the keyboard focus (its frame is focused in the workbench). */
+async function pageHasFocus(): Promise<boolean> {
+  return wb
+    .webview()
+    .locator('body')
+    .evaluate((body) => (body as unknown as { ownerDocument: { hasFocus(): boolean } }).ownerDocument.hasFocus());
+}
+
 async function press(key: string): Promise<void> {
   await wb.page.keyboard.press(key);
 }
@@ -128,13 +136,29 @@ test('a keyboard-only run: open a trace, the worst span, its details, a findingâ
 
   // The panel opens with the focus: it lands in the span list, and arrows move at once.
   await waitFor('the 504 in the waterfall', async () => /checkout/.test(await wb.webviewText('.tl-summary')));
-  await waitFor('the focus in the span list', async () => ((await focused()).id === 'tl-spans' ? true : undefined)).catch(async (e: unknown) => {
+  const opened = Date.now();
+  // Rarely VS Code gives the panel's frame the focus before the page listens for it (the frame's
+  // focus event is then missed): the page has the keys with nothing in it focused, and the first
+  // key goes to the spans (the browser suite's "a key on the bare page" test). Any other place of
+  // the focus fails: the keys would not reach the waterfall.
+  const arrived = await waitFor('the focus in the span list', async () => {
+    const f = await focused();
+    if (f.id === 'tl-spans') return 'spans';
+    return f.tag === 'body' && (await pageHasFocus()) && Date.now() - opened > 10_000 ? 'page' : undefined;
+  }).catch(async (e: unknown) => {
     await wb.screenshot('vscode-keyboard-focus-failed');
-    throw new Error(`${String(e)}; focused: ${JSON.stringify(await focused().catch(() => null))}`);
+    throw new Error(`${String(e)}; focused: ${JSON.stringify(await focused().catch(() => null))}; the page has the focus: ${await pageHasFocus().catch(() => null)}`);
   });
-  // Nothing was selected: arriving selects the worst span (the call to payments, see below).
-  const arrival = await waitFor('a span selected on arrival', async () => (await selectedSpan()) || undefined);
-  assert.match(arrival, /payments\.example\.com/);
+  if (arrived === 'spans') {
+    // Nothing was selected: arriving selects the worst span (the call to payments, see below).
+    const arrival = await waitFor('a span selected on arrival', async () => (await selectedSpan()) || undefined);
+    assert.match(arrival, /payments\.example\.com/);
+  } else {
+    console.log('# the panel had the keys with nothing focused in it (its focus event came before the page listened)');
+    await press('w');
+    await waitFor('the first key to bring the focus to the spans', async () => ((await focused()).id === 'tl-spans' ? true : undefined));
+    assert.match(await waitFor('w to select the worst span', async () => (await selectedSpan()) || undefined), /payments\.example\.com/);
+  }
   await press('Home');
   const first = await waitFor('Home to select the first row', async () => (await selectedSpan()) || undefined);
   assert.match(first, /orders-api\/prod/, 'the first row is the API Gateway stage');

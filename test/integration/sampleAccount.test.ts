@@ -151,8 +151,7 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
   assert.match(filtered[0]!, /matching “orders\/”/);
   await wb.runCommand('Timeout Lens: Clear Route Filter');
   await waitFor('every route again', async () => ((await wb.treeItems('Slow Endpoints')).some((x) => /^POST \/reports/.test(x)) ? true : undefined), 15_000);
-  await wb.runCommand('Timeout Lens: Sort Routes By…');
-  await wb.pickQuickItem('Name');
+  await wb.runCommandAndPick('Timeout Lens: Sort Routes By…', 'Name');
   const byName = await waitFor('the routes by name', async () => {
     const r = (await wb.treeItems('Slow Endpoints')).filter((x) => /^(GET|POST) \//.test(x));
     return r.length >= 3 && /^GET \/orders(?!\/)/.test(r[0]!) ? r : undefined;
@@ -161,8 +160,7 @@ test('Try the sample account opens a live 504 of orders-api in the waterfall', a
     throw e;
   });
   assert.match(byName.at(-1)!, /^POST \/reports/);
-  await wb.runCommand('Timeout Lens: Sort Routes By…');
-  await wb.pickQuickItem('Risk');
+  await wb.runCommandAndPick('Timeout Lens: Sort Routes By…', 'Risk');
   // A route's context menu, by keyboard: Open the Access Log Query writes the route's Logs Insights query.
   await wb.viewPane('Slow Endpoints').locator('.monaco-list-row', { hasText: 'GET /orders/{id}' }).first().click();
   // The click also opens the route's worst request, whose panel takes the focus (and would close a

@@ -70,7 +70,9 @@ test('a real cold-start trace opens in its own panel', async () => {
 });
 
 test('the waterfall survives a window reload', async () => {
+  const t0 = Date.now();
   await wb.runCommand('Developer: Reload Window');
+  const t1 = Date.now();
   await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await waitFor('the restored waterfall', async () => {
     try {
@@ -79,5 +81,6 @@ test('the waterfall survives a window reload', async () => {
       return false;
     }
   }, 60_000);
+  console.log(`# reload: the command ${t1 - t0} ms, the waterfall back ${Date.now() - t1} ms later`);
   await wb.screenshot('vscode-waterfall-after-reload');
 });
