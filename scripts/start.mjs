@@ -4,7 +4,7 @@
 // catalog team's Serverless Framework service) with Timeout Lens installed
 // and pointed at it — through the ordinary endpoint setting, as it would be at LocalStack.
 // `npm start -- --desktop` opens desktop VS Code instead (`code` on the PATH).
-// `npm start -- --port 8080` picks the port (default: 8080, or a free one when taken).
+// `npm start -- --port 8080` picks the port (default: 8080, or a free one when taken; 0: any free one).
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,10 @@ requireNode();
 const args = process.argv.slice(2);
 const desktop = args.includes('--desktop');
 const portArg = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : 8080;
+if (!Number.isInteger(portArg) || portArg < 0 || portArg > 65_535) {
+  console.error(`[start] --port takes a port number from 1 to 65535 (or 0 for any free one), not "${args[args.indexOf('--port') + 1] ?? ''}".`);
+  process.exit(2);
+}
 const root = resolve('.');
 const workspace = join(root, 'demo');
 const children = [];
@@ -49,8 +53,9 @@ function portFree(port) {
   });
 }
 
+/** The preferred port when it is free; else (or for 0, "any") one the system gives. */
 async function freePort(preferred) {
-  if (await portFree(preferred)) return preferred;
+  if (preferred > 0 && (await portFree(preferred))) return preferred;
   return new Promise((res) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
