@@ -1366,6 +1366,11 @@ function initFunctionName(s: Span): string | undefined {
   return nonEmpty(r ? own(r, 'faas.name') : undefined) ?? nonEmpty(own(o.attributes, 'faas.name')) ?? nonEmpty(r ? own(r, 'service.name') : undefined);
 }
 
+/** What a function span says of itself in `faas.coldstart` (true, false, or not said). */
+function saidColdStart(f: Span): unknown {
+  return f.otel ? own(f.otel.attributes, 'faas.coldstart') : undefined;
+}
+
 function hasColdStartChild(f: Span): boolean {
   return f.children.some((c) => c.kind === 'initialization' || c.kind === 'restore' || coldStartPhase(c) !== undefined);
 }
@@ -1403,7 +1408,7 @@ export function otelSpansToTraces(spans: readonly Span[], errors: IngestError[],
     }
     if (inits && placeInTrace(t, fns)) reorder(t);
     // In pre-order, a function before its children: a function span demoted below is skipped.
-    for (const f of fns) if (f.kind === 'function' && !setPhases(f) && f.otel && own(f.otel.attributes, 'faas.coldstart') === true) coldWithoutInit.push(f);
+    for (const f of fns) if (f.kind === 'function' && !setPhases(f) && saidColdStart(f) === true) coldWithoutInit.push(f);
   }
   const out = alone.length ? joinColdStarts(traces, alone, errors) : traces;
   for (const p of coldWithoutInit) {
@@ -1522,7 +1527,7 @@ function joinColdStarts(traces: Trace[], alone: { trace: Trace; init: Span }[], 
       const d = f.startMs - end;
       if (d > INIT_TO_INVOCATION_MS) break;
       if (hasColdStartChild(f)) continue;
-      if (f.otel && own(f.otel.attributes, 'faas.coldstart') === false) continue;
+      if (saidColdStart(f) === false) continue;
       if (!best || Math.abs(d) < Math.abs(best.startMs - end)) best = f;
     }
     if (!best) continue;
