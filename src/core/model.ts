@@ -91,6 +91,11 @@ export interface OtelInfo {
   statusMessage?: string;
 }
 
+/**
+ * One span. An optional field the input did not say is absent or undefined (ingest/otel.ts makes
+ * every span with all of its fields, the unknown ones undefined): read them as possibly undefined,
+ * never with `in`.
+ */
 export interface Span {
   id: string;
   /** Canonical X-Ray form `1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy`. */

@@ -932,13 +932,16 @@ function contextOf(resource: unknown, scope: unknown, where: string, errors: Ing
 }
 
 /**
- * The contexts of span records already read in one input. Every aws/spans record repeats its
- * service's resource and scope: a record whose resource attributes (a flat object) and scope are
- * those of one already read shares that record's context, so the copy just parsed is not kept
+ * The contexts already read in one input. Every aws/spans record repeats its service's resource
+ * and scope, and so does each line of an OTLP file (each request the Collector exported): a
+ * resource whose attributes (a flat object, or OTLP's list of scalar key/value pairs) and scope
+ * are those of one already read shares that one's context, so the copy just parsed is not kept
  * with each span. A few entries (the services of a request), compared value by value.
  */
 interface ContextEntry {
-  attributes: Record<string, unknown> | undefined;
+  attributes: Record<string, unknown> | unknown[] | undefined;
+  /** `ownCount` of `attributes` when it is a flat object. */
+  count: number | undefined;
   scopeName: unknown;
   scopeVersion: unknown;
   ctx: Context;
@@ -946,13 +949,20 @@ interface ContextEntry {
 type ContextCache = ContextEntry[];
 const MAX_CACHED_CONTEXTS = 16;
 
-/** Whether two flat objects hold the same keys in the same order with the same scalar values. */
-function sameFlat(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+/** How many own keys a flat object has (undefined when something it enumerates is not its own). */
+function ownCount(a: Record<string, unknown>): number | undefined {
   let n = 0;
   for (const k in a) {
-    if (!Object.hasOwn(a, k)) return false;
+    if (!Object.hasOwn(a, k)) return undefined;
     n++;
   }
+  return n;
+}
+
+/** Whether two flat objects hold the same keys with the same scalar values; `count` is `ownCount(a)` when known. */
+function sameFlat(a: Record<string, unknown>, b: Record<string, unknown>, count: number | undefined = ownCount(a)): boolean {
+  if (count === undefined) return false;
+  let n = count;
   for (const k in b) {
     if (!Object.hasOwn(b, k) || !Object.hasOwn(a, k)) return false;
     const v = b[k];
@@ -962,29 +972,55 @@ function sameFlat(a: Record<string, unknown>, b: Record<string, unknown>): boole
   return n === 0;
 }
 
-/** A span record's context: one already made for the same resource and scope, or a new one (remembered when it raised no error). */
+/** Whether two OTLP attribute lists hold the same keys in the same order with the same scalar values (`{stringValue: "…"}`, …). */
+function sameList(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!isRecord(x) || !isRecord(y) || typeof x.key !== 'string' || x.key !== y.key) return false;
+    const xv = x.value;
+    const yv = y.value;
+    if (!isRecord(xv) || !isRecord(yv)) return false;
+    // The usual value, a string: all that is kept of either, whatever else it holds.
+    const sv = xv.stringValue;
+    if (typeof sv === 'string' ? sv !== yv.stringValue : !sameFlat(xv, yv)) return false;
+  }
+  return true;
+}
+
+/** Whether a resource's attributes, as they were written, are those of a context already read. */
+function sameAttributes(e: ContextEntry, b: Record<string, unknown> | unknown[] | undefined): boolean {
+  const a = e.attributes;
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && sameList(a, b);
+  return !Array.isArray(b) && sameFlat(a, b, e.count);
+}
+
+/** A span record's or an OTLP scope's context: one already made for the same resource and scope, or a new one (remembered when it raised no error). */
 function recordContext(resource: unknown, scope: unknown, where: string, errors: IngestError[], cache: ContextCache): Context {
   const attrs = isRecord(resource) ? resource.attributes : undefined;
-  const cacheable = (resource === undefined || isRecord(resource)) && (attrs === undefined || (isRecord(attrs) && Object.getPrototypeOf(attrs) === Object.prototype)) && (scope === undefined || isRecord(scope));
+  const cacheable = (resource === undefined || isRecord(resource)) && (attrs === undefined || Array.isArray(attrs) || (isRecord(attrs) && Object.getPrototypeOf(attrs) === Object.prototype)) && (scope === undefined || isRecord(scope));
   if (!cacheable) return contextOf(resource, scope, where, errors);
-  const flat = attrs as Record<string, unknown> | undefined;
+  const written = attrs as Record<string, unknown> | unknown[] | undefined;
   const scopeName = isRecord(scope) ? scope.name : undefined;
   const scopeVersion = isRecord(scope) ? scope.version : undefined;
   for (let i = 0; i < cache.length; i++) {
     const e = cache[i]!;
     if (e.scopeName !== scopeName || e.scopeVersion !== scopeVersion) continue;
-    if (e.attributes === flat || (e.attributes !== undefined && flat !== undefined && sameFlat(e.attributes, flat))) return e.ctx;
+    if (sameAttributes(e, written)) return e.ctx;
   }
   const before = errors.length;
   const ctx = contextOf(resource, scope, where, errors);
   if (errors.length === before && typeof (scopeName ?? '') === 'string' && typeof (scopeVersion ?? '') === 'string') {
     if (cache.length >= MAX_CACHED_CONTEXTS) cache.pop();
-    cache.unshift({ attributes: flat, scopeName, scopeVersion, ctx });
+    cache.unshift({ attributes: written, count: written === undefined || Array.isArray(written) ? undefined : ownCount(written), scopeName, scopeVersion, ctx });
   }
   return ctx;
 }
 
-/** One span (OTLP's, or an aws/spans record with its own `resource` and `scope`) → a Span, or an error. */
+/** One span (OTLP's, or an aws/spans record with its own `resource` and `scope`) → a Span (its source `where`), or an error. */
 function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, out: Span[], errors: IngestError[]): void {
   const rawName = raw.name;
   const spanName = typeof rawName === 'string' && rawName ? rawName : '(unnamed)';
@@ -1062,6 +1098,19 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
   const throttle = status === 429;
   const error = status !== undefined && status >= 400 && status < 500;
   const fault = (status !== undefined && status >= 500) || (failed && !error);
+  // Each object made whole, every field in its literal (an optional one not said is undefined):
+  // a field added after an object is made grows a second store for it, and every span of this
+  // module has the one shape, which the engine's reads of spans then meet every time.
+  const otel: OtelInfo = {
+    spanName,
+    spanKind: otelKind,
+    attributes: attrs.record,
+    resource: ctx.resourceRecord,
+    scope: ctx.scope,
+    statusMessage: statusMessage ? cutString(statusMessage) : undefined,
+  };
+  const aws = awsOf(c, a, ctx.resource);
+  const arn = c.kind === 'front-door' ? (pick(a['aws.xray.resource_arn']) ?? pick(ctx.resource['aws.xray.resource_arn'])) : aws?.functionArn;
   const span: Span = {
     id,
     traceId,
@@ -1078,26 +1127,17 @@ function convertSpan(raw: Record<string, unknown>, ctx: Context, where: string, 
     annotations: NO_ANNOTATIONS,
     children: NO_CHILDREN,
     source: where,
+    otel,
+    origin: c.origin || undefined,
+    frontDoor: c.frontDoor || undefined,
+    namespace: c.namespace || undefined,
+    http,
+    aws,
+    resourceArn: arn || undefined,
+    sql: sqlOf(a),
+    cause: causeOf(raw.events, statusMessage, failed, c.kind === 'downstream'),
+    codeLocation: codeLocationOf(a),
   };
-  if (c.origin) span.origin = c.origin;
-  if (c.frontDoor) span.frontDoor = c.frontDoor;
-  if (c.namespace) span.namespace = c.namespace;
-  if (http) span.http = http;
-  const aws = awsOf(c, a, ctx.resource);
-  if (aws) span.aws = aws;
-  const arn = c.kind === 'front-door' ? (pick(a['aws.xray.resource_arn']) ?? pick(ctx.resource['aws.xray.resource_arn'])) : aws?.functionArn;
-  if (arn) span.resourceArn = arn;
-  const sql = sqlOf(a);
-  if (sql) span.sql = sql;
-  const cause = causeOf(raw.events, statusMessage, failed, c.kind === 'downstream');
-  if (cause) span.cause = cause;
-  const code = codeLocationOf(a);
-  if (code) span.codeLocation = code;
-  const otel: OtelInfo = { spanName, spanKind: otelKind, attributes: attrs.record };
-  if (ctx.resourceRecord) otel.resource = ctx.resourceRecord;
-  if (ctx.scope) otel.scope = ctx.scope;
-  if (statusMessage) otel.statusMessage = cutString(statusMessage);
-  span.otel = otel;
   if (problems.length) errors.push({ source: where, message: `Span ${labelOf(spanName)} (${id}): ${problems.join('; ')}.`, repaired: true });
   out.push(span);
 }
@@ -1172,7 +1212,7 @@ function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: I
       if (resourceSpans !== undefined) {
         const key = value.resourceSpans !== undefined ? 'resourceSpans' : value.resource_spans !== undefined ? 'resource_spans' : 'batches';
         if (!Array.isArray(resourceSpans)) errors.push({ source: where, message: `${key} is ${typeName(resourceSpans)}, not a list: no spans read from it.` });
-        else readResourceSpans(resourceSpans, `${where}.${key}`, out, errors);
+        else readResourceSpans(resourceSpans, `${where}.${key}`, out, errors, contexts);
         continue;
       }
       if (Array.isArray(value.Traces) && value.Traces.some((t) => isRecord(t) && Array.isArray(t.Spans))) {
@@ -1233,7 +1273,7 @@ function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: I
   }
 }
 
-function readResourceSpans(list: unknown[], where: string, out: OtelCollected, errors: IngestError[]): void {
+function readResourceSpans(list: unknown[], where: string, out: OtelCollected, errors: IngestError[], contexts: ContextCache): void {
   for (let i = 0; i < list.length; i++) {
     const rs = list[i];
     const w = `${where}[${i}]`;
@@ -1254,7 +1294,7 @@ function readResourceSpans(list: unknown[], where: string, out: OtelCollected, e
         errors.push({ source: sw, message: `A ${scopeKey} entry is ${typeName(ss)}, not an object: skipped.` });
         continue;
       }
-      const ctx = contextOf(rs.resource, ss.scope ?? ss.instrumentationLibrary, sw, errors);
+      const ctx = recordContext(rs.resource, ss.scope ?? ss.instrumentationLibrary, sw, errors, contexts);
       const spans = ss.spans;
       if (!Array.isArray(spans)) {
         if (spans !== undefined) errors.push({ source: sw, message: `spans is ${typeName(spans)}, not a list: skipped.` });
@@ -1441,12 +1481,12 @@ function setPhases(p: Span): boolean {
       if (phase === 'initialization' || phase === 'restore') initSeen = true;
       s.kind = phase;
       s.isSegment = false;
-      if (s.origin !== undefined) delete s.origin;
-      if (s.frontDoor !== undefined) delete s.frontDoor;
+      s.origin = undefined;
+      s.frontDoor = undefined;
     } else if (s.kind === 'function' && s.name === p.name) {
       s.kind = 'custom';
       s.isSegment = false;
-      delete s.origin;
+      s.origin = undefined;
     }
   }
   return initSeen;
@@ -1579,16 +1619,28 @@ export function parseOtlpText(text: string, source: string): TraceParseResult {
  * `traceId`, `spanId`, `parentSpanId`, `name`, `kind`, `startTimeUnixNano`, `endTimeUnixNano`,
  * `durationNano`, flat `attributes`, `status`, `events`. ListRetrievedTraces with TraceFormat OTEL
  * returns the same records as its Documents.
+ *
+ * A span read from a record by itself has `source` as its source (the log group: the span is
+ * known by its trace and span ids, which Logs Insights finds it by); errors name the record by
+ * its place in `records` (`aws/spans[3]`).
  */
 export function parseSpanRecords(records: unknown[], source: string): TraceParseResult {
   const errors: IngestError[] = [];
   const out: OtelCollected = { spans: [], segments: [] };
   const contexts: ContextCache = [];
   for (let i = 0; i < records.length; i++) {
-    const where = [source, '[', i, ']'].join('');
-    const v = documentValue(records[i], where, errors, 'The span record');
-    if (v === undefined) continue;
-    collect(v, where, out, errors, contexts);
+    const before = errors.length;
+    const v = documentValue(records[i], source, errors, 'The span record');
+    if (v !== undefined) {
+      if (isRecord(v) && looksLikeSpanRecord(v)) collect(v, source, out, errors, contexts);
+      // Anything else is walked (a list of records, log events…): its spans are named by their place in it.
+      else collect(v, `${source}[${i}]`, out, errors, contexts);
+    }
+    // The record's place, written only into its errors (most records have none): `source[i]`.
+    for (let k = before; k < errors.length; k++) {
+      const e = errors[k]!;
+      if (e.source === source) e.source = `${source}[${i}]`;
+    }
   }
   return { traces: otelSpansToTraces(out.spans, errors, out.segments), errors };
 }

@@ -3,7 +3,7 @@
 // exceptions, code locations; and what the details pane is given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOtlpValue, parseSpanRecords, parseStackTrace } from '../../../src/ingest/otel';
+import { parseOtlpText, parseOtlpValue, parseSpanRecords, parseStackTrace } from '../../../src/ingest/otel';
 import { spanDetails } from '../../../src/ui/waterfallSnapshot';
 import { otelCodeFrame } from '../../../src/code/evidence';
 import type { Span } from '../../../src/core/model';
@@ -314,4 +314,75 @@ test('aws/spans records: flat attributes, kind words, numeric nanos and duration
   const [fn, call] = t.spans;
   assert.deepEqual([fn!.kind, fn!.name, fn!.endMs! - fn!.startMs], ['function', 'orders-fn', 900]);
   assert.deepEqual([call!.kind, call!.name, call!.aws?.operation, call!.aws?.tableName, call!.endMs! - call!.startMs], ['downstream', 'DynamoDB', 'GetItem', 't', 250]);
+});
+
+test('a resource repeated line after line (or record after record) is read once and shared; any difference in it or in the scope makes its own', () => {
+  const line = (spanId: string, resource: unknown[], scope: Record<string, unknown>): string =>
+    JSON.stringify({ resourceSpans: [{ resource: { attributes: resource }, scopeSpans: [{ scope, spans: [{ traceId: TRACE, spanId, name: 'op', kind: 1, startTimeUnixNano: ns(0), endTimeUnixNano: ns(5) }] }] }] });
+  const svc = (name: string): unknown[] => [
+    { key: 'service.name', value: { stringValue: name } },
+    { key: 'faas.name', value: { stringValue: 'orders-fn' } },
+    { key: 'telemetry.sdk.version', value: { intValue: '2' } },
+  ];
+  const nested = [{ key: 'service.name', value: { stringValue: 'a' } }, { key: 'process.command_args', value: { arrayValue: { values: [{ stringValue: 'node' }] } } }];
+  const ids = ['00000000000000e1', '00000000000000e2', '00000000000000e3', '00000000000000e4', '00000000000000e5', '00000000000000e6', '00000000000000e7'];
+  const text = [
+    line(ids[0]!, svc('a'), { name: 'lib', version: '1' }),
+    line(ids[1]!, svc('a'), { name: 'lib', version: '1' }),
+    // Another service, the same scope.
+    line(ids[2]!, svc('b'), { name: 'lib', version: '1' }),
+    // The same resource, another scope version.
+    line(ids[3]!, svc('a'), { name: 'lib', version: '2' }),
+    // The same keys with a value of another type: an int is not its string.
+    line(ids[4]!, [...svc('a').slice(0, 2), { key: 'telemetry.sdk.version', value: { stringValue: '2' } }], { name: 'lib', version: '1' }),
+    // A nested value: read as it is, twice.
+    line(ids[5]!, nested, { name: 'lib', version: '1' }),
+    line(ids[6]!, nested, { name: 'lib', version: '1' }),
+  ].join('\n');
+  const r = parseOtlpText(text, 'f.ndjson');
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  const by = new Map(r.traces.flatMap((t) => t.spans).map((s) => [s.id, s.otel!]));
+  const o = ids.map((id) => by.get(id)!);
+  // Each span's resource and scope are those of its own line.
+  assert.deepEqual(o.map((x) => [x.resource?.['service.name'], x.resource?.['telemetry.sdk.version'], x.scope?.version]), [
+    ['a', 2, '1'],
+    ['a', 2, '1'],
+    ['b', 2, '1'],
+    ['a', 2, '2'],
+    ['a', '2', '1'],
+    ['a', undefined, '1'],
+    ['a', undefined, '1'],
+  ]);
+  assert.deepEqual(o[5]!.resource, { 'service.name': 'a', 'process.command_args': ['node'] });
+  assert.deepEqual(o[6]!.resource, o[5]!.resource);
+  // The second line's spans share the first's (one copy kept, not one per line); the others do not.
+  assert.equal(o[1]!.resource, o[0]!.resource);
+  assert.equal(o[1]!.scope, o[0]!.scope);
+  for (const k of [2, 3, 4, 5]) assert.ok(o[k]!.resource !== o[0]!.resource || o[k]!.scope !== o[0]!.scope, `line ${k + 1}`);
+
+  // aws/spans records: the same, with flat attributes.
+  const rec = (spanId: string, service: string): string =>
+    JSON.stringify({ resource: { attributes: { 'service.name': service, 'cloud.platform': 'aws_lambda' } }, scope: { name: 'lib' }, traceId: TRACE, spanId, name: 'op', kind: 'INTERNAL', startTimeUnixNano: ns(0), endTimeUnixNano: ns(5) });
+  const rr = parseSpanRecords([rec(ids[0]!, 'a'), rec(ids[1]!, 'a'), rec(ids[2]!, 'b')], 'aws/spans');
+  const rs = new Map(rr.traces.flatMap((t) => t.spans).map((s) => [s.id, s.otel!.resource]));
+  assert.equal(rs.get(ids[1]!), rs.get(ids[0]!));
+  assert.deepEqual([rs.get(ids[0]!)?.['service.name'], rs.get(ids[2]!)?.['service.name']], ['a', 'b']);
+});
+
+test('aws/spans records: a span’s source is the log group (its ids find it there); an error names the record by its place', () => {
+  const rec = (o: Record<string, unknown>): string => JSON.stringify({ traceId: TRACE, name: 'op', kind: 'INTERNAL', startTimeUnixNano: ns(0), endTimeUnixNano: ns(5), ...o });
+  const r = parseSpanRecords([rec({ spanId: A }), rec({ spanId: 'nope' }), '{"traceId": ', rec({ spanId: B, parentSpanId: A, kind: 'SIDEWAYS' })], 'aws/spans');
+  assert.deepEqual(
+    r.traces.flatMap((t) => t.spans).map((s) => [s.id, s.source]),
+    [
+      [A, 'aws/spans'],
+      [B, 'aws/spans'],
+    ],
+  );
+  assert.deepEqual(
+    r.errors.map((e) => e.source),
+    ['aws/spans[1]', 'aws/spans[2]', 'aws/spans[3]'],
+  );
+  assert.match(r.errors[0]!.message, /spanId "nope" is not 16 hex digits/);
+  assert.match(r.errors[2]!.message, /\(00000000000000b2\).*kind "SIDEWAYS"/);
 });
