@@ -1006,8 +1006,8 @@ function sameAttributes(e: ContextEntry, b: Record<string, unknown> | unknown[] 
   return !Array.isArray(b) && sameFlat(a, b, e.count);
 }
 
-/** A span record's or an OTLP scope's context: one already made for the same resource and scope, or a new one (remembered when it raised no error). */
-function recordContext(resource: unknown, scope: unknown, where: string, errors: IngestError[], cache: ContextCache): Context {
+/** The context of a span record or an OTLP scope: one already made for the same resource and scope, or a new one (remembered when it raised no error). */
+function sharedContext(resource: unknown, scope: unknown, where: string, errors: IngestError[], cache: ContextCache): Context {
   const attrs = isRecord(resource) ? resource.attributes : undefined;
   const cacheable = (resource === undefined || isRecord(resource)) && (attrs === undefined || Array.isArray(attrs) || (isRecord(attrs) && Object.getPrototypeOf(attrs) === Object.prototype)) && (scope === undefined || isRecord(scope));
   if (!cacheable) return contextOf(resource, scope, where, errors);
@@ -1192,7 +1192,7 @@ function documentValue(v: unknown, where: string, errors: IngestError[], what: s
 /** One span record (an aws/spans log event, `looksLikeSpanRecord`) by itself. */
 function readSpanRecord(root: Record<string, unknown>, where: string, out: OtelCollected, errors: IngestError[], contexts: ContextCache): void {
   try {
-    convertSpan(root, isRecord(root.resource) || isRecord(root.scope) ? recordContext(root.resource, root.scope, where, errors, contexts) : EMPTY_CONTEXT, where, out.spans, errors);
+    convertSpan(root, isRecord(root.resource) || isRecord(root.scope) ? sharedContext(root.resource, root.scope, where, errors, contexts) : EMPTY_CONTEXT, where, out.spans, errors);
   } catch (e) {
     errors.push({ source: where, message: `Skipped this item: an unexpected error while reading it (${describeUnexpected(e)}).` });
   }
@@ -1248,8 +1248,7 @@ function collect(root: unknown, rootWhere: string, out: OtelCollected, errors: I
       }
       // Before log events: a span record has `events` of its own.
       if (looksLikeSpanRecord(value)) {
-        const ctx = isRecord(value.resource) || isRecord(value.scope) ? recordContext(value.resource, value.scope, where, errors, contexts) : EMPTY_CONTEXT;
-        convertSpan(value, ctx, where, out.spans, errors);
+        readSpanRecord(value, where, out, errors, contexts);
         continue;
       }
       const events = Array.isArray(value.events) ? value.events : Array.isArray(value.logEvents) ? value.logEvents : undefined;
@@ -1307,7 +1306,7 @@ function readResourceSpans(list: unknown[], where: string, out: OtelCollected, e
         errors.push({ source: sw, message: `A ${scopeKey} entry is ${typeName(ss)}, not an object: skipped.` });
         continue;
       }
-      const ctx = recordContext(rs.resource, ss.scope ?? ss.instrumentationLibrary, sw, errors, contexts);
+      const ctx = sharedContext(rs.resource, ss.scope ?? ss.instrumentationLibrary, sw, errors, contexts);
       const spans = ss.spans;
       if (!Array.isArray(spans)) {
         if (spans !== undefined) errors.push({ source: sw, message: `spans is ${typeName(spans)}, not a list: skipped.` });
